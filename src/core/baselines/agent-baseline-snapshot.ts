@@ -1,0 +1,113 @@
+import { type EngineContext } from '../engine-context.js';
+import { InvalidSnapshotError } from '../errors.js';
+import { AgentBaseline, type OpenIncident } from './agent-baseline.js';
+import { CountSketch, type CountSketchSnapshot } from './count-sketch.js';
+import { HourProfile, type HourProfileSnapshot } from './hour-profile.js';
+import { SeenSet, type SeenSetSnapshot } from './seen-set.js';
+
+export const AGENT_SNAPSHOT_VERSION = 1;
+
+/**
+ * A baseline as plain JSON: the changelog record (keyed by agent id) and the warm-start file.
+ * Declarations are not stored: they are re-resolved from the current `baselines/` on restore.
+ */
+export interface AgentSnapshot {
+  v: number;
+  agentId: string;
+  agentClass?: string;
+  tenant?: string;
+  firstSeenMs: number;
+  lastSeenMs: number;
+  eventCount: number;
+  bucket: { startMs: number; count: number; failures: number; threshold: number | null; expected: number; flagged: boolean; evidence: string[] };
+  hour: { index: number; endMs: number; offsetMs: number; slot: number; count: number; maxBucket: number; idle: boolean; flagged: boolean; evidence: string[] };
+  fast: [mean: number, variance: number];
+  slow: [mean: number, variance: number];
+  sketch: CountSketchSnapshot;
+  sketchDecayAtMs: number;
+  profile: HourProfileSnapshot;
+  resources: SeenSetSnapshot;
+  sensitive: SeenSetSnapshot;
+  incidents: [detector: string, incident: OpenIncident][];
+}
+
+export function snapshotAgent(a: AgentBaseline): AgentSnapshot {
+  const snap: AgentSnapshot = {
+    v: AGENT_SNAPSHOT_VERSION,
+    agentId: a.agentId,
+    firstSeenMs: a.firstSeenMs,
+    lastSeenMs: a.lastSeenMs,
+    eventCount: a.eventCount,
+    bucket: {
+      startMs: a.bucketStartMs,
+      count: a.bucketCount,
+      failures: a.bucketFailures,
+      threshold: Number.isFinite(a.bucketThreshold) ? a.bucketThreshold : null,
+      expected: a.bucketExpected,
+      flagged: a.bucketFlagged,
+      evidence: a.bucketEvidence.slice(),
+    },
+    hour: {
+      index: a.hourIndex,
+      endMs: a.hourEndMs,
+      offsetMs: a.hourOffsetMs,
+      slot: a.hourSlot,
+      count: a.hourCount,
+      maxBucket: a.hourMaxBucket,
+      idle: a.hourIdle,
+      flagged: a.hourFlagged,
+      evidence: a.hourEvidence.slice(),
+    },
+    fast: [a.fast.mean, a.fast.variance],
+    slow: [a.slow.mean, a.slow.variance],
+    sketch: a.sketch.snapshot(),
+    sketchDecayAtMs: a.sketchDecayAtMs,
+    profile: a.profile.snapshot(),
+    resources: a.resources.snapshot(),
+    sensitive: a.sensitive.snapshot(),
+    incidents: a.incidents ? [...a.incidents].map(([d, i]) => [d, { ...i }]) : [],
+  };
+  if (a.agentClass !== undefined) snap.agentClass = a.agentClass;
+  if (a.tenant !== undefined) snap.tenant = a.tenant;
+  return snap;
+}
+
+export function restoreAgent(s: AgentSnapshot, ctx: EngineContext): AgentBaseline {
+  if (!s || s.v !== AGENT_SNAPSHOT_VERSION || typeof s.agentId !== 'string') {
+    throw new InvalidSnapshotError(`unsupported agent snapshot (version ${String(s?.v)}, expected ${AGENT_SNAPSHOT_VERSION})`);
+  }
+  const set = ctx.settings;
+  const a = new AgentBaseline(s.agentId, ctx);
+  a.agentClass = s.agentClass;
+  a.tenant = s.tenant;
+  a.declaration = ctx.declared.forAgent(s.agentId, s.agentClass);
+  a.timezone = a.declaration?.timezone;
+  a.firstSeenMs = s.firstSeenMs;
+  a.lastSeenMs = s.lastSeenMs;
+  a.eventCount = s.eventCount;
+  a.bucketStartMs = s.bucket.startMs;
+  a.bucketCount = s.bucket.count;
+  a.bucketFailures = s.bucket.failures;
+  a.bucketThreshold = s.bucket.threshold ?? Number.POSITIVE_INFINITY;
+  a.bucketExpected = s.bucket.expected;
+  a.bucketFlagged = s.bucket.flagged;
+  a.bucketEvidence = s.bucket.evidence.slice();
+  a.hourIndex = s.hour.index;
+  a.hourEndMs = s.hour.endMs;
+  a.hourOffsetMs = s.hour.offsetMs;
+  a.hourSlot = s.hour.slot;
+  a.hourCount = s.hour.count;
+  a.hourMaxBucket = s.hour.maxBucket;
+  a.hourIdle = s.hour.idle;
+  a.hourFlagged = s.hour.flagged;
+  a.hourEvidence = s.hour.evidence.slice();
+  [a.fast.mean, a.fast.variance] = s.fast;
+  [a.slow.mean, a.slow.variance] = s.slow;
+  a.sketch = CountSketch.restore(s.sketch, set.sketch.relativeAccuracy, set.sketch.binLimit);
+  a.sketchDecayAtMs = s.sketchDecayAtMs;
+  a.profile = HourProfile.restore(s.profile);
+  a.resources = SeenSet.restore(s.resources, set.seen.maxResources, set.seen.forgetAfterMs);
+  a.sensitive = SeenSet.restore(s.sensitive, set.seen.maxSensitiveResources, set.seen.forgetAfterMs);
+  if (s.incidents.length) a.incidents = new Map(s.incidents.map(([d, i]) => [d, { ...i }]));
+  return a;
+}

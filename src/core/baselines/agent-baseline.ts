@@ -1,0 +1,188 @@
+import { type AuditEvent } from '../events/audit-event.js';
+import { type EngineContext } from '../engine-context.js';
+import { hourOfWeek, localHourIndex, timezoneOffsetMs } from '../time/timezone.js';
+import { CountSketch } from './count-sketch.js';
+import { type AgentDeclaration } from './declared-baselines.js';
+import { Ewma } from './ewma.js';
+import { HourProfile } from './hour-profile.js';
+import { SeenSet } from './seen-set.js';
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 86_400_000;
+
+/** One open incident of a detector for this agent (cooldown and counted updates). */
+export interface OpenIncident {
+  alertId: string;
+  openedMs: number;
+  lastMs: number;
+  count: number;
+}
+
+/**
+ * Everything agentwatch has learned about one agent, advanced by event time only. The current
+ * bucket and hour are part of the state, so a snapshot taken mid-bucket restores exactly.
+ */
+export class AgentBaseline {
+  agentClass: string | undefined;
+  tenant: string | undefined;
+  declaration: AgentDeclaration | undefined;
+  timezone: string | undefined;
+
+  firstSeenMs = 0;
+  lastSeenMs = 0;
+  eventCount = 0;
+
+  bucketStartMs = 0;
+  bucketCount = 0;
+  bucketFailures = 0;
+  /** Count at which rate_spike fires in this bucket; computed when the bucket opens. */
+  bucketThreshold = Number.POSITIVE_INFINITY;
+  /** Typical peak bucket for this hour, reported as the expected value. */
+  bucketExpected = 0;
+  bucketFlagged = false;
+  bucketEvidence: string[] = [];
+
+  hourIndex = 0;
+  hourEndMs = 0;
+  hourOffsetMs = 0;
+  hourSlot = 0;
+  hourCount = 0;
+  hourMaxBucket = 0;
+  hourIdle = false;
+  hourFlagged = false;
+  hourEvidence: string[] = [];
+
+  fast: Ewma;
+  slow: Ewma;
+  sketch: CountSketch;
+  sketchDecayAtMs = 0;
+  profile: HourProfile;
+  resources: SeenSet;
+  sensitive: SeenSet;
+  incidents: Map<string, OpenIncident> | undefined;
+
+  constructor(
+    readonly agentId: string,
+    ctx: EngineContext,
+  ) {
+    const s = ctx.settings;
+    this.fast = new Ewma(ctx.fastAlpha);
+    this.slow = new Ewma(ctx.slowAlpha);
+    this.sketch = new CountSketch(s.sketch.relativeAccuracy, s.sketch.binLimit);
+    this.profile = new HourProfile();
+    this.resources = new SeenSet(s.seen.maxResources, s.seen.forgetAfterMs);
+    this.sensitive = new SeenSet(s.seen.maxSensitiveResources, s.seen.forgetAfterMs);
+  }
+
+  /** First event: identity, declarations and the clocks start here. */
+  start(event: AuditEvent, ctx: EngineContext): void {
+    this.agentClass = event.agentClass;
+    this.tenant = event.tenant;
+    this.declaration = ctx.declared.forAgent(this.agentId, event.agentClass);
+    this.timezone = this.declaration?.timezone;
+    this.firstSeenMs = this.lastSeenMs = event.timeMs;
+    this.bucketStartMs = event.timeMs - (event.timeMs % ctx.settings.bucketMs);
+    this.sketchDecayAtMs = event.timeMs + ctx.sketchHalvingMs;
+    this.openHour(event.timeMs, ctx);
+  }
+
+  /** Learning ends after `learningPeriodMs` of history and `minLearningEvents` events. */
+  isLearning(ctx: EngineContext): boolean {
+    const s = ctx.settings;
+    return this.lastSeenMs - this.firstSeenMs < s.learningPeriodMs || this.eventCount < s.minLearningEvents;
+  }
+
+  maturity(): { events: number; days: number } {
+    return { events: this.eventCount, days: Math.round(((this.lastSeenMs - this.firstSeenMs) / DAY_MS) * 100) / 100 };
+  }
+
+  /**
+   * Moves the agent's clocks to `timeMs`, closing the buckets and hours passed. An event older
+   * than the current bucket (late beyond the reorder window) is counted in the current one.
+   */
+  advance(timeMs: number, ctx: EngineContext): void {
+    const bucketMs = ctx.settings.bucketMs;
+    if (timeMs < this.bucketStartMs + bucketMs) return;
+    this.closeBucket();
+    const emptyBuckets = Math.floor((timeMs - this.bucketStartMs) / bucketMs) - 1;
+    this.fast.observeZeros(emptyBuckets);
+    this.slow.observeZeros(emptyBuckets);
+    this.bucketStartMs = timeMs - (timeMs % bucketMs);
+    this.bucketCount = 0;
+    this.bucketFailures = 0;
+    this.bucketFlagged = false;
+    this.bucketEvidence = [];
+    if (timeMs >= this.sketchDecayAtMs) {
+      const halvings = Math.floor((timeMs - this.sketchDecayAtMs) / ctx.sketchHalvingMs) + 1;
+      this.sketch.decay(Math.pow(0.5, halvings));
+      this.sketchDecayAtMs += halvings * ctx.sketchHalvingMs;
+      this.resources.expire(timeMs);
+      this.sensitive.expire(timeMs);
+    }
+    if (timeMs >= this.hourEndMs) this.closeHour(timeMs, ctx);
+    this.computeThreshold(ctx);
+  }
+
+  /** Counts the event in the current bucket and hour. */
+  record(event: AuditEvent, ctx: EngineContext): void {
+    this.eventCount++;
+    if (event.timeMs > this.lastSeenMs) this.lastSeenMs = event.timeMs;
+    this.bucketCount++;
+    if (event.outcome !== 'success') this.bucketFailures++;
+    const limit = ctx.settings.evidenceLimit;
+    if (this.bucketEvidence.length < limit) this.bucketEvidence.push(event.id);
+    this.hourCount++;
+    if (this.hourIdle && this.hourEvidence.length < limit) this.hourEvidence.push(event.id);
+  }
+
+  private closeBucket(): void {
+    // A bucket that raised rate_spike teaches only up to its threshold, so a spike does not
+    // lift the bar for the next one (issue 4, learning that resists poisoning).
+    const learned = this.bucketFlagged ? Math.min(this.bucketCount, this.bucketThreshold) : this.bucketCount;
+    this.fast.observe(learned);
+    this.slow.observe(learned);
+    this.sketch.accept(learned);
+    if (learned > this.hourMaxBucket) this.hourMaxBucket = learned;
+  }
+
+  private closeHour(timeMs: number, ctx: EngineContext): void {
+    const o = ctx.settings.offHours;
+    const peakDecay = ctx.settings.rateSpike.peakDecayPerDay;
+    const events = this.hourFlagged ? Math.min(this.hourCount, o.idleEventsPerHour) : this.hourCount;
+    this.profile.learnHour(this.hourSlot, events, this.hourMaxBucket, o.weeklyAlpha, peakDecay);
+    const offset = timezoneOffsetMs(this.timezone, timeMs);
+    const next = localHourIndex(timeMs + offset);
+    // Hours with no events are observations of zero; beyond a week every slot has had one.
+    const skipped = Math.min(next - this.hourIndex - 1, 168);
+    for (let k = 1; k <= skipped; k++) {
+      this.profile.learnHour(hourOfWeek((this.hourIndex + k) * HOUR_MS), 0, 0, o.weeklyAlpha, peakDecay);
+    }
+    this.openHour(timeMs, ctx, offset);
+  }
+
+  private openHour(timeMs: number, ctx: EngineContext, offset = timezoneOffsetMs(this.timezone, timeMs)): void {
+    this.hourOffsetMs = offset;
+    this.hourIndex = localHourIndex(timeMs + offset);
+    this.hourEndMs = (this.hourIndex + 1) * HOUR_MS - offset;
+    this.hourSlot = hourOfWeek(this.hourIndex * HOUR_MS);
+    this.hourCount = 0;
+    this.hourMaxBucket = 0;
+    this.hourFlagged = false;
+    this.hourEvidence = [];
+    const o = ctx.settings.offHours;
+    this.hourIdle =
+      o.enabled && !this.isLearning(ctx) && this.profile.isIdleHourOfDay(this.hourSlot % 24, o.idleEventsPerHour);
+  }
+
+  private computeThreshold(ctx: EngineContext): void {
+    const r = ctx.settings.rateSpike;
+    if (!r.enabled || this.isLearning(ctx)) {
+      this.bucketThreshold = Number.POSITIVE_INFINITY;
+      return;
+    }
+    const expected = Math.max(this.profile.peakAround(this.hourSlot % 24), this.sketch.quantile(r.quantile));
+    const fastUpper = this.fast.mean + r.zScore * Math.sqrt(this.fast.variance + this.fast.mean);
+    this.bucketExpected = expected;
+    this.bucketThreshold = Math.max(r.minCount, Math.ceil(r.peakMultiplier * expected), Math.ceil(fastUpper));
+  }
+}

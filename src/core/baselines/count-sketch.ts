@@ -1,0 +1,83 @@
+import { LogCollapsingHighestDenseDDSketch } from '@datadog/sketches-js';
+
+/** Counts above this are clamped: @datadog/sketches-js grows its store without bound on extreme values. */
+const MAX_SKETCH_VALUE = 1e7;
+
+export interface CountSketchSnapshot {
+  /** Key offset and bin counts of the positive store (the only one used: counts are ≥ 1). */
+  offset: number;
+  bins: number[];
+  count: number;
+  weight: number;
+}
+
+/**
+ * Quantile sketch (DDSketch, relative-accuracy guarantee) of the agent's non-empty bucket counts
+ * over a rolling window. A DDSketch cannot delete, so the window is exponential: every
+ * `windowMs / 2` the bins are halved, so data older than a window weighs ≤ 25 %.
+ * Input is guarded: the library accepts NaN silently and throws on Infinity.
+ */
+export class CountSketch {
+  private sketch: LogCollapsingHighestDenseDDSketch;
+
+  constructor(
+    private readonly relativeAccuracy: number,
+    private readonly binLimit: number,
+  ) {
+    this.sketch = new LogCollapsingHighestDenseDDSketch({ relativeAccuracy, binLimit });
+  }
+
+  accept(value: number, weight = 1): void {
+    if (!(value >= 1) || !(weight > 0) || !Number.isFinite(weight)) return;
+    this.sketch.accept(Math.min(value, MAX_SKETCH_VALUE), weight);
+  }
+
+  get count(): number {
+    return this.sketch.count;
+  }
+
+  quantile(q: number): number {
+    return this.sketch.count > 0 ? this.sketch.getValueAtQuantile(q) : 0;
+  }
+
+  /** Ages the window: every bin loses `factor` of its weight. */
+  decay(factor: number): void {
+    const store = this.sketch.store;
+    const bins = store.bins;
+    let total = 0;
+    for (let i = 0; i < bins.length; i++) {
+      const v = (bins[i] ?? 0) * factor;
+      // Bins below a hundredth of an observation carry no information; zeroing them keeps snapshots small.
+      bins[i] = v < 0.01 ? 0 : v;
+      total += bins[i] ?? 0;
+    }
+    store.count = total;
+    this.sketch.count = total;
+    this.sketch.sum *= factor;
+  }
+
+  snapshot(): CountSketchSnapshot {
+    const store = this.sketch.store;
+    let first = 0;
+    let last = store.bins.length - 1;
+    while (first <= last && !store.bins[first]) first++;
+    while (last >= first && !store.bins[last]) last--;
+    return {
+      offset: store.offset + first,
+      bins: store.bins.slice(first, last + 1).map((v) => Math.round(v * 1000) / 1000),
+      count: this.sketch.count,
+      weight: this.sketch.sum,
+    };
+  }
+
+  static restore(s: CountSketchSnapshot, relativeAccuracy: number, binLimit: number): CountSketch {
+    const cs = new CountSketch(relativeAccuracy, binLimit);
+    const mapping = (cs.sketch as unknown as { mapping: { value(key: number): number } }).mapping;
+    // Replaying each bin at its representative value rebuilds an identical store.
+    s.bins.forEach((w, i) => {
+      if (w > 0) cs.sketch.accept(mapping.value(s.offset + i), w);
+    });
+    cs.sketch.sum = s.weight;
+    return cs;
+  }
+}

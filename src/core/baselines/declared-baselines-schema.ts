@@ -1,0 +1,72 @@
+import { Type, type Static } from '@sinclair/typebox';
+
+/**
+ * The declared side of baselines (DESIGN.md, `baselines/` contract), one YAML file or many.
+ * Published as schemas/baselines.schema.json so editors can check and complete the files.
+ */
+export const ACTIVE_HOURS_PATTERN =
+  '^(Daily|(Mon|Tue|Wed|Thu|Fri|Sat|Sun)(-(Mon|Tue|Wed|Thu|Fri|Sat|Sun))?(,(Mon|Tue|Wed|Thu|Fri|Sat|Sun)(-(Mon|Tue|Wed|Thu|Fri|Sat|Sun))?)*) ([01]\\d|2[0-3]):[0-5]\\d-(([01]\\d|2[0-3]):[0-5]\\d|24:00)$';
+
+const SensitivePattern = Type.Object(
+  {
+    pattern: Type.String({ minLength: 1, maxLength: 1024, description: 'Glob: `*` matches any characters (including / and :), `?` one.' }),
+    label: Type.Optional(Type.String({ maxLength: 128, description: 'Kind of sensitive thing, e.g. secrets.' })),
+    field: Type.Optional(
+      Type.Union([Type.Literal('resource'), Type.Literal('permission'), Type.Literal('any')], {
+        default: 'resource',
+        description: 'Which event field the pattern applies to.',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+const PrivilegedPattern = Type.Object(
+  {
+    pattern: Type.String({ minLength: 1, maxLength: 1024 }),
+    label: Type.Optional(Type.String({ maxLength: 128 })),
+  },
+  { additionalProperties: false },
+);
+
+const AgentMatch = Type.Object(
+  {
+    agentId: Type.Optional(Type.String({ minLength: 1, maxLength: 512, description: 'Glob over agentId.' })),
+    agentClass: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+
+const AgentDeclaration = Type.Object(
+  {
+    match: AgentMatch,
+    timezone: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'IANA time zone, e.g. Europe/London.' })),
+    activeHours: Type.Optional(
+      Type.Array(Type.String({ pattern: ACTIVE_HOURS_PATTERN, description: 'e.g. "Mon-Fri 07:00-19:00", "Daily 22:00-06:00".' }), {
+        maxItems: 32,
+      }),
+    ),
+    allowedRegions: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { maxItems: 256 })),
+    expectedPermissions: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 512 }), { maxItems: 1024 })),
+    allowedResources: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 1024 }), { maxItems: 1024 })),
+    maxEventsPerMinute: Type.Optional(Type.Integer({ minimum: 1 })),
+  },
+  { additionalProperties: false },
+);
+
+export const DeclaredBaselinesSchema = Type.Object(
+  {
+    sensitive: Type.Optional(Type.Array(SensitivePattern)),
+    privileged: Type.Optional(Type.Array(PrivilegedPattern)),
+    agents: Type.Optional(Type.Array(AgentDeclaration)),
+  },
+  {
+    $id: 'https://agentwatch.dev/schemas/baselines.schema.json',
+    title: 'agentwatch declared baselines',
+    description: 'What counts as sensitive or privileged, and what each agent or class is expected to do.',
+    additionalProperties: false,
+  },
+);
+
+export type DeclaredBaselinesDocument = Static<typeof DeclaredBaselinesSchema>;
+export type AgentDeclarationDocument = Static<typeof AgentDeclaration>;

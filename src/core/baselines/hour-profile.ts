@@ -1,0 +1,73 @@
+const HOURS_PER_WEEK = 168;
+
+export interface HourProfileSnapshot {
+  /** Events per local hour of the week (weekly EWMA); null = never observed. */
+  weekly: (number | null)[];
+  /** Decayed maximum bucket count per local hour of the day. */
+  peaks: number[];
+}
+
+/**
+ * The agent's week in its own local time (declared timezone, else UTC): how busy each hour of
+ * the week usually is, and how high its busiest bucket usually gets in each hour of the day.
+ * Kept in local time so a daylight-saving change does not look like a new hour.
+ * One Float32Array holds both (168 + 24 floats) to keep a baseline within its memory budget.
+ */
+export class HourProfile {
+  private readonly data: Float32Array;
+
+  constructor(data?: Float32Array) {
+    if (data) {
+      this.data = data;
+    } else {
+      this.data = new Float32Array(HOURS_PER_WEEK + 24);
+      this.data.fill(Number.NaN, 0, HOURS_PER_WEEK);
+    }
+  }
+
+  /** An hour has ended: its event count teaches the hour of week, its busiest bucket the hour of day. */
+  learnHour(slot: number, events: number, maxBucket: number, weeklyAlpha: number, peakDecay: number): void {
+    const d = this.data;
+    const prev = d[slot] as number;
+    d[slot] = Number.isNaN(prev) ? events : prev + weeklyAlpha * (events - prev);
+    const p = HOURS_PER_WEEK + (slot % 24);
+    d[p] = Math.max(maxBucket, (d[p] as number) * peakDecay);
+  }
+
+  /** Learned events in an hour of the week (NaN when never observed). */
+  weekly(slot: number): number {
+    return this.data[slot] as number;
+  }
+
+  /** Typical peak bucket around an hour of the day: its own and its neighbours', so a job that drifts a few minutes across the hour is still known. */
+  peakAround(hourOfDay: number): number {
+    const d = this.data;
+    const at = (h: number) => d[HOURS_PER_WEEK + ((h + 24) % 24)] as number;
+    return Math.max(at(hourOfDay - 1), at(hourOfDay), at(hourOfDay + 1));
+  }
+
+  /** Idle on every day of the week at this hour of the day, and every day observed. */
+  isIdleHourOfDay(hourOfDay: number, idleEventsPerHour: number): boolean {
+    for (let day = 0; day < 7; day++) {
+      const v = this.data[day * 24 + hourOfDay] as number;
+      if (!(v <= idleEventsPerHour)) return false;
+    }
+    return true;
+  }
+
+  snapshot(): HourProfileSnapshot {
+    const weekly: (number | null)[] = [];
+    for (let i = 0; i < HOURS_PER_WEEK; i++) {
+      const v = this.data[i] as number;
+      weekly.push(Number.isNaN(v) ? null : v);
+    }
+    return { weekly, peaks: Array.from(this.data.subarray(HOURS_PER_WEEK)) };
+  }
+
+  static restore(s: HourProfileSnapshot): HourProfile {
+    const data = new Float32Array(HOURS_PER_WEEK + 24);
+    s.weekly.forEach((v, i) => (data[i] = v === null ? Number.NaN : v));
+    s.peaks.forEach((v, i) => (data[HOURS_PER_WEEK + i] = v));
+    return new HourProfile(data);
+  }
+}

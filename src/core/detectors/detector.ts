@@ -1,0 +1,52 @@
+import { type AgentBaseline } from '../baselines/agent-baseline.js';
+import { type EngineContext } from '../engine-context.js';
+import { type AuditEvent } from '../events/audit-event.js';
+
+export const DetectorName = {
+  RateSpike: 'rate_spike',
+  NewSensitiveResource: 'new_sensitive_resource',
+  OffHours: 'off_hours',
+} as const;
+export type DetectorName = (typeof DetectorName)[keyof typeof DetectorName];
+
+export const Severity = { Low: 'low', Medium: 'medium', High: 'high', Critical: 'critical' } as const;
+export type Severity = (typeof Severity)[keyof typeof Severity];
+export const SEVERITY_ORDER: readonly Severity[] = ['low', 'medium', 'high', 'critical'];
+
+export type Observation = Record<string, string | number | boolean | null | readonly string[]>;
+
+/** What a detector reports; the engine turns it into an alert (id, cooldown, maturity). */
+export interface Finding {
+  detector: DetectorName;
+  severity: Severity;
+  /** 0–100. */
+  score: number;
+  summary: string;
+  observed: Observation;
+  expected: Observation;
+  evidence: readonly string[];
+  /** Which baseline judged it: the agent's learned one, or declarations. */
+  basis: 'learned' | 'declared';
+}
+
+/**
+ * A detector is a small synchronous function over (baseline, event), run after the event is
+ * counted in the baseline. A detector owns its part of the baseline: it may remember what it
+ * needs (the sensitive resources seen) and mark what was anomalous (so it is not learned at full
+ * weight), but touches nothing else.
+ */
+export interface Detector {
+  readonly name: DetectorName;
+  /** Silent while the agent is learning (declared rules apply from the first event). */
+  readonly learned: boolean;
+  readonly enabled: (ctx: EngineContext) => boolean;
+  readonly check: (ctx: EngineContext, agent: AgentBaseline, event: AuditEvent) => Finding | undefined;
+}
+
+export function clampScore(x: number): number {
+  return Math.max(0, Math.min(100, Math.round(x)));
+}
+
+export function round2(x: number): number {
+  return Math.round(x * 100) / 100;
+}

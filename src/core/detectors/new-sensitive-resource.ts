@@ -1,0 +1,39 @@
+import { type Detector, DetectorName } from './detector.js';
+
+/**
+ * First access by this agent to a resource (or permission, where the pattern says so) matching
+ * a declared `sensitive` pattern. Declared, so it applies from the first event; while the agent
+ * is still learning the alert is medium (a new agent meets its own secrets once), high after.
+ */
+export const newSensitiveResource: Detector = {
+  name: DetectorName.NewSensitiveResource,
+  learned: false,
+  enabled: (ctx) => ctx.settings.newSensitiveResource.enabled && (ctx.declared.sensitiveResources.size > 0 || ctx.declared.sensitivePermissions.size > 0),
+  check(ctx, agent, event) {
+    let target = event.resource;
+    let match = target === undefined ? undefined : ctx.declared.sensitiveResources.match(target);
+    if (match === undefined && event.permission !== undefined) {
+      target = event.permission;
+      match = ctx.declared.sensitivePermissions.match(target);
+    }
+    if (match === undefined || target === undefined) return undefined;
+    const known = agent.sensitive.has(target, event.timeMs);
+    const before = agent.sensitive.size;
+    agent.sensitive.touch(target, event.timeMs);
+    if (known) return undefined;
+    const learning = agent.isLearning(ctx);
+    const denied = event.outcome !== 'success';
+    return {
+      detector: DetectorName.NewSensitiveResource,
+      severity: learning ? 'medium' : 'high',
+      score: learning ? 55 : denied ? 70 : 80,
+      summary:
+        `${agent.agentId} ${denied ? `tried (${event.outcome}) to access` : 'accessed'} ${match.label} resource ${target} ` +
+        `for the first time (${event.action}); it had touched ${before} sensitive resources before.`,
+      observed: { resource: target, label: match.label, action: event.action, outcome: event.outcome },
+      expected: { knownSensitiveResources: before, matchedPattern: match.pattern },
+      evidence: [event.id],
+      basis: 'declared',
+    };
+  },
+};

@@ -1,0 +1,46 @@
+import { minuteOfWeek } from '../time/timezone.js';
+import { type Detector, DetectorName, type Observation, clampScore } from './detector.js';
+
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/**
+ * A burst (≥ minEvents in one local hour) in an hour where the agent's own week says it is idle:
+ * that hour of the day has had at most `idleEventsPerHour` events on every day of the week.
+ * A single stray event never qualifies. An agent with declared `activeHours` is judged by them
+ * while it is still learning, so a new agent is not a blind spot.
+ */
+export const offHours: Detector = {
+  name: DetectorName.OffHours,
+  learned: true,
+  enabled: (ctx) => ctx.settings.offHours.enabled,
+  check(ctx, agent, event) {
+    const minEvents = ctx.settings.offHours.minEvents;
+    if (agent.hourFlagged || agent.hourCount < minEvents) return undefined;
+    let basis: 'learned' | 'declared' = 'learned';
+    if (!agent.hourIdle) {
+      const declared = agent.declaration?.activeHours;
+      if (!declared || !agent.isLearning(ctx) || declared.isActive(minuteOfWeek(event.timeMs + agent.hourOffsetMs))) return undefined;
+      basis = 'declared';
+    }
+    agent.hourFlagged = true;
+    const localHour = agent.hourSlot % 24;
+    const tz = agent.timezone ?? 'UTC';
+    const usual = agent.profile.weekly(agent.hourSlot);
+    const window = `${pad(localHour)}:00–${pad((localHour + 1) % 24)}:00 ${tz}`;
+    return {
+      detector: DetectorName.OffHours,
+      severity: agent.hourCount >= 5 * minEvents ? 'high' : 'medium',
+      score: clampScore(50 + 10 * Math.log2(agent.hourCount / minEvents)),
+      summary:
+        basis === 'learned'
+          ? `${agent.agentId} made ${agent.hourCount} calls between ${window}, an hour in which it is idle every day of the week.`
+          : `${agent.agentId} made ${agent.hourCount} calls between ${window}, outside its declared active hours (${agent.declaration?.activeHours?.specs.join(', ')}).`,
+      observed: { eventsThisHour: agent.hourCount, localHour: `${pad(localHour)}:00`, timezone: tz },
+      expected: (basis === 'learned'
+          ? { usualEventsThisHour: Number.isNaN(usual) ? 0 : Math.round(usual * 100) / 100, idleAtMost: ctx.settings.offHours.idleEventsPerHour }
+          : { activeHours: agent.declaration?.activeHours?.specs ?? [] }) as Observation,
+      evidence: agent.hourEvidence.length ? agent.hourEvidence.slice() : [event.id],
+      basis,
+    };
+  },
+};

@@ -1,0 +1,40 @@
+import { type Detector, DetectorName, clampScore, round2 } from './detector.js';
+
+/**
+ * Fires inside the bucket, on the event that makes the live count improbable:
+ *   count ≥ max(minCount, ⌈peakMultiplier · max(peak of this local hour ±1 h, sketch q)⌉, ⌈μ_fast + z·√(σ²_fast + μ_fast)⌉)
+ * The hour-of-day peak learns recurring shapes (nightly batch, business hours, weekends fade it
+ * slowly); the sketch quantile is a floor where an hour has little history; the fast EWMA with
+ * a Poisson floor follows sustained growth. The threshold is computed once per bucket.
+ */
+export const rateSpike: Detector = {
+  name: DetectorName.RateSpike,
+  learned: true,
+  enabled: (ctx) => ctx.settings.rateSpike.enabled,
+  check(ctx, agent, event) {
+    if (agent.bucketFlagged || agent.bucketCount < agent.bucketThreshold) return undefined;
+    agent.bucketFlagged = true;
+    const perMinute = 60_000 / ctx.settings.bucketMs;
+    const observed = agent.bucketCount * perMinute;
+    const expected = Math.max(agent.bucketExpected, 1) * perMinute;
+    const ratio = observed / expected;
+    const severity = ratio >= 20 ? 'critical' : ratio >= 8 ? 'high' : 'medium';
+    return {
+      detector: DetectorName.RateSpike,
+      severity,
+      score: clampScore(45 + 12 * Math.log2(ratio)),
+      summary:
+        `${agent.agentId} made ${round2(observed)} calls/min, ${round2(ratio)}× its usual peak of ` +
+        `${round2(expected)}/min for this hour (alert threshold ${round2(agent.bucketThreshold * perMinute)}/min).`,
+      observed: { eventsPerMinute: round2(observed), failures: agent.bucketFailures, bucketStart: new Date(agent.bucketStartMs).toISOString() },
+      expected: {
+        typicalPeakPerMinute: round2(expected),
+        thresholdPerMinute: round2(agent.bucketThreshold * perMinute),
+        ewmaMeanPerMinute: round2(agent.slow.mean * perMinute),
+        ewmaStddevPerMinute: round2(agent.slow.stddev * perMinute),
+      },
+      evidence: agent.bucketEvidence.slice(),
+      basis: 'learned',
+    };
+  },
+};

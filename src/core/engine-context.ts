@@ -1,0 +1,28 @@
+import { Value } from '@sinclair/typebox/value';
+import { type DeclaredBaselines } from './baselines/declared-baselines.js';
+import { Ewma } from './baselines/ewma.js';
+import { EngineSettingsSchema, type EngineSettings } from './engine-settings.js';
+
+/** Settings with every default filled in (the config loader does the same at the edge, with errors). */
+export function defaultEngineSettings(overrides: unknown = {}): EngineSettings {
+  return Value.Default(EngineSettingsSchema, structuredClone(overrides)) as EngineSettings;
+}
+
+/** What every agent baseline and detector shares: settings, declarations and derived constants. */
+export interface EngineContext {
+  readonly settings: EngineSettings;
+  readonly declared: DeclaredBaselines;
+  readonly fastAlpha: number;
+  readonly slowAlpha: number;
+  readonly sketchHalvingMs: number;
+}
+
+export function createEngineContext(settings: EngineSettings, declared: DeclaredBaselines): EngineContext {
+  return {
+    settings,
+    declared,
+    fastAlpha: Ewma.alphaForHalfLife(settings.ewma.fastHalfLifeMs / settings.bucketMs),
+    slowAlpha: Ewma.alphaForHalfLife(settings.ewma.slowHalfLifeMs / settings.bucketMs),
+    sketchHalvingMs: settings.sketch.windowMs / 2,
+  };
+}

@@ -1,0 +1,71 @@
+import { Type, type Static } from '@sinclair/typebox';
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+/**
+ * Engine settings: one schema gives the TypeScript type, the defaults and the validation
+ * (src/config validates and fills it at the edge). Units are in the names.
+ */
+export const EngineSettingsSchema = Type.Object(
+  {
+    bucketMs: Type.Integer({ minimum: 1000, maximum: HOUR, default: MINUTE, description: 'Event-time bucket width for rates.' }),
+    learningPeriodMs: Type.Integer({ minimum: 0, maximum: 30 * DAY, default: 7 * DAY, description: 'Learned detectors stay silent until an agent has been observed this long.' }),
+    minLearningEvents: Type.Integer({ minimum: 0, default: 50, description: '…and has produced at least this many events.' }),
+    cooldownMs: Type.Integer({ minimum: 0, default: 30 * MINUTE, description: 'A new trigger of the same agent and detector within this time of the last one updates the open incident instead of raising a new alert.' }),
+    evidenceLimit: Type.Integer({ minimum: 1, maximum: 100, default: 10, description: 'Event ids kept as evidence per alert.' }),
+    maxAgents: Type.Integer({ minimum: 1, default: 1_000_000, description: 'Baselines kept in memory; beyond this the least recently active agent is evicted.' }),
+    agentIdleForgetMs: Type.Integer({ minimum: HOUR, default: 45 * DAY, description: 'An agent silent this long is forgotten.' }),
+    ewma: Type.Object(
+      {
+        fastHalfLifeMs: Type.Integer({ minimum: MINUTE, default: HOUR }),
+        slowHalfLifeMs: Type.Integer({ minimum: MINUTE, default: DAY }),
+      },
+      { default: {} },
+    ),
+    sketch: Type.Object(
+      {
+        relativeAccuracy: Type.Number({ exclusiveMinimum: 0, maximum: 0.5, default: 0.02 }),
+        windowMs: Type.Integer({ minimum: HOUR, default: 7 * DAY, description: 'Rolling window of the bucket-count quantile sketch.' }),
+        binLimit: Type.Integer({ minimum: 16, maximum: 4096, default: 256 }),
+      },
+      { default: {} },
+    ),
+    seen: Type.Object(
+      {
+        maxResources: Type.Integer({ minimum: 1, default: 200, description: 'Ordinary resources remembered per agent (least recently used evicted).' }),
+        maxSensitiveResources: Type.Integer({ minimum: 1, default: 500 }),
+        forgetAfterMs: Type.Integer({ minimum: HOUR, default: 30 * DAY, description: 'A value unused this long counts as new again.' }),
+      },
+      { default: {} },
+    ),
+    rateSpike: Type.Object(
+      {
+        enabled: Type.Boolean({ default: true }),
+        minCount: Type.Integer({ minimum: 1, default: 20, description: 'Never fire below this many events in one bucket.' }),
+        peakMultiplier: Type.Number({ minimum: 1, default: 3, description: 'Times the learned peak bucket of this local hour (±1 h).' }),
+        quantile: Type.Number({ minimum: 0.5, maximum: 1, default: 0.9, description: "Sketch quantile of the agent's non-empty bucket counts: a floor under the hourly peak where that hour has little history." }),
+        zScore: Type.Number({ minimum: 0, default: 8, description: 'Standard deviations above the fast EWMA (Poisson floor √μ).' }),
+        peakDecayPerDay: Type.Number({ exclusiveMinimum: 0, maximum: 1, default: 0.85, description: 'How fast a learned hourly peak fades when not repeated.' }),
+      },
+      { default: {} },
+    ),
+    newSensitiveResource: Type.Object(
+      { enabled: Type.Boolean({ default: true }) },
+      { default: {} },
+    ),
+    offHours: Type.Object(
+      {
+        enabled: Type.Boolean({ default: true }),
+        minEvents: Type.Integer({ minimum: 1, default: 10, description: 'Events within one idle local hour before it is a burst, not a stray.' }),
+        idleEventsPerHour: Type.Number({ minimum: 0, default: 2, description: 'A learned hour with at most this many events (weekly EWMA) counts as idle.' }),
+        weeklyAlpha: Type.Number({ exclusiveMinimum: 0, maximum: 1, default: 0.3, description: 'EWMA weight of each new week in the hour-of-week profile.' }),
+      },
+      { default: {} },
+    ),
+  },
+  { additionalProperties: false, default: {} },
+);
+
+export type EngineSettings = Static<typeof EngineSettingsSchema>;

@@ -1,0 +1,58 @@
+/**
+ * Every error agentwatch throws carries a stable `code` that tooling can match on, and the
+ * underlying `cause` when there is one (no thrown strings anywhere).
+ */
+export const ErrorCode = {
+  InvalidEvent: 'AW_INVALID_EVENT',
+  InvalidBaselines: 'AW_INVALID_BASELINES',
+  InvalidConfig: 'AW_INVALID_CONFIG',
+  InvalidSnapshot: 'AW_INVALID_SNAPSHOT',
+  InvalidTimezone: 'AW_INVALID_TIMEZONE',
+  InputNotFound: 'AW_INPUT_NOT_FOUND',
+  Io: 'AW_IO',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+export class AgentwatchError extends Error {
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+    this.code = code;
+  }
+}
+
+export class InvalidEventError extends AgentwatchError {
+  /** Short machine-readable reason, used as a bounded metric label (never the raw input). */
+  readonly reason: RejectReason;
+  constructor(reason: RejectReason, message: string, options?: { cause?: unknown }) {
+    super(ErrorCode.InvalidEvent, message, options);
+    this.reason = reason;
+  }
+}
+
+export const RejectReason = {
+  TooLarge: 'too_large',
+  NotJson: 'not_json',
+  Schema: 'schema',
+  BadTime: 'bad_time',
+} as const;
+export type RejectReason = (typeof RejectReason)[keyof typeof RejectReason];
+
+export class InvalidBaselinesError extends AgentwatchError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(ErrorCode.InvalidBaselines, message, options);
+  }
+}
+
+export class InvalidConfigError extends AgentwatchError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(ErrorCode.InvalidConfig, message, options);
+  }
+}
+
+export class InvalidSnapshotError extends AgentwatchError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(ErrorCode.InvalidSnapshot, message, options);
+  }
+}
