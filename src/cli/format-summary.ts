@@ -1,0 +1,34 @@
+import { SEVERITY_ORDER } from '../core/detectors/detector.js';
+import { type ReplaySummary } from '../pipeline/replay.js';
+
+/** The end-of-replay summary a person reads: volumes, rejects, and alerts by detector and severity. */
+export function formatSummary(s: ReplaySummary): string {
+  const out: string[] = [];
+  const n = (x: number) => x.toLocaleString('en-US');
+  const rejected = Object.values(s.rejected).reduce((a, b) => a + b, 0);
+  out.push(`Replayed ${n(s.accepted)} events from ${s.files} file(s) in ${(s.elapsedMs / 1000).toFixed(1)} s (${n(s.eventsPerSecond)} events/s).`);
+  if (s.firstEventTime) out.push(`Event time: ${s.firstEventTime} → ${s.lastEventTime}`);
+  out.push(`Agents: ${n(s.agents)} (${n(s.learningAgents)} still learning).  Late events (beyond the reorder window): ${n(s.lateEvents)}.`);
+  if (rejected > 0) {
+    out.push(`Rejected: ${n(rejected)} (${Object.entries(s.rejected).map(([r, c]) => `${r}: ${n(c)}`).join(', ')}).`);
+  }
+  out.push('');
+  const detectors = Object.keys(s.alertsByDetector).sort();
+  if (detectors.length === 0) {
+    out.push('No alerts.');
+  } else {
+    const header = ['detector', ...SEVERITY_ORDER, 'total'];
+    const rows = detectors.map((d) => {
+      const by = s.alertsByDetector[d] ?? {};
+      const counts = SEVERITY_ORDER.map((sev) => by[sev] ?? 0);
+      return [d, ...counts.map(String), String(counts.reduce((a, b) => a + b, 0))];
+    });
+    const totals = SEVERITY_ORDER.map((sev) => detectors.reduce((a, d) => a + (s.alertsByDetector[d]?.[sev] ?? 0), 0));
+    rows.push(['total', ...totals.map(String), String(s.alerts)]);
+    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+    const fmt = (r: string[]) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ');
+    out.push(fmt(header), ...rows.map(fmt));
+    out.push(`(${n(s.incidentUpdates)} further triggers folded into open incidents by the cooldown)`);
+  }
+  return out.join('\n');
+}

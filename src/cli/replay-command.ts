@@ -1,0 +1,66 @@
+import { writeFileSync } from 'node:fs';
+import { type Command } from 'commander';
+import { DeclaredBaselines } from '../core/baselines/declared-baselines.js';
+import { loadBaselinesDir } from '../config/load-baselines.js';
+import { loadConfig } from '../config/load-config.js';
+import { replay, type ReplaySummary } from '../pipeline/replay.js';
+import { type AlertSink } from '../sinks/alert-sink.js';
+import { ConsoleSink } from '../sinks/console-sink.js';
+import { FileSink } from '../sinks/file-sink.js';
+import { JsonlFileWriter } from '../sinks/jsonl-file-writer.js';
+import { formatSummary } from './format-summary.js';
+import { createProgressBar } from './progress-bar.js';
+
+export interface ReplayCommandOptions {
+  output?: string;
+  baselines?: string;
+  config?: string;
+  rejects?: string;
+  print?: boolean;
+  progress?: boolean;
+  summaryJson?: string;
+}
+
+/** Shared by `replay` and `demo`: load config and baselines, replay, report. */
+export async function runReplay(files: string[], opts: ReplayCommandOptions): Promise<ReplaySummary> {
+  const { config } = loadConfig(opts.config);
+  const baselinesDir = opts.baselines ?? config.baselinesDir;
+  const baselines = baselinesDir ? loadBaselinesDir(baselinesDir).baselines : DeclaredBaselines.empty();
+  const sinks: AlertSink[] = [];
+  if (opts.output) sinks.push(new FileSink(opts.output));
+  if (opts.print) sinks.push(new ConsoleSink());
+  const rejectsPath = opts.rejects ?? (opts.output ? opts.output.replace(/(\.jsonl)?$/, '.rejects.jsonl') : undefined);
+  const rejects = rejectsPath ? new JsonlFileWriter(rejectsPath, true) : undefined;
+  const progress = opts.progress === false ? undefined : createProgressBar();
+  try {
+    const { summary } = await replay({ files, config, baselines, sinks, ...(rejects && { rejects }), ...(progress && { onProgress: progress.update }) });
+    progress?.done();
+    process.stderr.write(`\n${formatSummary(summary)}\n`);
+    if (rejects && rejects.count > 0) process.stderr.write(`Rejected lines, with reasons: ${rejects.path}\n`);
+    if (opts.output) process.stderr.write(`Alerts: ${opts.output}\n`);
+    if (opts.summaryJson) writeFileSync(opts.summaryJson, `${JSON.stringify(summary, null, 2)}\n`);
+    return summary;
+  } finally {
+    progress?.done();
+    await Promise.all(sinks.map((s) => s.close()));
+    await rejects?.close();
+  }
+}
+
+export function registerReplayCommand(program: Command): void {
+  program
+    .command('replay')
+    .description('Replay historical audit logs (.jsonl, .jsonl.gz) through the engine in event-time order and write the alerts.')
+    .argument('<file...>', 'event files, processed in the order given (name them so that order is time order)')
+    .requiredOption('-o, --output <alerts.jsonl>', 'where to write alerts (one JSON object per line)')
+    .option('-b, --baselines <dir>', 'folder of declared baselines (*.yaml)')
+    .option('-c, --config <file>', 'configuration file (YAML or JSON); see schemas/config.schema.json')
+    .option('--rejects <file>', 'where invalid lines go (default: <output>.rejects.jsonl, created only if needed)')
+    .option('--print', 'also print each alert as it fires')
+    .option('--summary-json <file>', 'write the summary as JSON')
+    .option('--no-progress', 'no progress bar (it is only drawn on a terminal anyway)')
+    .addHelpText('after', '\nExample:\n  agentwatch replay logs/2026-03-*.jsonl.gz --baselines baselines/ --output alerts.jsonl')
+    .action(async (files: string[], opts: ReplayCommandOptions) => {
+      await runReplay(files, opts);
+    });
+}

@@ -1,0 +1,29 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { EngineSettingsSchema } from '../core/engine-settings.js';
+import { DEFAULT_MAX_EVENT_BYTES } from '../core/events/decode-audit-event.js';
+
+/**
+ * The whole configuration file (YAML or JSON): one schema for types, defaults and validation.
+ * Published as schemas/config.schema.json.
+ */
+export const ConfigSchema = Type.Object(
+  {
+    engine: EngineSettingsSchema,
+    input: Type.Object(
+      {
+        latenessMs: Type.Integer({ minimum: 0, maximum: 3_600_000, default: 60_000, description: 'How far out of event-time order events may arrive and still be reordered.' }),
+        maxEventBytes: Type.Integer({ minimum: 256, maximum: 10_485_760, default: DEFAULT_MAX_EVENT_BYTES, description: 'Larger events are rejected.' }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    baselinesDir: Type.Optional(Type.String({ minLength: 1, description: 'Folder of declared baselines (*.yaml); relative to the config file.' })),
+  },
+  {
+    $id: 'https://agentwatch.dev/schemas/config.schema.json',
+    title: 'agentwatch configuration',
+    additionalProperties: false,
+    default: {},
+  },
+);
+
+export type Config = Static<typeof ConfigSchema>;

@@ -1,0 +1,39 @@
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { InvalidConfigError } from '../core/errors.js';
+import { type Config, ConfigSchema } from './config-schema.js';
+import { SchemaValidator, formatProblems, parseYamlWithLines } from './schema-validator.js';
+
+const validator = new SchemaValidator(ConfigSchema);
+
+export interface LoadedConfig {
+  config: Config;
+  /** The file it came from, if any (relative paths in it resolve against its folder). */
+  file?: string;
+}
+
+/** Validates a config value, filling defaults. Throws InvalidConfigError naming every bad path. */
+export function parseConfig(value: unknown, file = '<config>', doc?: ReturnType<typeof parseYamlWithLines>): Config {
+  const config = (value ?? {}) as Config;
+  const problems = validator.check(config, doc);
+  if (problems.length) {
+    throw new InvalidConfigError(`invalid configuration:\n${formatProblems(file, problems)}`);
+  }
+  return config;
+}
+
+/** Loads a YAML or JSON config file; no file means every default. */
+export function loadConfig(file?: string): LoadedConfig {
+  if (file === undefined) return { config: parseConfig({}) };
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (cause) {
+    throw new InvalidConfigError(`cannot read config file ${file}: ${(cause as Error).message}`, { cause });
+  }
+  const parsed = parseYamlWithLines(text);
+  if (parsed.errors.length) throw new InvalidConfigError(`${file} is not valid YAML/JSON:\n  ${parsed.errors.join('\n  ')}`);
+  const config = parseConfig(parsed.value, file, parsed);
+  if (config.baselinesDir !== undefined) config.baselinesDir = resolve(dirname(file), config.baselinesDir);
+  return { config, file };
+}

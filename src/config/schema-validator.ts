@@ -1,0 +1,84 @@
+import { Ajv, type ErrorObject } from 'ajv';
+import { type TSchema, type Static } from '@sinclair/typebox';
+import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
+
+const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: true });
+
+export interface SchemaProblem {
+  /** JSON pointer into the document, e.g. /engine/rateSpike/minCount. */
+  path: string;
+  /** Line in the source file, when known. */
+  line?: number;
+  message: string;
+}
+
+function explain(e: ErrorObject): string {
+  switch (e.keyword) {
+    case 'additionalProperties':
+      return `unknown key "${String(e.params['additionalProperty'])}" (check the spelling; see the JSON Schema for the allowed keys)`;
+    case 'required':
+      return `missing required key "${String(e.params['missingProperty'])}"`;
+    case 'enum':
+      return `must be one of ${(e.params['allowedValues'] as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
+    case 'const':
+      return `must be ${JSON.stringify(e.params['allowedValue'])}`;
+    case 'pattern':
+      return `"${String(e.data)}" does not have the expected form (${String(e.parentSchema?.['description'] ?? e.params['pattern'])})`;
+    case 'type':
+      return `must be ${String(e.params['type'])}, got ${Array.isArray(e.data) ? 'array' : e.data === null ? 'null' : typeof e.data}`;
+    default: {
+      const hint = e.parentSchema?.['description'];
+      return `${e.message ?? 'is invalid'}${hint ? ` (${String(hint)})` : ''}`;
+    }
+  }
+}
+
+/** A compiled validator that fills defaults and names the path (and line) of each problem. */
+export class SchemaValidator<S extends TSchema> {
+  private readonly validate;
+
+  constructor(schema: S) {
+    this.validate = ajv.compile<Static<S>>(schema);
+  }
+
+  /** Validates `value` in place (defaults are filled). Returns problems, empty when valid. */
+  check(value: unknown, doc?: { document: Document; lines: LineCounter }): SchemaProblem[] {
+    if (this.validate(value)) return [];
+    const seen = new Set<string>();
+    const problems: SchemaProblem[] = [];
+    for (const e of this.validate.errors ?? []) {
+      // anyOf/oneOf wrappers repeat the branch errors; keep the specific ones.
+      if (e.keyword === 'anyOf' || e.keyword === 'oneOf' || e.keyword === 'if') continue;
+      const message = explain(e);
+      const key = `${e.instancePath}|${message}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const problem: SchemaProblem = { path: e.instancePath || '/', message };
+      const line = doc && lineOf(doc.document, doc.lines, e.instancePath);
+      if (line !== undefined) problem.line = line;
+      problems.push(problem);
+    }
+    return problems;
+  }
+}
+
+function lineOf(document: Document, lines: LineCounter, pointer: string): number | undefined {
+  const segments = pointer.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  for (let n = segments.length; n >= 0; n--) {
+    const node = document.getIn(segments.slice(0, n).map((s) => (/^\d+$/.test(s) ? Number(s) : s)), true);
+    if (isNode(node) && node.range) return lines.linePos(node.range[0]).line;
+  }
+  return undefined;
+}
+
+/** Parses YAML (a superset of JSON) keeping positions for error messages. */
+export function parseYamlWithLines(text: string): { value: unknown; document: Document; lines: LineCounter; errors: string[] } {
+  const lines = new LineCounter();
+  const document = parseDocument(text, { lineCounter: lines, prettyErrors: true });
+  const errors = document.errors.map((e) => e.message);
+  return { value: document.toJS(), document, lines, errors };
+}
+
+export function formatProblems(file: string, problems: readonly SchemaProblem[]): string {
+  return problems.map((p) => `  ${file}${p.line !== undefined ? `:${p.line}` : ''} at ${p.path}: ${p.message}`).join('\n');
+}

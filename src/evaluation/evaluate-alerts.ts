@@ -1,0 +1,119 @@
+import { Type, type Static } from '@sinclair/typebox';
+
+/** A labelled anomaly (ground truth), one per line of labels.jsonl (written by the fleet generator). */
+export const LabelSchema = Type.Object({
+  id: Type.String(),
+  detector: Type.String(),
+  agentId: Type.String(),
+  start: Type.String(),
+  end: Type.String(),
+  description: Type.Optional(Type.String()),
+});
+export type Label = Static<typeof LabelSchema>;
+
+export interface AlertLike {
+  id: string;
+  agentId: string;
+  detector: string;
+  time: string;
+}
+
+export interface DetectorScore {
+  detector: string;
+  labels: number;
+  detected: number;
+  recall: number;
+  alerts: number;
+  /** Alerts inside a labelled anomaly of the same agent and detector. */
+  truePositives: number;
+  /** Alerts inside a labelled anomaly of the same agent but another detector. */
+  otherLabel: number;
+  /** Alerts matching no label at all: false incidents. */
+  falseAlerts: number;
+  /** Median delay from the label's start to its first alert, seconds. */
+  medianDelaySeconds: number | null;
+}
+
+export interface Evaluation {
+  byDetector: DetectorScore[];
+  falseAlertsPerAgentWeek: number;
+  agents: number;
+  weeks: number;
+  missed: Label[];
+  falseAlerts: AlertLike[];
+}
+
+/**
+ * Matches alerts to labels: an alert counts for a label when agent and detector agree and its
+ * time is within [start − graceMs, end + graceMs] (an incident may be recognised a little after
+ * it ends, e.g. the hour-level off_hours detector).
+ */
+export function evaluateAlerts(alerts: readonly AlertLike[], labels: readonly Label[], opts: { graceMs?: number; agents?: number; spanMs?: number } = {}): Evaluation {
+  const grace = opts.graceMs ?? 15 * 60_000;
+  const windows = labels.map((l) => ({ l, start: Date.parse(l.start) - grace, end: Date.parse(l.end) + grace, first: Number.POSITIVE_INFINITY }));
+  const byAgent = new Map<string, typeof windows>();
+  for (const w of windows) {
+    const list = byAgent.get(w.l.agentId) ?? [];
+    list.push(w);
+    byAgent.set(w.l.agentId, list);
+  }
+  const detectors = new Set([...labels.map((l) => l.detector), ...alerts.map((a) => a.detector)]);
+  const scores = new Map<string, DetectorScore>();
+  for (const d of [...detectors].sort()) {
+    scores.set(d, { detector: d, labels: 0, detected: 0, recall: 0, alerts: 0, truePositives: 0, otherLabel: 0, falseAlerts: 0, medianDelaySeconds: null });
+  }
+  for (const l of labels) (scores.get(l.detector) as DetectorScore).labels++;
+  const falseAlerts: AlertLike[] = [];
+  for (const a of alerts) {
+    const s = scores.get(a.detector) as DetectorScore;
+    s.alerts++;
+    const t = Date.parse(a.time);
+    const overlapping = (byAgent.get(a.agentId) ?? []).filter((w) => t >= w.start && t <= w.end);
+    const same = overlapping.filter((w) => w.l.detector === a.detector);
+    if (same.length) {
+      s.truePositives++;
+      for (const w of same) w.first = Math.min(w.first, t);
+    } else if (overlapping.length) {
+      s.otherLabel++;
+    } else {
+      s.falseAlerts++;
+      falseAlerts.push(a);
+    }
+  }
+  const missed: Label[] = [];
+  for (const s of scores.values()) {
+    const mine = windows.filter((w) => w.l.detector === s.detector);
+    const hit = mine.filter((w) => Number.isFinite(w.first));
+    s.detected = hit.length;
+    s.recall = s.labels ? Math.round((hit.length / s.labels) * 1000) / 1000 : 0;
+    const delays = hit.map((w) => Math.max(0, (w.first - (w.start + grace)) / 1000)).sort((a, b) => a - b);
+    s.medianDelaySeconds = delays.length ? (delays[Math.floor((delays.length - 1) / 2)] as number) : null;
+    missed.push(...mine.filter((w) => !Number.isFinite(w.first)).map((w) => w.l));
+  }
+  const agents = opts.agents ?? new Set(alerts.map((a) => a.agentId)).size;
+  const weeks = (opts.spanMs ?? 7 * 86_400_000) / (7 * 86_400_000);
+  const totalFalse = falseAlerts.length;
+  return {
+    byDetector: [...scores.values()],
+    falseAlertsPerAgentWeek: agents && weeks ? Math.round((totalFalse / (agents * weeks)) * 1000) / 1000 : 0,
+    agents,
+    weeks: Math.round(weeks * 100) / 100,
+    missed,
+    falseAlerts,
+  };
+}
+
+export function formatEvaluation(e: Evaluation): string {
+  const header = ['detector', 'labels', 'detected', 'recall', 'alerts', 'true', 'other-label', 'false', 'median delay'];
+  const rows = e.byDetector.map((s) => [
+    s.detector, String(s.labels), String(s.detected), s.labels ? s.recall.toFixed(2) : '-', String(s.alerts), String(s.truePositives),
+    String(s.otherLabel), String(s.falseAlerts), s.medianDelaySeconds === null ? '-' : `${Math.round(s.medianDelaySeconds)} s`,
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const fmt = (r: string[]) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ');
+  return [
+    fmt(header),
+    ...rows.map(fmt),
+    `false alerts per agent-week: ${e.falseAlertsPerAgentWeek} (${e.falseAlerts.length} over ${e.agents} agents × ${e.weeks} weeks)`,
+  ].join('\n');
+}
