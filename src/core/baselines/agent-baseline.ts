@@ -136,9 +136,9 @@ export class AgentBaseline {
   }
 
   private closeBucket(): void {
-    // A bucket that raised rate_spike teaches only up to its threshold, so a spike does not
+    // A bucket that raised rate_spike teaches only what was expected of it, so a spike does not
     // lift the bar for the next one (issue 4, learning that resists poisoning).
-    const learned = this.bucketFlagged ? Math.min(this.bucketCount, this.bucketThreshold) : this.bucketCount;
+    const learned = this.bucketFlagged ? Math.min(this.bucketCount, Math.max(1, Math.round(this.bucketExpected))) : this.bucketCount;
     this.fast.observe(learned);
     this.slow.observe(learned);
     this.sketch.accept(learned);

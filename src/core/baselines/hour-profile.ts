@@ -46,11 +46,17 @@ export class HourProfile {
     return Math.max(at(hourOfDay - 1), at(hourOfDay), at(hourOfDay + 1));
   }
 
-  /** Idle on every day of the week at this hour of the day, and every day observed. */
+  /**
+   * Idle on every day of the week at this hour of the day and at the hours either side (every
+   * day observed). The neighbours matter: an agent that follows local time but has no declared
+   * timezone shifts by an hour in UTC at each daylight-saving change.
+   */
   isIdleHourOfDay(hourOfDay: number, idleEventsPerHour: number): boolean {
     for (let day = 0; day < 7; day++) {
-      const v = this.data[day * 24 + hourOfDay] as number;
-      if (!(v <= idleEventsPerHour)) return false;
+      for (let dh = -1; dh <= 1; dh++) {
+        const v = this.data[day * 24 + ((hourOfDay + dh + 24) % 24)] as number;
+        if (!(v <= idleEventsPerHour)) return false;
+      }
     }
     return true;
   }
