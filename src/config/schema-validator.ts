@@ -2,7 +2,7 @@ import { Ajv, type ErrorObject } from 'ajv';
 import { type TSchema, type Static } from '@sinclair/typebox';
 import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
 
-const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: true });
+const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: true, verbose: true });
 
 export interface SchemaProblem {
   /** JSON pointer into the document, e.g. /engine/rateSpike/minCount. */
@@ -54,7 +54,9 @@ export class SchemaValidator<S extends TSchema> {
       if (seen.has(key)) continue;
       seen.add(key);
       const problem: SchemaProblem = { path: e.instancePath || '/', message };
-      const line = doc && lineOf(doc.document, doc.lines, e.instancePath);
+      // Point at the offending key itself, not the object that holds it.
+      const extra = e.keyword === 'additionalProperties' ? `/${String(e.params['additionalProperty'])}` : '';
+      const line = doc && lineOf(doc.document, doc.lines, e.instancePath + extra);
       if (line !== undefined) problem.line = line;
       problems.push(problem);
     }

@@ -26,6 +26,17 @@ export function describeSchemaError(error: ErrorObject | undefined): string {
   }
 }
 
+/** Date.parse rolls impossible days over (Feb 30 → Mar 2); an audit log with one is corrupt. */
+function parseRfc3339(text: string): number {
+  const day = (text.charCodeAt(8) - 48) * 10 + (text.charCodeAt(9) - 48);
+  if (day > 28) {
+    const year = Number(text.slice(0, 4));
+    const month = Number(text.slice(5, 7));
+    if (day > new Date(Date.UTC(year, month, 0)).getUTCDate()) return Number.NaN;
+  }
+  return Date.parse(text);
+}
+
 /**
  * Validates an already-parsed value and returns the normalized event. Throws InvalidEventError
  * with a reason (bounded, for metrics) and a message that names the field.
@@ -35,7 +46,7 @@ export function toAuditEvent(value: unknown): AuditEvent {
     throw new InvalidEventError(RejectReason.Schema, describeSchemaError(validate.errors?.[0]));
   }
   const raw = value;
-  const timeMs = typeof raw.time === 'number' ? raw.time : Date.parse(raw.time);
+  const timeMs = typeof raw.time === 'number' ? raw.time : parseRfc3339(raw.time);
   if (!Number.isFinite(timeMs)) {
     throw new InvalidEventError(RejectReason.BadTime, `/time: "${String(raw.time)}" is not a valid date`);
   }

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { InvalidEventError } from '../../../src/core/errors.js';
+import { decodeAuditEvent } from '../../../src/core/events/decode-audit-event.js';
+
+const valid = { id: 'e1', time: '2026-03-02T10:00:00.250Z', agentId: 'spn:bot', category: 'api_call', action: 'graph.users.read' };
+const reject = (value: unknown, maxBytes?: number) => {
+  try {
+    decodeAuditEvent(typeof value === 'string' ? value : JSON.stringify(value), maxBytes);
+  } catch (err) {
+    expect(err).toBeInstanceOf(InvalidEventError);
+    const e = err as InvalidEventError;
+    return { reason: e.reason, message: e.message, code: e.code };
+  }
+  throw new Error('expected a rejection');
+};
+
+describe('decodeAuditEvent', () => {
+  it('accepts the native format, RFC 3339 or epoch ms, defaulting outcome to success', () => {
+    expect(decodeAuditEvent(JSON.stringify(valid))).toMatchObject({ id: 'e1', timeMs: Date.UTC(2026, 2, 2, 10, 0, 0, 250), outcome: 'success' });
+    expect(decodeAuditEvent(JSON.stringify({ ...valid, time: 1772445600000 })).timeMs).toBe(1772445600000);
+    expect(decodeAuditEvent(JSON.stringify({ ...valid, time: '2026-03-02T11:00:00+01:00' })).timeMs).toBe(Date.UTC(2026, 2, 2, 10));
+    const full = { ...valid, category: 'resource_access', resource: 'kv://x', outcome: 'denied', source: { ip: '10.0.0.1', region: 'westeurope' }, attributes: { model: 'gpt', n: 1 }, extra: 'ignored' };
+    expect(decodeAuditEvent(JSON.stringify(full))).toMatchObject({ resource: 'kv://x', outcome: 'denied', source: { region: 'westeurope' } });
+  });
+
+  it('rejects with a reason and a message that names the field', () => {
+    expect(reject('{"id": "x",')).toMatchObject({ reason: 'not_json', code: 'AW_INVALID_EVENT' });
+    expect(reject({ ...valid, agentId: undefined })).toMatchObject({ reason: 'schema', message: 'event: missing required field "agentId"' });
+    expect(reject({ ...valid, time: 'yesterday' }).message).toMatch(/^\/time: must be an RFC 3339/);
+    expect(reject({ ...valid, time: '2026-02-30T10:00:00Z' })).toMatchObject({ reason: 'bad_time' });
+    expect(reject({ ...valid, category: 'login' }).message).toMatch(/^\/category/);
+    expect(reject({ ...valid, category: 'resource_access' }).message).toBe('event: missing required field "resource"');
+    expect(reject({ ...valid, category: 'permission_request' }).message).toBe('event: missing required field "permission"');
+    expect(reject({ ...valid, outcome: 'maybe' }).message).toMatch(/^\/outcome/);
+    expect(reject([1, 2])).toMatchObject({ reason: 'schema' });
+  });
+
+  it('enforces field size limits and the event size limit', () => {
+    expect(reject({ ...valid, agentId: 'a'.repeat(257) }).message).toMatch(/^\/agentId: must NOT have more than 256 characters/);
+    expect(reject({ ...valid, action: 'a'.repeat(513) }).message).toMatch(/^\/action/);
+    expect(reject({ ...valid, category: 'resource_access', resource: 'r'.repeat(2049) }).message).toMatch(/^\/resource/);
+    expect(reject({ ...valid, id: '' }).message).toMatch(/^\/id/);
+    expect(reject({ ...valid, attributes: { nested: { no: 1 } } }).message).toMatch(/^\/attributes\/nested/);
+    expect(reject({ ...valid, pad: 'x'.repeat(2000) }, 1000)).toMatchObject({ reason: 'too_large' });
+  });
+});
