@@ -27,7 +27,7 @@ export interface AgentSnapshot {
   sketchDecayAtMs: number;
   profile: HourProfileSnapshot;
   resources: SeenSetSnapshot;
-  sensitive: SeenSetSnapshot;
+  sensitive?: SeenSetSnapshot;
   incidents: [detector: string, incident: OpenIncident][];
 }
 
@@ -64,9 +64,9 @@ export function snapshotAgent(a: AgentBaseline): AgentSnapshot {
     sketchDecayAtMs: a.sketchDecayAtMs,
     profile: a.profile.snapshot(),
     resources: a.resources.snapshot(),
-    sensitive: a.sensitive.snapshot(),
     incidents: a.incidents ? [...a.incidents].map(([d, i]) => [d, { ...i }]) : [],
   };
+  if (a.sensitive !== undefined) snap.sensitive = a.sensitive.snapshot();
   if (a.agentClass !== undefined) snap.agentClass = a.agentClass;
   if (a.tenant !== undefined) snap.tenant = a.tenant;
   return snap;
@@ -107,7 +107,7 @@ export function restoreAgent(s: AgentSnapshot, ctx: EngineContext): AgentBaselin
   a.sketchDecayAtMs = s.sketchDecayAtMs;
   a.profile = HourProfile.restore(s.profile);
   a.resources = SeenSet.restore(s.resources, set.seen.maxResources, set.seen.forgetAfterMs);
-  a.sensitive = SeenSet.restore(s.sensitive, set.seen.maxSensitiveResources, set.seen.forgetAfterMs);
+  if (s.sensitive) a.sensitive = SeenSet.restore(s.sensitive, set.seen.maxSensitiveResources, set.seen.forgetAfterMs);
   if (s.incidents.length) a.incidents = new Map(s.incidents.map(([d, i]) => [d, { ...i }]));
   return a;
 }

@@ -58,7 +58,8 @@ export class AgentBaseline {
   sketchDecayAtMs = 0;
   profile: HourProfile;
   resources: SeenSet;
-  sensitive: SeenSet;
+  /** Created on the first sensitive access: most agents never make one. */
+  sensitive: SeenSet | undefined;
   incidents: Map<string, OpenIncident> | undefined;
 
   constructor(
@@ -71,7 +72,6 @@ export class AgentBaseline {
     this.sketch = new CountSketch(s.sketch.relativeAccuracy, s.sketch.binLimit);
     this.profile = new HourProfile();
     this.resources = new SeenSet(s.seen.maxResources, s.seen.forgetAfterMs);
-    this.sensitive = new SeenSet(s.seen.maxSensitiveResources, s.seen.forgetAfterMs);
   }
 
   /** First event: identity, declarations and the clocks start here. */
@@ -117,7 +117,7 @@ export class AgentBaseline {
       this.sketch.decay(Math.pow(0.5, halvings));
       this.sketchDecayAtMs += halvings * ctx.sketchHalvingMs;
       this.resources.expire(timeMs);
-      this.sensitive.expire(timeMs);
+      this.sensitive?.expire(timeMs);
     }
     if (timeMs >= this.hourEndMs) this.closeHour(timeMs, ctx);
     this.computeThreshold(ctx);

@@ -2,6 +2,30 @@ import { LogCollapsingHighestDenseDDSketch } from '@datadog/sketches-js';
 
 /** Counts above this are clamped: @datadog/sketches-js grows its store without bound on extreme values. */
 const MAX_SKETCH_VALUE = 1e7;
+/** Bins are added this many at a time; the library's default (128 doubles) would cost 1 KB per agent. */
+const CHUNK_SIZE = 8;
+
+type Sketch = LogCollapsingHighestDenseDDSketch;
+type Store = Sketch['store'];
+type Mapping = Sketch['mapping'];
+
+// The mapping is immutable and counts are never negative, so every sketch of one accuracy can
+// share them: a baseline must fit in a few KB (issue 2: ≤ 4 KB per agent at 100k agents).
+const shared = new Map<number, { mapping: Mapping; negativeStore: Store }>();
+
+function newSketch(relativeAccuracy: number, binLimit: number): Sketch {
+  const sketch = new LogCollapsingHighestDenseDDSketch({ relativeAccuracy, binLimit });
+  let parts = shared.get(relativeAccuracy);
+  if (!parts) {
+    parts = { mapping: sketch.mapping, negativeStore: sketch.negativeStore };
+    shared.set(relativeAccuracy, parts);
+  }
+  sketch.mapping = parts.mapping;
+  sketch.negativeStore = parts.negativeStore;
+  const StoreClass = sketch.store.constructor as new (binLimit: number, chunkSize?: number) => Store;
+  sketch.store = new StoreClass(binLimit, CHUNK_SIZE);
+  return sketch;
+}
 
 export interface CountSketchSnapshot {
   /** Key offset and bin counts of the positive store (the only one used: counts are ≥ 1). */
@@ -18,13 +42,10 @@ export interface CountSketchSnapshot {
  * Input is guarded: the library accepts NaN silently and throws on Infinity.
  */
 export class CountSketch {
-  private sketch: LogCollapsingHighestDenseDDSketch;
+  private readonly sketch: Sketch;
 
-  constructor(
-    private readonly relativeAccuracy: number,
-    private readonly binLimit: number,
-  ) {
-    this.sketch = new LogCollapsingHighestDenseDDSketch({ relativeAccuracy, binLimit });
+  constructor(relativeAccuracy: number, binLimit: number) {
+    this.sketch = newSketch(relativeAccuracy, binLimit);
   }
 
   accept(value: number, weight = 1): void {
@@ -72,7 +93,7 @@ export class CountSketch {
 
   static restore(s: CountSketchSnapshot, relativeAccuracy: number, binLimit: number): CountSketch {
     const cs = new CountSketch(relativeAccuracy, binLimit);
-    const mapping = (cs.sketch as unknown as { mapping: { value(key: number): number } }).mapping;
+    const mapping = cs.sketch.mapping;
     // Replaying each bin at its representative value rebuilds an identical store.
     s.bins.forEach((w, i) => {
       if (w > 0) cs.sketch.accept(mapping.value(s.offset + i), w);

@@ -1,3 +1,4 @@
+import { SeenSet } from '../baselines/seen-set.js';
 import { type Detector, DetectorName } from './detector.js';
 
 /**
@@ -17,9 +18,10 @@ export const newSensitiveResource: Detector = {
       match = ctx.declared.sensitivePermissions.match(target);
     }
     if (match === undefined || target === undefined) return undefined;
-    const known = agent.sensitive.has(target, event.timeMs);
-    const before = agent.sensitive.size;
-    agent.sensitive.touch(target, event.timeMs);
+    const seen = (agent.sensitive ??= new SeenSet(ctx.settings.seen.maxSensitiveResources, ctx.settings.seen.forgetAfterMs));
+    const known = seen.has(target, event.timeMs);
+    const before = seen.size;
+    seen.touch(target, event.timeMs);
     if (known) return undefined;
     const learning = agent.isLearning(ctx);
     const denied = event.outcome !== 'success';

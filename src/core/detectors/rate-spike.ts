@@ -11,7 +11,7 @@ export const rateSpike: Detector = {
   name: DetectorName.RateSpike,
   learned: true,
   enabled: (ctx) => ctx.settings.rateSpike.enabled,
-  check(ctx, agent, event) {
+  check(ctx, agent) {
     if (agent.bucketFlagged || agent.bucketCount < agent.bucketThreshold) return undefined;
     agent.bucketFlagged = true;
     const perMinute = 60_000 / ctx.settings.bucketMs;
