@@ -26,7 +26,7 @@ readonly SCALA_VERSION=2.13
 readonly SLF4J_VERSION=2.0.17         # Kafka 4 logs through SLF4J 2 + Log4j 2 (as its own distribution does)
 readonly LOG4J_VERSION=2.25.5         # same Log4j 2 as kafka-server 4.4.0 depends on
 
-readonly CACHE_ROOT="${AGENTWATCH_CACHE_DIR:-$HOME/.cache/agentwatch}"
+readonly CACHE_ROOT="${AGENTWATCH_CACHE_DIR:-${HOME:-/tmp}/.cache/agentwatch}"
 readonly KAFKA_HOME="$CACHE_ROOT/kafka-$KAFKA_VERSION"
 readonly LIB_DIR="$KAFKA_HOME/lib"
 readonly DATA_ROOT="${AGENTWATCH_KAFKA_DIR:-/tmp/agentwatch-kafka}"

@@ -81,6 +81,7 @@ export default async function setup(project: TestProject): Promise<(() => Promis
   };
 
   const started = Date.now();
+  console.log(`[kafka] starting a test broker on 127.0.0.1:${port} (scripts/kafka/kafka.sh; the first run fetches its jars with Maven)`);
   let brokers: string;
   try {
     await kafkaSh('fetch', env, 10 * 60_000); // no-op once the jars are cached
