@@ -24,6 +24,7 @@ export interface AgentSnapshot {
   fast: [mean: number, variance: number];
   slow: [mean: number, variance: number];
   sketch: CountSketchSnapshot;
+  ratios: CountSketchSnapshot;
   sketchDecayAtMs: number;
   profile: HourProfileSnapshot;
   resources: SeenSetSnapshot;
@@ -61,6 +62,7 @@ export function snapshotAgent(a: AgentBaseline): AgentSnapshot {
     fast: [a.fast.mean, a.fast.variance],
     slow: [a.slow.mean, a.slow.variance],
     sketch: a.sketch.snapshot(),
+    ratios: a.ratios.snapshot(),
     sketchDecayAtMs: a.sketchDecayAtMs,
     profile: a.profile.snapshot(),
     resources: a.resources.snapshot(),
@@ -104,6 +106,7 @@ export function restoreAgent(s: AgentSnapshot, ctx: EngineContext): AgentBaselin
   [a.fast.mean, a.fast.variance] = s.fast;
   [a.slow.mean, a.slow.variance] = s.slow;
   a.sketch = CountSketch.restore(s.sketch, set.sketch.relativeAccuracy, set.sketch.binLimit);
+  a.ratios = CountSketch.restore(s.ratios, set.sketch.relativeAccuracy, set.sketch.binLimit);
   a.sketchDecayAtMs = s.sketchDecayAtMs;
   a.profile = HourProfile.restore(s.profile);
   a.resources = SeenSet.restore(s.resources, set.seen.maxResources, set.seen.forgetAfterMs);

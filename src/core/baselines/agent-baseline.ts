@@ -55,6 +55,8 @@ export class AgentBaseline {
   fast: Ewma;
   slow: Ewma;
   sketch: CountSketch;
+  /** Sketch of each bucket's count over the peak expected when it opened (×100): the agent's own burstiness. */
+  ratios: CountSketch;
   sketchDecayAtMs = 0;
   profile: HourProfile;
   resources: SeenSet;
@@ -70,6 +72,7 @@ export class AgentBaseline {
     this.fast = new Ewma(ctx.fastAlpha);
     this.slow = new Ewma(ctx.slowAlpha);
     this.sketch = new CountSketch(s.sketch.relativeAccuracy, s.sketch.binLimit);
+    this.ratios = new CountSketch(s.sketch.relativeAccuracy, s.sketch.binLimit);
     this.profile = new HourProfile();
     this.resources = new SeenSet(s.seen.maxResources, s.seen.forgetAfterMs);
   }
@@ -115,6 +118,7 @@ export class AgentBaseline {
     if (timeMs >= this.sketchDecayAtMs) {
       const halvings = Math.floor((timeMs - this.sketchDecayAtMs) / ctx.sketchHalvingMs) + 1;
       this.sketch.decay(Math.pow(0.5, halvings));
+      this.ratios.decay(Math.pow(0.5, halvings));
       this.sketchDecayAtMs += halvings * ctx.sketchHalvingMs;
       this.resources.expire(timeMs);
       this.sensitive?.expire(timeMs);
@@ -142,13 +146,15 @@ export class AgentBaseline {
     this.fast.observe(learned);
     this.slow.observe(learned);
     this.sketch.accept(learned);
+    if (this.bucketExpected >= 1) this.ratios.accept((100 * learned) / this.bucketExpected);
     if (learned > this.hourMaxBucket) this.hourMaxBucket = learned;
   }
 
   private closeHour(timeMs: number, ctx: EngineContext): void {
     const o = ctx.settings.offHours;
     const peakDecay = ctx.settings.rateSpike.peakDecayPerDay;
-    const events = this.hourFlagged ? Math.min(this.hourCount, o.idleEventsPerHour) : this.hourCount;
+    // An hour that raised off_hours is not learned as activity (issue 4: no poisoning by the anomaly).
+    const events = this.hourFlagged ? Math.min(this.hourCount, 1) : this.hourCount;
     this.profile.learnHour(this.hourSlot, events, this.hourMaxBucket, o.weeklyAlpha, peakDecay);
     const offset = timezoneOffsetMs(this.timezone, timeMs);
     const next = localHourIndex(timeMs + offset);
@@ -171,18 +177,19 @@ export class AgentBaseline {
     this.hourEvidence = [];
     const o = ctx.settings.offHours;
     this.hourIdle =
-      o.enabled && !this.isLearning(ctx) && this.profile.isIdleHourOfDay(this.hourSlot % 24, o.idleEventsPerHour);
+      o.enabled && !this.isLearning(ctx) && this.profile.isIdleHourOfDay(this.hourSlot % 24, o.idleEventsPerWeek);
   }
 
   private computeThreshold(ctx: EngineContext): void {
     const r = ctx.settings.rateSpike;
+    const expected = Math.max(this.profile.peakAround(this.hourSlot % 24), this.sketch.quantile(r.quantile));
+    this.bucketExpected = expected;
     if (!r.enabled || this.isLearning(ctx)) {
       this.bucketThreshold = Number.POSITIVE_INFINITY;
       return;
     }
-    const expected = Math.max(this.profile.peakAround(this.hourSlot % 24), this.sketch.quantile(r.quantile));
+    const tail = this.ratios.count >= r.tailMinBuckets ? (this.ratios.quantile(r.tailQuantile) / 100) * r.tailMargin : 0;
     const fastUpper = this.fast.mean + r.zScore * Math.sqrt(this.fast.variance + this.fast.mean);
-    this.bucketExpected = expected;
-    this.bucketThreshold = Math.max(r.minCount, Math.ceil(r.peakMultiplier * expected), Math.ceil(fastUpper));
+    this.bucketThreshold = Math.max(r.minCount, Math.ceil(Math.max(r.peakMultiplier, tail) * expected), Math.ceil(fastUpper));
   }
 }

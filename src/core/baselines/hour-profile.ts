@@ -47,18 +47,22 @@ export class HourProfile {
   }
 
   /**
-   * Idle on every day of the week at this hour of the day and at the hours either side (every
-   * day observed). The neighbours matter: an agent that follows local time but has no declared
-   * timezone shifts by an hour in UTC at each daylight-saving change.
+   * Idle: in a typical week this hour of the day, with the hours either side, saw at most
+   * `maxEventsPerWeek` events in all (every slot observed at least once). A band rather than a
+   * single hour because an agent that follows local time with no declared timezone shifts by an
+   * hour in UTC at each daylight-saving change; a weekly total rather than a per-slot bound so a
+   * few stray night events do not make the night look busy.
    */
-  isIdleHourOfDay(hourOfDay: number, idleEventsPerHour: number): boolean {
+  isIdleHourOfDay(hourOfDay: number, maxEventsPerWeek: number): boolean {
+    let total = 0;
     for (let day = 0; day < 7; day++) {
       for (let dh = -1; dh <= 1; dh++) {
         const v = this.data[day * 24 + ((hourOfDay + dh + 24) % 24)] as number;
-        if (!(v <= idleEventsPerHour)) return false;
+        if (Number.isNaN(v)) return false;
+        total += v;
       }
     }
-    return true;
+    return total <= maxEventsPerWeek;
   }
 
   snapshot(): HourProfileSnapshot {

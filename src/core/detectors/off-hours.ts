@@ -5,7 +5,7 @@ const pad = (n: number) => String(n).padStart(2, '0');
 
 /**
  * A burst (≥ minEvents in one local hour) in an hour where the agent's own week says it is idle:
- * that hour of the day has had at most `idleEventsPerHour` events on every day of the week.
+ * that hour of the day, with its neighbours, saw at most `idleEventsPerWeek` events in a week.
  * A single stray event never qualifies. An agent with declared `activeHours` is judged by them
  * while it is still learning, so a new agent is not a blind spot.
  */
@@ -37,7 +37,7 @@ export const offHours: Detector = {
           : `${agent.agentId} made ${agent.hourCount} calls between ${window}, outside its declared active hours (${agent.declaration?.activeHours?.specs.join(', ')}).`,
       observed: { eventsThisHour: agent.hourCount, localHour: `${pad(localHour)}:00`, timezone: tz },
       expected: (basis === 'learned'
-          ? { usualEventsThisHour: Number.isNaN(usual) ? 0 : Math.round(usual * 100) / 100, idleAtMost: ctx.settings.offHours.idleEventsPerHour }
+          ? { usualEventsThisHour: Number.isNaN(usual) ? 0 : Math.round(usual * 100) / 100, idleBandEventsPerWeekAtMost: ctx.settings.offHours.idleEventsPerWeek }
           : { activeHours: agent.declaration?.activeHours?.specs ?? [] }) as Observation,
       evidence: agent.hourEvidence.length ? agent.hourEvidence.slice() : [event.id],
       basis,

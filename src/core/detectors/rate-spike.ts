@@ -2,10 +2,12 @@ import { type Detector, DetectorName, clampScore, round2 } from './detector.js';
 
 /**
  * Fires inside the bucket, on the event that makes the live count improbable:
- *   count ≥ max(minCount, ⌈peakMultiplier · max(peak of this local hour ±1 h, sketch q)⌉, ⌈μ_fast + z·√(σ²_fast + μ_fast)⌉)
- * The hour-of-day peak learns recurring shapes (nightly batch, business hours, weekends fade it
- * slowly); the sketch quantile is a floor where an hour has little history; the fast EWMA with
- * a Poisson floor follows sustained growth. The threshold is computed once per bucket.
+ *   E = max(peak bucket of this local hour ±1 h, sketch quantile q of bucket counts)
+ *   count ≥ max(minCount, ⌈max(peakMultiplier, tailMargin · ratio quantile) · E⌉, ⌈μ_fast + z·√(σ²_fast + μ_fast)⌉)
+ * The hour-of-day peak learns recurring shapes (nightly batch, business hours; weekends fade it
+ * slowly); the count sketch is a floor where an hour has little history; the ratio sketch
+ * (bucket / E, over the rolling window) widens the band for agents whose traffic is heavy-tailed;
+ * the fast EWMA with a Poisson floor follows sustained growth. Computed once per bucket.
  */
 export const rateSpike: Detector = {
   name: DetectorName.RateSpike,
