@@ -1,0 +1,143 @@
+import { buildFleet, type FleetLayout } from './agents.js';
+import { planAnomalies } from './anomalies.js';
+import { fleetYaml } from './baselines.js';
+import { DayBuffer } from './day-buffer.js';
+import { planIncidents } from './incidents.js';
+import { LateQueue } from './late.js';
+import { derive } from './prng.js';
+import { type NativeEvent, toLine, toNative } from './serialize.js';
+import { DAY_MS, isoTime, mondayWeekday, parseStartDate } from './timezones.js';
+import { agentDay, type DayContext } from './traffic.js';
+import { ANOMALY_KINDS, type AnomalyPlan, type FleetOptions, type GenEvent, type Label, type ResolvedOptions, type Trap } from './types.js';
+
+export type { AnomalyKind, FleetOptions, Label, Trap } from './types.js';
+export { ANOMALY_KINDS, ARCHETYPES } from './types.js';
+export type { NativeEvent } from './serialize.js';
+export { writeFleet, type WriteOptions, type FleetSummary } from './writer.js';
+
+const EVIDENCE_LIMIT = 20;
+
+export function resolveOptions(o: FleetOptions): ResolvedOptions {
+  const start = o.start ?? '2026-03-02';
+  const r: ResolvedOptions = {
+    seed: o.seed, agents: o.agents ?? 40, days: o.days ?? 28, start, startMs: parseStartDate(start), scale: o.scale ?? 1,
+    kinds: o.kinds ?? ANOMALY_KINDS, anomalyRate: o.anomalyRate ?? 1, lateFraction: o.lateFraction ?? 0.01,
+    veryLateFraction: o.veryLateFraction ?? 0.0005, learningDays: o.learningDays ?? 8,
+  };
+  if (!Number.isInteger(r.seed)) throw new RangeError('seed must be an integer');
+  if (!(r.agents >= 1 && r.days >= 1 && r.scale > 0)) throw new RangeError('agents, days and scale must be positive');
+  for (const k of r.kinds) if (!ANOMALY_KINDS.includes(k)) throw new RangeError(`unknown anomaly kind ${k}`);
+  if (r.lateFraction < 0 || r.veryLateFraction < 0 || r.lateFraction + r.veryLateFraction > 0.5) throw new RangeError('late fractions must be small');
+  return r;
+}
+
+export interface FleetStats {
+  events: number;
+  late: number;
+  veryLate: number;
+}
+
+/**
+ * One generation run. Planning (agents, anomalies, incidents) is done up front and is cheap;
+ * events are produced a UTC day at a time, so memory stays at about one day of traffic whatever
+ * the length of the period. A run can be iterated once: agents carry state (IP churn, counters).
+ */
+export class FleetRun {
+  readonly options: ResolvedOptions;
+  readonly layout: FleetLayout;
+  readonly anomalies: AnomalyPlan[];
+  readonly traps: Trap[];
+  readonly stats: FleetStats = { events: 0, late: 0, veryLate: 0 };
+  private readonly dayContext: Omit<DayContext, 'dayIdx'>;
+  private started = false;
+
+  constructor(options: FleetOptions) {
+    this.options = resolveOptions(options);
+    const o = this.options;
+    this.layout = buildFleet(o);
+    const incidents = planIncidents(o, this.layout);
+    const startWeekday = mondayWeekday(o.startMs);
+    this.anomalies = planAnomalies(o, this.layout.agents, { seed: o.seed, startMs: o.startMs, startWeekday });
+    this.traps = incidents.traps;
+    this.dayContext = { seed: o.seed, startMs: o.startMs, startWeekday, outages: incidents.outages, rollouts: incidents.rollouts, traps: this.traps };
+  }
+
+  /**
+   * Events in file order (time order except the late ones), a day at a time, with their ids
+   * (`ids[i]` for `batch[i]`). One generator step per day keeps the per-event path flat.
+   */
+  private *batches(): Generator<GenEvent[]> {
+    if (this.started) throw new Error('a FleetRun can be iterated only once; create another');
+    this.started = true;
+    const o = this.options;
+    const late = new LateQueue(derive(o.seed, 'late'), o.lateFraction, o.veryLateFraction);
+    const buffer = new DayBuffer();
+    let next = 0;
+    for (let d = 0; d < o.days; d++) {
+      const dayEnd = o.startMs + (d + 1) * DAY_MS;
+      buffer.begin(dayEnd - DAY_MS);
+      const dc: DayContext = { ...this.dayContext, dayIdx: d };
+      for (const agent of this.layout.agents) agentDay(agent, dc, buffer);
+      while (next < this.anomalies.length && (this.anomalies[next] as AnomalyPlan).startMs < dayEnd) {
+        for (const e of (this.anomalies[next] as AnomalyPlan).build()) buffer.push(e);
+        next++;
+      }
+      yield late.process(buffer.drainSorted());
+    }
+    yield late.process(buffer.drainLater());
+    yield late.drain();
+    this.stats.late = late.late;
+    this.stats.veryLate = late.veryLate;
+  }
+
+  private counter = 0;
+
+  private nextId(e: GenEvent): string {
+    const id = `evt-${this.options.seed}-${++this.counter}`;
+    if (e.label >= 0) {
+      const plan = this.anomalies[e.label] as AnomalyPlan;
+      plan.eventCount++;
+      if (plan.evidence.length < EVIDENCE_LIMIT) plan.evidence.push(id);
+    }
+    this.stats.events = this.counter;
+    return id;
+  }
+
+  /** JSON lines, the fast path (writers, benchmarks). */
+  *lines(): Generator<string> {
+    for (const batch of this.batches()) for (const e of batch) yield toLine(e, this.nextId(e));
+  }
+
+  /** Lines a day at a time: the fastest path, for writers that batch anyway. */
+  *lineBatches(): Generator<string[]> {
+    for (const batch of this.batches()) yield batch.map((e) => toLine(e, this.nextId(e)));
+  }
+
+  /** Native event objects. */
+  *events(): Generator<NativeEvent> {
+    for (const batch of this.batches()) for (const e of batch) yield toNative(e, this.nextId(e));
+  }
+
+  /** Ground truth; event counts and evidence ids are complete once the events have been iterated. */
+  labels(): Label[] {
+    return this.anomalies.map((a) => ({
+      id: `lbl-${this.options.seed}-${String(a.index + 1).padStart(3, '0')}`,
+      detector: a.kind, agentId: a.agent.id, agentClass: a.agent.agentClass,
+      start: isoTime(a.startMs), end: isoTime(a.endMs), description: a.description,
+      eventCount: a.eventCount, evidence: a.evidence, details: a.details,
+    }));
+  }
+
+  baselinesYaml(): string {
+    return fleetYaml(this.options, this.layout);
+  }
+}
+
+export function createFleet(options: FleetOptions): FleetRun {
+  return new FleetRun(options);
+}
+
+/** Streams the native events of a fleet; use createFleet() to also get labels and baselines. */
+export function* generateFleet(options: FleetOptions): Generator<NativeEvent> {
+  yield* new FleetRun(options).events();
+}

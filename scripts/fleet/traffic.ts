@@ -1,0 +1,208 @@
+import { type EventSink } from './day-buffer.js';
+import { inBurst, type LocalDay, localDay, rateAt } from './archetypes.js';
+import { podIp, publicIp, region as regionInfo, type SourceLoc, sourceLoc } from './geo.js';
+import { derive, type Rng } from './prng.js';
+import { dayOffsets, isoDate } from './timezones.js';
+import { type AgentProfile, type GenEvent, type Op, type Outcome, type Trap } from './types.js';
+
+/** Fleet-wide happenings that touch many agents at once and are not attacks. */
+export interface DayContext {
+  seed: number;
+  startMs: number;
+  startWeekday: number;
+  dayIdx: number;
+  outages: readonly { region: string; start: number; end: number }[];
+  rollouts: readonly { agentClass: string; at: number; permission: string }[];
+  traps: Trap[];
+}
+
+// Module-local: imported constants cost a getter per access under tsx, and these are hot.
+const MINUTE_MS = 60_000;
+const HOUR_MS = 3_600_000;
+const DAY_MS = 86_400_000;
+
+const localDays = new WeakMap<AgentProfile, Map<number, LocalDay>>();
+
+export function cachedLocalDay(seed: number, agent: AgentProfile, index: number, startWeekday: number): LocalDay {
+  let byIndex = localDays.get(agent);
+  if (!byIndex) localDays.set(agent, (byIndex = new Map()));
+  let ld = byIndex.get(index);
+  if (!ld) {
+    ld = localDay(seed, agent, index, startWeekday);
+    byIndex.set(index, ld);
+    for (const k of byIndex.keys()) if (k < index - 3) byIndex.delete(k);
+  }
+  return ld;
+}
+
+export function pickSource(agent: AgentProfile, rng: Rng): SourceLoc {
+  let pool = agent.regions[0];
+  if (agent.regions.length > 1) {
+    let total = 0;
+    for (const r of agent.regions) total += r.weight;
+    let x = rng.next() * total;
+    for (const r of agent.regions) {
+      x -= r.weight;
+      if (x < 0) {
+        pool = r;
+        break;
+      }
+    }
+  }
+  const ips = (pool ?? agent.regions[0])!.ips;
+  // Skewed towards the first addresses: one NAT gateway usually carries most of the traffic.
+  const u = rng.next();
+  return ips[Math.floor(u * u * ips.length)] as SourceLoc;
+}
+
+export function baseOutcome(agent: AgentProfile, rng: Rng): Outcome {
+  if (rng.next() >= agent.errorRatio) return 'success';
+  return rng.next() < agent.deniedShare ? 'denied' : 'failure';
+}
+
+export function makeEvent(agent: AgentProfile, rng: Rng, t: number, op: Op, label: number, src?: SourceLoc): GenEvent {
+  return {
+    t, agent, cat: op.cat, action: op.action,
+    resource: op.res ? op.res(agent.ctx, rng) : undefined,
+    permission: undefined,
+    outcome: baseOutcome(agent, rng),
+    src: src ?? pickSource(agent, rng),
+    label,
+  };
+}
+
+export function permissionEvent(agent: AgentProfile, rng: Rng, t: number, permission: string, label: number, src?: SourceLoc): GenEvent {
+  return {
+    t, agent, cat: 'permission_request', action: agent.permAction, resource: undefined, permission,
+    outcome: rng.next() < agent.errorRatio * 0.5 ? 'failure' : 'success', src: src ?? pickSource(agent, rng), label,
+  };
+}
+
+/** Keeps `{date}`, `{hour}` and `{seq}` placeholders in step with event time. */
+export function setClock(agent: AgentProfile, t: number, startMs: number): void {
+  const date = isoDate(t);
+  if (agent.ctx.date !== date) {
+    agent.ctx.date = date;
+    agent.ctx.datePath = date.replaceAll('-', '/');
+  }
+  const h = new Date(t).getUTCHours();
+  agent.ctx.hour = h < 10 ? `0${h}` : String(h);
+  // Ticket / PR numbers grow through the period, so each day brings ids never seen before.
+  agent.ctx.seq = 48_000 + agent.index * 7919 + Math.floor((t - startMs) / (3 * MINUTE_MS));
+}
+
+/** Normal traffic of one agent for one UTC day, appended to `out` (unsorted). */
+export function agentDay(agent: AgentProfile, dc: DayContext, out: EventSink): void {
+  const rng = derive(dc.seed, 'traffic', agent.index, dc.dayIdx);
+  const dayStart = dc.startMs + dc.dayIdx * DAY_MS;
+  const offsets = dayOffsets(agent.timezone, dayStart);
+  churnIps(agent, rng, dc, dayStart);
+  const counts = new Uint16Array(1440);
+  const runStarts: number[] = [];
+  const p = agent.params;
+  const pollPhase = agent.index % p.pollEvery;
+  let surgeLeft = 0;
+  let surge = 1;
+  const outage = dc.outages.find((o) => o.end > dayStart && o.start < dayStart + DAY_MS);
+  const found = dc.rollouts.find((r) => r.agentClass === agent.agentClass);
+  // Peers pick a rollout up one after another as their pods are replaced.
+  const rollout = found ? { ...found, at: found.at + (agent.index % 5) * 17 * MINUTE_MS } : undefined;
+  let currentIndex = NaN;
+  let ld = cachedLocalDay(dc.seed, agent, dc.dayIdx, dc.startWeekday);
+  for (let m = 0; m < 1440; m++) {
+    const t0 = dayStart + m * MINUTE_MS;
+    if (m % 60 === 0) setClock(agent, t0, dc.startMs);
+    let local = m + (offsets[(m / 60) | 0] as number);
+    let ldIndex = dc.dayIdx;
+    if (local < 0) (local += 1440), ldIndex--;
+    else if (local >= 1440) (local -= 1440), ldIndex++;
+    if (ldIndex !== currentIndex) {
+      currentIndex = ldIndex;
+      ld = cachedLocalDay(dc.seed, agent, ldIndex, dc.startWeekday);
+    }
+    let lambda = rateAt(agent, ld, local, dc.dayIdx + m / 1440);
+    if (agent.archetype === 'heavy') {
+      if (surgeLeft > 0) surgeLeft--;
+      else if (rng.next() < p.heavyProb) {
+        surge = Math.min(10, rng.pareto(3, 1.6));
+        surgeLeft = rng.int(1, 3);
+      } else surge = 1;
+      lambda *= (surgeLeft > 0 ? surge : 1) * rng.lognormal(-0.1, 0.45);
+    } else if (lambda > 0) lambda *= rng.lognormal(-0.02, 0.2);
+    let n = rng.poisson(lambda);
+    if (agent.archetype === 'sparse' && m % p.pollEvery === pollPhase) n += rng.int(1, 3);
+    for (const s of ld.strays) if (s === local) n += 1;
+    if (ld.strays.includes(local)) {
+      dc.traps.push({ kind: 'stray_night_event', agentId: agent.id, start: new Date(t0).toISOString(), description: 'a single stray call outside business hours (normal for this agent, not an anomaly)' });
+    }
+    const burst = inBurst(ld, local);
+    if (burst && !inBurst(ld, local - 1)) {
+      runStarts.push(m);
+      if (ld.rerunStart === local) {
+        dc.traps.push({ kind: 'batch_rerun', agentId: agent.id, start: new Date(t0).toISOString(), end: new Date(t0 + ld.rerunLen * MINUTE_MS).toISOString(), description: 'the nightly job is re-run in the morning after a failure: a real spike with an operational cause' });
+      }
+    }
+    const table = burst ? agent.burstOps : agent.ops;
+    for (let i = 0; i < n; i++) {
+      const t = t0 + Math.floor(rng.next() * MINUTE_MS);
+      const e = makeEvent(agent, rng, t, table.pick(rng), -1);
+      if (outage && t >= outage.start && t < outage.end && e.src.region === outage.region && rng.next() < 0.5) e.outcome = 'failure';
+      out.push(e);
+    }
+    counts[m] = n;
+  }
+  sideTraffic(agent, rng, dc, dayStart, counts, runStarts, rollout, out);
+}
+
+/** Token / role requests, routine sensitive reads and a chronic denied call, tied to activity. */
+function sideTraffic(
+  agent: AgentProfile, rng: Rng, dc: DayContext, dayStart: number, counts: Uint16Array, runStarts: number[],
+  rollout: DayContext['rollouts'][number] | undefined, out: EventSink,
+): void {
+  let firstActiveHour = true;
+  for (let h = 0; h < 24; h++) {
+    const active: number[] = [];
+    for (let m = h * 60; m < h * 60 + 60; m++) if ((counts[m] as number) > 0) active.push(m);
+    if (active.length === 0) continue;
+    setClock(agent, dayStart + h * HOUR_MS, dc.startMs);
+    const at = (): number => dayStart + rng.pick(active) * MINUTE_MS + rng.int(0, MINUTE_MS - 1);
+    const perms = rollout && dayStart + h * HOUR_MS >= rollout.at ? [...agent.permissions, rollout.permission] : agent.permissions;
+    for (const perm of perms) {
+      if (firstActiveHour || rng.next() < 0.6) out.push(permissionEvent(agent, rng, at(), perm, -1));
+    }
+    for (const r of agent.routine) {
+      if (r.cadence === 'hourly' && rng.next() < r.p) {
+        out.push(makeEvent(agent, rng, at(), { cat: 'resource_access', action: r.action, res: () => r.resource }, -1));
+      }
+    }
+    if (agent.chronicDenied && rng.next() < 0.15) {
+      const e = makeEvent(agent, rng, at(), agent.chronicDenied, -1);
+      e.outcome = 'denied';
+      out.push(e);
+    }
+    firstActiveHour = false;
+  }
+  for (const m of runStarts) {
+    // A batch run fetches its credentials first thing.
+    for (const r of agent.routine) {
+      const t = dayStart + m * MINUTE_MS + rng.int(0, 20_000);
+      out.push(makeEvent(agent, rng, t, { cat: 'resource_access', action: r.action, res: () => r.resource }, -1));
+    }
+  }
+}
+
+function churnIps(agent: AgentProfile, rng: Rng, dc: DayContext, dayStart: number): void {
+  for (const pool of agent.regions) {
+    const info = regionInfo(pool.region);
+    if (pool.pod) {
+      // Pods restart and reschedule: new pod IPs every day are normal.
+      const k = rng.int(0, 2);
+      for (let i = 0; i < k; i++) pool.ips[rng.int(0, pool.ips.length - 1)] = sourceLoc(podIp(rng, pool.podOctet), pool.region, info.country);
+    } else if (dc.dayIdx > 0 && rng.next() < 0.03) {
+      const i = rng.int(0, pool.ips.length - 1);
+      const ip = publicIp(rng, info);
+      pool.ips[i] = sourceLoc(ip, pool.region, info.country);
+      dc.traps.push({ kind: 'ip_rotation', agentId: agent.id, start: new Date(dayStart).toISOString(), description: `NAT gateway replaced: new address ${ip} in the usual region ${pool.region}` });
+    }
+  }
+}
