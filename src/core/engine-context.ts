@@ -15,6 +15,8 @@ export interface EngineContext {
   readonly fastAlpha: number;
   readonly slowAlpha: number;
   readonly sketchHalvingMs: number;
+  /** Event time at which this engine's history begins (first event, or the oldest restored agent). */
+  readonly stream: { startedAtMs: number };
 }
 
 export function createEngineContext(settings: EngineSettings, declared: DeclaredBaselines): EngineContext {
@@ -24,5 +26,6 @@ export function createEngineContext(settings: EngineSettings, declared: Declared
     fastAlpha: Ewma.alphaForHalfLife(settings.ewma.fastHalfLifeMs / settings.bucketMs),
     slowAlpha: Ewma.alphaForHalfLife(settings.ewma.slowHalfLifeMs / settings.bucketMs),
     sketchHalvingMs: settings.sketch.windowMs / 2,
+    stream: { startedAtMs: Number.POSITIVE_INFINITY },
   };
 }

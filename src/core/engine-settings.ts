@@ -55,7 +55,14 @@ export const EngineSettingsSchema = Type.Object(
       { default: {} },
     ),
     newSensitiveResource: Type.Object(
-      { enabled: Type.Boolean({ default: true }) },
+      {
+        enabled: Type.Boolean({ default: true }),
+        quietColdStart: Type.Boolean({
+          default: true,
+          description:
+            'At a cold start every access is a first access: agents already active in the first learningPeriodMs of the stream learn their sensitive resources silently until their own learning ends. Agents that appear later are judged from their first event. Set false to alert on everything from the first event (or warm-start from saved state).',
+        }),
+      },
       { default: {} },
     ),
     offHours: Type.Object(

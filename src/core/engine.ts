@@ -63,6 +63,7 @@ export class Engine {
    */
   process(event: AuditEvent, detectedAtMs: number): readonly Alert[] {
     this.stats.events++;
+    if (event.timeMs < this.ctx.stream.startedAtMs) this.ctx.stream.startedAtMs = event.timeMs;
     if (event.timeMs >= this.sweepAtMs) this.sweep(event.timeMs);
     let agent = this.agents.get(event.agentId);
     if (agent === undefined) {
@@ -150,7 +151,10 @@ export class Engine {
   }
 
   restoreAgent(snapshot: AgentSnapshot): void {
-    this.agents.set(snapshot.agentId, restoreAgent(snapshot, this.ctx));
+    const agent = restoreAgent(snapshot, this.ctx);
+    // A restored history is not a cold start: it begins when the oldest restored agent was first seen.
+    if (agent.firstSeenMs < this.ctx.stream.startedAtMs) this.ctx.stream.startedAtMs = agent.firstSeenMs;
+    this.agents.set(snapshot.agentId, agent);
   }
 
   dropAgent(agentId: string): void {
@@ -164,6 +168,7 @@ export class Engine {
 
   restore(snapshot: EngineSnapshot): void {
     this.agents.clear();
+    this.ctx.stream.startedAtMs = Number.POSITIVE_INFINITY;
     this.sweepAtMs = snapshot.sweepAtMs ?? Number.NEGATIVE_INFINITY;
     for (const s of snapshot.agents) this.restoreAgent(s);
   }

@@ -73,22 +73,26 @@ export async function replay(opts: ReplayOptions): Promise<{ summary: ReplaySumm
   let maxTime = Number.NEGATIVE_INFINITY;
   const released: AuditEvent[] = [];
 
-  const emit = async (alert: Alert): Promise<void> => {
+  // Synchronous unless a sink asks to wait (back-pressure): an await per event would cost more
+  // than the detection itself.
+  const emit = (alert: Alert, waits: Promise<void>[]): void => {
     summary.alerts++;
     const bySeverity = (summary.alertsByDetector[alert.detector] ??= {});
     bySeverity[alert.severity] = (bySeverity[alert.severity] ?? 0) + 1;
     for (const sink of opts.sinks) {
       const pending = sink.write(alert);
-      if (pending) await pending;
+      if (pending) waits.push(pending);
     }
   };
-  const drain = async (): Promise<void> => {
+  const drain = (): Promise<unknown> | undefined => {
     const watermark = buffer.watermarkMs;
+    let waits: Promise<void>[] | undefined;
     for (const event of released) {
       const alerts = engine.process(event, Math.max(watermark, event.timeMs));
-      for (const alert of alerts) await emit(alert);
+      for (const alert of alerts) emit(alert, (waits ??= []));
     }
     released.length = 0;
+    return waits && waits.length > 0 ? Promise.all(waits) : undefined;
   };
 
   for (const [fileIndex, file] of opts.files.entries()) {
@@ -115,7 +119,10 @@ export async function replay(opts: ReplayOptions): Promise<{ summary: ReplaySumm
         if (event.timeMs < minTime) minTime = event.timeMs;
         if (event.timeMs > maxTime) maxTime = event.timeMs;
         buffer.push(event, released);
-        if (released.length > 0) await drain();
+        if (released.length > 0) {
+          const pending = drain();
+          if (pending) await pending;
+        }
       }
       opts.onProgress?.({ file, fileIndex, files: opts.files.length, bytesRead: batch.bytesRead, fileBytes: batch.fileBytes, lines: summary.lines, alerts: summary.alerts });
     }

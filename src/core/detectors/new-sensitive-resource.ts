@@ -3,8 +3,11 @@ import { type Detector, DetectorName } from './detector.js';
 
 /**
  * First access by this agent to a resource (or permission, where the pattern says so) matching
- * a declared `sensitive` pattern. Declared, so it applies from the first event; while the agent
- * is still learning the alert is medium (a new agent meets its own secrets once), high after.
+ * a declared `sensitive` pattern. Declared, so it needs no learning: an agent that joins a running
+ * fleet is judged from its first event (medium while it learns: a new agent meets its own secrets
+ * once; high after). Only at a cold start (`quietColdStart`), when every access of every agent is
+ * a first one, do the agents already present learn their sensitive resources silently until their
+ * own learning ends.
  */
 export const newSensitiveResource: Detector = {
   name: DetectorName.NewSensitiveResource,
@@ -24,6 +27,9 @@ export const newSensitiveResource: Detector = {
     seen.touch(target, event.timeMs);
     if (known) return undefined;
     const learning = agent.isLearning(ctx);
+    if (learning && ctx.settings.newSensitiveResource.quietColdStart && agent.firstSeenMs < ctx.stream.startedAtMs + ctx.settings.learningPeriodMs) {
+      return undefined;
+    }
     const denied = event.outcome !== 'success';
     return {
       detector: DetectorName.NewSensitiveResource,

@@ -3,7 +3,9 @@ import { InvalidEventError, RejectReason } from '../errors.js';
 import { type AuditEvent } from './audit-event.js';
 import { AuditEventSchema, type RawAuditEvent } from './audit-event-schema.js';
 
-const ajv = new Ajv({ allErrors: false, strict: false });
+// unicode: false measures strings by UTF-16 length: a bound as safe as code points, and ajv's
+// code-point counting was a fifth of the per-event cost.
+const ajv = new Ajv({ allErrors: false, strict: false, unicode: false });
 const validate = ajv.compile<RawAuditEvent>(AuditEventSchema);
 
 /** Lines longer than this are rejected before parsing: bounded memory whatever the input. */
@@ -26,13 +28,42 @@ export function describeSchemaError(error: ErrorObject | undefined): string {
   }
 }
 
-/** Date.parse rolls impossible days over (Feb 30 → Mar 2); an audit log with one is corrupt. */
+const digit = (text: string, i: number): number => text.charCodeAt(i) - 48;
+const two = (text: string, i: number): number => digit(text, i) * 10 + digit(text, i + 1);
+
+/** Days since 1970-01-01 of a proleptic Gregorian date (Hinnant, "chrono-compatible low-level date algorithms"). */
+function daysFromCivil(y: number, m: number, d: number): number {
+  y -= m <= 2 ? 1 : 0;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
+}
+
+/**
+ * RFC 3339 (already checked by the schema's pattern) to epoch ms. The common UTC forms
+ * (`…Z`, with 0–3 fraction digits) are read digit by digit: Date.parse was a tenth of the
+ * per-event cost. Impossible days are rejected (Date.parse rolls Feb 30 over to Mar 2).
+ */
 function parseRfc3339(text: string): number {
-  const day = (text.charCodeAt(8) - 48) * 10 + (text.charCodeAt(9) - 48);
-  if (day > 28) {
-    const year = Number(text.slice(0, 4));
-    const month = Number(text.slice(5, 7));
-    if (day > new Date(Date.UTC(year, month, 0)).getUTCDate()) return Number.NaN;
+  const year = digit(text, 0) * 1000 + digit(text, 1) * 100 + two(text, 2);
+  const month = two(text, 5);
+  const day = two(text, 8);
+  if (month < 1 || month > 12 || day < 1 || (day > 28 && day > new Date(Date.UTC(year, month, 0)).getUTCDate())) return Number.NaN;
+  const last = text.charCodeAt(text.length - 1);
+  if ((last === 90 || last === 122) && text.length <= 24) {
+    const hh = two(text, 11);
+    const mm = two(text, 14);
+    const ss = two(text, 17);
+    if (hh > 23 || mm > 59 || ss > 60) return Number.NaN;
+    let ms = 0;
+    if (text.length > 21) {
+      // ".s", ".ss" or ".sss" before the Z.
+      const digits = text.length - 21;
+      for (let i = 0; i < 3; i++) ms = ms * 10 + (i < digits ? digit(text, 20 + i) : 0);
+    }
+    return daysFromCivil(year, month, day) * 86_400_000 + ((hh * 60 + mm) * 60 + ss) * 1000 + ms;
   }
   return Date.parse(text);
 }
@@ -50,20 +81,11 @@ export function toAuditEvent(value: unknown): AuditEvent {
   if (!Number.isFinite(timeMs)) {
     throw new InvalidEventError(RejectReason.BadTime, `/time: "${String(raw.time)}" is not a valid date`);
   }
-  const event: AuditEvent = {
-    id: raw.id,
-    timeMs,
-    agentId: raw.agentId,
-    category: raw.category,
-    action: raw.action,
-    outcome: raw.outcome ?? 'success',
-  };
-  if (raw.agentClass !== undefined) event.agentClass = raw.agentClass;
-  if (raw.tenant !== undefined) event.tenant = raw.tenant;
-  if (raw.resource !== undefined) event.resource = raw.resource;
-  if (raw.permission !== undefined) event.permission = raw.permission;
-  if (raw.source !== undefined) event.source = raw.source;
-  if (raw.attributes !== undefined) event.attributes = raw.attributes;
+  // The parsed object becomes the event in place: no copy per event (fields beyond the native
+  // format ride along untouched, as `attributes` does).
+  const event = raw as unknown as AuditEvent & { time?: unknown };
+  event.timeMs = timeMs;
+  if (raw.outcome === undefined) event.outcome = 'success';
   return event;
 }
 

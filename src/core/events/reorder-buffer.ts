@@ -1,26 +1,24 @@
 import { type AuditEvent } from './audit-event.js';
 
-interface Entry {
-  event: AuditEvent;
-  seq: number;
-}
-
 /**
  * Restores event-time order for events that arrive up to `latenessMs` out of order: an event is
  * released once the highest time seen is `latenessMs` past it (the watermark). Ties keep arrival
  * order, so the output is deterministic. Events older than the watermark on arrival are released
  * at once and counted as late: accepted, never dropped.
+ *
+ * A sorted array rather than a heap: logs are nearly in order, so most events append in O(1) and
+ * release from the front in O(1); the few out-of-order ones are binary-inserted near the tail.
  */
 export class ReorderBuffer {
-  private readonly heap: Entry[] = [];
-  private seq = 0;
+  private items: AuditEvent[] = [];
+  private head = 0;
   private maxTimeMs = Number.NEGATIVE_INFINITY;
   lateEvents = 0;
 
   constructor(private readonly latenessMs: number) {}
 
   get size(): number {
-    return this.heap.length;
+    return this.items.length - this.head;
   }
 
   /** The event-time clock: everything at or before it has been released. */
@@ -30,56 +28,45 @@ export class ReorderBuffer {
 
   /** Adds an event and appends every event now released, in order, to `out`. */
   push(event: AuditEvent, out: AuditEvent[]): void {
-    if (event.timeMs > this.maxTimeMs) this.maxTimeMs = event.timeMs;
-    if (event.timeMs < this.watermarkMs) {
+    const t = event.timeMs;
+    if (t >= this.maxTimeMs) {
+      this.maxTimeMs = t;
+      this.items.push(event);
+    } else if (t < this.maxTimeMs - this.latenessMs) {
       this.lateEvents++;
       out.push(event);
       return;
+    } else {
+      this.insertSorted(event);
     }
-    this.insert({ event, seq: this.seq++ });
-    const watermark = this.watermarkMs;
-    while (this.heap.length > 0 && (this.heap[0] as Entry).event.timeMs <= watermark) out.push(this.pop());
+    const watermark = this.maxTimeMs - this.latenessMs;
+    const items = this.items;
+    let head = this.head;
+    while (head < items.length && (items[head] as AuditEvent).timeMs <= watermark) out.push(items[head++] as AuditEvent);
+    this.head = head;
+    if (head > 4096 && head * 2 > items.length) {
+      this.items = items.slice(head);
+      this.head = 0;
+    }
   }
 
   /** End of input: releases everything. */
   flush(out: AuditEvent[]): void {
-    while (this.heap.length > 0) out.push(this.pop());
+    for (let i = this.head; i < this.items.length; i++) out.push(this.items[i] as AuditEvent);
+    this.items = [];
+    this.head = 0;
   }
 
-  private less(a: Entry, b: Entry): boolean {
-    return a.event.timeMs < b.event.timeMs || (a.event.timeMs === b.event.timeMs && a.seq < b.seq);
-  }
-
-  private insert(entry: Entry): void {
-    const h = this.heap;
-    let i = h.length;
-    h.push(entry);
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if (!this.less(entry, h[parent] as Entry)) break;
-      h[i] = h[parent] as Entry;
-      i = parent;
+  private insertSorted(event: AuditEvent): void {
+    const items = this.items;
+    // Upper bound: after every event with the same time, so ties keep arrival order.
+    let lo = this.head;
+    let hi = items.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((items[mid] as AuditEvent).timeMs <= event.timeMs) lo = mid + 1;
+      else hi = mid;
     }
-    h[i] = entry;
-  }
-
-  private pop(): AuditEvent {
-    const h = this.heap;
-    const top = h[0] as Entry;
-    const last = h.pop() as Entry;
-    if (h.length > 0) {
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        if (l >= h.length) break;
-        const r = l + 1;
-        const c = r < h.length && this.less(h[r] as Entry, h[l] as Entry) ? r : l;
-        if (!this.less(h[c] as Entry, last)) break;
-        h[i] = h[c] as Entry;
-        i = c;
-      }
-      h[i] = last;
-    }
-    return top.event;
+    items.splice(lo, 0, event);
   }
 }

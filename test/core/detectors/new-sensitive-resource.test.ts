@@ -7,12 +7,13 @@ const declared = {
     { pattern: 'https://*.vault.azure.net/secrets/*', label: 'key-vault' },
   ],
 };
+const loud = { newSensitiveResource: { quietColdStart: false } };
 const read = (agent: string, t: number, resource: string) => event(agent, t, { category: 'resource_access', resource });
 
 describe('new_sensitive_resource', () => {
   it('fires on the first access from the very first event, and not on repeats', () => {
     const secret = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:app/db-password';
-    const alerts = run(engineWith({}, declared), [read('etl', T0, secret), read('etl', T0 + HOUR, secret), read('etl', T0 + 2 * DAY, secret)]);
+    const alerts = run(engineWith(loud, declared), [read('etl', T0, secret), read('etl', T0 + HOUR, secret), read('etl', T0 + 2 * DAY, secret)]);
     expect(alerts).toHaveLength(1);
     expect(alerts[0]).toMatchObject({ detector: 'new_sensitive_resource', agentId: 'etl', severity: 'medium', time: new Date(T0).toISOString() });
     expect(alerts[0]?.observed).toMatchObject({ resource: secret, label: 'secrets' });
@@ -28,14 +29,30 @@ describe('new_sensitive_resource', () => {
 
   it('keeps other agents independent: the same secret is new for each', () => {
     const s = 'arn:aws:secretsmanager:eu-west-1:1:secret:shared';
-    const alerts = run(engineWith({}, declared), [read('a', T0, s), read('b', T0 + 1000, s)]);
+    const alerts = run(engineWith(loud, declared), [read('a', T0, s), read('b', T0 + 1000, s)]);
     expect(alerts.map((a) => a.agentId)).toEqual(['a', 'b']);
   });
 
   it('folds several new secrets within the cooldown into one incident', () => {
-    const engine = engineWith({}, declared);
+    const engine = engineWith(loud, declared);
     const alerts = run(engine, [1, 2, 3, 4].map((i) => read('enum', T0 + i * 60_000, `arn:aws:secretsmanager:eu-west-1:1:secret:s${i}`)));
     expect(alerts).toHaveLength(1);
     expect(engine.stats.incidentUpdates).toBe(3);
+  });
+
+  it('at a cold start, agents already present learn their secrets silently; a newcomer is judged from its first event', () => {
+    const own = 'arn:aws:secretsmanager:eu-west-1:1:secret:etl/db';
+    const newcomerAt = T0 + 10 * DAY;
+    const events = merge(
+      traffic('etl', T0, T0 + 12 * DAY, () => 1, 1),
+      [read('etl', T0 + HOUR, own), read('etl', T0 + DAY, own)],
+      [read('newcomer', newcomerAt, 'arn:aws:secretsmanager:eu-west-1:1:secret:payments/key')],
+      [read('etl', T0 + 11 * DAY, 'arn:aws:secretsmanager:eu-west-1:1:secret:hr/workday')],
+    );
+    const alerts = run(engineWith({}, declared), events);
+    expect(alerts.map((a) => [a.agentId, a.severity, a.time])).toEqual([
+      ['newcomer', 'medium', new Date(newcomerAt).toISOString()],
+      ['etl', 'high', new Date(T0 + 11 * DAY).toISOString()],
+    ]);
   });
 });

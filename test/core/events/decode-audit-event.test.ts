@@ -44,3 +44,12 @@ describe('decodeAuditEvent', () => {
     expect(reject({ ...valid, pad: 'x'.repeat(2000) }, 1000)).toMatchObject({ reason: 'too_large' });
   });
 });
+
+describe('RFC 3339 times', () => {
+  it('agrees with Date.parse on every form the schema accepts', () => {
+    const samples = ['1970-01-01T00:00:00Z', '2024-02-29T23:59:59.999Z', '2026-03-08T07:00:00.5Z', '2026-12-31T12:34:56.07z', '2000-03-01T00:00:00Z', '2100-02-28T01:02:03.004Z', '2026-03-02T10:00:00.123456Z', '2026-03-02 10:00:00+05:30', '2026-03-02T10:00:00.250-08:00'];
+    for (const time of samples) {
+      expect(decodeAuditEvent(JSON.stringify({ ...valid, time })).timeMs, time).toBe(Date.parse(time.replace(' ', 'T')));
+    }
+  });
+});
