@@ -10,6 +10,7 @@ export interface PlanContext {
   seed: number;
   startMs: number;
   startWeekday: number;
+  agents: readonly AgentProfile[];
 }
 
 /** A placed anomaly before it gets its label index. */
@@ -106,7 +107,13 @@ export function place(kind: AnomalyKind, pc: PlanContext, agent: AgentProfile, d
       const t = activeStart(pc, agent, day, minutes, rng);
       if (t === undefined) return undefined;
       const own = new Set(agent.routine.map((r) => r.resource));
-      const targets = rng.shuffle(sensitiveCandidates(agent, rng).filter((c) => !own.has(c.resource))).slice(0, rng.int(1, 5));
+      // Often the secret of a neighbour: read every day by its owner, never by this agent. Only a
+      // per-agent baseline catches that; a fleet-wide "seen before" set does not.
+      const neighbours = pc.agents.filter((a) => a !== agent && a.cloud === agent.cloud).flatMap((a) => a.routine);
+      const pool = sensitiveCandidates(agent, rng).filter((c) => !own.has(c.resource));
+      const targets = rng.shuffle(pool).slice(0, rng.int(1, 5));
+      const stolen = neighbours.filter((r) => !own.has(r.resource) && !targets.some((x) => x.resource === r.resource));
+      if (stolen.length && rng.chance(0.5)) targets[0] = rng.pick(stolen);
       const end = t + minutes * MINUTE_MS;
       return {
         startMs: t, endMs: end,

@@ -52,12 +52,15 @@ export const AWS_K8S_CLASSES: readonly ClassTemplate[] = [
   {
     name: 'fraud-scorer', archetype: 'heavy', cloud: 'aws', id: 'arn:aws:iam::{acct}:role/fraud-scorer-{suffix}',
     suffixes: ['cards', 'wallet', 'ach', 'p2p', 'merchant', 'crypto'], home: 'payments',
-    rate: [4, 14], timezones: ['America/New_York'], declare: 0.5, regions: [['us-east-1', 'us-west-2'], ['us-east-1']],
+    rate: [4, 14], timezones: ['America/New_York'], declare: 0.5,
+    // Active-active, sometimes with a European leg: several countries is normal for this class.
+    regions: [['us-east-1', 'us-west-2'], ['us-east-1'], ['us-east-1', 'us-west-2', 'eu-west-1']],
     ops: [
       ['api_call', 'sagemaker:InvokeEndpoint', 'arn:aws:sagemaker:{region}:{acct}:endpoint/fraud-{suffix}-xgb-v7', 50],
       ['resource_access', 'dynamodb:GetItem', 'arn:aws:dynamodb:{region}:{acct}:table/customer-risk', 25],
       ['resource_access', 'dynamodb:PutItem', 'arn:aws:dynamodb:{region}:{acct}:table/fraud-decisions', 10],
       ['api_call', 'kinesis:PutRecord', 'arn:aws:kinesis:{region}:{acct}:stream/fraud-events', 15],
+      ['resource_access', 's3:PutObject', `${S3}{org}-fraud-audit/{suffix}/dt={date}/decisions-{hour}-{n:3:60}.jsonl.gz`, 3],
     ],
     permissions: ['sagemaker:InvokeEndpoint', 'dynamodb:GetItem', 'dynamodb:PutItem'], permAction: 'sts:AssumeRole',
     extraPermissions: ['dynamodb:Scan', 's3:GetObject', 'sagemaker:DescribeEndpoint'],
@@ -72,6 +75,7 @@ export const AWS_K8S_CLASSES: readonly ClassTemplate[] = [
     ops: [
       ['api_call', 'athena:GetQueryExecution', 'arn:aws:athena:{region}:{acct}:workgroup/reports', 50],
       ['api_call', 'sqs:ReceiveMessage', 'arn:aws:sqs:{region}:{acct}:report-requests', 50],
+      ['resource_access', 's3:GetObject', `${S3}{bucket}/requests/{date}/req-{n:4:500}.json`, 10],
     ],
     burstOps: [
       ['api_call', 'athena:StartQueryExecution', 'arn:aws:athena:{region}:{acct}:workgroup/reports', 20],
@@ -107,6 +111,7 @@ export const AWS_K8S_CLASSES: readonly ClassTemplate[] = [
       ['api_call', 'secretsmanager:ListSecrets', undefined, 40],
       ['api_call', 'secretsmanager:DescribeSecret', 'arn:aws:secretsmanager:{region}:{acct}:secret:{suffix}/rotation-state-{sfx}', 40],
       ['api_call', 'cloudwatch:PutMetricData', undefined, 20],
+      ['resource_access', 's3:PutObject', `${S3}{org}-rotation-audit/{suffix}/{date}/check-{hour}.json`, 10],
     ],
     permissions: ['secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue', 'secretsmanager:RotateSecret'],
     permAction: 'sts:AssumeRole', extraPermissions: ['rds:ModifyDBInstance', 'lambda:InvokeFunction'],
@@ -142,6 +147,7 @@ export const AWS_K8S_CLASSES: readonly ClassTemplate[] = [
       ['api_call', 'logs:PutLogEvents', 'arn:aws:logs:{region}:{acct}:log-group:/eks/{cluster}/dataplane', 12],
       ['resource_access', 'k8s.list', 'k8s:{cluster}/pods', 6],
       ['api_call', 'k8s.watch', 'k8s:{cluster}/namespaces', 2],
+      ['api_call', 'logs:CreateLogStream', 'arn:aws:logs:{region}:{acct}:log-group:/eks/{cluster}/application:log-stream:{hex:16}', 1],
     ],
     permissions: ['logs:PutLogEvents', 'k8s:list:pods', 'k8s:watch:namespaces'], permAction: 'sts:AssumeRoleWithWebIdentity',
     extraPermissions: ['logs:CreateLogGroup', 'k8s:get:nodes'],

@@ -1,13 +1,13 @@
 import { buildFleet, type FleetLayout } from './agents.js';
 import { planAnomalies } from './anomalies.js';
 import { fleetYaml } from './baselines.js';
-import { DayBuffer } from './day-buffer.js';
+import { WindowBuffer } from './window-buffer.js';
 import { planIncidents } from './incidents.js';
 import { LateQueue } from './late.js';
 import { derive } from './prng.js';
 import { type NativeEvent, toLine, toNative } from './serialize.js';
-import { DAY_MS, isoTime, mondayWeekday, parseStartDate } from './timezones.js';
-import { agentDay, type DayContext } from './traffic.js';
+import { DAY_MS, HOUR_MS, isoTime, mondayWeekday, parseStartDate } from './timezones.js';
+import { AgentDay, type DayContext } from './traffic.js';
 import { ANOMALY_KINDS, type AnomalyPlan, type FleetOptions, type GenEvent, type Label, type ResolvedOptions, type Trap } from './types.js';
 
 export type { AnomalyKind, FleetOptions, Label, Trap } from './types.js';
@@ -39,7 +39,7 @@ export interface FleetStats {
 
 /**
  * One generation run. Planning (agents, anomalies, incidents) is done up front and is cheap;
- * events are produced a UTC day at a time, so memory stays at about one day of traffic whatever
+ * events are produced an hour at a time, so memory stays at about an hour of traffic whatever
  * the length of the period. A run can be iterated once: agents carry state (IP churn, counters).
  */
 export class FleetRun {
@@ -57,32 +57,35 @@ export class FleetRun {
     this.layout = buildFleet(o);
     const incidents = planIncidents(o, this.layout);
     const startWeekday = mondayWeekday(o.startMs);
-    this.anomalies = planAnomalies(o, this.layout.agents, { seed: o.seed, startMs: o.startMs, startWeekday });
+    this.anomalies = planAnomalies(o, this.layout.agents, { seed: o.seed, startMs: o.startMs, startWeekday, agents: this.layout.agents });
     this.traps = incidents.traps;
     this.dayContext = { seed: o.seed, startMs: o.startMs, startWeekday, outages: incidents.outages, rollouts: incidents.rollouts, traps: this.traps };
   }
 
   /**
-   * Events in file order (time order except the late ones), a day at a time, with their ids
-   * (`ids[i]` for `batch[i]`). One generator step per day keeps the per-event path flat.
+   * Events in file order (time order except the late ones), an hour at a time. One generator
+   * step per hour keeps the per-event path flat and the live set small.
    */
   private *batches(): Generator<GenEvent[]> {
     if (this.started) throw new Error('a FleetRun can be iterated only once; create another');
     this.started = true;
     const o = this.options;
     const late = new LateQueue(derive(o.seed, 'late'), o.lateFraction, o.veryLateFraction);
-    const buffer = new DayBuffer();
+    const buffer = new WindowBuffer(60);
     let next = 0;
     for (let d = 0; d < o.days; d++) {
-      const dayEnd = o.startMs + (d + 1) * DAY_MS;
-      buffer.begin(dayEnd - DAY_MS);
       const dc: DayContext = { ...this.dayContext, dayIdx: d };
-      for (const agent of this.layout.agents) agentDay(agent, dc, buffer);
-      while (next < this.anomalies.length && (this.anomalies[next] as AnomalyPlan).startMs < dayEnd) {
-        for (const e of (this.anomalies[next] as AnomalyPlan).build()) buffer.push(e);
-        next++;
+      const days = this.layout.agents.map((agent) => new AgentDay(agent, dc));
+      for (let h = 0; h < 24; h++) {
+        const windowStart = o.startMs + d * DAY_MS + h * HOUR_MS;
+        buffer.begin(windowStart);
+        for (const day of days) day.hour(h, buffer);
+        while (next < this.anomalies.length && (this.anomalies[next] as AnomalyPlan).startMs < windowStart + HOUR_MS) {
+          for (const e of (this.anomalies[next] as AnomalyPlan).build()) buffer.push(e);
+          next++;
+        }
+        yield late.process(buffer.drainSorted());
       }
-      yield late.process(buffer.drainSorted());
     }
     yield late.process(buffer.drainLater());
     yield late.drain();
@@ -106,11 +109,6 @@ export class FleetRun {
   /** JSON lines, the fast path (writers, benchmarks). */
   *lines(): Generator<string> {
     for (const batch of this.batches()) for (const e of batch) yield toLine(e, this.nextId(e));
-  }
-
-  /** Lines a day at a time: the fastest path, for writers that batch anyway. */
-  *lineBatches(): Generator<string[]> {
-    for (const batch of this.batches()) yield batch.map((e) => toLine(e, this.nextId(e)));
   }
 
   /** Native event objects. */

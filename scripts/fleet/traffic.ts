@@ -1,4 +1,4 @@
-import { type EventSink } from './day-buffer.js';
+import { type EventSink } from './window-buffer.js';
 import { inBurst, type LocalDay, localDay, rateAt } from './archetypes.js';
 import { podIp, publicIp, region as regionInfo, type SourceLoc, sourceLoc } from './geo.js';
 import { derive, type Rng } from './prng.js';
@@ -91,84 +91,107 @@ export function setClock(agent: AgentProfile, t: number, startMs: number): void 
   agent.ctx.seq = 48_000 + agent.index * 7919 + Math.floor((t - startMs) / (3 * MINUTE_MS));
 }
 
-/** Normal traffic of one agent for one UTC day, appended to `out` (unsorted). */
-export function agentDay(agent: AgentProfile, dc: DayContext, out: EventSink): void {
-  const rng = derive(dc.seed, 'traffic', agent.index, dc.dayIdx);
-  const dayStart = dc.startMs + dc.dayIdx * DAY_MS;
-  const offsets = dayOffsets(agent.timezone, dayStart);
-  churnIps(agent, rng, dc, dayStart);
-  const counts = new Uint16Array(1440);
-  const runStarts: number[] = [];
-  const p = agent.params;
-  const pollPhase = agent.index % p.pollEvery;
-  let surgeLeft = 0;
-  let surge = 1;
-  const outage = dc.outages.find((o) => o.end > dayStart && o.start < dayStart + DAY_MS);
-  const found = dc.rollouts.find((r) => r.agentClass === agent.agentClass);
-  // Peers pick a rollout up one after another as their pods are replaced.
-  const rollout = found ? { ...found, at: found.at + (agent.index % 5) * 17 * MINUTE_MS } : undefined;
-  let currentIndex = NaN;
-  let ld = cachedLocalDay(dc.seed, agent, dc.dayIdx, dc.startWeekday);
-  for (let m = 0; m < 1440; m++) {
-    const t0 = dayStart + m * MINUTE_MS;
-    if (m % 60 === 0) setClock(agent, t0, dc.startMs);
-    let local = m + (offsets[(m / 60) | 0] as number);
-    let ldIndex = dc.dayIdx;
-    if (local < 0) (local += 1440), ldIndex--;
-    else if (local >= 1440) (local -= 1440), ldIndex++;
-    if (ldIndex !== currentIndex) {
-      currentIndex = ldIndex;
-      ld = cachedLocalDay(dc.seed, agent, ldIndex, dc.startWeekday);
+/**
+ * Normal traffic of one agent for one UTC day, produced an hour at a time (`hour(h, out)`, h in
+ * order) so the caller can keep only an hour of events alive: a whole day of them would outlive
+ * the young generation and make the garbage collector the bottleneck.
+ */
+export class AgentDay {
+  private readonly rng: Rng;
+  private readonly dayStart: number;
+  private readonly offsets: Int32Array;
+  private readonly pollPhase: number;
+  private readonly outage: DayContext['outages'][number] | undefined;
+  private readonly rollout: DayContext['rollouts'][number] | undefined;
+  private surgeLeft = 0;
+  private surge = 1;
+  private currentIndex = NaN;
+  private ld: LocalDay;
+  private firstActiveHour = true;
+
+  constructor(
+    private readonly agent: AgentProfile,
+    private readonly dc: DayContext,
+  ) {
+    this.rng = derive(dc.seed, 'traffic', agent.index, dc.dayIdx);
+    this.dayStart = dc.startMs + dc.dayIdx * DAY_MS;
+    this.offsets = dayOffsets(agent.timezone, this.dayStart);
+    churnIps(agent, this.rng, dc, this.dayStart);
+    this.pollPhase = agent.index % agent.params.pollEvery;
+    this.outage = dc.outages.find((o) => o.end > this.dayStart && o.start < this.dayStart + DAY_MS);
+    const found = dc.rollouts.find((r) => r.agentClass === agent.agentClass);
+    // Peers pick a rollout up one after another as their pods are replaced.
+    this.rollout = found ? { ...found, at: found.at + (agent.index % 5) * 17 * MINUTE_MS } : undefined;
+    this.ld = cachedLocalDay(dc.seed, agent, dc.dayIdx, dc.startWeekday);
+  }
+
+  hour(h: number, out: EventSink): void {
+    const { agent, dc, rng, dayStart, outage } = this;
+    const p = agent.params;
+    const active: number[] = [];
+    const runStarts: number[] = [];
+    setClock(agent, dayStart + h * HOUR_MS, dc.startMs);
+    const offset = this.offsets[h] as number;
+    for (let m = h * 60; m < h * 60 + 60; m++) {
+      const t0 = dayStart + m * MINUTE_MS;
+      let local = m + offset;
+      let ldIndex = dc.dayIdx;
+      if (local < 0) (local += 1440), ldIndex--;
+      else if (local >= 1440) (local -= 1440), ldIndex++;
+      if (ldIndex !== this.currentIndex) {
+        this.currentIndex = ldIndex;
+        this.ld = cachedLocalDay(dc.seed, agent, ldIndex, dc.startWeekday);
+      }
+      const ld = this.ld;
+      let lambda = rateAt(agent, ld, local, dc.dayIdx + m / 1440);
+      if (agent.archetype === 'heavy') {
+        if (this.surgeLeft > 0) this.surgeLeft--;
+        else if (rng.next() < p.heavyProb) {
+          this.surge = Math.min(10, rng.pareto(3, 1.6));
+          this.surgeLeft = rng.int(1, 3);
+        } else this.surge = 1;
+        lambda *= (this.surgeLeft > 0 ? this.surge : 1) * rng.lognormal(-0.1, 0.45);
+      } else if (lambda > 0) lambda *= rng.lognormal(-0.02, 0.2);
+      let n = rng.poisson(lambda);
+      if (agent.archetype === 'sparse' && m % p.pollEvery === this.pollPhase) n += rng.int(1, 3);
+      if (ld.strays.length && ld.strays.includes(local)) {
+        for (const s of ld.strays) if (s === local) n += 1;
+        dc.traps.push({ kind: 'stray_night_event', agentId: agent.id, start: new Date(t0).toISOString(), description: 'a single stray call outside business hours (normal for this agent, not an anomaly)' });
+      }
+      const burst = inBurst(ld, local);
+      if (burst && !inBurst(ld, local - 1)) {
+        runStarts.push(m);
+        if (ld.rerunStart === local) {
+          dc.traps.push({ kind: 'batch_rerun', agentId: agent.id, start: new Date(t0).toISOString(), end: new Date(t0 + ld.rerunLen * MINUTE_MS).toISOString(), description: 'the nightly job is re-run in the morning after a failure: a real spike with an operational cause' });
+        }
+      }
+      const table = burst ? agent.burstOps : agent.ops;
+      for (let i = 0; i < n; i++) {
+        const t = t0 + Math.floor(rng.next() * MINUTE_MS);
+        const e = makeEvent(agent, rng, t, table.pick(rng), -1);
+        if (outage && t >= outage.start && t < outage.end && e.src.region === outage.region && rng.next() < 0.5) e.outcome = 'failure';
+        out.push(e);
+      }
+      if (n > 0) active.push(m);
     }
-    let lambda = rateAt(agent, ld, local, dc.dayIdx + m / 1440);
-    if (agent.archetype === 'heavy') {
-      if (surgeLeft > 0) surgeLeft--;
-      else if (rng.next() < p.heavyProb) {
-        surge = Math.min(10, rng.pareto(3, 1.6));
-        surgeLeft = rng.int(1, 3);
-      } else surge = 1;
-      lambda *= (surgeLeft > 0 ? surge : 1) * rng.lognormal(-0.1, 0.45);
-    } else if (lambda > 0) lambda *= rng.lognormal(-0.02, 0.2);
-    let n = rng.poisson(lambda);
-    if (agent.archetype === 'sparse' && m % p.pollEvery === pollPhase) n += rng.int(1, 3);
-    for (const s of ld.strays) if (s === local) n += 1;
-    if (ld.strays.includes(local)) {
-      dc.traps.push({ kind: 'stray_night_event', agentId: agent.id, start: new Date(t0).toISOString(), description: 'a single stray call outside business hours (normal for this agent, not an anomaly)' });
-    }
-    const burst = inBurst(ld, local);
-    if (burst && !inBurst(ld, local - 1)) {
-      runStarts.push(m);
-      if (ld.rerunStart === local) {
-        dc.traps.push({ kind: 'batch_rerun', agentId: agent.id, start: new Date(t0).toISOString(), end: new Date(t0 + ld.rerunLen * MINUTE_MS).toISOString(), description: 'the nightly job is re-run in the morning after a failure: a real spike with an operational cause' });
+    this.sideTraffic(h, active, runStarts, out);
+  }
+
+  /** Token / role requests, routine sensitive reads and a chronic denied call, tied to activity. */
+  private sideTraffic(h: number, active: number[], runStarts: number[], out: EventSink): void {
+    const { agent, rng, dayStart, rollout } = this;
+    for (const m of runStarts) {
+      // A batch run fetches its credentials first thing.
+      for (const r of agent.routine) {
+        const t = dayStart + m * MINUTE_MS + rng.int(0, 20_000);
+        out.push(makeEvent(agent, rng, t, { cat: 'resource_access', action: r.action, res: () => r.resource }, -1));
       }
     }
-    const table = burst ? agent.burstOps : agent.ops;
-    for (let i = 0; i < n; i++) {
-      const t = t0 + Math.floor(rng.next() * MINUTE_MS);
-      const e = makeEvent(agent, rng, t, table.pick(rng), -1);
-      if (outage && t >= outage.start && t < outage.end && e.src.region === outage.region && rng.next() < 0.5) e.outcome = 'failure';
-      out.push(e);
-    }
-    counts[m] = n;
-  }
-  sideTraffic(agent, rng, dc, dayStart, counts, runStarts, rollout, out);
-}
-
-/** Token / role requests, routine sensitive reads and a chronic denied call, tied to activity. */
-function sideTraffic(
-  agent: AgentProfile, rng: Rng, dc: DayContext, dayStart: number, counts: Uint16Array, runStarts: number[],
-  rollout: DayContext['rollouts'][number] | undefined, out: EventSink,
-): void {
-  let firstActiveHour = true;
-  for (let h = 0; h < 24; h++) {
-    const active: number[] = [];
-    for (let m = h * 60; m < h * 60 + 60; m++) if ((counts[m] as number) > 0) active.push(m);
-    if (active.length === 0) continue;
-    setClock(agent, dayStart + h * HOUR_MS, dc.startMs);
+    if (active.length === 0) return;
     const at = (): number => dayStart + rng.pick(active) * MINUTE_MS + rng.int(0, MINUTE_MS - 1);
     const perms = rollout && dayStart + h * HOUR_MS >= rollout.at ? [...agent.permissions, rollout.permission] : agent.permissions;
     for (const perm of perms) {
-      if (firstActiveHour || rng.next() < 0.6) out.push(permissionEvent(agent, rng, at(), perm, -1));
+      if (this.firstActiveHour || rng.next() < 0.6) out.push(permissionEvent(agent, rng, at(), perm, -1));
     }
     for (const r of agent.routine) {
       if (r.cadence === 'hourly' && rng.next() < r.p) {
@@ -180,14 +203,7 @@ function sideTraffic(
       e.outcome = 'denied';
       out.push(e);
     }
-    firstActiveHour = false;
-  }
-  for (const m of runStarts) {
-    // A batch run fetches its credentials first thing.
-    for (const r of agent.routine) {
-      const t = dayStart + m * MINUTE_MS + rng.int(0, 20_000);
-      out.push(makeEvent(agent, rng, t, { cat: 'resource_access', action: r.action, res: () => r.resource }, -1));
-    }
+    this.firstActiveHour = false;
   }
 }
 

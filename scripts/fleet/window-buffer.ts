@@ -7,29 +7,33 @@ export interface EventSink {
 const MINUTE_MS = 60_000;
 
 /**
- * Collects one UTC day of events in per-minute buckets, so putting the day in time order is many
- * tiny sorts instead of one big one; events past the day are kept for the next.
+ * Collects one window (an hour) of events in per-minute buckets, so putting it in time order is
+ * many tiny sorts instead of one big one; events past the window are kept for the next.
  */
-export class DayBuffer implements EventSink {
-  private readonly buckets: GenEvent[][] = Array.from({ length: 1440 }, () => []);
+export class WindowBuffer implements EventSink {
+  private readonly buckets: GenEvent[][];
   later: GenEvent[] = [];
-  private dayStart = 0;
+  private windowStart = 0;
 
-  /** Starts a new day, taking over what earlier days left for it. */
-  begin(dayStart: number): void {
-    this.dayStart = dayStart;
+  constructor(private readonly minutes: number) {
+    this.buckets = Array.from({ length: minutes }, () => []);
+  }
+
+  /** Starts a new window, taking over what earlier ones left for it. */
+  begin(windowStart: number): void {
+    this.windowStart = windowStart;
     const carried = this.later;
     this.later = [];
     for (const e of carried) this.push(e);
   }
 
   push(e: GenEvent): void {
-    const m = Math.floor((e.t - this.dayStart) / MINUTE_MS);
-    if (m >= 1440) this.later.push(e);
+    const m = Math.floor((e.t - this.windowStart) / MINUTE_MS);
+    if (m >= this.minutes) this.later.push(e);
     else (this.buckets[m < 0 ? 0 : m] as GenEvent[]).push(e);
   }
 
-  /** The day in time order (stable: ties keep insertion order), emptying the buckets. */
+  /** The window in time order (stable: ties keep insertion order), emptying the buckets. */
   drainSorted(): GenEvent[] {
     const out: GenEvent[] = [];
     for (const b of this.buckets) {
