@@ -1,0 +1,78 @@
+/**
+ * `npm run bench`: replay throughput as a ratio against raw JSON.parse of the same file, measured
+ * in the same run (interleaved, median of N), and memory per tracked agent at 100k agents.
+ * Ratios, not absolute timings: they hold from one machine to the next.
+ *   --agents N --days N --scale X   generated fleet (default 40 agents × 14 days)
+ *   --rounds N                      interleaved rounds (default 3)
+ *   --memory-agents N               agents for the memory measurement (default 100000)
+ *   --json FILE                     also write the results as JSON
+ */
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { writeFleet } from '../scripts/fleet/generate-fleet.js';
+import { measureMemoryPerAgent } from './memory-per-agent.js';
+import { fullReplay, rawParse } from './replay-throughput.js';
+
+const { values } = parseArgs({
+  options: {
+    agents: { type: 'string', default: '40' },
+    days: { type: 'string', default: '14' },
+    scale: { type: 'string', default: '1' },
+    rounds: { type: 'string', default: '3' },
+    'memory-agents': { type: 'string', default: '100000' },
+    json: { type: 'string' },
+  },
+});
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+const log = (s: string) => process.stderr.write(`${s}\n`);
+
+const dir = mkdtempSync(join(tmpdir(), 'agentwatch-bench-'));
+try {
+  log(`generating fleet: ${values.agents} agents × ${values.days} days (scale ${values.scale}) …`);
+  const fleet = await writeFleet({ seed: 42, agents: Number(values.agents), days: Number(values.days), scale: Number(values.scale) }, dir);
+  const file = fleet.eventsFile;
+  const mb = statSync(file).size / 1e6;
+  log(`  ${fleet.events.toLocaleString('en-US')} events, ${mb.toFixed(0)} MB`);
+
+  await rawParse(file); // warm the page cache and the JIT for both paths
+  const raw: number[] = [];
+  const full: number[] = [];
+  let alerts = 0;
+  for (let r = 0; r < Number(values.rounds); r++) {
+    const a = await rawParse(file);
+    raw.push(a.events / a.seconds);
+    const b = await fullReplay(file, join(dir, 'baselines'), join(dir, 'alerts.jsonl'));
+    full.push(b.events / b.seconds);
+    alerts = b.alerts;
+    log(`  round ${r + 1}: raw ${Math.round(a.events / a.seconds).toLocaleString('en-US')} events/s, replay ${Math.round(b.events / b.seconds).toLocaleString('en-US')} events/s`);
+  }
+  const rawRate = median(raw);
+  const replayRate = median(full);
+  const ratio = replayRate / rawRate;
+
+  log(`memory: ${values['memory-agents']} agents …`);
+  const memory = measureMemoryPerAgent(Number(values['memory-agents']));
+
+  const results = {
+    date: new Date().toISOString(),
+    node: process.version,
+    fleet: { agents: Number(values.agents), days: Number(values.days), events: fleet.events, megabytes: Math.round(mb), alerts },
+    throughput: { rawJsonParseEventsPerSecond: Math.round(rawRate), replayEventsPerSecond: Math.round(replayRate), ratio: Math.round(ratio * 100) / 100, target: 0.5 },
+    memory: { agents: memory.agents, bytesPerAgent: memory.bytesPerAgent, target: 4096 },
+  };
+  const ok = (b: boolean) => (b ? 'meets' : 'MISSES');
+  process.stdout.write(
+    [
+      '| measure | result | target |',
+      '|---|---|---|',
+      `| replay throughput / raw \`JSON.parse\` (same file, same run, median of ${values.rounds}) | **${results.throughput.ratio}** (${results.throughput.replayEventsPerSecond.toLocaleString('en-US')} vs ${results.throughput.rawJsonParseEventsPerSecond.toLocaleString('en-US')} events/s) | ≥ 0.5 (${ok(ratio >= 0.5)}) |`,
+      `| memory per tracked agent at ${memory.agents.toLocaleString('en-US')} agents | **${(memory.bytesPerAgent / 1024).toFixed(2)} KB** | ≤ 4 KB (${ok(memory.bytesPerAgent <= 4096)}) |`,
+      '',
+    ].join('\n'),
+  );
+  if (values.json) writeFileSync(values.json, `${JSON.stringify(results, null, 2)}\n`);
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
