@@ -146,7 +146,10 @@ export class AgentBaseline {
     this.fast.observe(learned);
     this.slow.observe(learned);
     this.sketch.accept(learned);
-    if (this.bucketExpected >= 1) this.ratios.accept((100 * learned) / this.bucketExpected);
+    // Only once learning is over: before that E is immature, and the first nightly batch would
+    // look like a 30× burst and widen the band for good. After it, a bucket above its threshold
+    // is flagged and learned at E, so ratios cannot ratchet up either.
+    if (Number.isFinite(this.bucketThreshold) && this.bucketExpected >= 1) this.ratios.accept((100 * learned) / this.bucketExpected);
     if (learned > this.hourMaxBucket) this.hourMaxBucket = learned;
   }
 
