@@ -154,7 +154,7 @@ function archetypeParams(rng: Rng, t: ClassTemplate): ArchetypeParams {
     burstWeekday: o.burstWeekday ?? 6,
     growthPerDay: rng.range(0.01, 0.04),
     pollEvery: o.pollEvery ?? rng.pick([10, 15, 20, 30]),
-    heavyProb: o.heavyProb ?? 0.01,
+    heavyProb: o.heavyProb ?? 0.006,
   };
   if (t.archetype === 'weekly') p.burstMinutes = rng.range(30, 90);
   return p;

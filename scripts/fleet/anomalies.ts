@@ -43,14 +43,16 @@ export function planAnomalies(opts: ResolvedOptions, agents: readonly AgentProfi
       const lo = firstDay + Math.floor((i * days) / count);
       const hi = Math.max(lo, firstDay + Math.floor(((i + 1) * days) / count) - 1);
       for (let attempt = 0; attempt < 60; attempt++) {
+        // A moderate spike needs a busy, non-heavy agent; if none fits, settle for a full one.
+        const wantModerate = i < moderate && attempt < 40;
         const candidates = pool
-          .filter((a) => !(i < moderate && a.archetype === 'heavy'))
+          .filter((a) => !(wantModerate && a.archetype === 'heavy'))
           .sort((a, b) => (perAgent.get(a) ?? 0) - (perAgent.get(b) ?? 0));
         if (candidates.length === 0) break;
         // Mostly the least-used agents, with some randomness so the choice is not a round-robin.
         const agent = candidates[Math.min(candidates.length - 1, Math.floor(rng.next() * rng.next() * candidates.length))] as AgentProfile;
         const day = rng.int(lo, attempt < 30 ? hi : lastDay);
-        const p = place(kind, pc, agent, day, rng, i < moderate);
+        const p = place(kind, pc, agent, day, rng, wantModerate);
         if (!p || p.startMs < earliest || p.endMs > latest) continue;
         const taken = windows.get(agent) ?? [];
         if (taken.some(([s, e]) => p.startMs < e + GAP_MS && p.endMs > s - GAP_MS)) continue;

@@ -79,15 +79,21 @@ export function place(kind: AnomalyKind, pc: PlanContext, agent: AgentProfile, d
       const t = activeStart(pc, agent, day, minutes, rng);
       if (t === undefined) return undefined;
       const usual = usualAt(pc, agent, t);
-      const mult = moderate ? rng.range(5.5, 7) : rng.range(10, 40);
-      // Floor the baseline: a runaway loop on a quiet agent still makes several calls a minute.
-      const perMin = mult * Math.max(usual, 0.5);
+      // A moderate spike only means something on an agent busy enough for 6x to stand out.
+      if (moderate && usual < 1) return undefined;
+      // Heavy-tailed agents have normal 5–10x minutes: a spike must clear their tail.
+      const mult = moderate ? rng.range(5.5, 7) : rng.range(agent.archetype === 'heavy' ? 15 : 10, 40);
+      // Floor the baseline: a runaway loop on a quiet agent still makes many calls a minute.
+      const perMin = mult * Math.max(usual, 1);
       const loop = rng.chance(0.6);
       const end = t + minutes * MINUTE_MS;
       return {
         startMs: t, endMs: end,
-        description: `${loop ? 'runaway loop' : 'bulk read'}: about ${fmt(perMin)} calls/min for ${minutes} min, ~${mult.toFixed(0)}x its usual ${fmt(usual)}/min for this hour`,
-        details: { multiplier: Number(mult.toFixed(1)), usualPerMinute: Number(usual.toFixed(2)), spikePerMinute: Number(perMin.toFixed(1)), variant: loop ? 'loop' : 'bulk-read' },
+        description: `${loop ? 'runaway loop' : 'bulk read'}: about ${fmt(perMin)} calls/min for ${minutes} min, ~${(perMin / Math.max(usual, 0.01)).toFixed(0)}x its usual ${usual < 0.1 ? usual.toFixed(2) : fmt(usual)}/min for this hour`,
+        details: {
+          multiplier: Number(mult.toFixed(1)), effectiveMultiplier: Number((perMin / Math.max(usual, 0.01)).toFixed(1)),
+          usualPerMinute: Number(usual.toFixed(3)), spikePerMinute: Number(perMin.toFixed(1)), variant: loop ? 'loop' : 'bulk-read',
+        },
         build: (label) => {
           const out: GenEvent[] = [];
           setClock(agent, t, pc.startMs);

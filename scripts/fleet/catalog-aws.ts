@@ -65,7 +65,7 @@ export const AWS_K8S_CLASSES: readonly ClassTemplate[] = [
     permissions: ['sagemaker:InvokeEndpoint', 'dynamodb:GetItem', 'dynamodb:PutItem'], permAction: 'sts:AssumeRole',
     extraPermissions: ['dynamodb:Scan', 's3:GetObject', 'sagemaker:DescribeEndpoint'],
     routine: [['kms:Decrypt', 'arn:aws:kms:{region}:{acct}:key/{kmskey}', 'hourly', 0.6]],
-    params: { diurnalAmp: 0.35, heavyProb: 0.012 },
+    params: { diurnalAmp: 0.35, heavyProb: 0.005 },
   },
   {
     name: 'report-builder', archetype: 'weekly', cloud: 'aws', id: 'arn:aws:iam::{acct}:role/report-builder-{suffix}',
@@ -136,7 +136,7 @@ export const AWS_K8S_CLASSES: readonly ClassTemplate[] = [
     ],
     permissions: ['kafka-cluster:WriteData', 's3:PutObject', 'dynamodb:GetItem'], permAction: 'sts:AssumeRoleWithWebIdentity',
     extraPermissions: ['kafka-cluster:CreateTopic', 'dynamodb:DeleteItem'],
-    params: { diurnalAmp: 0.45, heavyProb: 0.015 },
+    params: { diurnalAmp: 0.3, heavyProb: 0.007 },
   },
   {
     name: 'log-shipper', archetype: 'steady', cloud: 'k8s', id: 'system:serviceaccount:logging:fluent-bit-{suffix}',

@@ -1,4 +1,4 @@
-import { type Rng, WeightedTable, zipfWeights } from './prng.js';
+import { WeightedTable, zipfWeights } from './prng.js';
 import { assertJsonSafe } from './serialize.js';
 import { type ResCtx, type ResourceGen } from './types.js';
 

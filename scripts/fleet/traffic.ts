@@ -136,8 +136,13 @@ export class AgentDay {
       const t0 = dayStart + m * MINUTE_MS;
       let local = m + offset;
       let ldIndex = dc.dayIdx;
-      if (local < 0) (local += 1440), ldIndex--;
-      else if (local >= 1440) (local -= 1440), ldIndex++;
+      if (local < 0) {
+        local += 1440;
+        ldIndex--;
+      } else if (local >= 1440) {
+        local -= 1440;
+        ldIndex++;
+      }
       if (ldIndex !== this.currentIndex) {
         this.currentIndex = ldIndex;
         this.ld = cachedLocalDay(dc.seed, agent, ldIndex, dc.startWeekday);
@@ -145,12 +150,14 @@ export class AgentDay {
       const ld = this.ld;
       let lambda = rateAt(agent, ld, local, dc.dayIdx + m / 1440);
       if (agent.archetype === 'heavy') {
+        // Lognormal body plus short Pareto surges capped at 10x: the 5–10x minutes are normal
+        // for this agent, so a rate detector must learn its tail rather than its mean.
         if (this.surgeLeft > 0) this.surgeLeft--;
         else if (rng.next() < p.heavyProb) {
-          this.surge = Math.min(10, rng.pareto(3, 1.6));
+          this.surge = Math.min(10, rng.pareto(4, 2.5));
           this.surgeLeft = rng.int(1, 3);
         } else this.surge = 1;
-        lambda *= (this.surgeLeft > 0 ? this.surge : 1) * rng.lognormal(-0.1, 0.45);
+        lambda *= this.surgeLeft > 0 ? this.surge : rng.lognormal(-0.05, 0.3);
       } else if (lambda > 0) lambda *= rng.lognormal(-0.02, 0.2);
       let n = rng.poisson(lambda);
       if (agent.archetype === 'sparse' && m % p.pollEvery === this.pollPhase) n += rng.int(1, 3);

@@ -279,3 +279,23 @@ describe('baselines/fleet.yaml', () => {
     }
   });
 });
+
+describe('fixtures/demo', () => {
+  // Compared decompressed: gzip bytes may differ between zlib versions, the events may not.
+  it('is what the command in its README generates', () => {
+    const root = join(import.meta.dirname, '..', '..', '..', 'fixtures', 'demo');
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    expect(readme).toContain('--seed 42 --agents 12 --days 21 --start 2026-03-02');
+    expect(readme).toContain('--scale 0.2 --anomaly-rate 4');
+    const run = createFleet({ seed: 42, agents: 12, days: 21, start: '2026-03-02', scale: 0.2, anomalyRate: 4 });
+    const expected = [...run.lines()].join('\n') + '\n';
+    const actual = gunzipSync(readFileSync(join(root, 'events.jsonl.gz'))).toString('utf8');
+    expect(actual === expected, 'fixtures/demo is stale: regenerate it with the command in its README').toBe(true);
+    const labelsNow = run.labels().map((l) => JSON.stringify(l)).join('\n') + '\n';
+    expect(readFileSync(join(root, 'labels.jsonl'), 'utf8')).toBe(labelsNow);
+    expect(readFileSync(join(root, 'baselines', 'fleet.yaml'), 'utf8')).toBe(run.baselinesYaml());
+    const kinds = new Set(run.labels().map((l) => l.detector));
+    for (const k of ['rate_spike', 'new_sensitive_resource', 'off_hours']) expect(kinds.has(k as never), k).toBe(true);
+    expect(readFileSync(join(root, 'events.jsonl.gz')).length).toBeLessThan(4_200_000);
+  }, 120_000);
+});
