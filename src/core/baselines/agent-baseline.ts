@@ -9,6 +9,8 @@ import { SeenSet } from './seen-set.js';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
+const MAX_TAIL_RATIO = 4;
+const MIN_TAIL_EXPECTED = 5;
 
 /** One open incident of a detector for this agent (cooldown and counted updates). */
 export interface OpenIncident {
@@ -146,10 +148,15 @@ export class AgentBaseline {
     this.fast.observe(learned);
     this.slow.observe(learned);
     this.sketch.accept(learned);
-    // Only once learning is over: before that E is immature, and the first nightly batch would
-    // look like a 30× burst and widen the band for good. After it, a bucket above its threshold
-    // is flagged and learned at E, so ratios cannot ratchet up either.
-    if (Number.isFinite(this.bucketThreshold) && this.bucketExpected >= 1) this.ratios.accept((100 * learned) / this.bucketExpected);
+    // The burstiness sketch learns how far above its expected peak E this agent's ordinary
+    // buckets go. Not on the first day (E has not seen the hour yet), and not beyond
+    // MAX_TAIL_RATIO: a first nightly or weekly batch run is 30× an immature E, a seasonal shape
+    // for the hourly peaks to learn, not a tail that should widen the band for weeks.
+    // Nor where E is a handful of events: there a ratio measures Poisson noise, not a tail.
+    if (this.bucketExpected >= MIN_TAIL_EXPECTED && this.lastSeenMs - this.firstSeenMs >= DAY_MS) {
+      const ratio = learned / this.bucketExpected;
+      if (ratio <= MAX_TAIL_RATIO) this.ratios.accept(100 * ratio);
+    }
     if (learned > this.hourMaxBucket) this.hourMaxBucket = learned;
   }
 
