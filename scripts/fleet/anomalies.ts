@@ -21,13 +21,17 @@ const GAP_MS = 30 * MINUTE_MS;
  * stratified over the days, spread over agents (fewest anomalies first), never overlapping on
  * one agent and never before the learning period ends.
  */
-export function planAnomalies(opts: ResolvedOptions, agents: readonly AgentProfile[], pc: PlanContext): AnomalyPlan[] {
+export function planAnomalies(
+  opts: ResolvedOptions, agents: readonly AgentProfile[], pc: PlanContext,
+  busy: readonly { agent: AgentProfile; start: number; end: number }[] = [],
+): AnomalyPlan[] {
   const firstDay = opts.learningDays;
   const lastDay = opts.days - 1;
   if (firstDay > lastDay || agents.length === 0) return [];
   const earliest = opts.startMs + firstDay * DAY_MS;
   const latest = opts.startMs + opts.days * DAY_MS;
   const windows = new Map<AgentProfile, [number, number][]>();
+  for (const b of busy) windows.set(b.agent, [...(windows.get(b.agent) ?? []), [b.start, b.end]]);
   const perAgent = new Map<AgentProfile, number>();
   const placed: { kind: AnomalyKind; agent: AgentProfile; p: NonNullable<ReturnType<typeof place>> }[] = [];
   for (const kind of ANOMALY_KINDS) {

@@ -57,9 +57,14 @@ export class FleetRun {
     this.layout = buildFleet(o);
     const incidents = planIncidents(o, this.layout);
     const startWeekday = mondayWeekday(o.startMs);
-    this.anomalies = planAnomalies(o, this.layout.agents, { seed: o.seed, startMs: o.startMs, startWeekday, agents: this.layout.agents });
+    // Incidents are normal operations: no anomaly is placed on an agent while one touches it.
+    const busy = [...incidents.failovers, ...incidents.glitches].map((x) => ({ agent: x.agent, start: x.start, end: x.end }));
+    this.anomalies = planAnomalies(o, this.layout.agents, { seed: o.seed, startMs: o.startMs, startWeekday, agents: this.layout.agents }, busy);
     this.traps = incidents.traps;
-    this.dayContext = { seed: o.seed, startMs: o.startMs, startWeekday, outages: incidents.outages, rollouts: incidents.rollouts, traps: this.traps };
+    this.dayContext = {
+      seed: o.seed, startMs: o.startMs, startWeekday, outages: incidents.outages, rollouts: incidents.rollouts,
+      failovers: incidents.failovers, glitches: incidents.glitches, traps: this.traps,
+    };
   }
 
   /**

@@ -12,6 +12,8 @@ export interface DayContext {
   startWeekday: number;
   dayIdx: number;
   outages: readonly { region: string; start: number; end: number }[];
+  failovers: readonly { agent: AgentProfile; start: number; end: number; src: SourceLoc }[];
+  glitches: readonly { agent: AgentProfile; start: number; end: number }[];
   rollouts: readonly { agentClass: string; at: number; permission: string }[];
   traps: Trap[];
 }
@@ -102,6 +104,8 @@ export class AgentDay {
   private readonly offsets: Int32Array;
   private readonly pollPhase: number;
   private readonly outage: DayContext['outages'][number] | undefined;
+  private readonly failover: DayContext['failovers'][number] | undefined;
+  private readonly glitch: DayContext['glitches'][number] | undefined;
   private readonly rollout: DayContext['rollouts'][number] | undefined;
   private surgeLeft = 0;
   private surge = 1;
@@ -118,7 +122,10 @@ export class AgentDay {
     this.offsets = dayOffsets(agent.timezone, this.dayStart);
     churnIps(agent, this.rng, dc, this.dayStart);
     this.pollPhase = agent.index % agent.params.pollEvery;
-    this.outage = dc.outages.find((o) => o.end > this.dayStart && o.start < this.dayStart + DAY_MS);
+    const today = (o: { start: number; end: number }): boolean => o.end > this.dayStart && o.start < this.dayStart + DAY_MS;
+    this.outage = dc.outages.find(today);
+    this.failover = dc.failovers.find((f) => f.agent === agent && today(f));
+    this.glitch = dc.glitches.find((g) => g.agent === agent && today(g));
     const found = dc.rollouts.find((r) => r.agentClass === agent.agentClass);
     // Peers pick a rollout up one after another as their pods are replaced.
     this.rollout = found ? { ...found, at: found.at + (agent.index % 5) * 17 * MINUTE_MS } : undefined;
@@ -177,11 +184,18 @@ export class AgentDay {
         const t = t0 + Math.floor(rng.next() * MINUTE_MS);
         const e = makeEvent(agent, rng, t, table.pick(rng), -1);
         if (outage && t >= outage.start && t < outage.end && e.src.region === outage.region && rng.next() < 0.5) e.outcome = 'failure';
-        out.push(e);
+        this.emit(e, out);
       }
       if (n > 0) active.push(m);
     }
     this.sideTraffic(h, active, runStarts, out);
+  }
+
+  private emit(e: GenEvent, out: EventSink): void {
+    const { failover, glitch } = this;
+    if (failover && e.t >= failover.start && e.t < failover.end) e.src = failover.src;
+    if (glitch && e.t >= glitch.start && e.t < glitch.end && this.rng.next() < 0.8) e.outcome = 'failure';
+    out.push(e);
   }
 
   /** Token / role requests, routine sensitive reads and a chronic denied call, tied to activity. */
@@ -191,24 +205,24 @@ export class AgentDay {
       // A batch run fetches its credentials first thing.
       for (const r of agent.routine) {
         const t = dayStart + m * MINUTE_MS + rng.int(0, 20_000);
-        out.push(makeEvent(agent, rng, t, { cat: 'resource_access', action: r.action, res: () => r.resource }, -1));
+        this.emit(makeEvent(agent, rng, t, { cat: 'resource_access', action: r.action, res: () => r.resource }, -1), out);
       }
     }
     if (active.length === 0) return;
     const at = (): number => dayStart + rng.pick(active) * MINUTE_MS + rng.int(0, MINUTE_MS - 1);
     const perms = rollout && dayStart + h * HOUR_MS >= rollout.at ? [...agent.permissions, rollout.permission] : agent.permissions;
     for (const perm of perms) {
-      if (this.firstActiveHour || rng.next() < 0.6) out.push(permissionEvent(agent, rng, at(), perm, -1));
+      if (this.firstActiveHour || rng.next() < 0.6) this.emit(permissionEvent(agent, rng, at(), perm, -1), out);
     }
     for (const r of agent.routine) {
       if (r.cadence === 'hourly' && rng.next() < r.p) {
-        out.push(makeEvent(agent, rng, at(), { cat: 'resource_access', action: r.action, res: () => r.resource }, -1));
+        this.emit(makeEvent(agent, rng, at(), { cat: 'resource_access', action: r.action, res: () => r.resource }, -1), out);
       }
     }
     if (agent.chronicDenied && rng.next() < 0.15) {
       const e = makeEvent(agent, rng, at(), agent.chronicDenied, -1);
       e.outcome = 'denied';
-      out.push(e);
+      this.emit(e, out);
     }
     this.firstActiveHour = false;
   }

@@ -234,6 +234,31 @@ describe('labels', () => {
     }
   });
 
+  it('explain every call of a declared business-hours agent outside its hours (label or stray)', () => {
+    const traps = (fleet.traps as { kind: string; agentId?: string; start: string }[]).filter((t) => t.kind === 'stray_night_event');
+    const strays = new Set(traps.map((t) => `${t.agentId} ${t.start.slice(0, 16)}`));
+    const entry = baselines.agents.find((a) => (a['match'] as { agentClass?: string }).agentClass === 'support-copilot');
+    expect(entry?.['activeHours']).toEqual(['Mon-Fri 07:00-19:00']);
+    const fmt = new Intl.DateTimeFormat('en-US', { timeZone: entry?.['timezone'] as string, weekday: 'short', hour: '2-digit', hourCycle: 'h23' });
+    const windows = labels.map((l) => ({ agentId: l.agentId, start: Date.parse(l.start), end: Date.parse(l.end) }));
+    const unexplained: string[] = [];
+    let outside = 0;
+    for (const e of events) {
+      if (e.agentClass !== 'support-copilot') continue;
+      const t = Date.parse(e.time);
+      const parts = fmt.formatToParts(new Date(t));
+      const weekday = parts.find((p) => p.type === 'weekday')?.value ?? '';
+      const hour = Number(parts.find((p) => p.type === 'hour')?.value);
+      if (!['Sat', 'Sun'].includes(weekday) && hour >= 7 && hour < 19) continue;
+      outside++;
+      if (strays.has(`${e.agentId} ${e.time.slice(0, 16)}`)) continue;
+      if (windows.some((w) => w.agentId === e.agentId && t >= w.start && t <= w.end)) continue;
+      unexplained.push(`${e.agentId} ${e.time} ${weekday} ${hour}h ${e.action}`);
+    }
+    expect(unexplained.slice(0, 10)).toEqual([]);
+    expect(outside).toBeGreaterThan(0);
+  });
+
   it('put off_hours on business-hours agents between 01:00 and 05:00 local', () => {
     const byId = new Map(fleet.agents.map((a) => [a.agentId, a]));
     for (const l of labels.filter((x) => x.detector === 'off_hours')) {
