@@ -27,7 +27,8 @@ export interface FleetLayout {
 }
 
 const ORGS = ['acme', 'contoso', 'globex', 'initech', 'northwind', 'fabrikam'];
-const GROUP_SUFFIXES = ['', '-emea', '-apac', '-us2', '-latam', '-dr', '-canary'];
+// Large fleets reuse a class for further peer groups: the variants a real estate accumulates.
+const GROUP_SUFFIXES = ['', '-v2', '-legacy', '-canary', '-shadow', '-b'];
 const CLUSTER_REGION: Record<string, string> = {
   use1: 'us-east-1', usw2: 'us-west-2', euc1: 'eu-central-1', euw1: 'eu-west-1', apne1: 'ap-northeast-1', apse2: 'ap-southeast-2',
 };
