@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { EngineSettingsSchema } from '../core/engine-settings.js';
 import { DEFAULT_MAX_EVENT_BYTES } from '../core/events/decode-audit-event.js';
+import { KafkaConfigSchema, RunConfigSchema } from './kafka-config-schema.js';
 
 /**
  * The whole configuration file (YAML or JSON): one schema for types, defaults and validation.
@@ -16,6 +17,8 @@ export const ConfigSchema = Type.Object(
       },
       { additionalProperties: false, default: {} },
     ),
+    kafka: KafkaConfigSchema,
+    run: RunConfigSchema,
     baselinesDir: Type.Optional(Type.String({ minLength: 1, description: 'Folder of declared baselines (*.yaml); relative to the config file.' })),
   },
   {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { InvalidConfigError } from '../core/errors.js';
 import { type Config, ConfigSchema } from './config-schema.js';
+import { applyEnvOverrides } from './env-overrides.js';
 import { SchemaValidator, formatProblems, parseYamlWithLines } from './schema-validator.js';
 
 const validator = new SchemaValidator(ConfigSchema);
@@ -22,9 +23,12 @@ export function parseConfig(value: unknown, file = '<config>', doc?: ReturnType<
   return config;
 }
 
-/** Loads a YAML or JSON config file; no file means every default. */
-export function loadConfig(file?: string): LoadedConfig {
-  if (file === undefined) return { config: parseConfig({}) };
+/**
+ * Loads a YAML or JSON config file (no file: every default), then the AGENTWATCH_* environment
+ * variables on top (env-overrides.ts), then validates once.
+ */
+export function loadConfig(file?: string, env: NodeJS.ProcessEnv = process.env): LoadedConfig {
+  if (file === undefined) return { config: parseConfig(applyEnvOverrides({}, env), '<environment>') };
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -33,7 +37,9 @@ export function loadConfig(file?: string): LoadedConfig {
   }
   const parsed = parseYamlWithLines(text);
   if (parsed.errors.length) throw new InvalidConfigError(`${file} is not valid YAML/JSON:\n  ${parsed.errors.join('\n  ')}`);
-  const config = parseConfig(parsed.value, file, parsed);
+  const value = parsed.value ?? {};
+  const isObject = typeof value === 'object' && !Array.isArray(value);
+  const config = parseConfig(isObject ? applyEnvOverrides(value as Record<string, unknown>, env) : value, file, parsed);
   if (config.baselinesDir !== undefined) config.baselinesDir = resolve(dirname(file), config.baselinesDir);
   return { config, file };
 }
