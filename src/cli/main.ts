@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { AgentwatchError } from '../core/errors.js';
 import { registerDemoCommand } from './demo-command.js';
 import { registerEvalCommand } from './eval-command.js';
+import { registerProduceCommand } from './produce-command.js';
 import { registerReplayCommand } from './replay-command.js';
 
 export function buildProgram(): Command {
@@ -12,6 +13,7 @@ export function buildProgram(): Command {
   registerReplayCommand(program);
   registerDemoCommand(program);
   registerEvalCommand(program);
+  registerProduceCommand(program);
   program.addHelpText('after', '\nExample:\n  agentwatch replay events.jsonl.gz --baselines baselines/ --output alerts.jsonl');
   return program;
 }

@@ -23,6 +23,8 @@ export interface KafkaClientOptions {
   stream?: NodeJS.WritableStream;
   /** Least severe kafkajs level printed (default WARN). */
   level?: logLevel;
+  /** Messages not to print, known to be expected by the caller. */
+  quiet?: readonly RegExp[];
 }
 
 /** Default retry policy: 5 retries, 300 ms doubling to at most 3 s: a dead broker fails in seconds, not forever. */
@@ -43,7 +45,12 @@ const LOGGED_FIELDS = ['broker', 'clientId', 'groupId', 'topic', 'partition', 'e
  * with a whitelist of fields, every secret masked, and each distinct message printed once a
  * minute at most (a broker that is down makes kafkajs repeat itself on every retry).
  */
-export function kafkaLogCreator(stream: NodeJS.WritableStream = process.stderr, minLevel: logLevel = logLevel.WARN, secrets: readonly string[] = []): logCreator {
+export function kafkaLogCreator(
+  stream: NodeJS.WritableStream = process.stderr,
+  minLevel: logLevel = logLevel.WARN,
+  secrets: readonly string[] = [],
+  quiet: readonly RegExp[] = [],
+): logCreator {
   const masked = secrets.filter((s) => s.length > 0);
   const lastPrinted = new Map<string, number>();
   return () =>
@@ -51,6 +58,7 @@ export function kafkaLogCreator(stream: NodeJS.WritableStream = process.stderr, 
       if (level === logLevel.NOTHING || level > minLevel) return;
       const entry = log as Record<string, unknown> & { message?: unknown };
       const message = String(entry.message ?? '');
+      if (quiet.some((re) => re.test(message))) return;
       const key = `${level} ${namespace} ${message} ${String(entry['broker'] ?? '')}`;
       const now = Date.now();
       const last = lastPrinted.get(key);
@@ -101,7 +109,7 @@ export function createKafka(config: KafkaConfig, opts: KafkaClientOptions = {}):
     connectionTimeout: config.connectionTimeoutMs,
     retry: opts.retry ?? DEFAULT_KAFKA_RETRY,
     logLevel: level,
-    logCreator: kafkaLogCreator(opts.stream ?? process.stderr, level, config.sasl ? [config.sasl.password] : []),
+    logCreator: kafkaLogCreator(opts.stream ?? process.stderr, level, config.sasl ? [config.sasl.password] : [], opts.quiet),
     ...(ssl && { ssl }),
     ...(config.sasl && { sasl: kafkaSaslOptions(config.sasl) }),
   });
