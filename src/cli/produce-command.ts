@@ -270,7 +270,8 @@ export function registerProduceCommand(program: Command): void {
     .option('--no-progress', 'no progress line (it is only drawn on a terminal anyway)')
     .addHelpText(
       'after',
-      '\nExample:\n  AGENTWATCH_KAFKA_BROKERS=localhost:9092 agentwatch produce fixtures/demo/events.jsonl.gz --rate 500',
+      '\nExample:\n  agentwatch produce fixtures/demo/events.jsonl.gz --rate 500\n' +
+        '  AGENTWATCH_KAFKA_BROKERS=kafka-1:9092,kafka-2:9092 agentwatch produce logs/2026-03-*.jsonl.gz --topic agent-audit-events',
     )
     .action(async (files: string[], opts: ProduceCommandOptions) => {
       await runProduce(files, opts);
