@@ -4,6 +4,7 @@ import { registerDemoCommand } from './demo-command.js';
 import { registerEvalCommand } from './eval-command.js';
 import { registerProduceCommand } from './produce-command.js';
 import { registerReplayCommand } from './replay-command.js';
+import { registerRunCommand } from './run-command.js';
 
 export function buildProgram(): Command {
   const program = new Command('agentwatch')
@@ -11,6 +12,7 @@ export function buildProgram(): Command {
     .version('0.1.0')
     .showHelpAfterError('(run with --help for usage)');
   registerReplayCommand(program);
+  registerRunCommand(program);
   registerDemoCommand(program);
   registerEvalCommand(program);
   registerProduceCommand(program);
