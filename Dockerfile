@@ -1,0 +1,37 @@
+# syntax=docker/dockerfile:1
+# agentwatch: the live service (`run`, the default command) and every other CLI command.
+#
+#   docker build -t agentwatch .
+#   docker run --rm -e AGENTWATCH_KAFKA_BROKERS=kafka:9092 -p 9464:9464 agentwatch
+#   docker run --rm -v "$PWD/logs:/data:ro" agentwatch replay /data/events.jsonl.gz --output /dev/stdout --no-progress
+#
+# docker-compose.yml runs it next to a Kafka broker.
+
+# ---- build: compile TypeScript with the dev dependencies --------------------------------------
+FROM node:20-bookworm-slim AS build
+WORKDIR /src
+COPY package.json package-lock.json ./
+# --ignore-scripts: `prepare` builds, and the sources are not here yet (better layer caching).
+RUN npm ci --ignore-scripts --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY src ./src
+RUN npm run build
+
+# ---- runtime: production dependencies and the compiled code only, as a non-root user ------------
+FROM node:20-bookworm-slim AS runtime
+ENV NODE_ENV=production
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
+COPY --from=build /src/dist ./dist
+COPY bin ./bin
+COPY schemas ./schemas
+COPY fixtures/demo ./fixtures/demo
+# Declared baselines: mount a folder here (read-only) and set AGENTWATCH_BASELINES_DIR=/app/baselines.
+RUN mkdir -p /app/baselines
+# The image's unprivileged `node` user (uid 1000); the code stays owned by root, read-only to it.
+USER node
+# Prometheus /metrics of `agentwatch run`.
+EXPOSE 9464
+ENTRYPOINT ["node", "bin/agentwatch.js"]
+CMD ["run"]
