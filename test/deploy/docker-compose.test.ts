@@ -1,7 +1,8 @@
 // docker-compose.yml, the Dockerfile and deploy/ are checked against the code they deploy: the
 // environment they set is what src/config understands, topic names are the config defaults,
 // ports line up. No Docker engine is needed (or used).
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { builtinModules } from 'node:module';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -170,6 +171,19 @@ describe('Dockerfile', () => {
       const top = source.split('/')[0]!;
       expect(ignored, source).not.toContain(top);
       expect(ignored, source).not.toContain(source);
+    }
+  });
+
+  it('needs nothing at run time beyond the production dependencies it installs', () => {
+    const pkg = JSON.parse(read('package.json')) as { dependencies: Record<string, string> };
+    const files = readdirSync(join(ROOT, 'src'), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts'));
+    const builtins = new Set(builtinModules);
+    for (const file of files) {
+      for (const [, spec] of read(join('src', file)).matchAll(/^\s*(?:import|export)\b[^'"]*?from\s+'([^'.][^']*)'/gm)) {
+        if (spec!.startsWith('node:') || builtins.has(spec!)) continue;
+        const name = spec!.startsWith('@') ? spec!.split('/').slice(0, 2).join('/') : spec!.split('/')[0]!;
+        expect(pkg.dependencies, `src/${file} imports ${spec}`).toHaveProperty([name]);
+      }
     }
   });
 });
