@@ -13,7 +13,8 @@ export async function runLive(opts: { config?: string; baselines?: string }): Pr
   const baselines = baselinesDir ? loadBaselinesDir(baselinesDir).baselines : DeclaredBaselines.empty();
   const logger = createLogger();
   logger.info({ config: redactConfig(config) }, 'starting');
-  const kafka = createKafka(config.kafka);
+  // kafkajs warns that bounded retries weaken exactly-once; agentwatch is at-least-once by design.
+  const kafka = createKafka(config.kafka, { quiet: [/Limiting retries for the idempotent producer/] });
   const pipeline = new LivePipeline(kafka, config, baselines, pipelineLog(logger));
   const finished = new Promise<void>((resolve, reject) => {
     let stopping = false;

@@ -1,4 +1,4 @@
-import { type Consumer, type EachBatchPayload, type Kafka, type Message, type Producer } from 'kafkajs';
+import { type Consumer, type EachBatchPayload, type Kafka, type Message, Partitioners, type Producer } from 'kafkajs';
 import { type Alert } from '../core/alerts/alert.js';
 import { type DeclaredBaselines } from '../core/baselines/declared-baselines.js';
 import { Engine } from '../core/engine.js';
@@ -52,6 +52,7 @@ export class LivePipeline {
   private flushTimer: NodeJS.Timeout | undefined;
   private busy: Promise<unknown> = Promise.resolve();
   private crashed: ((err: Error) => void) | undefined;
+  private stopping = false;
 
   constructor(
     private readonly kafka: Kafka,
@@ -74,7 +75,8 @@ export class LivePipeline {
         await admin.disconnect();
       }
     }
-    this.producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+    // The Java client's partitioner (murmur2), so agents land where any other producer puts them.
+    this.producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
     await this.producer.connect();
     const consumer = this.kafka.consumer({
       groupId: k.groupId,
@@ -102,8 +104,11 @@ export class LivePipeline {
   async stop(): Promise<void> {
     if (this.flushTimer) clearInterval(this.flushTimer);
     this.crashed = undefined;
-    await this.consumer?.stop();
+    // Batches fetched from now on are left for the next owner; the flush and commit happen while
+    // the consumer is still a group member (kafkajs cannot commit once stopped).
+    this.stopping = true;
     await this.serial(() => this.flush());
+    await this.consumer?.stop();
     await this.consumer?.disconnect();
     await this.producer?.disconnect();
     this.log.info('stopped', { consumed: this.stats.consumed, alerts: this.stats.alerts, flushes: this.stats.flushes });
@@ -159,6 +164,7 @@ export class LivePipeline {
   }
 
   private async onBatch({ batch, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+    if (this.stopping) return;
     const k = this.config.kafka;
     const partition = batch.partition;
     let restoring = this.restoring.get(partition);
