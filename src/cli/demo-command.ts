@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Command } from 'commander';
+import { detectorRegistry } from '../core/detectors/registry.js';
 import { runEval } from './eval-command.js';
 import { runReplay } from './replay-command.js';
 
@@ -23,9 +24,10 @@ export function registerDemoCommand(program: Command): void {
       const summary = await runReplay([events], { output, baselines: join(DEMO_DIR, 'baselines'), print: true });
       const labels = join(DEMO_DIR, 'labels.jsonl');
       if (existsSync(labels) && summary.firstEventTime && summary.lastEventTime) {
-        process.stdout.write('\nAgainst the demo fleet\'s labelled anomalies:\n');
+        process.stdout.write('\nAgainst the demo fleet\'s labelled anomalies (for the detectors built so far):\n');
         const days = (Date.parse(summary.lastEventTime) - Date.parse(summary.firstEventTime)) / 86_400_000;
-        await runEval({ alerts: output, labels, agents: String(summary.agents), days: String(days) });
+        const detectors = detectorRegistry.map((d) => d.name).join(',');
+        await runEval({ alerts: output, labels, agents: String(summary.agents), days: String(days), detectors });
       }
     });
 }
