@@ -2,6 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { EngineSettingsSchema } from '../core/engine-settings.js';
 import { DEFAULT_MAX_EVENT_BYTES } from '../core/events/decode-audit-event.js';
 import { KafkaConfigSchema, RunConfigSchema } from './kafka-config-schema.js';
+import { TelemetryConfigSchema } from './telemetry-config-schema.js';
 
 /**
  * The whole configuration file (YAML or JSON): one schema for types, defaults and validation.
@@ -19,6 +20,7 @@ export const ConfigSchema = Type.Object(
     ),
     kafka: KafkaConfigSchema,
     run: RunConfigSchema,
+    telemetry: TelemetryConfigSchema,
     baselinesDir: Type.Optional(Type.String({ minLength: 1, description: 'Folder of declared baselines (*.yaml); relative to the config file.' })),
   },
   {

@@ -23,6 +23,9 @@ export const ENV_OVERRIDES: readonly { env: string; path: readonly string[]; kin
   { env: 'AGENTWATCH_KAFKA_SASL_PASSWORD', path: ['kafka', 'sasl', 'password'], kind: 'string', secret: true },
   { env: 'AGENTWATCH_BASELINES_DIR', path: ['baselinesDir'], kind: 'string' },
   { env: 'AGENTWATCH_FLUSH_INTERVAL_MS', path: ['run', 'flushIntervalMs'], kind: 'integer' },
+  { env: 'AGENTWATCH_METRICS_HOST', path: ['telemetry', 'host'], kind: 'string' },
+  { env: 'AGENTWATCH_METRICS_PORT', path: ['telemetry', 'port'], kind: 'integer' },
+  { env: 'AGENTWATCH_METRICS_TOKEN', path: ['telemetry', 'bearerToken'], kind: 'string', secret: true },
 ];
 
 function convert(name: string, raw: string, kind: Kind): unknown {
@@ -63,5 +66,7 @@ export function redactConfig<T>(config: T): T {
   const copy = structuredClone(config) as Record<string, unknown>;
   const kafka = copy['kafka'] as { sasl?: { password?: string } } | undefined;
   if (kafka?.sasl?.password) kafka.sasl.password = '[redacted]';
+  const telemetry = copy['telemetry'] as { bearerToken?: string } | undefined;
+  if (telemetry?.bearerToken) telemetry.bearerToken = '[redacted]';
   return copy as T;
 }
