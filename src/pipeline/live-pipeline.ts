@@ -1,13 +1,18 @@
-import { type Consumer, type EachBatchPayload, type Kafka, type Message, Partitioners, type Producer } from 'kafkajs';
+import { type Context, type Span } from '@opentelemetry/api';
+import { type Consumer, type EachBatchPayload, type Kafka, type KafkaMessage, type Message, Partitioners, type Producer } from 'kafkajs';
 import { type Alert } from '../core/alerts/alert.js';
 import { type DeclaredBaselines } from '../core/baselines/declared-baselines.js';
 import { Engine } from '../core/engine.js';
-import { InvalidEventError, RejectReason } from '../core/errors.js';
-import { toAuditEvent } from '../core/events/decode-audit-event.js';
+import { InvalidEventError } from '../core/errors.js';
 import { type Config } from '../config/config-schema.js';
 import { restoreFromChangelog } from '../kafka/changelog-restore.js';
 import { deadLetterMessage } from '../kafka/dead-letter.js';
+import { decodeKafkaMessage } from '../kafka/decode-message.js';
 import { ensureTopics } from '../kafka/ensure-topics.js';
+import { type Readiness } from '../telemetry/metrics-server.js';
+import { type PipelineMetrics, noopPipelineMetrics } from '../telemetry/pipeline-metrics.js';
+import { contextOf, endSpan, injectSpan } from '../telemetry/tracing.js';
+import { startAlertSpan, startBatchSpan, startDeliverySpan, startFlushSpan } from './live-spans.js';
 
 export interface LiveStats {
   consumed: number;
@@ -22,6 +27,10 @@ export interface LiveStats {
 export interface LiveLog {
   info(msg: string, fields?: Record<string, unknown>): void;
   warn(msg: string, fields?: Record<string, unknown>): void;
+}
+
+export interface LivePipelineOptions {
+  metrics?: PipelineMetrics;
 }
 
 /**
@@ -48,6 +57,10 @@ export class LivePipeline {
   private readonly positions = new Map<number, string>();
   private readonly restoring = new Map<number, Promise<void>>();
   private assigned = new Set<number>();
+  /** Assigned partitions whose baselines are restored (readiness). */
+  private readonly restoredPartitions = new Set<number>();
+  private connected = false;
+  private readonly metrics: PipelineMetrics;
   private lastFlushAt = 0;
   private flushTimer: NodeJS.Timeout | undefined;
   private busy: Promise<unknown> = Promise.resolve();
@@ -59,8 +72,13 @@ export class LivePipeline {
     private readonly config: Config,
     baselines: DeclaredBaselines,
     private readonly log: LiveLog,
+    opts: LivePipelineOptions = {},
   ) {
     this.engine = new Engine(config.engine, baselines);
+    this.metrics = opts.metrics ?? noopPipelineMetrics;
+    this.metrics.observeEngine(this.engine);
+    this.metrics.observeReadiness(() => this.readiness().ready);
+    this.metrics.declareSinks(['kafka']);
   }
 
   /** Connects, joins the group and consumes until `stop()`; rejects if the consumer dies. */
@@ -89,7 +107,12 @@ export class LivePipeline {
     });
     this.consumer = consumer;
     consumer.on(consumer.events.GROUP_JOIN, (e) => this.onAssignment(e.payload.memberAssignment[k.topics.input] ?? []));
-    consumer.on(consumer.events.CRASH, (e) => this.crashed?.(e.payload.error));
+    consumer.on(consumer.events.CRASH, (e) => {
+      this.connected = false;
+      this.crashed?.(e.payload.error);
+    });
+    consumer.on(consumer.events.CONNECT, () => (this.connected = true));
+    consumer.on(consumer.events.DISCONNECT, () => (this.connected = false));
     await consumer.connect();
     await consumer.subscribe({ topics: [k.topics.input], fromBeginning: true });
     this.lastFlushAt = Date.now();
@@ -134,14 +157,21 @@ export class LivePipeline {
       }
       this.positions.delete(p);
       this.restoring.delete(p);
+      this.restoredPartitions.delete(p);
     }
     const added = partitions.filter((p) => !this.assigned.has(p));
     this.assigned = now;
+    this.metrics.partitionsAssigned(partitions);
     this.log.info('partitions assigned', { partitions, restoring: added });
-    if (added.length) {
-      const restore = this.restore(added);
-      for (const p of added) this.restoring.set(p, restore);
-    }
+    if (added.length) this.startRestore(added);
+  }
+
+  private startRestore(partitions: number[]): Promise<void> {
+    const restore = this.restore(partitions);
+    for (const p of partitions) this.restoring.set(p, restore);
+    // A failed restore is reported by the batch that awaits it; here it only keeps readiness off.
+    restore.then(() => partitions.forEach((p) => this.assigned.has(p) && this.restoredPartitions.add(p)), () => undefined);
+    return restore;
   }
 
   private async restore(partitions: number[]): Promise<void> {
@@ -153,6 +183,7 @@ export class LivePipeline {
       this.agentPartition.set(agentId, partition);
     }
     this.stats.restoredAgents += r.snapshots.size;
+    this.metrics.baselinesRestored(r.ms / 1000, r.snapshots.size);
     this.log.info('baselines restored', { partitions, agents: r.snapshots.size, records: r.records, ms: Math.round(r.ms) });
   }
 
@@ -163,57 +194,103 @@ export class LivePipeline {
     return true;
   }
 
-  private async onBatch({ batch, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+  /** For /readyz, synchronous: connected, partitions assigned, and all their baselines restored. */
+  readiness(): Readiness {
+    if (!this.connected || this.stopping) return { ready: false, reason: this.stopping ? 'stopping' : 'not connected to Kafka' };
+    if (this.assigned.size === 0) return { ready: false, reason: 'no partitions assigned' };
+    const pending = [...this.assigned].filter((p) => !this.restoredPartitions.has(p));
+    if (pending.length) return { ready: false, reason: `restoring the baselines of partitions ${pending.join(',')}` };
+    return { ready: true, reason: `partitions ${[...this.assigned].join(',')} assigned, baselines restored` };
+  }
+
+  private async onBatch(payload: EachBatchPayload): Promise<void> {
     if (this.stopping) return;
-    const k = this.config.kafka;
-    const partition = batch.partition;
-    let restoring = this.restoring.get(partition);
-    if (!restoring) {
-      restoring = this.restore([partition]);
-      this.restoring.set(partition, restoring);
+    const { batch } = payload;
+    await (this.restoring.get(batch.partition) ?? this.startRestore([batch.partition]));
+    const started = performance.now();
+    const span = startBatchSpan(batch);
+    try {
+      await this.processBatch(payload, span);
+      endSpan(span);
+    } catch (err) {
+      endSpan(span, err);
+      throw err;
     }
-    await restoring;
-    const alerts: Message[] = [];
+    this.metrics.batchProcessed((performance.now() - started) / 1000);
+    await this.flushIfDue();
+  }
+
+  private async processBatch({ batch, heartbeat, isRunning, isStale }: EachBatchPayload, span: Span): Promise<void> {
+    const k = this.config.kafka;
+    const batchCtx = contextOf(span);
+    const partition = batch.partition;
+    const alerts: PendingAlert[] = [];
     const deadLetters: Message[] = [];
+    const rejected: Record<string, number> = {};
+    const accepted = this.stats.accepted;
     const maxBytes = this.config.input.maxEventBytes;
     let processed: string | undefined;
     for (const message of batch.messages) {
       if (!isRunning() || isStale()) break;
       this.stats.consumed++;
       try {
-        const value = message.value;
-        if (value === null) throw new InvalidEventError(RejectReason.Schema, 'message has no value (tombstone)');
-        if (value.length > maxBytes) throw new InvalidEventError(RejectReason.TooLarge, `message is ${value.length} bytes, over the ${maxBytes} limit`);
-        let parsed: unknown;
-        try {
-          parsed = JSON.parse(value.toString('utf8'));
-        } catch (cause) {
-          throw new InvalidEventError(RejectReason.NotJson, `not valid JSON: ${(cause as Error).message}`, { cause });
-        }
-        const event = toAuditEvent(parsed);
+        const event = decodeKafkaMessage(message, maxBytes);
         this.stats.accepted++;
         this.agentPartition.set(event.agentId, partition);
         this.dirty.add(event.agentId);
-        for (const alert of this.engine.process(event, Date.now())) alerts.push(this.alertMessage(alert));
+        for (const alert of this.engine.process(event, Date.now())) alerts.push(this.pendingAlert(alert, message, batchCtx));
       } catch (err) {
         if (!(err instanceof InvalidEventError)) throw err;
         this.stats.rejected[err.reason] = (this.stats.rejected[err.reason] ?? 0) + 1;
+        rejected[err.reason] = (rejected[err.reason] ?? 0) + 1;
         deadLetters.push(deadLetterMessage({ topic: batch.topic, partition, message, groupId: k.groupId, reason: err.reason, error: err.message }));
       }
       processed = message.offset;
     }
-    const sends: { topic: string; messages: Message[] }[] = [];
-    if (alerts.length) sends.push({ topic: k.topics.alerts, messages: alerts });
-    if (deadLetters.length) sends.push({ topic: k.topics.deadLetter, messages: deadLetters });
-    if (sends.length) await (this.producer as Producer).sendBatch({ topicMessages: sends, acks: -1 });
+    this.metrics.eventsAccepted(this.stats.accepted - accepted);
+    for (const [reason, n] of Object.entries(rejected)) this.metrics.eventsRejected(reason, n);
+    span.setAttributes({ 'agentwatch.events.accepted': this.stats.accepted - accepted, 'agentwatch.events.rejected': deadLetters.length, 'agentwatch.alerts': alerts.length });
+    if (alerts.length || deadLetters.length) await this.deliver(alerts, deadLetters, rejected, batchCtx);
     this.stats.alerts += alerts.length;
-    if (processed !== undefined) this.positions.set(partition, (BigInt(processed) + 1n).toString());
+    if (processed !== undefined) {
+      const next = BigInt(processed) + 1n;
+      this.positions.set(partition, next.toString());
+      this.metrics.consumerLag(partition, Number(BigInt(batch.highWatermark) - next));
+    }
     await heartbeat();
-    await this.flushIfDue();
   }
 
-  private alertMessage(alert: Alert): Message {
-    return { key: alert.agentId, value: JSON.stringify(alert), headers: { 'agentwatch-alert-id': alert.id, 'agentwatch-detector': alert.detector } };
+  /** An alert message whose trace context continues the triggering event's trace (or the batch's). */
+  private pendingAlert(alert: Alert, message: KafkaMessage, batchCtx: Context): PendingAlert {
+    this.metrics.alertRaised(alert.detector, alert.severity);
+    const span = startAlertSpan(alert, message, batchCtx, this.config.kafka.topics.alerts);
+    const headers = injectSpan(span, { 'agentwatch-alert-id': alert.id, 'agentwatch-detector': alert.detector });
+    return { message: { key: alert.agentId, value: JSON.stringify(alert), headers }, span, sentAtMs: Number(message.timestamp) };
+  }
+
+  /** Alerts and dead letters of a batch, acknowledged by all in-sync replicas, in one request. */
+  private async deliver(alerts: PendingAlert[], deadLetters: Message[], rejected: Record<string, number>, batchCtx: Context): Promise<void> {
+    const k = this.config.kafka;
+    const span = startDeliverySpan(alerts.length, deadLetters.length, batchCtx);
+    const sends: { topic: string; messages: Message[] }[] = [];
+    if (alerts.length) sends.push({ topic: k.topics.alerts, messages: alerts.map((a) => a.message) });
+    if (deadLetters.length) sends.push({ topic: k.topics.deadLetter, messages: deadLetters });
+    try {
+      await (this.producer as Producer).sendBatch({ topicMessages: sends, acks: -1 });
+    } catch (err) {
+      this.metrics.sinkFailed('kafka');
+      for (const a of alerts) endSpan(a.span, err);
+      endSpan(span, err);
+      throw err;
+    }
+    const now = Date.now();
+    for (const a of alerts) {
+      if (Number.isFinite(a.sentAtMs)) this.metrics.alertLatency((now - a.sentAtMs) / 1000);
+      endSpan(a.span);
+    }
+    this.metrics.sinkDelivered('kafka', alerts.length);
+    for (const [reason, n] of Object.entries(rejected)) this.metrics.deadLettered(reason, n);
+    endSpan(span);
   }
 
   private async flushIfDue(): Promise<void> {
@@ -225,28 +302,53 @@ export class LivePipeline {
     const started = Date.now();
     this.lastFlushAt = started;
     const k = this.config.kafka;
-    if (this.dirty.size > 0) {
-      const messages: Message[] = [];
-      for (const agentId of this.dirty) {
-        const snapshot = this.engine.snapshotAgent(agentId);
-        const partition = this.agentPartition.get(agentId);
-        if (snapshot === undefined || partition === undefined) continue;
-        messages.push({ key: agentId, value: JSON.stringify(snapshot), partition });
+    const span = startFlushSpan(k.topics.baselines);
+    let records = 0;
+    let bytes = 0;
+    try {
+      if (this.dirty.size > 0) {
+        const messages: Message[] = [];
+        for (const agentId of this.dirty) {
+          const snapshot = this.engine.snapshotAgent(agentId);
+          const partition = this.agentPartition.get(agentId);
+          if (snapshot === undefined || partition === undefined) continue;
+          const value = JSON.stringify(snapshot);
+          bytes += Buffer.byteLength(value);
+          messages.push({ key: agentId, value, partition });
+        }
+        records = messages.length;
+        await (this.producer as Producer).send({ topic: k.topics.baselines, messages, acks: -1 });
+        this.dirty.clear();
       }
-      await (this.producer as Producer).send({ topic: k.topics.baselines, messages, acks: -1 });
-      this.dirty.clear();
-    }
-    const offsets = [...this.positions].filter(([p]) => this.assigned.has(p)).map(([partition, offset]) => ({ topic: k.topics.input, partition, offset }));
-    if (offsets.length && this.consumer) {
-      try {
-        await this.consumer.commitOffsets(offsets);
-      } catch (err) {
-        // A rebalance in progress: the next owner resumes from the previous commit, with the
-        // baselines just flushed (ahead of it): nothing is lost; alerts may repeat with their ids.
-        this.log.warn('offset commit failed', { error: (err as Error).message });
+      const offsets = [...this.positions].filter(([p]) => this.assigned.has(p)).map(([partition, offset]) => ({ topic: k.topics.input, partition, offset }));
+      if (offsets.length && this.consumer) {
+        try {
+          await this.consumer.commitOffsets(offsets);
+        } catch (err) {
+          // A rebalance in progress: the next owner resumes from the previous commit, with the
+          // baselines just flushed (ahead of it): nothing is lost; alerts may repeat with their ids.
+          this.metrics.offsetCommitFailed();
+          this.log.warn('offset commit failed', { error: (err as Error).message });
+        }
       }
+    } catch (err) {
+      this.metrics.changelogFlushed((Date.now() - started) / 1000, false, records, bytes);
+      endSpan(span, err);
+      throw err;
     }
     this.stats.flushes++;
     this.stats.lastFlushMs = Date.now() - started;
+    this.metrics.changelogFlushed(this.stats.lastFlushMs / 1000, true, records, bytes);
+    span.setAttributes({ 'messaging.batch.message_count': records, 'agentwatch.flush.bytes': bytes });
+    endSpan(span);
   }
 }
+
+interface PendingAlert {
+  message: Message;
+  /** Ended when the alert is acknowledged; its context is in the message's `traceparent`. */
+  span: Span;
+  /** Kafka timestamp of the triggering message (for the event-to-alert latency). */
+  sentAtMs: number;
+}
+

@@ -16,7 +16,8 @@ import { describeKafka, kafkaBrokers } from '../setup/kafka-env.js';
 
 const quiet = { info: () => {}, warn: () => {} };
 
-describeKafka('agentwatch run on a real broker', () => {
+// Generous timeouts: on a 2-core machine a broker, a group rebalance and a stream share the CPU.
+describeKafka('agentwatch run on a real broker', { timeout: 240_000 }, () => {
   const brokers = kafkaBrokers() as string;
   let lines: string[] = [];
   let baselinesDir = '';
@@ -62,7 +63,7 @@ describeKafka('agentwatch run on a real broker', () => {
     const pipeline = await start(config);
     const kafka = testKafka(config);
     await produceLines(kafka, config.kafka.topics.input, lines, agentKey);
-    const out = await consumeUntil(kafka, config.kafka.topics.alerts, (all) => new Set(alertIds(all)).size >= reference.size);
+    const out = await consumeUntil(kafka, config.kafka.topics.alerts, (all) => new Set(alertIds(all)).size >= reference.size, 180_000);
     await sleep(1000);
     const ids = alertIds(out);
     expect(new Set(ids)).toEqual(reference);
@@ -90,7 +91,7 @@ describeKafka('agentwatch run on a real broker', () => {
       ],
     });
     await producer.disconnect();
-    const dlq = await consumeUntil(kafka, config.kafka.topics.deadLetter, (all) => all.length >= 4);
+    const dlq = await consumeUntil(kafka, config.kafka.topics.deadLetter, (all) => all.length >= 4, 120_000);
     expect(dlq.map((m) => String(m.headers?.['agentwatch-error-reason']))).toEqual(['not_json', 'schema', 'too_large', 'schema']);
     const [first] = dlq;
     expect(String(first?.headers?.['kafka_dlt-original-topic'])).toBe(config.kafka.topics.input);
@@ -110,13 +111,13 @@ describeKafka('agentwatch run on a real broker', () => {
     const half = Math.floor(lines.length * 0.85);
     const first = await start(config);
     await produceLines(kafka, config.kafka.topics.input, lines.slice(0, half), agentKey);
-    for (let i = 0; i < 300 && first.stats.consumed < half; i++) await sleep(100);
+    for (let i = 0; i < 1200 && first.stats.consumed < half; i++) await sleep(100);
     expect(first.stats.consumed).toBe(half);
     await first.stop();
 
     const second = await start(config);
     await produceLines(kafka, config.kafka.topics.input, lines.slice(half), agentKey);
-    const out = await consumeUntil(kafka, config.kafka.topics.alerts, (all) => new Set(alertIds(all)).size >= reference.size);
+    const out = await consumeUntil(kafka, config.kafka.topics.alerts, (all) => new Set(alertIds(all)).size >= reference.size, 180_000);
     await sleep(1000);
     expect(second.stats.restoredAgents).toBeGreaterThan(0);
     // The second instance started at the committed offset: it saw only the second part.
@@ -164,7 +165,7 @@ describeKafka('agentwatch run on a real broker', () => {
       if (i === 6) a.child.kill('SIGKILL');
       await sleep(300);
     }
-    const out = await consumeUntil(kafka, config.kafka.topics.alerts, (all) => reference.size > 0 && [...reference].every((id) => alertIds(all).includes(id)), 90_000);
+    const out = await consumeUntil(kafka, config.kafka.topics.alerts, (all) => reference.size > 0 && [...reference].every((id) => alertIds(all).includes(id)), 180_000);
     const ids = alertIds(out);
     for (const id of reference) expect(ids).toContain(id);
     for (const id of ids) expect(reference.has(id)).toBe(true);

@@ -4,7 +4,7 @@ import { ROOT, agentwatch } from '../helpers/cli.js';
 import { isolatedConfig, produceLines, sleep, testKafka } from '../helpers/kafka.js';
 import { describeKafka, kafkaBrokers } from '../setup/kafka-env.js';
 
-describeKafka('agentwatch run: lifecycle', () => {
+describeKafka('agentwatch run: lifecycle', { timeout: 180_000 }, () => {
   const brokers = kafkaBrokers() as string;
 
   it('on SIGTERM finishes, flushes, commits and leaves the group, exiting 0', async () => {

@@ -25,6 +25,7 @@ export interface AgentSnapshot {
   slow: [mean: number, variance: number];
   sketch: CountSketchSnapshot;
   ratios: CountSketchSnapshot;
+  tailMultiplier: number;
   sketchDecayAtMs: number;
   profile: HourProfileSnapshot;
   resources: SeenSetSnapshot;
@@ -63,6 +64,7 @@ export function snapshotAgent(a: AgentBaseline): AgentSnapshot {
     slow: [a.slow.mean, a.slow.variance],
     sketch: a.sketch.snapshot(),
     ratios: a.ratios.snapshot(),
+    tailMultiplier: a.tailMultiplier,
     sketchDecayAtMs: a.sketchDecayAtMs,
     profile: a.profile.snapshot(),
     resources: a.resources.snapshot(),
@@ -107,6 +109,7 @@ export function restoreAgent(s: AgentSnapshot, ctx: EngineContext): AgentBaselin
   [a.slow.mean, a.slow.variance] = s.slow;
   a.sketch = CountSketch.restore(s.sketch, set.sketch.relativeAccuracy, set.sketch.binLimit);
   a.ratios = CountSketch.restore(s.ratios, set.sketch.relativeAccuracy, set.sketch.binLimit);
+  a.tailMultiplier = s.tailMultiplier;
   a.sketchDecayAtMs = s.sketchDecayAtMs;
   a.profile = HourProfile.restore(s.profile);
   a.resources = SeenSet.restore(s.resources, set.seen.maxResources, set.seen.forgetAfterMs);

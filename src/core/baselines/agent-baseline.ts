@@ -59,6 +59,8 @@ export class AgentBaseline {
   sketch: CountSketch;
   /** Sketch of each bucket's count over the peak expected when it opened (×100): the agent's own burstiness. */
   ratios: CountSketch;
+  /** tailMargin × the ratio quantile, as of the start of the local day (0 until trusted). */
+  tailMultiplier = 0;
   sketchDecayAtMs = 0;
   profile: HourProfile;
   resources: SeenSet;
@@ -108,7 +110,7 @@ export class AgentBaseline {
   advance(timeMs: number, ctx: EngineContext): void {
     const bucketMs = ctx.settings.bucketMs;
     if (timeMs < this.bucketStartMs + bucketMs) return;
-    this.closeBucket();
+    this.closeBucket(ctx);
     const emptyBuckets = Math.floor((timeMs - this.bucketStartMs) / bucketMs) - 1;
     this.fast.observeZeros(emptyBuckets);
     this.slow.observeZeros(emptyBuckets);
@@ -141,10 +143,11 @@ export class AgentBaseline {
     if (this.hourIdle && this.hourEvidence.length < limit) this.hourEvidence.push(event.id);
   }
 
-  private closeBucket(): void {
-    // A bucket that raised rate_spike teaches only what was expected of it, so a spike does not
-    // lift the bar for the next one (issue 4, learning that resists poisoning).
-    const learned = this.bucketFlagged ? Math.min(this.bucketCount, Math.max(1, Math.round(this.bucketExpected))) : this.bucketCount;
+  private closeBucket(ctx: EngineContext): void {
+    // A bucket that raised rate_spike teaches only a small fraction of its excess over what was
+    // expected, so a spike barely lifts the bar for the next one (issue 4, learning that resists
+    // poisoning). An incident that has lasted `regimeChangeMs` is a new normal, learned in full.
+    const learned = this.bucketFlagged ? this.discounted(this.bucketCount, Math.max(1, this.bucketExpected), ctx, this.rateRegimeChanged(ctx)) : this.bucketCount;
     this.fast.observe(learned);
     this.slow.observe(learned);
     this.sketch.accept(learned);
@@ -153,7 +156,8 @@ export class AgentBaseline {
     // MAX_TAIL_RATIO: a first nightly or weekly batch run is 30× an immature E, a seasonal shape
     // for the hourly peaks to learn, not a tail that should widen the band for weeks.
     // Nor where E is a handful of events: there a ratio measures Poisson noise, not a tail.
-    if (this.bucketExpected >= MIN_TAIL_EXPECTED && this.lastSeenMs - this.firstSeenMs >= DAY_MS) {
+    // And never from a bucket that raised an alert.
+    if (!this.bucketFlagged && this.bucketExpected >= MIN_TAIL_EXPECTED && this.lastSeenMs - this.firstSeenMs >= DAY_MS) {
       const ratio = learned / this.bucketExpected;
       if (ratio <= MAX_TAIL_RATIO) this.ratios.accept(100 * ratio);
     }
@@ -163,11 +167,18 @@ export class AgentBaseline {
   private closeHour(timeMs: number, ctx: EngineContext): void {
     const o = ctx.settings.offHours;
     const peakDecay = ctx.settings.rateSpike.peakDecayPerDay;
-    // An hour that raised off_hours is not learned as activity (issue 4: no poisoning by the anomaly).
-    const events = this.hourFlagged ? Math.min(this.hourCount, 1) : this.hourCount;
+    // An hour that raised off_hours teaches a fraction of its events, like a flagged bucket.
+    const events = this.hourFlagged ? this.discounted(this.hourCount, 0, ctx) : this.hourCount;
     this.profile.learnHour(this.hourSlot, events, this.hourMaxBucket, o.weeklyAlpha, peakDecay);
     const offset = timezoneOffsetMs(this.timezone, timeMs);
     const next = localHourIndex(timeMs + offset);
+    if (Math.floor(next / 24) !== Math.floor(this.hourIndex / 24)) {
+      // Like the hourly peaks, the burstiness learned today applies from tomorrow: a slow ramp
+      // must not widen its own band.
+      this.profile.commitDay();
+      const r = ctx.settings.rateSpike;
+      this.tailMultiplier = this.ratios.count >= r.tailMinBuckets ? (this.ratios.quantile(r.tailQuantile) / 100) * r.tailMargin : 0;
+    }
     // Hours with no events are observations of zero; beyond a week every slot has had one.
     const skipped = Math.min(next - this.hourIndex - 1, 168);
     for (let k = 1; k <= skipped; k++) {
@@ -190,6 +201,18 @@ export class AgentBaseline {
       o.enabled && !this.isLearning(ctx) && this.profile.isIdleHourOfDay(this.hourSlot % 24, o.idleEventsPerWeek);
   }
 
+  /** What an anomalous observation teaches: the expected value plus a fraction of the excess. */
+  private discounted(observed: number, expected: number, ctx: EngineContext, inFull = false): number {
+    if (inFull || observed <= expected) return observed;
+    return expected + (observed - expected) * ctx.settings.anomalyLearningWeight;
+  }
+
+  /** The open rate_spike incident has gone on long enough to be a change of regime. */
+  private rateRegimeChanged(ctx: EngineContext): boolean {
+    const open = this.incidents?.get('rate_spike');
+    return open !== undefined && this.bucketStartMs - open.openedMs >= ctx.settings.rateSpike.regimeChangeMs;
+  }
+
   private computeThreshold(ctx: EngineContext): void {
     const r = ctx.settings.rateSpike;
     const expected = Math.max(this.profile.peakAround(this.hourSlot % 24), this.sketch.quantile(r.quantile));
@@ -198,8 +221,10 @@ export class AgentBaseline {
       this.bucketThreshold = Number.POSITIVE_INFINITY;
       return;
     }
-    const tail = this.ratios.count >= r.tailMinBuckets ? (this.ratios.quantile(r.tailQuantile) / 100) * r.tailMargin : 0;
-    const fastUpper = this.fast.mean + r.zScore * Math.sqrt(this.fast.variance + this.fast.mean);
-    this.bucketThreshold = Math.max(r.minCount, Math.ceil(Math.max(r.peakMultiplier, tail) * expected), Math.ceil(fastUpper));
+    // A Poisson bound at the 1-day EWMA mean: a floor for hours with no history. Not the fast
+    // EWMA (a gate that follows the last hour follows a slow ramp too), and not its variance (a
+    // nightly batch would inflate it and blind the day).
+    const slowUpper = this.slow.mean + r.zScore * Math.sqrt(this.slow.mean);
+    this.bucketThreshold = Math.max(r.minCount, Math.ceil(Math.max(r.peakMultiplier, this.tailMultiplier) * expected), Math.ceil(slowUpper));
   }
 }

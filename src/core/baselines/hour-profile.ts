@@ -5,13 +5,21 @@ export interface HourProfileSnapshot {
   weekly: (number | null)[];
   /** Decayed maximum bucket count per local hour of the day. */
   peaks: number[];
+  /** The peaks as they stood at the start of the current local day. */
+  frozenPeaks: number[];
 }
+
+const PEAKS = HOURS_PER_WEEK;
+const FROZEN = HOURS_PER_WEEK + 24;
 
 /**
  * The agent's week in its own local time (declared timezone, else UTC): how busy each hour of
  * the week usually is, and how high its busiest bucket usually gets in each hour of the day.
  * Kept in local time so a daylight-saving change does not look like a new hour.
- * One Float32Array holds both (168 + 24 floats) to keep a baseline within its memory budget.
+ * Hourly peaks are read as they stood at the start of the local day: an hour that just closed
+ * must not raise the bar for the next one, or a slow ramp over hours (issue 4) would carry the
+ * threshold up with it.
+ * One Float32Array holds it all (168 + 24 + 24 floats) to keep a baseline within its memory budget.
  */
 export class HourProfile {
   private readonly data: Float32Array;
@@ -20,7 +28,7 @@ export class HourProfile {
     if (data) {
       this.data = data;
     } else {
-      this.data = new Float32Array(HOURS_PER_WEEK + 24);
+      this.data = new Float32Array(HOURS_PER_WEEK + 48);
       this.data.fill(Number.NaN, 0, HOURS_PER_WEEK);
     }
   }
@@ -30,8 +38,13 @@ export class HourProfile {
     const d = this.data;
     const prev = d[slot] as number;
     d[slot] = Number.isNaN(prev) ? events : prev + weeklyAlpha * (events - prev);
-    const p = HOURS_PER_WEEK + (slot % 24);
+    const p = PEAKS + (slot % 24);
     d[p] = Math.max(maxBucket, (d[p] as number) * peakDecay);
+  }
+
+  /** A new local day: the peaks learned yesterday become the ones thresholds are read from. */
+  commitDay(): void {
+    this.data.copyWithin(FROZEN, PEAKS, PEAKS + 24);
   }
 
   /** Learned events in an hour of the week (NaN when never observed). */
@@ -42,7 +55,7 @@ export class HourProfile {
   /** Typical peak bucket around an hour of the day: its own and its neighbours', so a job that drifts a few minutes across the hour is still known. */
   peakAround(hourOfDay: number): number {
     const d = this.data;
-    const at = (h: number) => d[HOURS_PER_WEEK + ((h + 24) % 24)] as number;
+    const at = (h: number) => d[FROZEN + ((h + 24) % 24)] as number;
     return Math.max(at(hourOfDay - 1), at(hourOfDay), at(hourOfDay + 1));
   }
 
@@ -71,13 +84,14 @@ export class HourProfile {
       const v = this.data[i] as number;
       weekly.push(Number.isNaN(v) ? null : v);
     }
-    return { weekly, peaks: Array.from(this.data.subarray(HOURS_PER_WEEK)) };
+    return { weekly, peaks: Array.from(this.data.subarray(PEAKS, PEAKS + 24)), frozenPeaks: Array.from(this.data.subarray(FROZEN, FROZEN + 24)) };
   }
 
   static restore(s: HourProfileSnapshot): HourProfile {
-    const data = new Float32Array(HOURS_PER_WEEK + 24);
+    const data = new Float32Array(HOURS_PER_WEEK + 48);
     s.weekly.forEach((v, i) => (data[i] = v === null ? Number.NaN : v));
-    s.peaks.forEach((v, i) => (data[HOURS_PER_WEEK + i] = v));
+    s.peaks.forEach((v, i) => (data[PEAKS + i] = v));
+    s.frozenPeaks.forEach((v, i) => (data[FROZEN + i] = v));
     return new HourProfile(data);
   }
 }

@@ -3,11 +3,13 @@ import { type Detector, DetectorName, clampScore, round2 } from './detector.js';
 /**
  * Fires inside the bucket, on the event that makes the live count improbable:
  *   E = max(peak bucket of this local hour ±1 h, sketch quantile q of bucket counts)
- *   count ≥ max(minCount, ⌈max(peakMultiplier, tailMargin · ratio quantile) · E⌉, ⌈μ_fast + z·√(σ²_fast + μ_fast)⌉)
+ *   count ≥ max(minCount, ⌈max(peakMultiplier, tailMargin · ratio quantile) · E⌉, ⌈μ_1d + z·√μ_1d⌉)
  * The hour-of-day peak learns recurring shapes (nightly batch, business hours; weekends fade it
  * slowly); the count sketch is a floor where an hour has little history; the ratio sketch
  * (bucket / E, over the rolling window) widens the band for agents whose traffic is heavy-tailed;
- * the fast EWMA with a Poisson floor follows sustained growth. Computed once per bucket.
+ * the 1-day EWMA with a Poisson floor covers agents with little hourly history. Hourly peaks are
+ * read as they stood at the start of the local day, so a slow ramp over hours cannot carry the
+ * threshold up with it. Computed once per bucket.
  */
 export const rateSpike: Detector = {
   name: DetectorName.RateSpike,
@@ -33,6 +35,7 @@ export const rateSpike: Detector = {
         typicalPeakPerMinute: round2(expected),
         thresholdPerMinute: round2(agent.bucketThreshold * perMinute),
         ewmaMeanPerMinute: round2(agent.slow.mean * perMinute),
+        recentMeanPerMinute: round2(agent.fast.mean * perMinute),
         ewmaStddevPerMinute: round2(agent.slow.stddev * perMinute),
       },
       evidence: agent.bucketEvidence.slice(),
