@@ -1,6 +1,5 @@
-import { type Context, type Span } from '@opentelemetry/api';
-import { type Consumer, type EachBatchPayload, type Kafka, type KafkaMessage, type Message, Partitioners, type Producer } from 'kafkajs';
-import { type Alert } from '../core/alerts/alert.js';
+import { type Span } from '@opentelemetry/api';
+import { type Consumer, type EachBatchPayload, type Kafka, type Message, Partitioners, type Producer } from 'kafkajs';
 import { type DeclaredBaselines } from '../core/baselines/declared-baselines.js';
 import { Engine } from '../core/engine.js';
 import { InvalidEventError } from '../core/errors.js';
@@ -11,8 +10,9 @@ import { decodeKafkaMessage } from '../kafka/decode-message.js';
 import { ensureTopics } from '../kafka/ensure-topics.js';
 import { type Readiness } from '../telemetry/metrics-server.js';
 import { type PipelineMetrics, noopPipelineMetrics } from '../telemetry/pipeline-metrics.js';
-import { contextOf, endSpan, injectSpan } from '../telemetry/tracing.js';
-import { startAlertSpan, startBatchSpan, startDeliverySpan, startFlushSpan } from './live-spans.js';
+import { contextOf, endSpan } from '../telemetry/tracing.js';
+import { BatchOutbox } from './batch-outbox.js';
+import { startBatchSpan, startFlushSpan } from './live-spans.js';
 
 export interface LiveStats {
   consumed: number;
@@ -222,11 +222,8 @@ export class LivePipeline {
 
   private async processBatch({ batch, heartbeat, isRunning, isStale }: EachBatchPayload, span: Span): Promise<void> {
     const k = this.config.kafka;
-    const batchCtx = contextOf(span);
     const partition = batch.partition;
-    const alerts: PendingAlert[] = [];
-    const deadLetters: Message[] = [];
-    const rejected: Record<string, number> = {};
+    const outbox = new BatchOutbox(k.topics, this.metrics, contextOf(span));
     const accepted = this.stats.accepted;
     const maxBytes = this.config.input.maxEventBytes;
     let processed: string | undefined;
@@ -238,59 +235,25 @@ export class LivePipeline {
         this.stats.accepted++;
         this.agentPartition.set(event.agentId, partition);
         this.dirty.add(event.agentId);
-        for (const alert of this.engine.process(event, Date.now())) alerts.push(this.pendingAlert(alert, message, batchCtx));
+        for (const alert of this.engine.process(event, Date.now())) outbox.addAlert(alert, message);
       } catch (err) {
         if (!(err instanceof InvalidEventError)) throw err;
         this.stats.rejected[err.reason] = (this.stats.rejected[err.reason] ?? 0) + 1;
-        rejected[err.reason] = (rejected[err.reason] ?? 0) + 1;
-        deadLetters.push(deadLetterMessage({ topic: batch.topic, partition, message, groupId: k.groupId, reason: err.reason, error: err.message }));
+        outbox.addDeadLetter(deadLetterMessage({ topic: batch.topic, partition, message, groupId: k.groupId, reason: err.reason, error: err.message }), err.reason);
       }
       processed = message.offset;
     }
     this.metrics.eventsAccepted(this.stats.accepted - accepted);
-    for (const [reason, n] of Object.entries(rejected)) this.metrics.eventsRejected(reason, n);
-    span.setAttributes({ 'agentwatch.events.accepted': this.stats.accepted - accepted, 'agentwatch.events.rejected': deadLetters.length, 'agentwatch.alerts': alerts.length });
-    if (alerts.length || deadLetters.length) await this.deliver(alerts, deadLetters, rejected, batchCtx);
-    this.stats.alerts += alerts.length;
+    for (const [reason, n] of Object.entries(outbox.rejected)) this.metrics.eventsRejected(reason, n);
+    span.setAttributes({ 'agentwatch.events.accepted': this.stats.accepted - accepted, 'agentwatch.events.rejected': outbox.deadLetterCount, 'agentwatch.alerts': outbox.alertCount });
+    await outbox.deliver(this.producer as Producer);
+    this.stats.alerts += outbox.alertCount;
     if (processed !== undefined) {
       const next = BigInt(processed) + 1n;
       this.positions.set(partition, next.toString());
       this.metrics.consumerLag(partition, Number(BigInt(batch.highWatermark) - next));
     }
     await heartbeat();
-  }
-
-  /** An alert message whose trace context continues the triggering event's trace (or the batch's). */
-  private pendingAlert(alert: Alert, message: KafkaMessage, batchCtx: Context): PendingAlert {
-    this.metrics.alertRaised(alert.detector, alert.severity);
-    const span = startAlertSpan(alert, message, batchCtx, this.config.kafka.topics.alerts);
-    const headers = injectSpan(span, { 'agentwatch-alert-id': alert.id, 'agentwatch-detector': alert.detector });
-    return { message: { key: alert.agentId, value: JSON.stringify(alert), headers }, span, sentAtMs: Number(message.timestamp) };
-  }
-
-  /** Alerts and dead letters of a batch, acknowledged by all in-sync replicas, in one request. */
-  private async deliver(alerts: PendingAlert[], deadLetters: Message[], rejected: Record<string, number>, batchCtx: Context): Promise<void> {
-    const k = this.config.kafka;
-    const span = startDeliverySpan(alerts.length, deadLetters.length, batchCtx);
-    const sends: { topic: string; messages: Message[] }[] = [];
-    if (alerts.length) sends.push({ topic: k.topics.alerts, messages: alerts.map((a) => a.message) });
-    if (deadLetters.length) sends.push({ topic: k.topics.deadLetter, messages: deadLetters });
-    try {
-      await (this.producer as Producer).sendBatch({ topicMessages: sends, acks: -1 });
-    } catch (err) {
-      this.metrics.sinkFailed('kafka');
-      for (const a of alerts) endSpan(a.span, err);
-      endSpan(span, err);
-      throw err;
-    }
-    const now = Date.now();
-    for (const a of alerts) {
-      if (Number.isFinite(a.sentAtMs)) this.metrics.alertLatency((now - a.sentAtMs) / 1000);
-      endSpan(a.span);
-    }
-    this.metrics.sinkDelivered('kafka', alerts.length);
-    for (const [reason, n] of Object.entries(rejected)) this.metrics.deadLettered(reason, n);
-    endSpan(span);
   }
 
   private async flushIfDue(): Promise<void> {
@@ -343,12 +306,3 @@ export class LivePipeline {
     endSpan(span);
   }
 }
-
-interface PendingAlert {
-  message: Message;
-  /** Ended when the alert is acknowledged; its context is in the message's `traceparent`. */
-  span: Span;
-  /** Kafka timestamp of the triggering message (for the event-to-alert latency). */
-  sentAtMs: number;
-}
-

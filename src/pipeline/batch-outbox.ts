@@ -1,0 +1,76 @@
+import { type Context, type Span } from '@opentelemetry/api';
+import { type KafkaMessage, type Message, type Producer } from 'kafkajs';
+import { type Alert } from '../core/alerts/alert.js';
+import { type PipelineMetrics } from '../telemetry/pipeline-metrics.js';
+import { endSpan, injectSpan } from '../telemetry/tracing.js';
+import { startAlertSpan, startDeliverySpan } from './live-spans.js';
+
+interface PendingAlert {
+  message: Message;
+  /** Ended when the alert is acknowledged; its context is in the message's `traceparent`. */
+  span: Span;
+  /** Kafka timestamp of the triggering message (for the event-to-alert latency). */
+  sentAtMs: number;
+}
+
+/**
+ * What one batch of `agentwatch run` sends: its alerts and dead letters, delivered together in
+ * one request acknowledged by all in-sync replicas, with their spans and metrics.
+ */
+export class BatchOutbox {
+  private readonly alerts: PendingAlert[] = [];
+  private readonly deadLetters: Message[] = [];
+  /** Rejects of the batch by reason. */
+  readonly rejected: Record<string, number> = {};
+
+  constructor(
+    private readonly topics: { alerts: string; deadLetter: string },
+    private readonly metrics: PipelineMetrics,
+    private readonly batchCtx: Context,
+  ) {}
+
+  get alertCount(): number {
+    return this.alerts.length;
+  }
+
+  get deadLetterCount(): number {
+    return this.deadLetters.length;
+  }
+
+  /** An alert message whose trace context continues the triggering event's trace (or the batch's). */
+  addAlert(alert: Alert, trigger: KafkaMessage): void {
+    this.metrics.alertRaised(alert.detector, alert.severity);
+    const span = startAlertSpan(alert, trigger, this.batchCtx, this.topics.alerts);
+    const headers = injectSpan(span, { 'agentwatch-alert-id': alert.id, 'agentwatch-detector': alert.detector });
+    this.alerts.push({ message: { key: alert.agentId, value: JSON.stringify(alert), headers }, span, sentAtMs: Number(trigger.timestamp) });
+  }
+
+  addDeadLetter(message: Message, reason: string): void {
+    this.deadLetters.push(message);
+    this.rejected[reason] = (this.rejected[reason] ?? 0) + 1;
+  }
+
+  async deliver(producer: Producer): Promise<void> {
+    if (this.alerts.length === 0 && this.deadLetters.length === 0) return;
+    const span = startDeliverySpan(this.alerts.length, this.deadLetters.length, this.batchCtx);
+    const sends: { topic: string; messages: Message[] }[] = [];
+    if (this.alerts.length) sends.push({ topic: this.topics.alerts, messages: this.alerts.map((a) => a.message) });
+    if (this.deadLetters.length) sends.push({ topic: this.topics.deadLetter, messages: this.deadLetters });
+    try {
+      await producer.sendBatch({ topicMessages: sends, acks: -1 });
+    } catch (err) {
+      this.metrics.sinkFailed('kafka');
+      for (const a of this.alerts) endSpan(a.span, err);
+      endSpan(span, err);
+      throw err;
+    }
+    const now = Date.now();
+    for (const a of this.alerts) {
+      if (Number.isFinite(a.sentAtMs)) this.metrics.alertLatency((now - a.sentAtMs) / 1000);
+      endSpan(a.span);
+    }
+    this.metrics.sinkDelivered('kafka', this.alerts.length);
+    for (const [reason, n] of Object.entries(this.rejected)) this.metrics.deadLettered(reason, n);
+    endSpan(span);
+  }
+}
