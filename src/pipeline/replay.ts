@@ -10,6 +10,7 @@ import { type Config } from '../config/config-schema.js';
 import { type AlertSink } from '../sinks/alert-sink.js';
 import { type JsonlFileWriter } from '../sinks/jsonl-file-writer.js';
 import { readJsonlFile } from '../sources/jsonl-file-source.js';
+import { type PipelineMetrics, noopPipelineMetrics } from '../telemetry/pipeline-metrics.js';
 
 export interface ReplayProgress {
   file: string;
@@ -31,6 +32,8 @@ export interface ReplayOptions {
   /** Start from a saved state instead of a blank engine (warm start). */
   initialState?: EngineSnapshot;
   onProgress?: (p: ReplayProgress) => void;
+  /** Counters and gauges as `agentwatch run` reports them (`replay --metrics`); batches are blocks of lines. */
+  metrics?: PipelineMetrics;
 }
 
 export interface ReplaySummary {
@@ -63,6 +66,9 @@ export async function replay(opts: ReplayOptions): Promise<{ summary: ReplaySumm
   const started = performance.now();
   const engine = new Engine(opts.config.engine, opts.baselines);
   if (opts.initialState) engine.restore(opts.initialState);
+  const metrics = opts.metrics ?? noopPipelineMetrics;
+  metrics.observeEngine(engine);
+  metrics.declareSinks(opts.sinks.map((s) => s.name));
   const buffer = new ReorderBuffer(opts.config.input.latenessMs);
   const maxBytes = opts.config.input.maxEventBytes;
   const summary: ReplaySummary = {
@@ -79,9 +85,11 @@ export async function replay(opts: ReplayOptions): Promise<{ summary: ReplaySumm
     summary.alerts++;
     const bySeverity = (summary.alertsByDetector[alert.detector] ??= {});
     bySeverity[alert.severity] = (bySeverity[alert.severity] ?? 0) + 1;
+    metrics.alertRaised(alert.detector, alert.severity);
     for (const sink of opts.sinks) {
       const pending = sink.write(alert);
       if (pending) waits.push(pending);
+      metrics.sinkDelivered(sink.name, 1);
     }
   };
   const drain = (): Promise<unknown> | undefined => {
@@ -98,6 +106,8 @@ export async function replay(opts: ReplayOptions): Promise<{ summary: ReplaySumm
   for (const [fileIndex, file] of opts.files.entries()) {
     for await (const batch of readJsonlFile(file)) {
       const { lines } = batch;
+      const batchStarted = performance.now();
+      const accepted = summary.accepted;
       for (let i = 0; i < lines.length; i++) {
         const line = lines[i] as string;
         summary.lines++;
@@ -111,6 +121,7 @@ export async function replay(opts: ReplayOptions): Promise<{ summary: ReplaySumm
         } catch (err) {
           if (!(err instanceof InvalidEventError)) throw err;
           summary.rejected[err.reason] = (summary.rejected[err.reason] ?? 0) + 1;
+          metrics.eventsRejected(err.reason, 1);
           const pending = opts.rejects?.write({ file, line: batch.firstLine + i, reason: err.reason, error: err.message, raw: line.slice(0, REJECT_RAW_CHARS) });
           if (pending) await pending;
           continue;
@@ -124,6 +135,8 @@ export async function replay(opts: ReplayOptions): Promise<{ summary: ReplaySumm
           if (pending) await pending;
         }
       }
+      metrics.eventsAccepted(summary.accepted - accepted);
+      metrics.batchProcessed((performance.now() - batchStarted) / 1000);
       opts.onProgress?.({ file, fileIndex, files: opts.files.length, bytesRead: batch.bytesRead, fileBytes: batch.fileBytes, lines: summary.lines, alerts: summary.alerts });
     }
   }
