@@ -74,8 +74,8 @@ export class Engine {
     } else {
       agent.advance(event.timeMs, this.ctx);
     }
-    agent.record(event, this.ctx);
-    if (event.resource !== undefined) agent.resources.touch(event.resource, event.timeMs);
+    const newResource = event.resource !== undefined && agent.resources.touch(event.resource, event.timeMs);
+    agent.record(event, this.ctx, newResource);
     let alerts: Alert[] | undefined;
     for (const detector of this.detectors) {
       const finding = detector.check(this.ctx, agent, event);

@@ -25,6 +25,8 @@ export interface KafkaClientOptions {
   level?: logLevel;
   /** Messages not to print, known to be expected by the caller. */
   quiet?: readonly RegExp[];
+  /** Called for every failed producer send attempt kafkajs logs (it retries them; for metrics). */
+  onProducerRetry?: () => void;
 }
 
 /** Default retry policy: 5 retries, 300 ms doubling to at most 3 s: a dead broker fails in seconds, not forever. */
@@ -50,6 +52,7 @@ export function kafkaLogCreator(
   minLevel: logLevel = logLevel.WARN,
   secrets: readonly string[] = [],
   quiet: readonly RegExp[] = [],
+  onProducerRetry?: () => void,
 ): logCreator {
   const masked = secrets.filter((s) => s.length > 0);
   const lastPrinted = new Map<string, number>();
@@ -57,6 +60,9 @@ export function kafkaLogCreator(
     ({ namespace, level, log }: LogEntry) => {
       if (level === logLevel.NOTHING || level > minLevel) return;
       const entry = log as Record<string, unknown> & { message?: unknown };
+      // kafkajs reports retries only in its logs: a producer send attempt that failed logs an
+      // error with its retryCount (before the once-a-minute filter below, so each one counts).
+      if (onProducerRetry && namespace === 'Producer' && level === logLevel.ERROR && entry['retryCount'] !== undefined) onProducerRetry();
       const message = String(entry.message ?? '');
       if (quiet.some((re) => re.test(message))) return;
       const key = `${level} ${namespace} ${message} ${String(entry['broker'] ?? '')}`;
@@ -109,7 +115,7 @@ export function createKafka(config: KafkaConfig, opts: KafkaClientOptions = {}):
     connectionTimeout: config.connectionTimeoutMs,
     retry: opts.retry ?? DEFAULT_KAFKA_RETRY,
     logLevel: level,
-    logCreator: kafkaLogCreator(opts.stream ?? process.stderr, level, config.sasl ? [config.sasl.password] : [], opts.quiet),
+    logCreator: kafkaLogCreator(opts.stream ?? process.stderr, level, config.sasl ? [config.sasl.password] : [], opts.quiet, opts.onProducerRetry),
     ...(ssl && { ssl }),
     ...(config.sasl && { sasl: kafkaSaslOptions(config.sasl) }),
   });

@@ -1,18 +1,42 @@
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
+import { prettyDestination } from './log-format.js';
+
+export const LogFormat = { Json: 'json', Pretty: 'pretty', Auto: 'auto' } as const;
+export type LogFormat = (typeof LogFormat)[keyof typeof LogFormat];
+
+/** Every place a secret could sit in a logged object (config, request headers, error details). */
+const REDACTED_PATHS = [
+  'password', '*.password', '*.*.password',
+  'sasl', '*.sasl',
+  'authorization', '*.authorization', '*.*.authorization',
+  'token', '*.token',
+  'bearerToken', '*.bearerToken', '*.*.bearerToken',
+];
+
+export interface LoggerOptions {
+  level?: string;
+  /** `json` (one object per line), `pretty` (readable), `auto` (pretty on a terminal, else JSON). */
+  format?: LogFormat;
+  /** Where lines go (default stderr: stdout stays for alerts and command output). */
+  stream?: NodeJS.WritableStream;
+}
 
 /**
- * Structured JSON logs on stderr (stdout stays for alerts and command output). Secrets are
- * redacted by path wherever they could appear.
+ * Structured logs: JSON lines with levels for collectors, readable lines when a person runs a
+ * command at a terminal (AGENTWATCH_LOG_FORMAT, AGENTWATCH_LOG_LEVEL). Secrets are redacted by
+ * path wherever they could appear, before either format is written.
  */
-export function createLogger(level = process.env['AGENTWATCH_LOG_LEVEL'] ?? 'info'): Logger {
-  return pino(
-    {
-      name: 'agentwatch',
-      level,
-      redact: { paths: ['password', '*.password', '*.*.password', 'sasl', '*.sasl', 'authorization', '*.authorization', 'token', '*.token'], censor: '[redacted]' },
-    },
-    pino.destination(2),
-  );
+export function createLogger(opts: LoggerOptions | string = {}): Logger {
+  const o = typeof opts === 'string' ? { level: opts } : opts;
+  const level = o.level ?? process.env['AGENTWATCH_LOG_LEVEL'] ?? 'info';
+  const out = o.stream ?? process.stderr;
+  const format = o.format ?? (process.env['AGENTWATCH_LOG_FORMAT'] as LogFormat | undefined) ?? LogFormat.Auto;
+  const tty = Boolean((out as NodeJS.WriteStream).isTTY);
+  const pretty = format === LogFormat.Pretty || (format === LogFormat.Auto && tty);
+  const destination: DestinationStream = pretty
+    ? prettyDestination(out, tty && !process.env['NO_COLOR'])
+    : out === process.stderr ? pino.destination(2) : (out as DestinationStream);
+  return pino({ name: 'agentwatch', level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } }, destination);
 }
 
 /** The two-method log interface the pipeline uses, over pino. */

@@ -2,6 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { type AddressInfo } from 'node:net';
 import { type Registry } from 'prom-client';
+import { type TelemetryConfig } from '../config/telemetry-config-schema.js';
 import { AgentwatchError, ErrorCode } from '../core/errors.js';
 
 /** Whether the instance can do its work, with the reason when it cannot (shown by /readyz). */
@@ -118,4 +119,17 @@ export class MetricsServer {
 function reply(res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void {
   res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store', ...headers });
   res.end(res.req.method === 'HEAD' ? undefined : body);
+}
+
+/** The endpoint of the `telemetry` config section, listening; logs where (the port may have been 0). */
+export async function serveTelemetry(
+  config: TelemetryConfig,
+  registry: Registry,
+  readiness: () => Readiness,
+  log: { info(msg: string, fields?: Record<string, unknown>): void; warn(msg: string, fields?: Record<string, unknown>): void },
+): Promise<MetricsServer> {
+  const server = new MetricsServer({ host: config.host, port: config.port, bearerToken: config.bearerToken, registry, readiness, log });
+  const url = await server.start();
+  log.info('serving /metrics, /healthz and /readyz', { url, metricsToken: Boolean(config.bearerToken) });
+  return server;
 }

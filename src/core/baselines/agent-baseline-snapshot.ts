@@ -2,6 +2,7 @@ import { type EngineContext } from '../engine-context.js';
 import { InvalidSnapshotError } from '../errors.js';
 import { AgentBaseline, type OpenIncident } from './agent-baseline.js';
 import { CountSketch, type CountSketchSnapshot } from './count-sketch.js';
+import { ErrorWindow, type ErrorWindowSnapshot } from './error-window.js';
 import { HourProfile, type HourProfileSnapshot } from './hour-profile.js';
 import { SeenSet, type SeenSetSnapshot } from './seen-set.js';
 
@@ -19,7 +20,8 @@ export interface AgentSnapshot {
   firstSeenMs: number;
   lastSeenMs: number;
   eventCount: number;
-  bucket: { startMs: number; count: number; failures: number; threshold: number | null; expected: number; flagged: boolean; evidence: string[] };
+  bucket: { startMs: number; count: number; failures: number; suspicious: number; threshold: number | null; expected: number; flagged: boolean; errorFlagged: boolean; evidence: string[]; errorEvidence: string[] };
+  errors: ErrorWindowSnapshot;
   hour: { index: number; endMs: number; offsetMs: number; slot: number; count: number; maxBucket: number; idle: boolean; flagged: boolean; evidence: string[] };
   fast: [mean: number, variance: number];
   slow: [mean: number, variance: number];
@@ -44,6 +46,9 @@ export function snapshotAgent(a: AgentBaseline): AgentSnapshot {
       startMs: a.bucketStartMs,
       count: a.bucketCount,
       failures: a.bucketFailures,
+      suspicious: a.bucketSuspicious,
+      errorFlagged: a.bucketErrorFlagged,
+      errorEvidence: a.errorEvidence.slice(),
       threshold: Number.isFinite(a.bucketThreshold) ? a.bucketThreshold : null,
       expected: a.bucketExpected,
       flagged: a.bucketFlagged,
@@ -60,6 +65,7 @@ export function snapshotAgent(a: AgentBaseline): AgentSnapshot {
       flagged: a.hourFlagged,
       evidence: a.hourEvidence.slice(),
     },
+    errors: a.errors.snapshot(),
     fast: [a.fast.mean, a.fast.variance],
     slow: [a.slow.mean, a.slow.variance],
     sketch: a.sketch.snapshot(),
@@ -92,6 +98,10 @@ export function restoreAgent(s: AgentSnapshot, ctx: EngineContext): AgentBaselin
   a.bucketStartMs = s.bucket.startMs;
   a.bucketCount = s.bucket.count;
   a.bucketFailures = s.bucket.failures;
+  a.bucketSuspicious = s.bucket.suspicious;
+  a.bucketErrorFlagged = s.bucket.errorFlagged;
+  a.errorEvidence = s.bucket.errorEvidence.slice();
+  a.errors = ErrorWindow.restore(s.errors);
   a.bucketThreshold = s.bucket.threshold ?? Number.POSITIVE_INFINITY;
   a.bucketExpected = s.bucket.expected;
   a.bucketFlagged = s.bucket.flagged;

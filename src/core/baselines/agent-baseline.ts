@@ -3,6 +3,7 @@ import { type EngineContext } from '../engine-context.js';
 import { hourOfWeek, localHourIndex, timezoneOffsetMs } from '../time/timezone.js';
 import { CountSketch } from './count-sketch.js';
 import { type AgentDeclaration } from './declared-baselines.js';
+import { ErrorWindow } from './error-window.js';
 import { Ewma } from './ewma.js';
 import { HourProfile } from './hour-profile.js';
 import { SeenSet } from './seen-set.js';
@@ -43,6 +44,12 @@ export class AgentBaseline {
   bucketExpected = 0;
   bucketFlagged = false;
   bucketEvidence: string[] = [];
+  /** Suspicious errors in the bucket (see ErrorWindow), and whether error_rate fired in it. */
+  bucketSuspicious = 0;
+  bucketErrorFlagged = false;
+  /** Whether the event just recorded was a suspicious error. */
+  lastSuspicious = false;
+  errorEvidence: string[] = [];
 
   hourIndex = 0;
   hourEndMs = 0;
@@ -67,6 +74,7 @@ export class AgentBaseline {
   /** Created on the first sensitive access: most agents never make one. */
   sensitive: SeenSet | undefined;
   incidents: Map<string, OpenIncident> | undefined;
+  errors = new ErrorWindow();
 
   constructor(
     readonly agentId: string,
@@ -114,11 +122,15 @@ export class AgentBaseline {
     const emptyBuckets = Math.floor((timeMs - this.bucketStartMs) / bucketMs) - 1;
     this.fast.observeZeros(emptyBuckets);
     this.slow.observeZeros(emptyBuckets);
+    this.errors.skipBuckets(emptyBuckets);
     this.bucketStartMs = timeMs - (timeMs % bucketMs);
     this.bucketCount = 0;
     this.bucketFailures = 0;
+    this.bucketSuspicious = 0;
     this.bucketFlagged = false;
+    this.bucketErrorFlagged = false;
     this.bucketEvidence = [];
+    if (this.errorEvidence.length) this.errorEvidence = [];
     if (timeMs >= this.sketchDecayAtMs) {
       const halvings = Math.floor((timeMs - this.sketchDecayAtMs) / ctx.sketchHalvingMs) + 1;
       this.sketch.decay(Math.pow(0.5, halvings));
@@ -131,12 +143,22 @@ export class AgentBaseline {
     this.computeThreshold(ctx);
   }
 
-  /** Counts the event in the current bucket and hour. */
-  record(event: AuditEvent, ctx: EngineContext): void {
+  /** Counts the event in the current bucket and hour; `newResource`: its resource was never used before. */
+  record(event: AuditEvent, ctx: EngineContext, newResource: boolean): void {
     this.eventCount++;
     if (event.timeMs > this.lastSeenMs) this.lastSeenMs = event.timeMs;
     this.bucketCount++;
-    if (event.outcome !== 'success') this.bucketFailures++;
+    this.lastSuspicious = false;
+    if (event.outcome === 'success') {
+      this.errors.learnAction(event.action);
+    } else {
+      this.bucketFailures++;
+      if (event.outcome === 'denied' || newResource || !this.errors.knowsAction(event.action)) {
+        this.bucketSuspicious++;
+        this.lastSuspicious = true;
+        if (this.errorEvidence.length < ctx.settings.evidenceLimit) this.errorEvidence.push(event.id);
+      }
+    }
     const limit = ctx.settings.evidenceLimit;
     if (this.bucketEvidence.length < limit) this.bucketEvidence.push(event.id);
     this.hourCount++;
@@ -148,6 +170,7 @@ export class AgentBaseline {
     // expected, so a spike barely lifts the bar for the next one (issue 4, learning that resists
     // poisoning). An incident that has lasted `regimeChangeMs` is a new normal, learned in full.
     const learned = this.bucketFlagged ? this.discounted(this.bucketCount, Math.max(1, this.bucketExpected), ctx, this.rateRegimeChanged(ctx)) : this.bucketCount;
+    this.errors.closeBucket(this.bucketCount, this.bucketSuspicious, ctx.slowAlpha, this.bucketErrorFlagged);
     this.fast.observe(learned);
     this.slow.observe(learned);
     this.sketch.accept(learned);

@@ -6,6 +6,7 @@ export const DetectorName = {
   RateSpike: 'rate_spike',
   NewSensitiveResource: 'new_sensitive_resource',
   OffHours: 'off_hours',
+  ErrorRate: 'error_rate',
 } as const;
 export type DetectorName = (typeof DetectorName)[keyof typeof DetectorName];
 

@@ -1,7 +1,8 @@
 import { type Detector } from './detector.js';
+import { errorRate } from './error-rate.js';
 import { newSensitiveResource } from './new-sensitive-resource.js';
 import { offHours } from './off-hours.js';
 import { rateSpike } from './rate-spike.js';
 
 /** Every detector, in the order they run on each event. Adding one means adding it here. */
-export const detectorRegistry: readonly Detector[] = [rateSpike, newSensitiveResource, offHours];
+export const detectorRegistry: readonly Detector[] = [rateSpike, newSensitiveResource, offHours, errorRate];
