@@ -8,6 +8,8 @@ import { type AlertSink } from '../sinks/alert-sink.js';
 import { ConsoleSink } from '../sinks/console-sink.js';
 import { FileSink } from '../sinks/file-sink.js';
 import { JsonlFileWriter } from '../sinks/jsonl-file-writer.js';
+import { type MetricsServer, serveTelemetry } from '../telemetry/metrics-server.js';
+import { PrometheusMetrics } from '../telemetry/prometheus-metrics.js';
 import { formatSummary } from './format-summary.js';
 import { createProgressBar } from './progress-bar.js';
 
@@ -19,7 +21,15 @@ export interface ReplayCommandOptions {
   print?: boolean;
   progress?: boolean;
   summaryJson?: string;
+  /** Serve /metrics, /healthz and /readyz (telemetry.host/port) while replaying. */
+  metrics?: boolean;
 }
+
+/** One plain line on stderr per message: the replay's own output is not structured logs. */
+const stderrLog = {
+  info: (msg: string, fields?: Record<string, unknown>) => process.stderr.write(`agentwatch: ${msg}${fields?.['url'] ? ` at ${String(fields['url'])}` : ''}\n`),
+  warn: (msg: string) => process.stderr.write(`agentwatch: warning: ${msg}\n`),
+};
 
 /** Shared by `replay` and `demo`: load config and baselines, replay, report. */
 export async function runReplay(files: string[], opts: ReplayCommandOptions): Promise<ReplaySummary> {
@@ -31,9 +41,12 @@ export async function runReplay(files: string[], opts: ReplayCommandOptions): Pr
   if (opts.print) sinks.push(new ConsoleSink());
   const rejectsPath = opts.rejects ?? (opts.output ? opts.output.replace(/(\.jsonl)?$/, '.rejects.jsonl') : undefined);
   const rejects = rejectsPath ? new JsonlFileWriter(rejectsPath, true) : undefined;
+  const metrics = opts.metrics ? new PrometheusMetrics() : undefined;
+  let server: MetricsServer | undefined;
   const progress = opts.progress === false ? undefined : createProgressBar();
   try {
-    const { summary } = await replay({ files, config, baselines, sinks, ...(rejects && { rejects }), ...(progress && { onProgress: progress.update }) });
+    if (metrics) server = await serveTelemetry(config.telemetry, metrics.registry, () => ({ ready: true, reason: 'replaying' }), stderrLog);
+    const { summary } = await replay({ files, config, baselines, sinks, ...(rejects && { rejects }), ...(progress && { onProgress: progress.update }), ...(metrics && { metrics }) });
     progress?.done();
     process.stderr.write(`\n${formatSummary(summary)}\n`);
     if (rejects && rejects.count > 0) process.stderr.write(`Rejected lines, with reasons: ${rejects.path}\n`);
@@ -44,6 +57,7 @@ export async function runReplay(files: string[], opts: ReplayCommandOptions): Pr
     progress?.done();
     await Promise.all(sinks.map((s) => s.close()));
     await rejects?.close();
+    await server?.close();
   }
 }
 
@@ -59,6 +73,7 @@ export function registerReplayCommand(program: Command): void {
     .option('--print', 'also print each alert as it fires')
     .option('--summary-json <file>', 'write the summary as JSON')
     .option('--no-progress', 'no progress bar (it is only drawn on a terminal anyway)')
+    .option('--metrics', 'serve Prometheus /metrics (and /healthz, /readyz) while replaying, on telemetry.host:port (127.0.0.1:9464)')
     .addHelpText('after', '\nExample:\n  agentwatch replay logs/2026-03-*.jsonl.gz --baselines baselines/ --output alerts.jsonl')
     .action(async (files: string[], opts: ReplayCommandOptions) => {
       await runReplay(files, opts);
