@@ -37,6 +37,7 @@ export const EngineSettingsSchema = Type.Object(
       {
         maxResources: Type.Integer({ minimum: 1, default: 200, description: 'Ordinary resources remembered per agent (least recently used evicted).' }),
         maxSensitiveResources: Type.Integer({ minimum: 1, default: 500 }),
+        maxPermissions: Type.Integer({ minimum: 1, default: 500, description: 'Permissions remembered per agent and per class.' }),
         forgetAfterMs: Type.Integer({ minimum: HOUR, default: 30 * DAY, description: 'A value unused this long counts as new again.' }),
       },
       { default: {} },
@@ -65,6 +66,14 @@ export const EngineSettingsSchema = Type.Object(
             'At a cold start every access is a first access: agents already active in the first learningPeriodMs of the stream learn their sensitive resources silently until their own learning ends. Agents that appear later are judged from their first event. Set false to alert on everything from the first event (or warm-start from saved state).',
         }),
       },
+      { default: {} },
+    ),
+    newPermission: Type.Object(
+      { enabled: Type.Boolean({ default: true }) },
+      { default: {} },
+    ),
+    policyViolation: Type.Object(
+      { enabled: Type.Boolean({ default: true }) },
       { default: {} },
     ),
     errorRate: Type.Object(

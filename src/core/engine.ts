@@ -2,6 +2,7 @@ import { alertId } from './alerts/alert-id.js';
 import { type Alert } from './alerts/alert.js';
 import { AgentBaseline } from './baselines/agent-baseline.js';
 import { type AgentSnapshot, restoreAgent, snapshotAgent } from './baselines/agent-baseline-snapshot.js';
+import { ClassBaseline } from './baselines/class-baseline.js';
 import { DeclaredBaselines } from './baselines/declared-baselines.js';
 import { type Detector, type Finding } from './detectors/detector.js';
 import { detectorRegistry } from './detectors/registry.js';
@@ -30,6 +31,7 @@ export class Engine {
   readonly ctx: EngineContext;
   readonly stats: EngineStats = { events: 0, lateEvents: 0, alerts: 0, incidentUpdates: 0, evictedAgents: 0 };
   private readonly agents = new Map<string, AgentBaseline>();
+  private readonly classes = new Map<string, ClassBaseline>();
   private readonly detectors: readonly Detector[];
   private sweepAtMs = Number.NEGATIVE_INFINITY;
 
@@ -69,6 +71,7 @@ export class Engine {
     if (agent === undefined) {
       agent = this.createAgent(event.agentId);
       agent.start(event, this.ctx);
+      agent.peers = this.peersOf(agent.agentClass);
     } else if (event.timeMs < agent.bucketStartMs) {
       this.stats.lateEvents++;
     } else {
@@ -118,6 +121,17 @@ export class Engine {
     return alert;
   }
 
+  private peersOf(agentClass: string | undefined): ClassBaseline | undefined {
+    if (agentClass === undefined) return undefined;
+    let c = this.classes.get(agentClass);
+    if (!c) {
+      const seen = this.ctx.settings.seen;
+      c = new ClassBaseline(agentClass, seen.maxPermissions, seen.forgetAfterMs);
+      this.classes.set(agentClass, c);
+    }
+    return c;
+  }
+
   private createAgent(agentId: string): AgentBaseline {
     if (this.agents.size >= this.ctx.settings.maxAgents) this.evictLeastRecent();
     const agent = new AgentBaseline(agentId, this.ctx);
@@ -152,6 +166,9 @@ export class Engine {
 
   restoreAgent(snapshot: AgentSnapshot): void {
     const agent = restoreAgent(snapshot, this.ctx);
+    agent.peers = this.peersOf(agent.agentClass);
+    // The class learns again what its restored members had requested.
+    for (const [permission, , lastMs] of snapshot.permissions ?? []) agent.peers?.permissions.touch(permission, lastMs);
     // A restored history is not a cold start: it begins when the oldest restored agent was first seen.
     if (agent.firstSeenMs < this.ctx.stream.startedAtMs) this.ctx.stream.startedAtMs = agent.firstSeenMs;
     this.agents.set(snapshot.agentId, agent);

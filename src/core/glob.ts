@@ -23,10 +23,10 @@ export function compileGlob(pattern: string, caseInsensitive = false): RegExp {
  */
 export class GlobSet<T> {
   private readonly any: RegExp | undefined;
-  private readonly each: { re: RegExp; value: T }[];
+  private readonly each: { pattern: string; re: RegExp; value: T }[];
 
   constructor(entries: readonly { pattern: string; value: T }[], caseInsensitive = false) {
-    this.each = entries.map((e) => ({ re: compileGlob(e.pattern, caseInsensitive), value: e.value }));
+    this.each = entries.map((e) => ({ pattern: e.pattern, re: compileGlob(e.pattern, caseInsensitive), value: e.value }));
     this.any = entries.length
       ? new RegExp(`^(?:${entries.map((e) => globToRegExpSource(e.pattern)).join('|')})$`, caseInsensitive ? 'i' : '')
       : undefined;
@@ -34,6 +34,11 @@ export class GlobSet<T> {
 
   get size(): number {
     return this.each.length;
+  }
+
+  /** The patterns, in declaration order (for explanations). */
+  get patterns(): string[] {
+    return this.each.map((e) => e.pattern);
   }
 
   /** The value of the first pattern that matches, in declaration order. */

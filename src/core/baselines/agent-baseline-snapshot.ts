@@ -32,6 +32,7 @@ export interface AgentSnapshot {
   profile: HourProfileSnapshot;
   resources: SeenSetSnapshot;
   sensitive?: SeenSetSnapshot;
+  permissions?: SeenSetSnapshot;
   incidents: [detector: string, incident: OpenIncident][];
 }
 
@@ -77,6 +78,7 @@ export function snapshotAgent(a: AgentBaseline): AgentSnapshot {
     incidents: a.incidents ? [...a.incidents].map(([d, i]) => [d, { ...i }]) : [],
   };
   if (a.sensitive !== undefined) snap.sensitive = a.sensitive.snapshot();
+  if (a.permissions !== undefined) snap.permissions = a.permissions.snapshot();
   if (a.agentClass !== undefined) snap.agentClass = a.agentClass;
   if (a.tenant !== undefined) snap.tenant = a.tenant;
   return snap;
@@ -123,6 +125,7 @@ export function restoreAgent(s: AgentSnapshot, ctx: EngineContext): AgentBaselin
   a.sketchDecayAtMs = s.sketchDecayAtMs;
   a.profile = HourProfile.restore(s.profile);
   a.resources = SeenSet.restore(s.resources, set.seen.maxResources, set.seen.forgetAfterMs);
+  if (s.permissions) a.permissions = SeenSet.restore(s.permissions, set.seen.maxPermissions, set.seen.forgetAfterMs);
   if (s.sensitive) a.sensitive = SeenSet.restore(s.sensitive, set.seen.maxSensitiveResources, set.seen.forgetAfterMs);
   if (s.incidents.length) a.incidents = new Map(s.incidents.map(([d, i]) => [d, { ...i }]));
   return a;

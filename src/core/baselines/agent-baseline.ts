@@ -2,6 +2,7 @@ import { type AuditEvent } from '../events/audit-event.js';
 import { type EngineContext } from '../engine-context.js';
 import { hourOfWeek, localHourIndex, timezoneOffsetMs } from '../time/timezone.js';
 import { CountSketch } from './count-sketch.js';
+import { type ClassBaseline } from './class-baseline.js';
 import { type AgentDeclaration } from './declared-baselines.js';
 import { ErrorWindow } from './error-window.js';
 import { Ewma } from './ewma.js';
@@ -75,6 +76,13 @@ export class AgentBaseline {
   sensitive: SeenSet | undefined;
   incidents: Map<string, OpenIncident> | undefined;
   errors = new ErrorWindow();
+  /** Permissions requested (created on the first request). */
+  permissions: SeenSet | undefined;
+  /** Whether the event just recorded requested a permission new for this agent / its class. */
+  lastNewPermission = false;
+  lastNewPermissionForClass = false;
+  /** The agent's peer group, when it has an agentClass (not part of its snapshot). */
+  peers: ClassBaseline | undefined;
 
   constructor(
     readonly agentId: string,
@@ -163,6 +171,13 @@ export class AgentBaseline {
     if (this.bucketEvidence.length < limit) this.bucketEvidence.push(event.id);
     this.hourCount++;
     if (this.hourIdle && this.hourEvidence.length < limit) this.hourEvidence.push(event.id);
+    this.lastNewPermission = this.lastNewPermissionForClass = false;
+    if (event.permission !== undefined) {
+      const seen = ctx.settings.seen;
+      this.permissions ??= new SeenSet(seen.maxPermissions, seen.forgetAfterMs);
+      this.lastNewPermission = this.permissions.touch(event.permission, event.timeMs);
+      if (this.peers) this.lastNewPermissionForClass = this.peers.permissions.touch(event.permission, event.timeMs);
+    }
   }
 
   private closeBucket(ctx: EngineContext): void {

@@ -7,6 +7,8 @@ export const DetectorName = {
   NewSensitiveResource: 'new_sensitive_resource',
   OffHours: 'off_hours',
   ErrorRate: 'error_rate',
+  NewPermission: 'new_permission',
+  PolicyViolation: 'policy_violation',
 } as const;
 export type DetectorName = (typeof DetectorName)[keyof typeof DetectorName];
 

@@ -1,0 +1,45 @@
+import { type AuditEvent } from '../events/audit-event.js';
+import { type AgentBaseline } from '../baselines/agent-baseline.js';
+import { type Detector, DetectorName, type Finding } from './detector.js';
+
+function violation(agent: AgentBaseline, event: AuditEvent, rule: string, observed: Finding['observed'], expected: Finding['expected'], summary: string, severity: Finding['severity'] = 'high'): Finding {
+  return {
+    detector: DetectorName.PolicyViolation,
+    severity,
+    score: severity === 'high' ? 75 : 60,
+    summary: `${agent.agentId} ${summary}`,
+    observed: { rule, ...observed },
+    expected,
+    evidence: [event.id],
+    basis: 'declared',
+  };
+}
+
+/**
+ * Declared expectations in `baselines/` (allowed regions, expected permissions, resource
+ * allowlists, a maximum rate) alert from the first event, with no learning period. Declared
+ * active hours are judged by off_hours, which needs a burst rather than a single stray call.
+ */
+export const policyViolation: Detector = {
+  name: DetectorName.PolicyViolation,
+  learned: false,
+  enabled: (ctx) => ctx.settings.policyViolation.enabled,
+  check(_ctx, agent, event) {
+    const d = agent.declaration;
+    if (d === undefined) return undefined;
+    if (d.expectedPermissions && agent.lastNewPermission && event.permission !== undefined && !d.expectedPermissions.match(event.permission)) {
+      return violation(agent, event, 'expectedPermissions', { permission: event.permission, outcome: event.outcome }, { expectedPermissions: d.expectedPermissions.patterns }, `requested permission ${event.permission}, which is not among its expected permissions.`);
+    }
+    const region = event.source?.region;
+    if (d.allowedRegions && region !== undefined && !d.allowedRegions.includes(region)) {
+      return violation(agent, event, 'allowedRegions', { region, ip: event.source?.ip ?? null }, { allowedRegions: d.allowedRegions }, `acted from region ${region}, outside its allowed regions (${d.allowedRegions.join(', ')}).`);
+    }
+    if (d.allowedResources && event.resource !== undefined && !d.allowedResources.match(event.resource)) {
+      return violation(agent, event, 'allowedResources', { resource: event.resource, action: event.action }, { allowedResources: d.allowedResources.patterns }, `touched ${event.resource}, outside its allowed resources.`);
+    }
+    if (d.maxEventsPerMinute !== undefined && agent.bucketCount === d.maxEventsPerMinute + 1) {
+      return violation(agent, event, 'maxEventsPerMinute', { eventsThisBucket: agent.bucketCount }, { maxEventsPerMinute: d.maxEventsPerMinute }, `exceeded its declared maximum of ${d.maxEventsPerMinute} calls a minute.`, 'medium');
+    }
+    return undefined;
+  },
+};
