@@ -6,8 +6,8 @@ export type LogFormat = (typeof LogFormat)[keyof typeof LogFormat];
 
 /** Every place a secret could sit in a logged object (config, request headers, error details). */
 const REDACTED_PATHS = [
-  'password', '*.password', '*.*.password',
-  'sasl', '*.sasl',
+  'password', '*.password', '*.*.password', '*.*.*.password',
+  'sasl', '*.sasl', '*.*.sasl',
   'authorization', '*.authorization', '*.*.authorization',
   'token', '*.token',
   'bearerToken', '*.bearerToken', '*.*.bearerToken',
