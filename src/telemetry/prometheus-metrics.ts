@@ -48,7 +48,10 @@ export class PrometheusMetrics implements PipelineMetrics {
     if (opts.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry });
     // Series that alerting rules and dashboards rely on exist from the start, at 0.
     this.events.inc({ outcome: 'accepted' }, 0);
-    for (const reason of Object.values(RejectReason)) this.events.inc({ outcome: 'rejected', reason }, 0);
+    for (const reason of Object.values(RejectReason)) {
+      this.events.inc({ outcome: 'rejected', reason }, 0);
+      this.deadLetters.inc({ reason }, 0);
+    }
     this.gauge('agentwatch_agents_tracked', 'Agents with a baseline in this instance.', () => this.engine?.agentCount ?? 0);
     this.gauge('agentwatch_agents_learning', 'Agents whose learned detectors are still silent (learning period or minimum events not reached).', () => this.engine?.learningAgentCount() ?? 0);
     this.gauge(
