@@ -140,6 +140,7 @@ describeKafka('agentwatch run on a real broker', { timeout: 240_000 }, () => {
       AGENTWATCH_TOPIC_BASELINES: config.kafka.topics.baselines,
       AGENTWATCH_BASELINES_DIR: baselinesDir,
       AGENTWATCH_FLUSH_INTERVAL_MS: '300',
+      AGENTWATCH_METRICS_PORT: '0', // two instances on one host: any free port each
     };
     // Topics first (4 partitions), so both instances join one group over the same layout.
     const admin = kafka.admin();

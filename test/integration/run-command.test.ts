@@ -19,6 +19,7 @@ describeKafka('agentwatch run: lifecycle', { timeout: 180_000 }, () => {
       AGENTWATCH_TOPIC_DLQ: config.kafka.topics.deadLetter,
       AGENTWATCH_TOPIC_BASELINES: config.kafka.topics.baselines,
       AGENTWATCH_FLUSH_INTERVAL_MS: '60000',
+      AGENTWATCH_METRICS_PORT: '0',
     };
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/agentwatch.ts', 'run'], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] });
     let log = '';
@@ -47,7 +48,7 @@ describeKafka('agentwatch run: lifecycle', { timeout: 180_000 }, () => {
   it('never prints the SASL password, and explains an unreachable broker in one line (exit 2)', () => {
     const secret = 'pa55-w0rd-that-must-not-leak';
     const r = agentwatch(['run'], {
-      env: { AGENTWATCH_KAFKA_BROKERS: '127.0.0.1:1', AGENTWATCH_KAFKA_SASL_MECHANISM: 'scram-sha-512', AGENTWATCH_KAFKA_SASL_USERNAME: 'agentwatch', AGENTWATCH_KAFKA_SASL_PASSWORD: secret },
+      env: { AGENTWATCH_METRICS_PORT: '0', AGENTWATCH_KAFKA_BROKERS: '127.0.0.1:1', AGENTWATCH_KAFKA_SASL_MECHANISM: 'scram-sha-512', AGENTWATCH_KAFKA_SASL_USERNAME: 'agentwatch', AGENTWATCH_KAFKA_SASL_PASSWORD: secret },
     });
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/agentwatch: cannot start on Kafka at 127\.0\.0\.1:1: .* \[AW_IO\]/);
