@@ -76,6 +76,17 @@ export const EngineSettingsSchema = Type.Object(
       { enabled: Type.Boolean({ default: true }) },
       { default: {} },
     ),
+    multiLocation: Type.Object(
+      {
+        enabled: Type.Boolean({ default: true }),
+        concurrentWindowMs: Type.Integer({ minimum: 1000, default: 600_000, description: 'Usual places acting within this time of a new one make the use concurrent.' }),
+        maxSpeedKmh: Type.Number({ minimum: 1, default: 1000, description: 'Faster than this between the last usual place and a new country is impossible travel.' }),
+        minTravelKm: Type.Number({ minimum: 0, default: 500, description: 'Shorter jumps are never impossible travel (coordinates are approximate).' }),
+        adoptAfterMs: Type.Integer({ minimum: 0, default: 1_800_000, description: 'A new place used alone this long becomes known (failover, migration, new NAT address).' }),
+        maxPlaces: Type.Integer({ minimum: 1, default: 64, description: 'Places (countries, regions, networks) remembered per agent.' }),
+      },
+      { default: {} },
+    ),
     errorRate: Type.Object(
       {
         enabled: Type.Boolean({ default: true }),

@@ -4,6 +4,7 @@ import { AgentBaseline, type OpenIncident } from './agent-baseline.js';
 import { CountSketch, type CountSketchSnapshot } from './count-sketch.js';
 import { ErrorWindow, type ErrorWindowSnapshot } from './error-window.js';
 import { HourProfile, type HourProfileSnapshot } from './hour-profile.js';
+import { LocationState, type LocationSnapshot } from './location-state.js';
 import { SeenSet, type SeenSetSnapshot } from './seen-set.js';
 
 export const AGENT_SNAPSHOT_VERSION = 1;
@@ -33,6 +34,7 @@ export interface AgentSnapshot {
   resources: SeenSetSnapshot;
   sensitive?: SeenSetSnapshot;
   permissions?: SeenSetSnapshot;
+  locations?: LocationSnapshot;
   incidents: [detector: string, incident: OpenIncident][];
 }
 
@@ -79,6 +81,7 @@ export function snapshotAgent(a: AgentBaseline): AgentSnapshot {
   };
   if (a.sensitive !== undefined) snap.sensitive = a.sensitive.snapshot();
   if (a.permissions !== undefined) snap.permissions = a.permissions.snapshot();
+  if (a.locations !== undefined) snap.locations = a.locations.snapshot();
   if (a.agentClass !== undefined) snap.agentClass = a.agentClass;
   if (a.tenant !== undefined) snap.tenant = a.tenant;
   return snap;
@@ -125,6 +128,7 @@ export function restoreAgent(s: AgentSnapshot, ctx: EngineContext): AgentBaselin
   a.sketchDecayAtMs = s.sketchDecayAtMs;
   a.profile = HourProfile.restore(s.profile);
   a.resources = SeenSet.restore(s.resources, set.seen.maxResources, set.seen.forgetAfterMs);
+  if (s.locations) a.locations = LocationState.restore(s.locations, ctx.settings.multiLocation.maxPlaces, set.seen.forgetAfterMs);
   if (s.permissions) a.permissions = SeenSet.restore(s.permissions, set.seen.maxPermissions, set.seen.forgetAfterMs);
   if (s.sensitive) a.sensitive = SeenSet.restore(s.sensitive, set.seen.maxSensitiveResources, set.seen.forgetAfterMs);
   if (s.incidents.length) a.incidents = new Map(s.incidents.map(([d, i]) => [d, { ...i }]));

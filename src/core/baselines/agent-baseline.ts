@@ -3,6 +3,7 @@ import { type EngineContext } from '../engine-context.js';
 import { hourOfWeek, localHourIndex, timezoneOffsetMs } from '../time/timezone.js';
 import { CountSketch } from './count-sketch.js';
 import { type ClassBaseline } from './class-baseline.js';
+import { type LocationState } from './location-state.js';
 import { type AgentDeclaration } from './declared-baselines.js';
 import { ErrorWindow } from './error-window.js';
 import { Ewma } from './ewma.js';
@@ -81,6 +82,8 @@ export class AgentBaseline {
   /** Whether the event just recorded requested a permission new for this agent / its class. */
   lastNewPermission = false;
   lastNewPermissionForClass = false;
+  /** Places the agent acts from (created on the first event with a source). */
+  locations: LocationState | undefined;
   /** The agent's peer group, when it has an agentClass (not part of its snapshot). */
   peers: ClassBaseline | undefined;
 

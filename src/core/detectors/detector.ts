@@ -9,6 +9,7 @@ export const DetectorName = {
   ErrorRate: 'error_rate',
   NewPermission: 'new_permission',
   PolicyViolation: 'policy_violation',
+  MultiLocation: 'multi_location',
 } as const;
 export type DetectorName = (typeof DetectorName)[keyof typeof DetectorName];
 

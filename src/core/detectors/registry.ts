@@ -1,5 +1,6 @@
 import { type Detector } from './detector.js';
 import { errorRate } from './error-rate.js';
+import { multiLocation } from './multi-location.js';
 import { newPermission } from './new-permission.js';
 import { newSensitiveResource } from './new-sensitive-resource.js';
 import { offHours } from './off-hours.js';
@@ -7,4 +8,4 @@ import { policyViolation } from './policy-violation.js';
 import { rateSpike } from './rate-spike.js';
 
 /** Every detector, in the order they run on each event. Adding one means adding it here. */
-export const detectorRegistry: readonly Detector[] = [rateSpike, newSensitiveResource, offHours, errorRate, newPermission, policyViolation];
+export const detectorRegistry: readonly Detector[] = [rateSpike, newSensitiveResource, offHours, errorRate, newPermission, policyViolation, multiLocation];

@@ -1,0 +1,138 @@
+import { type EventSource } from '../events/audit-event.js';
+import { lookupRegion } from '../geo/cloud-regions.js';
+import { lookupCountry } from '../geo/country-centroids.js';
+import { type LatLon } from '../geo/distance.js';
+import { isPrivateIp, networkKey } from '../geo/ip-network.js';
+import { SeenSet, type SeenSetSnapshot } from './seen-set.js';
+
+export const LocationKind = { Country: 'country', Region: 'region', Network: 'network' } as const;
+export type LocationKind = (typeof LocationKind)[keyof typeof LocationKind];
+
+/** Where an event came from, as the keys an agent learns: region, country, network. */
+export interface Place {
+  keys: string[];
+  region?: string;
+  country?: string;
+  network?: string;
+  privateNetwork: boolean;
+  /** The region is a known public cloud region. */
+  cloudRegion: boolean;
+  coords?: LatLon;
+  label: string;
+}
+
+export function placeOf(source: EventSource): Place | undefined {
+  const region = source.region && source.region.toLowerCase() !== 'unknown' ? source.region.toLowerCase() : undefined;
+  const country = source.country ? source.country.toUpperCase() : undefined;
+  const network = source.ip ? networkKey(source.ip) : undefined;
+  if (!region && !country && !network) return undefined;
+  const keys: string[] = [];
+  if (region) keys.push(`r:${region}`);
+  if (country) keys.push(`c:${country}`);
+  if (network) keys.push(`n:${network}`);
+  const privateNetwork = source.ip !== undefined && isPrivateIp(source.ip);
+  // Private and unknown addresses give no coordinates: they never make an impossible journey.
+  const cloud = region ? lookupRegion(region) : undefined;
+  let coords: LatLon | undefined;
+  if (source.lat !== undefined && source.lon !== undefined) coords = { lat: source.lat, lon: source.lon };
+  else if (cloud) coords = cloud;
+  else if (country && !privateNetwork) coords = lookupCountry(country);
+  const label = [region, country, source.ip].filter(Boolean).join(', ');
+  return { keys, privateNetwork, cloudRegion: cloud !== undefined, label, ...(region && { region }), ...(country && { country }), ...(network && { network }), ...(coords && { coords: { lat: coords.lat, lon: coords.lon } }) };
+}
+
+/** A location the agent has not used before, seen after learning, not yet judged. */
+export interface PendingPlace {
+  kind: LocationKind;
+  key: string;
+  label: string;
+  firstMs: number;
+  lastMs: number;
+  /** Last activity from a known place before this one appeared. */
+  knownBeforeMs: number;
+  coords?: LatLon;
+  fired: boolean;
+  evidence: string[];
+}
+
+export interface LocationSnapshot {
+  known: SeenSetSnapshot;
+  lastKnownMs: number;
+  lastKnownLabel: string;
+  lastKnownCoords?: LatLon;
+  pending?: PendingPlace;
+}
+
+/** The places an agent acts from (multi_location): learned keys, the last known place, a pending new one. */
+export class LocationState {
+  known: SeenSet;
+  lastKnownMs = Number.NEGATIVE_INFINITY;
+  lastKnownLabel = '';
+  lastKnownCoords: LatLon | undefined;
+  pending: PendingPlace | undefined;
+
+  private lastSource: EventSource | undefined;
+  private lastPlace: Place | undefined;
+
+  constructor(maxPlaces: number, forgetAfterMs: number) {
+    this.known = new SeenSet(maxPlaces, forgetAfterMs);
+  }
+
+  /** placeOf, remembering the last answer: an agent mostly acts from the same place, and parsing an address per event is not free. */
+  placeOf(source: EventSource): Place | undefined {
+    const last = this.lastSource;
+    if (last && last.ip === source.ip && last.region === source.region && last.country === source.country && last.lat === source.lat && last.lon === source.lon) return this.lastPlace;
+    this.lastSource = source;
+    this.lastPlace = placeOf(source);
+    return this.lastPlace;
+  }
+
+  /** The most significant key of a place that is new, or undefined when all of it is known. */
+  novelty(place: Place, timeMs: number): { kind: LocationKind; key: string } | undefined {
+    if (place.country && !this.known.has(`c:${place.country}`, timeMs)) return { kind: LocationKind.Country, key: `c:${place.country}` };
+    if (place.region && !this.known.has(`r:${place.region}`, timeMs)) return { kind: LocationKind.Region, key: `r:${place.region}` };
+    // A network is the signal only when nothing names the place: within a known cloud region or
+    // country, services egress from pools of addresses that change all the time.
+    if (!place.region && !place.country && place.network && !this.known.has(`n:${place.network}`, timeMs)) return { kind: LocationKind.Network, key: `n:${place.network}` };
+    return undefined;
+  }
+
+  learn(place: Place, timeMs: number): void {
+    for (const k of place.keys) this.known.touch(k, timeMs);
+  }
+
+  /** The pending place went quiet: reported or not, it is known from now on (one alert per place). */
+  settlePending(timeMs: number): void {
+    const p = this.pending;
+    if (p === undefined) return;
+    this.known.touch(p.key, timeMs);
+    this.pending = undefined;
+  }
+
+  markKnownActivity(place: Place, timeMs: number): void {
+    this.learn(place, timeMs);
+    this.lastKnownMs = timeMs;
+    this.lastKnownLabel = place.label;
+    this.lastKnownCoords = place.coords;
+  }
+
+  snapshot(): LocationSnapshot {
+    return {
+      known: this.known.snapshot(),
+      lastKnownMs: Number.isFinite(this.lastKnownMs) ? this.lastKnownMs : -1,
+      lastKnownLabel: this.lastKnownLabel,
+      ...(this.lastKnownCoords && { lastKnownCoords: this.lastKnownCoords }),
+      ...(this.pending && { pending: { ...this.pending, evidence: this.pending.evidence.slice() } }),
+    };
+  }
+
+  static restore(s: LocationSnapshot, maxPlaces: number, forgetAfterMs: number): LocationState {
+    const l = new LocationState(maxPlaces, forgetAfterMs);
+    l.known = SeenSet.restore(s.known, maxPlaces, forgetAfterMs);
+    l.lastKnownMs = s.lastKnownMs < 0 ? Number.NEGATIVE_INFINITY : s.lastKnownMs;
+    l.lastKnownLabel = s.lastKnownLabel;
+    l.lastKnownCoords = s.lastKnownCoords;
+    if (s.pending) l.pending = { ...s.pending, evidence: s.pending.evidence.slice() };
+    return l;
+  }
+}
