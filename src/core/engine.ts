@@ -126,7 +126,7 @@ export class Engine {
     let c = this.classes.get(agentClass);
     if (!c) {
       const seen = this.ctx.settings.seen;
-      c = new ClassBaseline(agentClass, seen.maxPermissions, seen.forgetAfterMs);
+      c = new ClassBaseline(agentClass, seen.maxPermissions, seen.forgetAfterMs, this.ctx.settings.sketch.relativeAccuracy, this.ctx.settings.sketch.binLimit);
       this.classes.set(agentClass, c);
     }
     return c;

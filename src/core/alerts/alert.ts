@@ -17,7 +17,8 @@ export interface Alert {
   observed: Observation;
   expected: Observation;
   evidence: readonly string[];
-  baseline: { events: number; days: number; learning: boolean; basis: 'learned' | 'declared' };
+  /** basis: what judged it: the agent's learned baseline, declarations, or its peer group's (`class`) while it learns. */
+  baseline: { events: number; days: number; learning: boolean; basis: 'learned' | 'declared' | 'class' };
   /** Id of the event that triggered the alert. */
   eventId: string;
 }

@@ -21,9 +21,9 @@ export interface AgentSnapshot {
   firstSeenMs: number;
   lastSeenMs: number;
   eventCount: number;
-  bucket: { startMs: number; count: number; failures: number; suspicious: number; threshold: number | null; expected: number; flagged: boolean; errorFlagged: boolean; evidence: string[]; errorEvidence: string[] };
+  bucket: { startMs: number; count: number; failures: number; suspicious: number; threshold: number | null; expected: number; flagged: boolean; errorFlagged: boolean; evidence: string[]; errorEvidence: string[]; basis: 'learned' | 'class' };
   errors: ErrorWindowSnapshot;
-  hour: { index: number; endMs: number; offsetMs: number; slot: number; count: number; maxBucket: number; idle: boolean; flagged: boolean; evidence: string[] };
+  hour: { index: number; endMs: number; offsetMs: number; slot: number; count: number; maxBucket: number; idle: boolean; flagged: boolean; evidence: string[]; basis: 'learned' | 'class' };
   fast: [mean: number, variance: number];
   slow: [mean: number, variance: number];
   sketch: CountSketchSnapshot;
@@ -52,6 +52,7 @@ export function snapshotAgent(a: AgentBaseline): AgentSnapshot {
       suspicious: a.bucketSuspicious,
       errorFlagged: a.bucketErrorFlagged,
       errorEvidence: a.errorEvidence.slice(),
+      basis: a.bucketBasis,
       threshold: Number.isFinite(a.bucketThreshold) ? a.bucketThreshold : null,
       expected: a.bucketExpected,
       flagged: a.bucketFlagged,
@@ -67,6 +68,7 @@ export function snapshotAgent(a: AgentBaseline): AgentSnapshot {
       idle: a.hourIdle,
       flagged: a.hourFlagged,
       evidence: a.hourEvidence.slice(),
+      basis: a.hourBasis,
     },
     errors: a.errors.snapshot(),
     fast: [a.fast.mean, a.fast.variance],
@@ -106,6 +108,8 @@ export function restoreAgent(s: AgentSnapshot, ctx: EngineContext): AgentBaselin
   a.bucketSuspicious = s.bucket.suspicious;
   a.bucketErrorFlagged = s.bucket.errorFlagged;
   a.errorEvidence = s.bucket.errorEvidence.slice();
+  a.bucketBasis = s.bucket.basis;
+  a.hourBasis = s.hour.basis;
   a.errors = ErrorWindow.restore(s.errors);
   a.bucketThreshold = s.bucket.threshold ?? Number.POSITIVE_INFINITY;
   a.bucketExpected = s.bucket.expected;

@@ -46,6 +46,9 @@ export class AgentBaseline {
   bucketExpected = 0;
   bucketFlagged = false;
   bucketEvidence: string[] = [];
+  /** Whose baseline set this bucket's threshold and this hour's idleness: the agent's, or its class's while it learns. */
+  bucketBasis: 'learned' | 'class' = 'learned';
+  hourBasis: 'learned' | 'class' = 'learned';
   /** Suspicious errors in the bucket (see ErrorWindow), and whether error_rate fired in it. */
   bucketSuspicious = 0;
   bucketErrorFlagged = false;
@@ -192,6 +195,7 @@ export class AgentBaseline {
     this.fast.observe(learned);
     this.slow.observe(learned);
     this.sketch.accept(learned);
+    this.peers?.observeBucket(learned, this.bucketStartMs);
     // The burstiness sketch learns how far above its expected peak E this agent's ordinary
     // buckets go. Not on the first day (E has not seen the hour yet), and not beyond
     // MAX_TAIL_RATIO: a first nightly or weekly batch run is 30× an immature E, a seasonal shape
@@ -211,6 +215,7 @@ export class AgentBaseline {
     // An hour that raised off_hours teaches a fraction of its events, like a flagged bucket.
     const events = this.hourFlagged ? this.discounted(this.hourCount, 0, ctx) : this.hourCount;
     this.profile.learnHour(this.hourSlot, events, this.hourMaxBucket, o.weeklyAlpha, peakDecay);
+    this.peers?.observeHour(this.hourIndex, this.hourSlot, events, this.hourMaxBucket, o.weeklyAlpha, peakDecay);
     const offset = timezoneOffsetMs(this.timezone, timeMs);
     const next = localHourIndex(timeMs + offset);
     if (Math.floor(next / 24) !== Math.floor(this.hourIndex / 24)) {
@@ -223,7 +228,9 @@ export class AgentBaseline {
     // Hours with no events are observations of zero; beyond a week every slot has had one.
     const skipped = Math.min(next - this.hourIndex - 1, 168);
     for (let k = 1; k <= skipped; k++) {
-      this.profile.learnHour(hourOfWeek((this.hourIndex + k) * HOUR_MS), 0, 0, o.weeklyAlpha, peakDecay);
+      const slot = hourOfWeek((this.hourIndex + k) * HOUR_MS);
+      this.profile.learnHour(slot, 0, 0, o.weeklyAlpha, peakDecay);
+      this.peers?.observeHour(this.hourIndex + k, slot, 0, 0, o.weeklyAlpha, peakDecay);
     }
     this.openHour(timeMs, ctx, offset);
   }
@@ -238,8 +245,15 @@ export class AgentBaseline {
     this.hourFlagged = false;
     this.hourEvidence = [];
     const o = ctx.settings.offHours;
-    this.hourIdle =
-      o.enabled && !this.isLearning(ctx) && this.profile.isIdleHourOfDay(this.hourSlot % 24, o.idleEventsPerWeek);
+    const judge = this.judgingProfile(ctx);
+    this.hourBasis = judge === this.profile ? 'learned' : 'class';
+    this.hourIdle = o.enabled && judge !== undefined && judge.isIdleHourOfDay(this.hourSlot % 24, o.idleEventsPerWeek);
+  }
+
+  /** The agent's own profile once it has learned, else its mature class's, else none. */
+  private judgingProfile(ctx: EngineContext): HourProfile | undefined {
+    if (!this.isLearning(ctx)) return this.profile;
+    return this.peers?.isMature(ctx.settings.learningPeriodMs) ? this.peers.profile : undefined;
   }
 
   /** What an anomalous observation teaches: the expected value plus a fraction of the excess. */
@@ -256,9 +270,15 @@ export class AgentBaseline {
 
   private computeThreshold(ctx: EngineContext): void {
     const r = ctx.settings.rateSpike;
-    const expected = Math.max(this.profile.peakAround(this.hourSlot % 24), this.sketch.quantile(r.quantile));
+    const learning = this.isLearning(ctx);
+    const peers = learning && this.peers?.isMature(ctx.settings.learningPeriodMs) ? this.peers : undefined;
+    const own = peers === undefined;
+    const profile = own ? this.profile : peers.profile;
+    const sketch = own ? this.sketch : peers.sketch;
+    const expected = Math.max(profile.peakAround(this.hourSlot % 24), sketch.quantile(r.quantile));
     this.bucketExpected = expected;
-    if (!r.enabled || this.isLearning(ctx)) {
+    this.bucketBasis = own ? 'learned' : 'class';
+    if (!r.enabled || (learning && own)) {
       this.bucketThreshold = Number.POSITIVE_INFINITY;
       return;
     }

@@ -30,7 +30,7 @@ export interface Finding {
   expected: Observation;
   evidence: readonly string[];
   /** Which baseline judged it: the agent's learned one, or declarations. */
-  basis: 'learned' | 'declared';
+  basis: 'learned' | 'declared' | 'class';
 }
 
 /**

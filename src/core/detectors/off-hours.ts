@@ -16,7 +16,7 @@ export const offHours: Detector = {
   check(ctx, agent, event) {
     const minEvents = ctx.settings.offHours.minEvents;
     if (agent.hourFlagged || agent.hourCount < minEvents) return undefined;
-    let basis: 'learned' | 'declared' = 'learned';
+    let basis: 'learned' | 'declared' | 'class' = agent.hourBasis;
     if (!agent.hourIdle) {
       const declared = agent.declaration?.activeHours;
       if (!declared || !agent.isLearning(ctx) || declared.isActive(minuteOfWeek(event.timeMs + agent.hourOffsetMs))) return undefined;
@@ -32,11 +32,11 @@ export const offHours: Detector = {
       severity: agent.hourCount >= 5 * minEvents ? 'high' : 'medium',
       score: clampScore(50 + 10 * Math.log2(agent.hourCount / minEvents)),
       summary:
-        basis === 'learned'
-          ? `${agent.agentId} made ${agent.hourCount} calls between ${window}, an hour in which it is idle every day of the week.`
+        basis !== 'declared'
+          ? `${agent.agentId} made ${agent.hourCount} calls between ${window}, an hour in which ${basis === 'class' ? `its peer group ${agent.agentClass} is` : 'it is'} idle every day of the week.`
           : `${agent.agentId} made ${agent.hourCount} calls between ${window}, outside its declared active hours (${agent.declaration?.activeHours?.specs.join(', ')}).`,
       observed: { eventsThisHour: agent.hourCount, localHour: `${pad(localHour)}:00`, timezone: tz },
-      expected: (basis === 'learned'
+      expected: (basis !== 'declared'
           ? { usualEventsThisHour: Number.isNaN(usual) ? 0 : Math.round(usual * 100) / 100, idleBandEventsPerWeekAtMost: ctx.settings.offHours.idleEventsPerWeek }
           : { activeHours: agent.declaration?.activeHours?.specs ?? [] }) as Observation,
       evidence: agent.hourEvidence.length ? agent.hourEvidence.slice() : [event.id],

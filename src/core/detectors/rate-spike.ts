@@ -29,7 +29,8 @@ export const rateSpike: Detector = {
       score: clampScore(45 + 12 * Math.log2(ratio)),
       summary:
         `${agent.agentId} made ${round2(observed)} calls/min, ${round2(ratio)}× its usual peak of ` +
-        `${round2(expected)}/min for this hour (alert threshold ${round2(agent.bucketThreshold * perMinute)}/min).`,
+        `${round2(expected)}/min for this hour (alert threshold ${round2(agent.bucketThreshold * perMinute)}/min)` +
+        (agent.bucketBasis === 'class' ? `, judged against its peer group ${agent.agentClass} while it learns.` : '.'),
       observed: { eventsPerMinute: round2(observed), failures: agent.bucketFailures, bucketStart: new Date(agent.bucketStartMs).toISOString() },
       expected: {
         typicalPeakPerMinute: round2(expected),
@@ -39,7 +40,7 @@ export const rateSpike: Detector = {
         ewmaStddevPerMinute: round2(agent.slow.stddev * perMinute),
       },
       evidence: agent.bucketEvidence.slice(),
-      basis: 'learned',
+      basis: agent.bucketBasis,
     };
   },
 };
