@@ -24,15 +24,17 @@ export interface Place {
 export function placeOf(source: EventSource): Place | undefined {
   const region = source.region && source.region.toLowerCase() !== 'unknown' ? source.region.toLowerCase() : undefined;
   const country = source.country ? source.country.toUpperCase() : undefined;
-  const network = source.ip ? networkKey(source.ip) : undefined;
+  // The network matters only when nothing names the place (see LocationState.novelty): parse
+  // the address only then.
+  const network = !region && !country && source.ip ? networkKey(source.ip) : undefined;
   if (!region && !country && !network) return undefined;
   const keys: string[] = [];
   if (region) keys.push(`r:${region}`);
   if (country) keys.push(`c:${country}`);
   if (network) keys.push(`n:${network}`);
-  const privateNetwork = source.ip !== undefined && isPrivateIp(source.ip);
-  // Private and unknown addresses give no coordinates: they never make an impossible journey.
   const cloud = region ? lookupRegion(region) : undefined;
+  // Private and unknown addresses give no coordinates: they never make an impossible journey.
+  const privateNetwork = !cloud && source.ip !== undefined && isPrivateIp(source.ip);
   let coords: LatLon | undefined;
   if (source.lat !== undefined && source.lon !== undefined) coords = { lat: source.lat, lon: source.lon };
   else if (cloud) coords = cloud;
@@ -73,6 +75,8 @@ export class LocationState {
 
   private lastSource: EventSource | undefined;
   private lastPlace: Place | undefined;
+  private lastLearnedPlace: Place | undefined;
+  private lastLearnedMs = Number.NEGATIVE_INFINITY;
 
   constructor(maxPlaces: number, forgetAfterMs: number) {
     this.known = new SeenSet(maxPlaces, forgetAfterMs);
@@ -81,7 +85,10 @@ export class LocationState {
   /** placeOf, remembering the last answer: an agent mostly acts from the same place, and parsing an address per event is not free. */
   placeOf(source: EventSource): Place | undefined {
     const last = this.lastSource;
-    if (last && last.ip === source.ip && last.region === source.region && last.country === source.country && last.lat === source.lat && last.lon === source.lon) return this.lastPlace;
+    // A named place (region or country) does not depend on the address: pools of egress
+    // addresses and new pod IPs must not defeat the cache.
+    const sameAddress = last !== undefined && (last.ip === source.ip || ((source.region || source.country) && source.lat === undefined));
+    if (last && sameAddress && last.region === source.region && last.country === source.country && last.lat === source.lat && last.lon === source.lon) return this.lastPlace;
     this.lastSource = source;
     this.lastPlace = placeOf(source);
     return this.lastPlace;
@@ -110,7 +117,12 @@ export class LocationState {
   }
 
   markKnownActivity(place: Place, timeMs: number): void {
-    this.learn(place, timeMs);
+    // Refreshing last-seen times once a minute is enough (forget-after is counted in days).
+    if (place !== this.lastLearnedPlace || timeMs - this.lastLearnedMs >= 60_000) {
+      this.learn(place, timeMs);
+      this.lastLearnedPlace = place;
+      this.lastLearnedMs = timeMs;
+    }
     this.lastKnownMs = timeMs;
     this.lastKnownLabel = place.label;
     this.lastKnownCoords = place.coords;
