@@ -14,8 +14,14 @@ function fleet() {
   };
   const spike = T0 + 10 * DAY + 13 * HOUR + 30 * MINUTE;
   const night = T0 + 11 * DAY + 3 * HOUR;
+  const home = { ip: '52.23.1.10', region: 'us-east-1', country: 'US' };
+  const probe = T0 + 12 * DAY + 9 * HOUR;
+  const foreign = T0 + 13 * DAY + 4 * HOUR;
   return merge(
-    traffic('steady', T0, T0 + 14 * DAY, () => 6, 1),
+    traffic('steady', T0, T0 + 14 * DAY, () => 6, 1, { source: home }),
+    Array.from({ length: 30 }, (_, i) => event('steady', probe + i * 5_000, { action: `iam.list${i % 4}`, outcome: 'denied', source: home })),
+    [event('steady', T0 + 2 * HOUR, { category: 'permission_request', permission: 'queue.send' }), event('steady', T0 + 12 * DAY + 20 * HOUR, { category: 'permission_request', permission: 'kms.decrypt' })],
+    traffic('steady', foreign, foreign + 6 * MINUTE, () => 2, 9, { source: { ip: '191.232.71.199', region: 'brazilsouth', country: 'BR' } }),
     traffic('office', T0, T0 + 14 * DAY, office, 2),
     traffic('steady', spike, spike + 8 * MINUTE, () => 90, 3),
     Array.from({ length: 25 }, (_, i) => event('office', night + i * 30_000)),
@@ -27,10 +33,12 @@ describe('baseline snapshot and restore', () => {
   it('a restored engine raises exactly the later alerts of one that never stopped', () => {
     const events = fleet();
     const reference = run(engineWith({}, declared), events);
-    expect(reference.map((a) => a.detector).sort()).toEqual(['new_sensitive_resource', 'off_hours', 'rate_spike']);
+    expect(reference.map((a) => a.detector).sort()).toEqual(['error_rate', 'multi_location', 'new_permission', 'new_sensitive_resource', 'off_hours', 'rate_spike']);
 
-    // Stop in the middle of a spike minute (mid-bucket, mid-incident) and in the middle of the night.
-    for (const cut of [T0 + 10 * DAY + 13 * HOUR + 31 * MINUTE + 17_000, T0 + 11 * DAY + 3 * HOUR + 4 * MINUTE]) {
+    // Stop in the middle of a spike minute (mid-bucket, mid-incident), in the middle of the night,
+    // mid-probe and while a foreign place is pending.
+    const cuts = [T0 + 10 * DAY + 13 * HOUR + 31 * MINUTE + 17_000, T0 + 11 * DAY + 3 * HOUR + 4 * MINUTE, T0 + 12 * DAY + 9 * HOUR + 61_000, T0 + 13 * DAY + 4 * HOUR + 30_000];
+    for (const cut of cuts) {
       const first = engineWith({}, declared);
       const before: Alert[] = run(first, events.filter((e) => e.timeMs < cut));
       const saved = JSON.parse(JSON.stringify(first.snapshot()));
