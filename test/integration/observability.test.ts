@@ -1,13 +1,15 @@
 // agentwatch run observed from outside, on a real broker: a real Prometheus scrapes its /metrics
 // while a fleet flows (every dashboard and alerting-rule expression must return data), the
-// metric names and label sets are checked (never an agent id), spans are recorded through the
-// OpenTelemetry API with W3C trace context from the input headers to the alert messages, and
-// /readyz waits for the baselines to be restored.
+// metric names and label sets are checked (never an agent id), spans are recorded by the
+// OpenTelemetry SDK (in-memory exporter) with W3C trace context from the input headers to the
+// alert messages, and /readyz waits for the baselines to be restored.
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
+import { SpanKind, SpanStatusCode, context, propagation, trace } from '@opentelemetry/api';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { BasicTracerProvider, InMemorySpanExporter, type ReadableSpan, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { type IHeaders, type Kafka, type Message, Partitioners } from 'kafkajs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createFleet } from '../../scripts/fleet/generate-fleet.js';
@@ -24,7 +26,6 @@ import { PrometheusMetrics } from '../../src/telemetry/prometheus-metrics.js';
 import { ROOT } from '../helpers/cli.js';
 import { consumeUntil, isolatedConfig, sleep, testKafka } from '../helpers/kafka.js';
 import { PROMETHEUS_BIN, RULES_FILE, TestPrometheus, asProbe, dashboardExpressions, grafanaToPromQL, prometheusAvailable, ruleExpressions } from '../helpers/prometheus.js';
-import { type RecordedSpan, registerRecordingTracer } from '../helpers/recording-tracer.js';
 import { describeKafka, kafkaBrokers } from '../setup/kafka-env.js';
 
 const quiet = { info: () => {}, warn: () => {} };
@@ -88,7 +89,10 @@ const producerContext = (i: number) => ({ traceId: `4bf92f3577b34da6${(i + 1).to
 describeKafka('observability: agentwatch run scraped by a real Prometheus, traced, probed', { timeout: 240_000 }, () => {
   const brokers = kafkaBrokers() as string;
   const hasPrometheus = prometheusAvailable(PROMETHEUS_BIN);
-  const tracing = registerRecordingTracer();
+  // What an operator's SDK set-up does, registered in beforeAll (no context manager: agentwatch
+  // passes every parent context explicitly, none is taken from the active context).
+  const exporter = new InMemorySpanExporter();
+  const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
   const traced = new Map<string, { traceId: string; spanId: string }>();
   let lines: string[] = [];
   let agentIds: string[] = [];
@@ -110,6 +114,9 @@ describeKafka('observability: agentwatch run scraped by a real Prometheus, trace
   ];
 
   beforeAll(async () => {
+    exporter.reset();
+    expect(trace.setGlobalTracerProvider(provider)).toBe(true);
+    expect(propagation.setGlobalPropagator(new W3CTraceContextPropagator())).toBe(true);
     const fleet = createFleet({ seed: 5, agents: 8, days: 10, scale: 0.1, anomalyRate: 4, lateFraction: 0, veryLateFraction: 0 });
     lines = [...fleet.lines()];
     const events = lines.map((l) => JSON.parse(l) as { id: string; agentId: string });
@@ -162,7 +169,11 @@ describeKafka('observability: agentwatch run scraped by a real Prometheus, trace
     await pipeline?.stop().catch(() => undefined);
     await server?.close();
     await prometheus?.stop();
-    tracing.unregister();
+    exporter.reset();
+    await provider.shutdown();
+    trace.disable();
+    propagation.disable();
+    context.disable();
   });
 
   it.skipIf(!hasPrometheus)('Prometheus scrapes it: every dashboard and alerting-rule expression returns data, the rules evaluate cleanly', async () => {
@@ -243,7 +254,7 @@ describeKafka('observability: agentwatch run scraped by a real Prometheus, trace
   it('traces batches, alerts, deliveries and flushes; an alert continues its event’s trace and carries traceparent', async () => {
     const messages = await consumeUntil(kafka, config.kafka.topics.alerts, (all) => all.length >= pipeline.stats.alerts);
     expect(messages.length).toBe(pipeline.stats.alerts);
-    const spans = tracing.provider.finished;
+    const spans = exporter.getFinishedSpans();
     const named = (name: string) => spans.filter((s) => s.name === name);
     const batches = named('agentwatch.batch');
     const batchIds = new Set(batches.map((s) => s.spanContext().spanId));
@@ -256,16 +267,16 @@ describeKafka('observability: agentwatch run scraped by a real Prometheus, trace
       const alert = JSON.parse(String(m.value)) as Alert;
       const tp = /^00-([0-9a-f]{32})-([0-9a-f]{16})-01$/.exec(String(m.headers?.['traceparent']));
       expect(tp, `traceparent of ${alert.id}`).not.toBeNull();
-      const span = alertSpans.get(tp![2] as string) as RecordedSpan;
+      const span = alertSpans.get(tp![2] as string) as ReadableSpan;
       expect(span, alert.id).toBeDefined();
       expect(span.spanContext().traceId).toBe(tp![1]);
       expect(span.attributes).toMatchObject({ 'agentwatch.alert.id': alert.id, 'agentwatch.detector': alert.detector, 'agentwatch.severity': alert.severity, 'agentwatch.event.id': alert.eventId });
       const producer = traced.get(alert.eventId);
       if (producer) {
-        expect([span.parentTraceId, span.parentSpanId]).toEqual([producer.traceId, producer.spanId]);
+        expect([span.parentSpanContext?.traceId, span.parentSpanContext?.spanId]).toEqual([producer.traceId, producer.spanId]);
         continued++;
       } else {
-        expect(batchIds.has(span.parentSpanId as string)).toBe(true);
+        expect(batchIds.has(span.parentSpanContext?.spanId as string)).toBe(true);
         fromBatch++;
       }
     }
@@ -275,7 +286,7 @@ describeKafka('observability: agentwatch run scraped by a real Prometheus, trace
     const producerTraces = new Set([...traced.values()].map((c) => c.traceId));
     for (const b of batches) {
       expect(b.kind).toBe(SpanKind.CONSUMER);
-      expect(b.parentSpanId).toBeUndefined();
+      expect(b.parentSpanContext).toBeUndefined();
       expect(b.attributes['messaging.destination.name']).toBe(config.kafka.topics.input);
       for (const l of b.links) expect(producerTraces.has(l.context.traceId)).toBe(true);
     }
@@ -283,7 +294,7 @@ describeKafka('observability: agentwatch run scraped by a real Prometheus, trace
     expect(batches.reduce((n, b) => n + b.links.length, 0)).toBeGreaterThan(0);
 
     const deliveries = named('agentwatch.deliver');
-    for (const d of deliveries) expect(batchIds.has(d.parentSpanId as string)).toBe(true);
+    for (const d of deliveries) expect(batchIds.has(d.parentSpanContext?.spanId as string)).toBe(true);
     expect(deliveries.reduce((n, d) => n + Number(d.attributes['agentwatch.alerts']), 0)).toBe(pipeline.stats.alerts);
     expect(deliveries.reduce((n, d) => n + Number(d.attributes['agentwatch.dead_letters']), 0)).toBe(poison.length);
 
