@@ -23,7 +23,7 @@ export interface AgentSnapshot {
   eventCount: number;
   bucket: { startMs: number; count: number; failures: number; suspicious: number; threshold: number | null; expected: number; flagged: boolean; errorFlagged: boolean; evidence: string[]; errorEvidence: string[]; basis: 'learned' | 'class' };
   errors: ErrorWindowSnapshot;
-  hour: { index: number; endMs: number; offsetMs: number; slot: number; count: number; maxBucket: number; idle: boolean; flagged: boolean; evidence: string[]; basis: 'learned' | 'class' };
+  hour: { index: number; endMs: number; offsetMs: number; slot: number; count: number; maxBucket: number; idle: boolean; flagged: boolean; policyFlagged: boolean; evidence: string[]; basis: 'learned' | 'class' };
   fast: [mean: number, variance: number];
   slow: [mean: number, variance: number];
   sketch: CountSketchSnapshot;
@@ -67,6 +67,7 @@ export function snapshotAgent(a: AgentBaseline): AgentSnapshot {
       maxBucket: a.hourMaxBucket,
       idle: a.hourIdle,
       flagged: a.hourFlagged,
+      policyFlagged: a.hourPolicyFlagged,
       evidence: a.hourEvidence.slice(),
       basis: a.hourBasis,
     },
@@ -123,6 +124,7 @@ export function restoreAgent(s: AgentSnapshot, ctx: EngineContext): AgentBaselin
   a.hourMaxBucket = s.hour.maxBucket;
   a.hourIdle = s.hour.idle;
   a.hourFlagged = s.hour.flagged;
+  a.hourPolicyFlagged = s.hour.policyFlagged;
   a.hourEvidence = s.hour.evidence.slice();
   [a.fast.mean, a.fast.variance] = s.fast;
   [a.slow.mean, a.slow.variance] = s.slow;

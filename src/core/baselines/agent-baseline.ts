@@ -64,6 +64,8 @@ export class AgentBaseline {
   hourMaxBucket = 0;
   hourIdle = false;
   hourFlagged = false;
+  /** Whether policy_violation already reported this hour as outside the declared active hours. */
+  hourPolicyFlagged = false;
   hourEvidence: string[] = [];
 
   fast: Ewma;
@@ -243,6 +245,7 @@ export class AgentBaseline {
     this.hourCount = 0;
     this.hourMaxBucket = 0;
     this.hourFlagged = false;
+    this.hourPolicyFlagged = false;
     this.hourEvidence = [];
     const o = ctx.settings.offHours;
     const judge = this.judgingProfile(ctx);

@@ -1,5 +1,6 @@
 import { type AuditEvent } from '../events/audit-event.js';
 import { type AgentBaseline } from '../baselines/agent-baseline.js';
+import { minuteOfWeek } from '../time/timezone.js';
 import { type Detector, DetectorName, type Finding } from './detector.js';
 
 function violation(agent: AgentBaseline, event: AuditEvent, rule: string, observed: Finding['observed'], expected: Finding['expected'], summary: string, severity: Finding['severity'] = 'high'): Finding {
@@ -17,16 +18,30 @@ function violation(agent: AgentBaseline, event: AuditEvent, rule: string, observ
 
 /**
  * Declared expectations in `baselines/` (allowed regions, expected permissions, resource
- * allowlists, a maximum rate) alert from the first event, with no learning period. Declared
- * active hours are judged by off_hours, which needs a burst rather than a single stray call.
+ * allowlists, a maximum rate, active hours) alert from the first event, with no learning period.
+ * Activity outside declared active hours needs a burst (`offHours.minEvents` in the local hour),
+ * not a stray call; while the agent learns, and whenever its own week says the hour is idle,
+ * off_hours reports it (one alert, not two): policy_violation covers what only the declaration
+ * forbids — an agent that habitually works outside the hours it was declared for.
  */
 export const policyViolation: Detector = {
   name: DetectorName.PolicyViolation,
   learned: false,
   enabled: (ctx) => ctx.settings.policyViolation.enabled,
-  check(_ctx, agent, event) {
+  check(ctx, agent, event) {
     const d = agent.declaration;
     if (d === undefined) return undefined;
+    if (
+      d.activeHours &&
+      !agent.hourPolicyFlagged &&
+      !agent.hourIdle &&
+      !agent.isLearning(ctx) &&
+      agent.hourCount >= ctx.settings.offHours.minEvents &&
+      !d.activeHours.isActive(minuteOfWeek(event.timeMs + agent.hourOffsetMs))
+    ) {
+      agent.hourPolicyFlagged = true;
+      return violation(agent, event, 'activeHours', { eventsThisHour: agent.hourCount, timezone: agent.timezone ?? 'UTC' }, { activeHours: d.activeHours.specs }, `made ${agent.hourCount} calls this hour, outside its declared active hours (${d.activeHours.specs.join(', ')}, ${agent.timezone ?? 'UTC'}).`, 'medium');
+    }
     if (d.expectedPermissions && agent.lastNewPermission && event.permission !== undefined && !d.expectedPermissions.match(event.permission)) {
       return violation(agent, event, 'expectedPermissions', { permission: event.permission, outcome: event.outcome }, { expectedPermissions: d.expectedPermissions.patterns }, `requested permission ${event.permission}, which is not among its expected permissions.`);
     }

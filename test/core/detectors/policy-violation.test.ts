@@ -39,3 +39,25 @@ describe('policy_violation', () => {
     expect(run(engineWith({}, declared), fine)).toEqual([]);
   });
 });
+
+describe('policy_violation: declared active hours', () => {
+  it('reports an agent that habitually works outside the hours it was declared for, once per hour, without doubling off_hours', async () => {
+    const { traffic, DAY, HOUR } = await import('../../helpers/traffic.js');
+    const hours = { agents: [{ match: { agentId: 'late-*' }, timezone: 'UTC', activeHours: ['Mon-Fri 09:00-17:00'] }] };
+    // Works 09:00–19:00 every weekday: 17:00–19:00 is learned as normal but not declared.
+    const rate = (t: number) => {
+      const d = new Date(t);
+      return (d.getUTCDay() + 6) % 7 < 5 && d.getUTCHours() >= 9 && d.getUTCHours() < 19 ? 3 : 0;
+    };
+    const alerts = run(engineWith({}, hours), traffic('late-1', T0, T0 + 9 * DAY, rate, 1));
+    const policy = alerts.filter((a) => a.detector === 'policy_violation');
+    expect(policy.length).toBeGreaterThan(0);
+    expect(policy.every((a) => a.observed['rule'] === 'activeHours' && [17, 18].includes(new Date(a.time).getUTCHours()))).toBe(true);
+    expect(policy.every((a) => Date.parse(a.time) >= T0 + 7 * DAY)).toBe(true);
+    // While it learns, off_hours judges it by the declaration; never both for the same hour.
+    const offHours = alerts.filter((a) => a.detector === 'off_hours');
+    expect(offHours.every((a) => a.baseline.basis === 'declared' && Date.parse(a.time) < T0 + 7 * DAY)).toBe(true);
+    const hourOf = (a: { time: string }) => Math.floor(Date.parse(a.time) / HOUR);
+    expect(policy.some((p) => offHours.some((o) => hourOf(o) === hourOf(p)))).toBe(false);
+  });
+});
