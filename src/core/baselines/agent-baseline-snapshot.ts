@@ -21,8 +21,8 @@ export interface AgentSnapshot {
   firstSeenMs: number;
   lastSeenMs: number;
   eventCount: number;
-  bucket: { startMs: number; count: number; failures: number; suspicious: number; threshold: number | null; expected: number; flagged: boolean; errorFlagged: boolean; evidence: string[]; errorEvidence: string[]; basis: 'learned' | 'class' };
-  errors: ErrorWindowSnapshot;
+  bucket: { startMs: number; count: number; failures: number; suspicious: number; threshold: number | null; expected: number; flagged: boolean; errorFlagged: boolean; evidence: string[]; errorEvidence?: string[]; basis: 'learned' | 'class' };
+  errors?: ErrorWindowSnapshot;
   hour: { index: number; endMs: number; offsetMs: number; slot: number; count: number; maxBucket: number; idle: boolean; flagged: boolean; policyFlagged: boolean; evidence: string[]; basis: 'learned' | 'class' };
   fast: [mean: number, variance: number];
   slow: [mean: number, variance: number];
@@ -51,7 +51,7 @@ export function snapshotAgent(a: AgentBaseline): AgentSnapshot {
       failures: a.bucketFailures,
       suspicious: a.bucketSuspicious,
       errorFlagged: a.bucketErrorFlagged,
-      errorEvidence: a.errorEvidence.slice(),
+      ...(a.errorEvidence && { errorEvidence: a.errorEvidence.slice() }),
       basis: a.bucketBasis,
       threshold: Number.isFinite(a.bucketThreshold) ? a.bucketThreshold : null,
       expected: a.bucketExpected,
@@ -71,7 +71,7 @@ export function snapshotAgent(a: AgentBaseline): AgentSnapshot {
       evidence: a.hourEvidence.slice(),
       basis: a.hourBasis,
     },
-    errors: a.errors.snapshot(),
+    ...(a.errors && { errors: a.errors.snapshot() }),
     fast: [a.fast.mean, a.fast.variance],
     slow: [a.slow.mean, a.slow.variance],
     sketch: a.sketch.snapshot(),
@@ -108,10 +108,10 @@ export function restoreAgent(s: AgentSnapshot, ctx: EngineContext): AgentBaselin
   a.bucketFailures = s.bucket.failures;
   a.bucketSuspicious = s.bucket.suspicious;
   a.bucketErrorFlagged = s.bucket.errorFlagged;
-  a.errorEvidence = s.bucket.errorEvidence.slice();
+  a.errorEvidence = s.bucket.errorEvidence?.slice();
   a.bucketBasis = s.bucket.basis;
   a.hourBasis = s.hour.basis;
-  a.errors = ErrorWindow.restore(s.errors);
+  if (s.errors) a.errors = ErrorWindow.restore(s.errors);
   a.bucketThreshold = s.bucket.threshold ?? Number.POSITIVE_INFINITY;
   a.bucketExpected = s.bucket.expected;
   a.bucketFlagged = s.bucket.flagged;

@@ -54,7 +54,7 @@ export class AgentBaseline {
   bucketErrorFlagged = false;
   /** Whether the event just recorded was a suspicious error. */
   lastSuspicious = false;
-  errorEvidence: string[] = [];
+  errorEvidence: string[] | undefined;
 
   hourIndex = 0;
   hourEndMs = 0;
@@ -81,7 +81,7 @@ export class AgentBaseline {
   /** Created on the first sensitive access: most agents never make one. */
   sensitive: SeenSet | undefined;
   incidents: Map<string, OpenIncident> | undefined;
-  errors = new ErrorWindow();
+  errors: ErrorWindow | undefined;
   /** Permissions requested (created on the first request). */
   permissions: SeenSet | undefined;
   /** Whether the event just recorded requested a permission new for this agent / its class. */
@@ -138,7 +138,7 @@ export class AgentBaseline {
     const emptyBuckets = Math.floor((timeMs - this.bucketStartMs) / bucketMs) - 1;
     this.fast.observeZeros(emptyBuckets);
     this.slow.observeZeros(emptyBuckets);
-    this.errors.skipBuckets(emptyBuckets);
+    this.errors?.skipBuckets(emptyBuckets);
     this.bucketStartMs = timeMs - (timeMs % bucketMs);
     this.bucketCount = 0;
     this.bucketFailures = 0;
@@ -146,7 +146,7 @@ export class AgentBaseline {
     this.bucketFlagged = false;
     this.bucketErrorFlagged = false;
     this.bucketEvidence = [];
-    if (this.errorEvidence.length) this.errorEvidence = [];
+    if (this.errorEvidence) this.errorEvidence = undefined;
     if (timeMs >= this.sketchDecayAtMs) {
       const halvings = Math.floor((timeMs - this.sketchDecayAtMs) / ctx.sketchHalvingMs) + 1;
       this.sketch.decay(Math.pow(0.5, halvings));
@@ -165,14 +165,14 @@ export class AgentBaseline {
     if (event.timeMs > this.lastSeenMs) this.lastSeenMs = event.timeMs;
     this.bucketCount++;
     this.lastSuspicious = false;
-    if (event.outcome === 'success') {
-      this.errors.learnAction(event.action);
-    } else {
+    if (event.outcome !== 'success') {
       this.bucketFailures++;
-      if (event.outcome === 'denied' || newResource || !this.errors.knowsAction(event.action)) {
+      this.errors ??= new ErrorWindow();
+      if (event.outcome === 'denied' || newResource) {
         this.bucketSuspicious++;
         this.lastSuspicious = true;
-        if (this.errorEvidence.length < ctx.settings.evidenceLimit) this.errorEvidence.push(event.id);
+        const evidence = (this.errorEvidence ??= []);
+        if (evidence.length < ctx.settings.evidenceLimit) evidence.push(event.id);
       }
     }
     const limit = ctx.settings.evidenceLimit;
@@ -193,7 +193,7 @@ export class AgentBaseline {
     // expected, so a spike barely lifts the bar for the next one (issue 4, learning that resists
     // poisoning). An incident that has lasted `regimeChangeMs` is a new normal, learned in full.
     const learned = this.bucketFlagged ? this.discounted(this.bucketCount, Math.max(1, this.bucketExpected), ctx, this.rateRegimeChanged(ctx)) : this.bucketCount;
-    this.errors.closeBucket(this.bucketCount, this.bucketSuspicious, ctx.slowAlpha, this.bucketErrorFlagged);
+    this.errors?.closeBucket(this.bucketCount, this.bucketSuspicious, ctx.slowAlpha, this.bucketErrorFlagged);
     this.fast.observe(learned);
     this.slow.observe(learned);
     this.sketch.accept(learned);

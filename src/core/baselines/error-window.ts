@@ -1,28 +1,16 @@
 const WINDOW_BUCKETS = 5;
-const MAX_KNOWN_ACTIONS = 512;
-
-/** FNV-1a, 32 bit: actions are remembered by hash, so a baseline does not hold their strings. */
-export function hashString(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
-}
 
 export interface ErrorWindowSnapshot {
   ring: number[];
   pos: number;
   ratio: number;
-  actions: number[];
 }
 
 /**
- * Calls and suspicious errors over the last few buckets, the agent's usual suspicious-error
- * ratio, and the actions it has used. A suspicious error is a denial, or a failure of an action
- * or on a resource the agent has never used: permission enumeration and guessing names look like
- * that, while a provider outage or a rotated credential fails the agent's usual calls.
+ * Calls and suspicious errors over the last few buckets, and the agent's usual suspicious-error
+ * ratio. A suspicious error is a denial, or a failure on a resource the agent has never used:
+ * permission enumeration and guessing names look like that, while a provider outage or a rotated
+ * credential fails the agent's usual calls. Created at an agent's first error: most never fail.
  */
 export class ErrorWindow {
   /** Pairs (calls, suspicious) of the last WINDOW_BUCKETS closed buckets. */
@@ -30,18 +18,6 @@ export class ErrorWindow {
   private pos = 0;
   /** EWMA of the per-bucket suspicious ratio (buckets with calls only). */
   ratio = 0;
-  private actions = new Set<number>();
-
-  knowsAction(action: string): boolean {
-    return this.actions.has(hashString(action));
-  }
-
-  learnAction(action: string): void {
-    const h = hashString(action);
-    if (this.actions.has(h)) return;
-    this.actions.add(h);
-    if (this.actions.size > MAX_KNOWN_ACTIONS) this.actions.delete(this.actions.values().next().value as number);
-  }
 
   /** A bucket closed: it enters the window, and (unless anomalous) teaches the usual ratio. */
   closeBucket(calls: number, suspicious: number, alpha: number, anomalous: boolean): void {
@@ -68,7 +44,7 @@ export class ErrorWindow {
   }
 
   snapshot(): ErrorWindowSnapshot {
-    return { ring: Array.from(this.ring), pos: this.pos, ratio: this.ratio, actions: [...this.actions] };
+    return { ring: Array.from(this.ring), pos: this.pos, ratio: this.ratio };
   }
 
   static restore(s: ErrorWindowSnapshot): ErrorWindow {
@@ -76,7 +52,6 @@ export class ErrorWindow {
     w.ring = Int32Array.from(s.ring);
     w.pos = s.pos;
     w.ratio = s.ratio;
-    w.actions = new Set(s.actions);
     return w;
   }
 }

@@ -11,6 +11,9 @@ export type LocationKind = (typeof LocationKind)[keyof typeof LocationKind];
 /** Where an event came from, as the keys an agent learns: region, country, network. */
 export interface Place {
   keys: string[];
+  countryKey?: string;
+  regionKey?: string;
+  networkKey?: string;
   region?: string;
   country?: string;
   network?: string;
@@ -40,7 +43,7 @@ export function placeOf(source: EventSource): Place | undefined {
   else if (cloud) coords = cloud;
   else if (country && !privateNetwork) coords = lookupCountry(country);
   const label = [region, country, source.ip].filter(Boolean).join(', ');
-  return { keys, privateNetwork, cloudRegion: cloud !== undefined, label, ...(region && { region }), ...(country && { country }), ...(network && { network }), ...(coords && { coords: { lat: coords.lat, lon: coords.lon } }) };
+  return { keys, privateNetwork, cloudRegion: cloud !== undefined, label, ...(country && { countryKey: `c:${country}` }), ...(region && { regionKey: `r:${region}` }), ...(network && { networkKey: `n:${network}` }), ...(region && { region }), ...(country && { country }), ...(network && { network }), ...(coords && { coords: { lat: coords.lat, lon: coords.lon } }) };
 }
 
 /** A location the agent has not used before, seen after learning, not yet judged. */
@@ -96,12 +99,17 @@ export class LocationState {
 
   /** The most significant key of a place that is new, or undefined when all of it is known. */
   novelty(place: Place, timeMs: number): { kind: LocationKind; key: string } | undefined {
-    if (place.country && !this.known.has(`c:${place.country}`, timeMs)) return { kind: LocationKind.Country, key: `c:${place.country}` };
-    if (place.region && !this.known.has(`r:${place.region}`, timeMs)) return { kind: LocationKind.Region, key: `r:${place.region}` };
+    if (place.countryKey && !this.known.has(place.countryKey, timeMs)) return { kind: LocationKind.Country, key: place.countryKey };
+    if (place.regionKey && !this.known.has(place.regionKey, timeMs)) return { kind: LocationKind.Region, key: place.regionKey };
     // A network is the signal only when nothing names the place: within a known cloud region or
     // country, services egress from pools of addresses that change all the time.
-    if (!place.region && !place.country && place.network && !this.known.has(`n:${place.network}`, timeMs)) return { kind: LocationKind.Network, key: `n:${place.network}` };
+    if (!place.region && !place.country && place.networkKey && !this.known.has(place.networkKey, timeMs)) return { kind: LocationKind.Network, key: place.networkKey };
     return undefined;
+  }
+
+  /** The same place was known a moment ago (the common case, answered without lookups). */
+  isRecentlyKnown(place: Place, timeMs: number): boolean {
+    return place === this.lastLearnedPlace && timeMs - this.lastLearnedMs < 60_000;
   }
 
   learn(place: Place, timeMs: number): void {

@@ -2,8 +2,8 @@ import { wilsonLowerBound } from '../baselines/error-window.js';
 import { type Detector, DetectorName, clampScore, round2 } from './detector.js';
 
 /**
- * A burst of suspicious errors — denials, and failures of actions or on resources the agent has
- * never used — against the agent's usual share, over a sliding window of a few buckets, as in
+ * A burst of suspicious errors — denials, and failures on resources the agent has never used —
+ * against the agent's usual share, over a sliding window of a few buckets, as in
  * credential probing or permission enumeration. Robust at low counts: the Wilson lower bound of
  * the share (not the raw share) must clear the bar, after at least `minErrors` of them, so two
  * denials in a quiet minute are not an incident and thirty among forty calls are. Outages and
@@ -14,12 +14,13 @@ export const errorRate: Detector = {
   learned: true,
   enabled: (ctx) => ctx.settings.errorRate.enabled,
   check(ctx, agent) {
-    if (!agent.lastSuspicious || agent.bucketErrorFlagged || agent.isLearning(ctx)) return undefined;
+    const errors = agent.errors;
+    if (!agent.lastSuspicious || errors === undefined || agent.bucketErrorFlagged || agent.isLearning(ctx)) return undefined;
     const e = ctx.settings.errorRate;
-    const { calls, suspicious } = agent.errors.totals(agent.bucketCount, agent.bucketSuspicious);
+    const { calls, suspicious } = errors.totals(agent.bucketCount, agent.bucketSuspicious);
     if (suspicious < e.minErrors) return undefined;
     const lower = wilsonLowerBound(suspicious, calls, e.z);
-    const bar = Math.max(e.minRatio, e.ratioMultiplier * agent.errors.ratio);
+    const bar = Math.max(e.minRatio, e.ratioMultiplier * errors.ratio);
     if (lower < bar) return undefined;
     agent.bucketErrorFlagged = true;
     const share = suspicious / calls;
@@ -30,10 +31,10 @@ export const errorRate: Detector = {
       score: clampScore(40 + 40 * lower + Math.min(20, suspicious / 3)),
       summary:
         `${agent.agentId} had ${suspicious} denied or unfamiliar failing calls among ${calls} in the last ${minutes} min ` +
-        `(${Math.round(share * 100)} %, usually ${round2(agent.errors.ratio * 100)} %): probing or enumeration?`,
+        `(${Math.round(share * 100)} %, usually ${round2(errors.ratio * 100)} %): probing or enumeration?`,
       observed: { suspiciousErrors: suspicious, calls, share: round2(share), shareLowerBound: round2(lower) },
-      expected: { usualShare: round2(agent.errors.ratio), bar: round2(bar), minErrors: e.minErrors },
-      evidence: agent.errorEvidence.length ? agent.errorEvidence.slice() : agent.bucketEvidence.slice(),
+      expected: { usualShare: round2(errors.ratio), bar: round2(bar), minErrors: e.minErrors },
+      evidence: agent.errorEvidence?.length ? agent.errorEvidence.slice() : agent.bucketEvidence.slice(),
       basis: 'learned',
     };
   },

@@ -46,7 +46,7 @@ export const multiLocation: Detector = {
     const place = loc.placeOf(event.source);
     if (place === undefined) return undefined;
     const t = event.timeMs;
-    const novel = agent.isLearning(ctx) ? undefined : loc.novelty(place, t);
+    const novel = loc.isRecentlyKnown(place, t) || agent.isLearning(ctx) ? undefined : loc.novelty(place, t);
     if (novel === undefined) {
       loc.markKnownActivity(place, t);
       if (loc.pending && t - loc.pending.lastMs > m.concurrentWindowMs) loc.settlePending(t);
