@@ -67,3 +67,18 @@ export const agentKey = (line: string): string | null => {
     return null;
   }
 };
+
+/** The environment that points an `agentwatch run` process at a test config's broker, group and topics (any free metrics port). */
+export function runEnv(config: Config, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    AGENTWATCH_KAFKA_BROKERS: config.kafka.brokers.join(','),
+    AGENTWATCH_KAFKA_GROUP_ID: config.kafka.groupId,
+    AGENTWATCH_TOPIC_INPUT: config.kafka.topics.input,
+    AGENTWATCH_TOPIC_ALERTS: config.kafka.topics.alerts,
+    AGENTWATCH_TOPIC_DLQ: config.kafka.topics.deadLetter,
+    AGENTWATCH_TOPIC_BASELINES: config.kafka.topics.baselines,
+    AGENTWATCH_METRICS_PORT: '0',
+    ...extra,
+  };
+}

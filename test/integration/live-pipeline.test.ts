@@ -11,7 +11,7 @@ import { LivePipeline } from '../../src/pipeline/live-pipeline.js';
 import { replay } from '../../src/pipeline/replay.js';
 import { type AlertSink } from '../../src/sinks/alert-sink.js';
 import { ROOT } from '../helpers/cli.js';
-import { agentKey, consumeUntil, isolatedConfig, produceLines, sleep, testKafka } from '../helpers/kafka.js';
+import { agentKey, consumeUntil, isolatedConfig, produceLines, runEnv, sleep, testKafka } from '../helpers/kafka.js';
 import { describeKafka, kafkaBrokers } from '../setup/kafka-env.js';
 
 const quiet = { info: () => {}, warn: () => {} };
@@ -130,18 +130,7 @@ describeKafka('agentwatch run on a real broker', { timeout: 240_000 }, () => {
   it('two instances share the partitions; when one is killed (SIGKILL) the other takes over with its baselines', async () => {
     const config = isolatedConfig(brokers, { partitions: 4 });
     const kafka = testKafka(config);
-    const env = {
-      ...process.env,
-      AGENTWATCH_KAFKA_BROKERS: brokers,
-      AGENTWATCH_KAFKA_GROUP_ID: config.kafka.groupId,
-      AGENTWATCH_TOPIC_INPUT: config.kafka.topics.input,
-      AGENTWATCH_TOPIC_ALERTS: config.kafka.topics.alerts,
-      AGENTWATCH_TOPIC_DLQ: config.kafka.topics.deadLetter,
-      AGENTWATCH_TOPIC_BASELINES: config.kafka.topics.baselines,
-      AGENTWATCH_BASELINES_DIR: baselinesDir,
-      AGENTWATCH_FLUSH_INTERVAL_MS: '300',
-      AGENTWATCH_METRICS_PORT: '0', // two instances on one host: any free port each
-    };
+    const env = runEnv(config, { AGENTWATCH_BASELINES_DIR: baselinesDir, AGENTWATCH_FLUSH_INTERVAL_MS: '300' });
     // Topics first (4 partitions), so both instances join one group over the same layout.
     const admin = kafka.admin();
     await admin.connect();

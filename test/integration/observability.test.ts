@@ -24,7 +24,7 @@ import { replay } from '../../src/pipeline/replay.js';
 import { MetricsServer } from '../../src/telemetry/metrics-server.js';
 import { PrometheusMetrics } from '../../src/telemetry/prometheus-metrics.js';
 import { ROOT } from '../helpers/cli.js';
-import { consumeUntil, isolatedConfig, sleep, testKafka } from '../helpers/kafka.js';
+import { consumeUntil, isolatedConfig, runEnv, sleep, testKafka } from '../helpers/kafka.js';
 import { PROMETHEUS_BIN, RULES_FILE, TestPrometheus, asProbe, dashboardExpressions, grafanaToPromQL, prometheusAvailable, ruleExpressions } from '../helpers/prometheus.js';
 import { describeKafka, kafkaBrokers } from '../setup/kafka-env.js';
 
@@ -305,17 +305,7 @@ describeKafka('observability: agentwatch run scraped by a real Prometheus, trace
 
   it('`agentwatch run` itself serves /healthz, /readyz and /metrics, and stops on SIGTERM', async () => {
     const own = isolatedConfig(brokers);
-    const env = {
-      ...process.env,
-      AGENTWATCH_KAFKA_BROKERS: brokers,
-      AGENTWATCH_KAFKA_GROUP_ID: own.kafka.groupId,
-      AGENTWATCH_TOPIC_INPUT: own.kafka.topics.input,
-      AGENTWATCH_TOPIC_ALERTS: own.kafka.topics.alerts,
-      AGENTWATCH_TOPIC_DLQ: own.kafka.topics.deadLetter,
-      AGENTWATCH_TOPIC_BASELINES: own.kafka.topics.baselines,
-      AGENTWATCH_METRICS_PORT: '0',
-      AGENTWATCH_LOG_FORMAT: 'json',
-    };
+    const env = runEnv(own, { AGENTWATCH_LOG_FORMAT: 'json' });
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/agentwatch.ts', 'run'], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] });
     let log = '';
     child.stderr.on('data', (d) => (log += String(d)));

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { expect, it } from 'vitest';
 import { ROOT, agentwatch } from '../helpers/cli.js';
-import { isolatedConfig, produceLines, sleep, testKafka } from '../helpers/kafka.js';
+import { isolatedConfig, produceLines, runEnv, sleep, testKafka } from '../helpers/kafka.js';
 import { describeKafka, kafkaBrokers } from '../setup/kafka-env.js';
 
 describeKafka('agentwatch run: lifecycle', { timeout: 180_000 }, () => {
@@ -10,17 +10,7 @@ describeKafka('agentwatch run: lifecycle', { timeout: 180_000 }, () => {
   it('on SIGTERM finishes, flushes, commits and leaves the group, exiting 0', async () => {
     const config = isolatedConfig(brokers, { partitions: 2 });
     const kafka = testKafka(config);
-    const env = {
-      ...process.env,
-      AGENTWATCH_KAFKA_BROKERS: brokers,
-      AGENTWATCH_KAFKA_GROUP_ID: config.kafka.groupId,
-      AGENTWATCH_TOPIC_INPUT: config.kafka.topics.input,
-      AGENTWATCH_TOPIC_ALERTS: config.kafka.topics.alerts,
-      AGENTWATCH_TOPIC_DLQ: config.kafka.topics.deadLetter,
-      AGENTWATCH_TOPIC_BASELINES: config.kafka.topics.baselines,
-      AGENTWATCH_FLUSH_INTERVAL_MS: '60000',
-      AGENTWATCH_METRICS_PORT: '0',
-    };
+    const env = runEnv(config, { AGENTWATCH_FLUSH_INTERVAL_MS: '60000' });
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/agentwatch.ts', 'run'], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] });
     let log = '';
     child.stderr.on('data', (d) => (log += String(d)));
