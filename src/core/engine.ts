@@ -48,9 +48,6 @@ export class Engine {
     return this.agents.get(agentId);
   }
 
-  agentIds(): IterableIterator<string> {
-    return this.agents.keys();
-  }
 
   /** Agents whose learned detectors are still silent. O(agents): for metrics and reports, not per event. */
   learningAgentCount(): number {

@@ -10,13 +10,12 @@ export type LocationKind = (typeof LocationKind)[keyof typeof LocationKind];
 
 /** Where an event came from, as the keys an agent learns: region, country, network. */
 export interface Place {
+  /** Every key below that is set. */
   keys: string[];
   countryKey?: string;
   regionKey?: string;
+  /** Only when nothing names the place (no region, no country). */
   networkKey?: string;
-  region?: string;
-  country?: string;
-  network?: string;
   privateNetwork: boolean;
   /** The region is a known public cloud region. */
   cloudRegion: boolean;
@@ -31,10 +30,10 @@ export function placeOf(source: EventSource): Place | undefined {
   // the address only then.
   const network = !region && !country && source.ip ? networkKey(source.ip) : undefined;
   if (!region && !country && !network) return undefined;
-  const keys: string[] = [];
-  if (region) keys.push(`r:${region}`);
-  if (country) keys.push(`c:${country}`);
-  if (network) keys.push(`n:${network}`);
+  const countryKey = country && `c:${country}`;
+  const regionKey = region && `r:${region}`;
+  const netKey = network && `n:${network}`;
+  const keys = [regionKey, countryKey, netKey].filter((k): k is string => Boolean(k));
   const cloud = region ? lookupRegion(region) : undefined;
   // Private and unknown addresses give no coordinates: they never make an impossible journey.
   const privateNetwork = !cloud && source.ip !== undefined && isPrivateIp(source.ip);
@@ -43,7 +42,7 @@ export function placeOf(source: EventSource): Place | undefined {
   else if (cloud) coords = cloud;
   else if (country && !privateNetwork) coords = lookupCountry(country);
   const label = [region, country, source.ip].filter(Boolean).join(', ');
-  return { keys, privateNetwork, cloudRegion: cloud !== undefined, label, ...(country && { countryKey: `c:${country}` }), ...(region && { regionKey: `r:${region}` }), ...(network && { networkKey: `n:${network}` }), ...(region && { region }), ...(country && { country }), ...(network && { network }), ...(coords && { coords: { lat: coords.lat, lon: coords.lon } }) };
+  return { keys, privateNetwork, cloudRegion: cloud !== undefined, label, ...(countryKey && { countryKey }), ...(regionKey && { regionKey }), ...(netKey && { networkKey: netKey }), ...(coords && { coords: { lat: coords.lat, lon: coords.lon } }) };
 }
 
 /** A location the agent has not used before, seen after learning, not yet judged. */
@@ -53,9 +52,6 @@ export interface PendingPlace {
   label: string;
   firstMs: number;
   lastMs: number;
-  /** Last activity from a known place before this one appeared. */
-  knownBeforeMs: number;
-  coords?: LatLon;
   fired: boolean;
   evidence: string[];
 }
@@ -101,9 +97,9 @@ export class LocationState {
   novelty(place: Place, timeMs: number): { kind: LocationKind; key: string } | undefined {
     if (place.countryKey && !this.known.has(place.countryKey, timeMs)) return { kind: LocationKind.Country, key: place.countryKey };
     if (place.regionKey && !this.known.has(place.regionKey, timeMs)) return { kind: LocationKind.Region, key: place.regionKey };
-    // A network is the signal only when nothing names the place: within a known cloud region or
-    // country, services egress from pools of addresses that change all the time.
-    if (!place.region && !place.country && place.networkKey && !this.known.has(place.networkKey, timeMs)) return { kind: LocationKind.Network, key: place.networkKey };
+    // A network is the signal only when nothing names the place (placeOf sets networkKey only
+    // then): within a known region or country, services egress from pools of changing addresses.
+    if (place.networkKey && !this.known.has(place.networkKey, timeMs)) return { kind: LocationKind.Network, key: place.networkKey };
     return undefined;
   }
 

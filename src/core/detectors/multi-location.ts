@@ -56,7 +56,7 @@ export const multiLocation: Detector = {
     if (p !== undefined && p.key !== novel.key && t - p.lastMs > m.concurrentWindowMs) loc.settlePending(t);
     p = loc.pending;
     if (p === undefined || p.key !== novel.key) {
-      p = { kind: novel.kind, key: novel.key, label: place.label, firstMs: t, lastMs: t, knownBeforeMs: loc.lastKnownMs, fired: false, evidence: [], ...(place.coords && { coords: place.coords }) };
+      p = { kind: novel.kind, key: novel.key, label: place.label, firstMs: t, lastMs: t, fired: false, evidence: [] };
       loc.pending = p;
     }
     p.lastMs = t;
