@@ -91,7 +91,7 @@ export const EngineSettingsSchema = Type.Object(
       {
         enabled: Type.Boolean({ default: true }),
         windowBuckets: Type.Literal(5, { default: 5, description: 'Buckets in the sliding window (the current one and the 5 before it).' }),
-        minErrors: Type.Integer({ minimum: 1, default: 10, description: 'Suspicious errors (denials, failures of never-used actions or resources) in the window before it can be a burst.' }),
+        minErrors: Type.Integer({ minimum: 1, default: 10, description: 'Suspicious errors (denials, failures on never-used resources) in the window before it can be a burst.' }),
         minRatio: Type.Number({ minimum: 0, maximum: 1, default: 0.05, description: 'The Wilson lower bound of their share of calls in the window must reach this…' }),
         ratioMultiplier: Type.Number({ minimum: 1, default: 5, description: "…and this many times the agent's usual share." }),
         z: Type.Number({ minimum: 0, default: 3, description: 'Confidence of the Wilson bound (standard normal quantile).' }),
