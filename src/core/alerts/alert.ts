@@ -1,5 +1,28 @@
 import { type DetectorName, type Observation, type Severity } from '../detectors/detector.js';
 
+/**
+ * Where an alert message stands in its incident (episode). Every message of one incident carries
+ * the same `id`; `episode.revision` orders them. Alerts without `status` are `open` (compatible
+ * with consumers written before episodes existed).
+ */
+export const AlertStatus = { Open: 'open', Update: 'update', Resolved: 'resolved' } as const;
+export type AlertStatus = (typeof AlertStatus)[keyof typeof AlertStatus];
+
+export interface AlertEpisode {
+  /** 0 for the opening message, then 1, 2, … for each update and the resolution. */
+  revision: number;
+  /** Triggers folded into the incident so far (the opening one included). */
+  count: number;
+  /** Event time of the first and latest trigger (RFC 3339). */
+  firstTime: string;
+  lastTime: string;
+  /** Highest score and the observation that produced it. */
+  peakScore: number;
+  peakObserved: Observation;
+  /** Event time at which the incident was declared over (quiet period elapsed); only when resolved. */
+  resolvedTime?: string;
+}
+
 /** The alert contract of DESIGN.md (fields may be added, never removed). */
 export interface Alert {
   id: string;
@@ -21,4 +44,7 @@ export interface Alert {
   baseline: { events: number; days: number; learning: boolean; basis: 'learned' | 'declared' | 'class' };
   /** Id of the event that triggered the alert. */
   eventId: string;
+  /** Lifecycle of the incident: `open` (default when absent), `update`, `resolved`. */
+  status?: AlertStatus;
+  episode?: AlertEpisode;
 }
