@@ -18,6 +18,22 @@ export const EngineSettingsSchema = Type.Object(
     evidenceLimit: Type.Integer({ minimum: 1, maximum: 100, default: 10, description: 'Event ids kept as evidence per alert.' }),
     maxAgents: Type.Integer({ minimum: 1, default: 1_000_000, description: 'Baselines kept in memory; beyond this the least recently active agent is evicted.' }),
     agentIdleForgetMs: Type.Integer({ minimum: HOUR, default: 45 * DAY, description: 'An agent silent this long is forgotten.' }),
+    episodes: Type.Object(
+      {
+        updates: Type.Boolean({ default: true, description: 'Send an `update` message (same alert id) while an incident goes on: on severity escalation at once, otherwise at most every `updateIntervalMs`.' }),
+        updateIntervalMs: Type.Integer({ minimum: 0, default: 10 * MINUTE, description: 'Least event time between two updates of one incident.' }),
+        resolve: Type.Boolean({ default: true, description: 'Send a `resolved` message (same alert id) once an incident has been quiet for `cooldownMs` of event time.' }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    feedback: Type.Object(
+      {
+        rateTolerance: Type.Number({ minimum: 1, maximum: 10, default: 1.25, description: 'A rate (or error share) marked normal stays expected up to this multiple of what was observed.' }),
+        maxVerdicts: Type.Integer({ minimum: 1, default: 100_000, description: 'Analyst verdicts kept in memory (oldest dropped).' }),
+        maxPatternsPerDetector: Type.Integer({ minimum: 1, default: 64, description: 'Accepted patterns remembered per agent and detector (oldest dropped).' }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
     ewma: Type.Object(
       {
         fastHalfLifeMs: Type.Integer({ minimum: MINUTE, default: HOUR }),

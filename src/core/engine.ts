@@ -9,9 +9,23 @@ import { detectorRegistry } from './detectors/registry.js';
 import { type EngineContext, createEngineContext } from './engine-context.js';
 import { type EngineSettings } from './engine-settings.js';
 import { type AuditEvent } from './events/audit-event.js';
+import { foldTrigger, isQuiet, type OpenIncident, openEpisode, resolveIncident } from './alerts/incident.js';
+import { applyVerdict } from './feedback/apply-verdict.js';
+import { findingPattern } from './feedback/finding-pattern.js';
+import { type Verdict } from './feedback/verdict.js';
 
 const NO_ALERTS: readonly Alert[] = Object.freeze([]);
 const SWEEP_EVERY_MS = 3_600_000;
+const RESOLVE_EVERY_MS = 60_000;
+
+export interface EngineOptions {
+  /**
+   * Resolve quiet incidents by the engine's own event-time clock (the latest event time seen).
+   * Right when events arrive in one event-time order (replay); the live service turns it off and
+   * calls `resolveQuiet` per input partition, whose clocks may be hours apart.
+   */
+  resolveByStreamClock?: boolean;
+}
 
 export interface EngineStats {
   events: number;
@@ -20,6 +34,12 @@ export interface EngineStats {
   alerts: number;
   /** Triggers folded into an open incident instead of a new alert (cooldown). */
   incidentUpdates: number;
+  /** `update` and `resolved` messages sent about open incidents. */
+  updates: number;
+  resolved: number;
+  /** Findings not raised because an analyst marked the same pattern normal. */
+  suppressed: number;
+  verdictsApplied: number;
   evictedAgents: number;
 }
 
@@ -29,15 +49,23 @@ export interface EngineStats {
  */
 export class Engine {
   readonly ctx: EngineContext;
-  readonly stats: EngineStats = { events: 0, lateEvents: 0, alerts: 0, incidentUpdates: 0, evictedAgents: 0 };
+  readonly stats: EngineStats = { events: 0, lateEvents: 0, alerts: 0, incidentUpdates: 0, updates: 0, resolved: 0, suppressed: 0, verdictsApplied: 0, evictedAgents: 0 };
   private readonly agents = new Map<string, AgentBaseline>();
   private readonly classes = new Map<string, ClassBaseline>();
   private readonly detectors: readonly Detector[];
   private sweepAtMs = Number.NEGATIVE_INFINITY;
+  /** Agents with an incident not yet resolved, checked every minute of event time. */
+  private readonly unresolved = new Set<string>();
+  private resolveAtMs = Number.NEGATIVE_INFINITY;
+  private clockMs = Number.NEGATIVE_INFINITY;
+  private readonly resolveByStreamClock: boolean;
+  /** Analyst verdicts by alert id: applied when their alert is raised, or at once if it was. */
+  private readonly verdicts = new Map<string, Verdict>();
 
-  constructor(settings: EngineSettings, declared: DeclaredBaselines = DeclaredBaselines.empty()) {
+  constructor(settings: EngineSettings, declared: DeclaredBaselines = DeclaredBaselines.empty(), options: EngineOptions = {}) {
     this.ctx = createEngineContext(settings, declared);
     this.detectors = detectorRegistry.filter((d) => d.enabled(this.ctx));
+    this.resolveByStreamClock = options.resolveByStreamClock ?? true;
   }
 
   get agentCount(): number {
@@ -74,29 +102,86 @@ export class Engine {
     } else {
       agent.advance(event.timeMs, this.ctx);
     }
+    let alerts: Alert[] | undefined;
+    if (this.unresolved.size > 0) {
+      if (this.unresolved.has(agent.agentId)) this.resolveAgent(agent, event.timeMs, detectedAtMs, (alerts ??= []));
+      if (event.timeMs > this.clockMs) this.clockMs = event.timeMs;
+      if (this.resolveByStreamClock && this.clockMs >= this.resolveAtMs) {
+        this.resolveAtMs = this.clockMs + RESOLVE_EVERY_MS;
+        this.resolveQuietInto(this.clockMs, detectedAtMs, undefined, (alerts ??= []));
+      }
+    }
     const newResource = event.resource !== undefined && agent.resources.touch(event.resource, event.timeMs);
     agent.record(event, this.ctx, newResource);
-    let alerts: Alert[] | undefined;
     for (const detector of this.detectors) {
       const finding = detector.check(this.ctx, agent, event);
       if (finding === undefined) continue;
-      const alert = this.openOrUpdateIncident(agent, finding, event, detectedAtMs);
-      if (alert) (alerts ??= []).push(alert);
+      this.openOrUpdateIncident(agent, finding, event, detectedAtMs, (alerts ??= []));
     }
-    return alerts ?? NO_ALERTS;
+    return alerts && alerts.length > 0 ? alerts : NO_ALERTS;
   }
 
-  private openOrUpdateIncident(agent: AgentBaseline, finding: Finding, event: AuditEvent, detectedAtMs: number): Alert | undefined {
+  /**
+   * Resolves the incidents quiet for `cooldownMs` at event time `nowMs` (of the agents `owns`
+   * accepts: the live service passes one partition's agents with that partition's clock).
+   */
+  resolveQuiet(nowMs: number, detectedAtMs: number, owns?: (agentId: string) => boolean): readonly Alert[] {
+    const out: Alert[] = [];
+    this.resolveQuietInto(nowMs, detectedAtMs, owns, out);
+    return out;
+  }
+
+  private resolveQuietInto(nowMs: number, detectedAtMs: number, owns: ((agentId: string) => boolean) | undefined, out: Alert[]): void {
+    for (const agentId of this.unresolved) {
+      if (owns !== undefined && !owns(agentId)) continue;
+      const agent = this.agents.get(agentId);
+      if (agent === undefined) this.unresolved.delete(agentId);
+      else this.resolveAgent(agent, nowMs, detectedAtMs, out);
+    }
+  }
+
+  private resolveAgent(agent: AgentBaseline, nowMs: number, detectedAtMs: number, out: Alert[]): void {
+    let open = false;
+    for (const incident of agent.incidents?.values() ?? []) {
+      if (isQuiet(incident, nowMs, this.ctx.settings.cooldownMs)) this.close(incident, incident.lastMs + this.ctx.settings.cooldownMs, detectedAtMs, 'quiet', out);
+      else if (incident.resolved !== true) open = true;
+    }
+    if (!open) this.unresolved.delete(agent.agentId);
+  }
+
+  private close(incident: OpenIncident, resolvedMs: number, detectedAtMs: number, resolution: 'quiet' | 'normal', out: Alert[]): void {
+    const message = resolveIncident(incident, resolvedMs, detectedAtMs, resolution);
+    if (message === undefined || !this.ctx.settings.episodes.resolve) return;
+    this.stats.resolved++;
+    out.push(message);
+  }
+
+  private openOrUpdateIncident(agent: AgentBaseline, finding: Finding, event: AuditEvent, detectedAtMs: number, out: Alert[]): void {
     const incidents = (agent.incidents ??= new Map());
     const open = incidents.get(finding.detector);
-    if (open !== undefined && event.timeMs - open.lastMs <= this.ctx.settings.cooldownMs && event.timeMs >= open.openedMs) {
-      open.count++;
-      open.lastMs = Math.max(open.lastMs, event.timeMs);
+    const ep = this.ctx.settings.episodes;
+    if (open !== undefined && open.resolved !== true && event.timeMs - open.lastMs <= this.ctx.settings.cooldownMs && event.timeMs >= open.openedMs) {
       this.stats.incidentUpdates++;
-      return undefined;
+      const update = foldTrigger(open, finding, event, detectedAtMs, ep.updateIntervalMs, ep.updates);
+      if (update) {
+        this.stats.updates++;
+        out.push(update);
+      }
+      return;
     }
+    const pattern = findingPattern(finding, agent);
+    if (agent.accepted?.covers(finding.detector, pattern, this.ctx.settings.feedback.rateTolerance)) {
+      this.stats.suppressed++;
+      return;
+    }
+    // A late trigger older than the open incident: that one is closed before this one opens.
+    if (open !== undefined && open.resolved !== true) this.close(open, Math.max(open.lastMs, event.timeMs), detectedAtMs, 'quiet', out);
     const id = alertId(agent.agentId, finding.detector, event.id);
-    incidents.set(finding.detector, { alertId: id, openedMs: event.timeMs, lastMs: event.timeMs, count: 1 });
+    const incident: OpenIncident = { alertId: id, openedMs: event.timeMs, lastMs: event.timeMs, count: 1 };
+    if (pattern.key !== undefined) incident.pattern = pattern.key;
+    if (pattern.magnitude !== undefined) incident.magnitude = pattern.magnitude;
+    incidents.set(finding.detector, incident);
+    this.unresolved.add(agent.agentId);
     this.stats.alerts++;
     const alert: Alert = {
       id,
@@ -115,7 +200,43 @@ export class Engine {
     };
     if (agent.agentClass !== undefined) alert.agentClass = agent.agentClass;
     if (agent.tenant !== undefined) alert.tenant = agent.tenant;
-    return alert;
+    out.push(openEpisode(alert, incident));
+    const verdict = this.verdicts.get(id);
+    if (verdict !== undefined) this.applyVerdict(agent, finding.detector, incident, verdict, event.timeMs, detectedAtMs, out);
+  }
+
+  /**
+   * Records an analyst's verdict. Applied at once when its alert's incident is known here, else
+   * when the alert is raised (a replay given the feedback file applies each verdict right after
+   * its alert, so two replays agree). Returns the messages it causes (a `resolved` for `normal`).
+   */
+  addVerdict(verdict: Verdict, detectedAtMs: number): readonly Alert[] {
+    this.verdicts.delete(verdict.alertId);
+    this.verdicts.set(verdict.alertId, verdict);
+    if (this.verdicts.size > this.ctx.settings.feedback.maxVerdicts) this.verdicts.delete(this.verdicts.keys().next().value as string);
+    const out: Alert[] = [];
+    for (const agent of this.agents.values()) {
+      for (const [detector, incident] of agent.incidents ?? []) {
+        if (incident.alertId === verdict.alertId) {
+          this.applyVerdict(agent, detector, incident, verdict, Math.max(incident.lastMs, this.clockMs), detectedAtMs, out);
+          return out;
+        }
+      }
+    }
+    return out;
+  }
+
+  /** The agent whose incident an alert id belongs to, if it is in memory (for feedback routing). */
+  agentOfAlert(alertId: string): string | undefined {
+    for (const agent of this.agents.values()) for (const incident of agent.incidents?.values() ?? []) if (incident.alertId === alertId) return agent.agentId;
+    return undefined;
+  }
+
+  private applyVerdict(agent: AgentBaseline, detector: string, incident: OpenIncident, verdict: Verdict, nowMs: number, detectedAtMs: number, out: Alert[]): void {
+    this.stats.verdictsApplied++;
+    if (applyVerdict(agent, detector, incident, verdict, this.ctx.settings.feedback.maxPatternsPerDetector) && incident.resolved !== true) {
+      this.close(incident, nowMs, detectedAtMs, 'normal', out);
+    }
   }
 
   private peersOf(agentClass: string | undefined): ClassBaseline | undefined {
@@ -169,10 +290,12 @@ export class Engine {
     // A restored history is not a cold start: it begins when the oldest restored agent was first seen.
     if (agent.firstSeenMs < this.ctx.stream.startedAtMs) this.ctx.stream.startedAtMs = agent.firstSeenMs;
     this.agents.set(snapshot.agentId, agent);
+    for (const incident of agent.incidents?.values() ?? []) if (incident.resolved !== true && incident.last !== undefined) this.unresolved.add(agent.agentId);
   }
 
   dropAgent(agentId: string): void {
     this.agents.delete(agentId);
+    this.unresolved.delete(agentId);
   }
 
   snapshot(): EngineSnapshot {
@@ -182,6 +305,7 @@ export class Engine {
 
   restore(snapshot: EngineSnapshot): void {
     this.agents.clear();
+    this.unresolved.clear();
     this.ctx.stream.startedAtMs = Number.POSITIVE_INFINITY;
     this.sweepAtMs = snapshot.sweepAtMs ?? Number.NEGATIVE_INFINITY;
     for (const s of snapshot.agents) this.restoreAgent(s);

@@ -65,7 +65,13 @@ export function engineWith(settings: unknown = {}, declared: DeclaredBaselinesDo
   return new Engine(defaultEngineSettings(settings), new DeclaredBaselines(declared));
 }
 
+/** The alerts raised (opening messages only: detection tests count incidents). */
 export function run(engine: Engine, events: readonly AuditEvent[]): Alert[] {
+  return runAll(engine, events).filter((a) => a.status === undefined || a.status === 'open');
+}
+
+/** Every message: opening alerts, updates and resolutions of their incidents. */
+export function runAll(engine: Engine, events: readonly AuditEvent[]): Alert[] {
   const alerts: Alert[] = [];
   for (const e of events) alerts.push(...engine.process(e, e.timeMs));
   return alerts;

@@ -21,6 +21,8 @@ export interface AlertEpisode {
   peakObserved: Observation;
   /** Event time at which the incident was declared over (quiet period elapsed); only when resolved. */
   resolvedTime?: string;
+  /** Why it was resolved: quiet for the cooldown, or marked normal by an analyst. */
+  resolution?: 'quiet' | 'normal';
 }
 
 /** The alert contract of DESIGN.md (fields may be added, never removed). */

@@ -1,6 +1,8 @@
 import { type EngineContext } from '../engine-context.js';
 import { InvalidSnapshotError } from '../errors.js';
-import { AgentBaseline, type OpenIncident } from './agent-baseline.js';
+import { type OpenIncident } from '../alerts/incident.js';
+import { AcceptedPatterns, type AcceptedPatternsSnapshot } from '../feedback/accepted-patterns.js';
+import { AgentBaseline } from './agent-baseline.js';
 import { CountSketch, type CountSketchSnapshot } from './count-sketch.js';
 import { ErrorWindow, type ErrorWindowSnapshot } from './error-window.js';
 import { HourProfile, type HourProfileSnapshot } from './hour-profile.js';
@@ -36,6 +38,7 @@ export interface AgentSnapshot {
   permissions?: SeenSetSnapshot;
   locations?: LocationSnapshot;
   incidents: [detector: string, incident: OpenIncident][];
+  accepted?: AcceptedPatternsSnapshot;
 }
 
 export function snapshotAgent(a: AgentBaseline): AgentSnapshot {
@@ -85,6 +88,7 @@ export function snapshotAgent(a: AgentBaseline): AgentSnapshot {
   if (a.sensitive !== undefined) snap.sensitive = a.sensitive.snapshot();
   if (a.permissions !== undefined) snap.permissions = a.permissions.snapshot();
   if (a.locations !== undefined) snap.locations = a.locations.snapshot();
+  if (a.accepted !== undefined) snap.accepted = a.accepted.snapshot();
   if (a.agentClass !== undefined) snap.agentClass = a.agentClass;
   if (a.tenant !== undefined) snap.tenant = a.tenant;
   return snap;
@@ -138,5 +142,6 @@ export function restoreAgent(s: AgentSnapshot, ctx: EngineContext): AgentBaselin
   if (s.permissions) a.permissions = SeenSet.restore(s.permissions, set.seen.maxPermissions, set.seen.forgetAfterMs);
   if (s.sensitive) a.sensitive = SeenSet.restore(s.sensitive, set.seen.maxSensitiveResources, set.seen.forgetAfterMs);
   if (s.incidents.length) a.incidents = new Map(s.incidents.map(([d, i]) => [d, { ...i }]));
+  if (s.accepted) a.accepted = AcceptedPatterns.restore(s.accepted, set.feedback.maxPatternsPerDetector);
   return a;
 }

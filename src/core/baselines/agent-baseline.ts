@@ -1,5 +1,7 @@
 import { type AuditEvent } from '../events/audit-event.js';
+import { type OpenIncident } from '../alerts/incident.js';
 import { type EngineContext } from '../engine-context.js';
+import { type AcceptedPatterns } from '../feedback/accepted-patterns.js';
 import { hourOfWeek, localHourIndex, timezoneOffsetMs } from '../time/timezone.js';
 import { CountSketch } from './count-sketch.js';
 import { type ClassBaseline } from './class-baseline.js';
@@ -15,13 +17,6 @@ const DAY_MS = 86_400_000;
 const MAX_TAIL_RATIO = 4;
 const MIN_TAIL_EXPECTED = 5;
 
-/** One open incident of a detector for this agent (cooldown and counted updates). */
-export interface OpenIncident {
-  alertId: string;
-  openedMs: number;
-  lastMs: number;
-  count: number;
-}
 
 /**
  * Everything agentwatch has learned about one agent, advanced by event time only. The current
@@ -81,6 +76,8 @@ export class AgentBaseline {
   /** Created on the first sensitive access: most agents never make one. */
   sensitive: SeenSet | undefined;
   incidents: Map<string, OpenIncident> | undefined;
+  /** Patterns an analyst marked normal (created on the first such verdict). */
+  accepted: AcceptedPatterns | undefined;
   errors: ErrorWindow | undefined;
   /** Permissions requested (created on the first request). */
   permissions: SeenSet | undefined;

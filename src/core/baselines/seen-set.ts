@@ -55,6 +55,11 @@ export class SeenSet {
     return true;
   }
 
+  /** Forgets one value, so its next use is new again (an analyst confirmed its first use as malicious). */
+  forget(key: string): boolean {
+    return this.entries.delete(key);
+  }
+
   /** Drops values not seen for `forgetAfterMs`. */
   expire(nowMs: number): void {
     for (const [key, e] of this.entries) {

@@ -1,0 +1,27 @@
+import { type OpenIncident } from '../alerts/incident.js';
+import { type AgentBaseline } from '../baselines/agent-baseline.js';
+import { AcceptedPatterns } from './accepted-patterns.js';
+import { type FindingPattern } from './finding-pattern.js';
+import { type Verdict } from './verdict.js';
+
+/**
+ * What a verdict does to the agent's baseline. `normal`: the pattern of the alert (its resource,
+ * permission, place, hour, or a rate up to the observed one) becomes accepted, so the same
+ * pattern raises nothing again; returns true (the incident closes). `confirmed`: an earlier
+ * acceptance is withdrawn and a first use is unlearned, so the next use is flagged again.
+ */
+export function applyVerdict(agent: AgentBaseline, detector: string, incident: OpenIncident, verdict: Verdict, maxPatterns: number): boolean {
+  const pattern: FindingPattern = {};
+  if (incident.pattern !== undefined) pattern.key = incident.pattern;
+  if (incident.magnitude !== undefined) pattern.magnitude = incident.magnitude;
+  if (verdict.verdict === 'normal') {
+    (agent.accepted ??= new AcceptedPatterns(maxPatterns)).accept(detector, pattern);
+    return true;
+  }
+  agent.accepted?.withdraw(detector, pattern);
+  if (pattern.key !== undefined) {
+    if (detector === 'new_sensitive_resource') agent.sensitive?.forget(pattern.key);
+    else if (detector === 'new_permission') agent.permissions?.forget(pattern.key);
+  }
+  return false;
+}
