@@ -4,6 +4,7 @@ import { type Severity } from '../core/detectors/detector.js';
 import { Engine, type EngineSnapshot } from '../core/engine.js';
 import { InvalidEventError } from '../core/errors.js';
 import { type AuditEvent } from '../core/events/audit-event.js';
+import { type Verdict } from '../core/feedback/verdict.js';
 import { decodeAuditEvent } from '../core/events/decode-audit-event.js';
 import { ReorderBuffer } from '../core/events/reorder-buffer.js';
 import { type Config } from '../config/config-schema.js';
@@ -31,6 +32,8 @@ export interface ReplayOptions {
   rejects?: JsonlFileWriter;
   /** Start from a saved state instead of a blank engine (warm start). */
   initialState?: EngineSnapshot;
+  /** Analyst verdicts (the feedback file): each applied right after its alert is raised. */
+  verdicts?: readonly Verdict[];
   onProgress?: (p: ReplayProgress) => void;
   /** Counters and gauges as `agentwatch run` reports them (`replay --metrics`); batches are blocks of lines. */
   metrics?: PipelineMetrics;
@@ -47,6 +50,12 @@ export interface ReplaySummary {
   alerts: number;
   alertsByDetector: Record<string, Partial<Record<Severity, number>>>;
   incidentUpdates: number;
+  /** `update` and `resolved` messages about the incidents (same ids as their alerts). */
+  updates: number;
+  resolved: number;
+  /** Findings not raised because an analyst marked the same pattern normal (`--feedback`). */
+  suppressed: number;
+  verdictsApplied: number;
   agents: number;
   learningAgents: number;
   firstEventTime?: string;
@@ -66,6 +75,7 @@ export async function replay(opts: ReplayOptions): Promise<{ summary: ReplaySumm
   const started = performance.now();
   const engine = new Engine(opts.config.engine, opts.baselines);
   if (opts.initialState) engine.restore(opts.initialState);
+  for (const v of opts.verdicts ?? []) engine.addVerdict(v, 0);
   const metrics = opts.metrics ?? noopPipelineMetrics;
   metrics.observeEngine(engine);
   metrics.declareSinks(opts.sinks.map((s) => s.name));
@@ -73,7 +83,7 @@ export async function replay(opts: ReplayOptions): Promise<{ summary: ReplaySumm
   const maxBytes = opts.config.input.maxEventBytes;
   const summary: ReplaySummary = {
     files: opts.files.length, lines: 0, blankLines: 0, accepted: 0, rejected: {}, lateEvents: 0, alerts: 0,
-    alertsByDetector: {}, incidentUpdates: 0, agents: 0, learningAgents: 0, elapsedMs: 0, eventsPerSecond: 0,
+    alertsByDetector: {}, incidentUpdates: 0, updates: 0, resolved: 0, suppressed: 0, verdictsApplied: 0, agents: 0, learningAgents: 0, elapsedMs: 0, eventsPerSecond: 0,
   };
   let minTime = Number.POSITIVE_INFINITY;
   let maxTime = Number.NEGATIVE_INFINITY;
@@ -82,10 +92,12 @@ export async function replay(opts: ReplayOptions): Promise<{ summary: ReplaySumm
   // Synchronous unless a sink asks to wait (back-pressure): an await per event would cost more
   // than the detection itself.
   const emit = (alert: Alert, waits: Promise<void>[]): void => {
-    summary.alerts++;
-    const bySeverity = (summary.alertsByDetector[alert.detector] ??= {});
-    bySeverity[alert.severity] = (bySeverity[alert.severity] ?? 0) + 1;
-    metrics.alertRaised(alert.detector, alert.severity);
+    if (alert.status === undefined || alert.status === 'open') {
+      summary.alerts++;
+      const bySeverity = (summary.alertsByDetector[alert.detector] ??= {});
+      bySeverity[alert.severity] = (bySeverity[alert.severity] ?? 0) + 1;
+      metrics.alertRaised(alert.detector, alert.severity);
+    }
     for (const sink of opts.sinks) {
       const pending = sink.write(alert);
       if (pending) waits.push(pending);
@@ -145,6 +157,10 @@ export async function replay(opts: ReplayOptions): Promise<{ summary: ReplaySumm
 
   summary.lateEvents = buffer.lateEvents;
   summary.incidentUpdates = engine.stats.incidentUpdates;
+  summary.updates = engine.stats.updates;
+  summary.resolved = engine.stats.resolved;
+  summary.suppressed = engine.stats.suppressed;
+  summary.verdictsApplied = engine.stats.verdictsApplied;
   summary.agents = engine.agentCount;
   summary.learningAgents = engine.learningAgentCount();
   if (Number.isFinite(minTime)) summary.firstEventTime = new Date(minTime).toISOString();
