@@ -7,6 +7,7 @@ export const ErrorCode = {
   InvalidBaselines: 'AW_INVALID_BASELINES',
   InvalidConfig: 'AW_INVALID_CONFIG',
   InvalidSnapshot: 'AW_INVALID_SNAPSHOT',
+  InvalidVerdict: 'AW_INVALID_VERDICT',
   InvalidTimezone: 'AW_INVALID_TIMEZONE',
   InputNotFound: 'AW_INPUT_NOT_FOUND',
   Io: 'AW_IO',
