@@ -14,6 +14,7 @@ export const ENV_OVERRIDES: readonly { env: string; path: readonly string[]; kin
   { env: 'AGENTWATCH_TOPIC_ALERTS', path: ['kafka', 'topics', 'alerts'], kind: 'string' },
   { env: 'AGENTWATCH_TOPIC_DLQ', path: ['kafka', 'topics', 'deadLetter'], kind: 'string' },
   { env: 'AGENTWATCH_TOPIC_BASELINES', path: ['kafka', 'topics', 'baselines'], kind: 'string' },
+  { env: 'AGENTWATCH_TOPIC_FEEDBACK', path: ['kafka', 'topics', 'feedback'], kind: 'string' },
   { env: 'AGENTWATCH_KAFKA_SSL', path: ['kafka', 'ssl', 'enabled'], kind: 'boolean' },
   { env: 'AGENTWATCH_KAFKA_SSL_CA_FILE', path: ['kafka', 'ssl', 'caFile'], kind: 'string' },
   { env: 'AGENTWATCH_KAFKA_SSL_CERT_FILE', path: ['kafka', 'ssl', 'certFile'], kind: 'string' },

@@ -12,6 +12,7 @@ export const KafkaConfigSchema = Type.Object(
         alerts: Type.String({ minLength: 1, default: 'agentwatch-alerts' }),
         deadLetter: Type.String({ minLength: 1, default: 'agent-audit-events.dlq' }),
         baselines: Type.String({ minLength: 1, default: 'agentwatch-baselines', description: 'Compacted changelog of per-agent baselines, keyed by agent id.' }),
+        feedback: Type.String({ minLength: 1, default: 'agentwatch-feedback', description: 'Compacted topic of analyst verdicts (`agentwatch feedback`), keyed by alert id; every instance reads all of it.' }),
       },
       { additionalProperties: false, default: {} },
     ),

@@ -1,5 +1,6 @@
 import { DeclaredBaselinesSchema } from '../core/baselines/declared-baselines-schema.js';
 import { AuditEventSchema } from '../core/events/audit-event-schema.js';
+import { VerdictSchema } from '../core/feedback/verdict.js';
 import { ConfigSchema } from './config-schema.js';
 
 /** The JSON Schemas published in schemas/ (regenerate with `npm run schemas`; a test keeps them in sync). */
@@ -7,6 +8,7 @@ export const publishedSchemas = {
   'audit-event.schema.json': AuditEventSchema,
   'baselines.schema.json': DeclaredBaselinesSchema,
   'config.schema.json': ConfigSchema,
+  'verdict.schema.json': VerdictSchema,
 } as const;
 
 export function renderSchema(schema: object): string {

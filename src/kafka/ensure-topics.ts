@@ -17,6 +17,8 @@ export async function ensureTopics(admin: Admin, config: KafkaConfig): Promise<{
     { topic: t.alerts, numPartitions: inputPartitions },
     { topic: t.deadLetter, numPartitions: inputPartitions },
     { topic: t.baselines, numPartitions: inputPartitions, configEntries: [{ name: 'cleanup.policy', value: 'compact' }] },
+    // Verdicts are few and read whole by every instance: one partition keeps them in order.
+    { topic: t.feedback, numPartitions: 1, configEntries: [{ name: 'cleanup.policy', value: 'compact' }] },
   ].filter((w) => !existing.has(w.topic));
   if (wanted.length > 0) {
     await admin.createTopics({ waitForLeaders: true, topics: wanted.map((w) => ({ ...w, replicationFactor: config.replicationFactor })) });
