@@ -82,7 +82,7 @@ function benchConfig(brokers: string, input: string): Config {
   const { config } = loadConfig(undefined, {});
   config.kafka.brokers = brokers.split(',');
   config.kafka.groupId = `aw-bench-${id}`;
-  config.kafka.topics = { input, alerts: `aw-bench-alerts-${id}`, deadLetter: `aw-bench-dlq-${id}`, baselines: `aw-bench-baselines-${id}` };
+  config.kafka.topics = { input, alerts: `aw-bench-alerts-${id}`, deadLetter: `aw-bench-dlq-${id}`, baselines: `aw-bench-baselines-${id}`, feedback: `aw-bench-feedback-${id}` };
   config.kafka.partitions = 3;
   return config;
 }

@@ -39,10 +39,12 @@ export class BatchOutbox {
 
   /** An alert message whose trace context continues the triggering event's trace (or the batch's). */
   addAlert(alert: Alert, trigger: KafkaMessage): void {
-    this.metrics.alertRaised(alert.detector, alert.severity);
+    const opening = alert.status === undefined || alert.status === 'open';
+    if (opening) this.metrics.alertRaised(alert.detector, alert.severity);
     const span = startAlertSpan(alert, trigger, this.batchCtx, this.topics.alerts);
     const headers = injectSpan(span, { 'agentwatch-alert-id': alert.id, 'agentwatch-detector': alert.detector });
-    this.alerts.push({ message: { key: alert.agentId, value: JSON.stringify(alert), headers }, span, sentAtMs: Number(trigger.timestamp) });
+    // Latency is event-to-alert: only an opening alert has a triggering event just consumed.
+    this.alerts.push({ message: { key: alert.agentId, value: JSON.stringify(alert), headers }, span, sentAtMs: opening ? Number(trigger.timestamp) : Number.NaN });
   }
 
   addDeadLetter(message: Message, reason: string): void {

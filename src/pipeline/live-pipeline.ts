@@ -1,8 +1,10 @@
 import { type Span } from '@opentelemetry/api';
-import { type Consumer, type EachBatchPayload, type Kafka, type Message, Partitioners, type Producer } from 'kafkajs';
+import { type Consumer, type EachBatchPayload, type Kafka, type KafkaMessage, type Message, Partitioners, type Producer } from 'kafkajs';
 import { type DeclaredBaselines } from '../core/baselines/declared-baselines.js';
 import { Engine } from '../core/engine.js';
 import { InvalidEventError } from '../core/errors.js';
+import { type Verdict } from '../core/feedback/verdict.js';
+import { FeedbackListener } from '../feedback/feedback-topic.js';
 import { type Config } from '../config/config-schema.js';
 import { restoreFromChangelog } from '../kafka/changelog-restore.js';
 import { deadLetterMessage } from '../kafka/dead-letter.js';
@@ -56,6 +58,9 @@ export class LivePipeline {
   /** Next offset to commit per partition (processed up to, exclusive). */
   private readonly positions = new Map<number, string>();
   private readonly restoring = new Map<number, Promise<void>>();
+  /** Latest event time seen per partition: the clock that resolves its agents' quiet incidents. */
+  private readonly partitionClock = new Map<number, number>();
+  private feedback: FeedbackListener | undefined;
   private assigned = new Set<number>();
   /** Assigned partitions whose baselines are restored (readiness). */
   private readonly restoredPartitions = new Set<number>();
@@ -76,7 +81,8 @@ export class LivePipeline {
     private readonly log: LiveLog,
     opts: LivePipelineOptions = {},
   ) {
-    this.engine = new Engine(config.engine, baselines);
+    // Incidents resolve by each partition's own event-time clock (see processBatch).
+    this.engine = new Engine(config.engine, baselines, { resolveByStreamClock: false });
     this.metrics = opts.metrics ?? noopPipelineMetrics;
     this.metrics.observeEngine(this.engine);
     this.metrics.observeReadiness(() => this.readiness().ready);
@@ -117,6 +123,8 @@ export class LivePipeline {
     consumer.on(consumer.events.DISCONNECT, () => (this.connected = false));
     await consumer.connect();
     await consumer.subscribe({ topics: [k.topics.input], fromBeginning: true });
+    this.feedback = new FeedbackListener(this.kafka, k.topics.feedback, k.groupId, (v) => this.serial(() => this.applyVerdict(v)), this.log);
+    await this.feedback.start();
     this.lastFlushAt = Date.now();
     this.flushTimer = setInterval(() => void this.serial(() => this.flushIfDue()), Math.min(1000, this.config.run.flushIntervalMs));
     await consumer.run({ autoCommit: false, eachBatchAutoResolve: true, eachBatch: (p) => this.serial(() => this.onBatch(p)) });
@@ -134,6 +142,7 @@ export class LivePipeline {
     this.stopping = true;
     await this.flushing;
     await this.serial(() => this.flush());
+    await this.feedback?.stop();
     await this.consumer?.stop();
     await this.consumer?.disconnect();
     await this.producer?.disconnect();
@@ -159,6 +168,7 @@ export class LivePipeline {
         this.dirty.delete(agentId);
       }
       this.positions.delete(p);
+      this.partitionClock.delete(p);
       this.restoring.delete(p);
       this.restoredPartitions.delete(p);
     }
@@ -230,6 +240,8 @@ export class LivePipeline {
     const accepted = this.stats.accepted;
     const maxBytes = this.config.input.maxEventBytes;
     let processed: string | undefined;
+    let last: KafkaMessage | undefined;
+    let clock = this.partitionClock.get(partition) ?? Number.NEGATIVE_INFINITY;
     for (const message of batch.messages) {
       if (!isRunning() || isStale()) break;
       this.stats.consumed++;
@@ -238,6 +250,7 @@ export class LivePipeline {
         this.stats.accepted++;
         this.agentPartition.set(event.agentId, partition);
         this.dirty.add(event.agentId);
+        if (event.timeMs > clock) clock = event.timeMs;
         for (const alert of this.engine.process(event, Date.now())) outbox.addAlert(alert, message);
       } catch (err) {
         if (!(err instanceof InvalidEventError)) throw err;
@@ -245,6 +258,14 @@ export class LivePipeline {
         outbox.addDeadLetter(deadLetterMessage({ topic: batch.topic, partition, message, groupId: k.groupId, reason: err.reason, error: err.message }), err.reason);
       }
       processed = message.offset;
+      last = message;
+    }
+    if (last !== undefined && Number.isFinite(clock)) {
+      this.partitionClock.set(partition, clock);
+      for (const alert of this.engine.resolveQuiet(clock, Date.now(), (id) => this.agentPartition.get(id) === partition)) {
+        this.dirty.add(alert.agentId);
+        outbox.addAlert(alert, last);
+      }
     }
     this.metrics.eventsAccepted(this.stats.accepted - accepted);
     for (const [reason, n] of Object.entries(outbox.rejected)) this.metrics.eventsRejected(reason, n);
@@ -257,6 +278,18 @@ export class LivePipeline {
       this.metrics.consumerLag(partition, Number(BigInt(batch.highWatermark) - next));
     }
     await heartbeat();
+  }
+
+  /** An analyst's verdict from the feedback topic: applied if its alert's agent is here (else kept for when it is raised). */
+  private async applyVerdict(verdict: Verdict): Promise<void> {
+    const agentId = this.engine.agentOfAlert(verdict.alertId);
+    const messages = this.engine.addVerdict(verdict, Date.now());
+    if (agentId === undefined) return;
+    this.dirty.add(agentId);
+    this.log.info('verdict applied', { alertId: verdict.alertId, verdict: verdict.verdict });
+    if (messages.length === 0 || this.producer === undefined) return;
+    const topic = this.config.kafka.topics.alerts;
+    await this.producer.send({ topic, acks: -1, messages: messages.map((a) => ({ key: a.agentId, value: JSON.stringify(a), headers: { 'agentwatch-alert-id': a.id, 'agentwatch-detector': a.detector } })) });
   }
 
   private async flushIfDue(): Promise<void> {

@@ -10,7 +10,7 @@ export function isolatedConfig(brokers: string, overrides: { partitions?: number
   const { config } = loadConfig(undefined, {});
   config.kafka.brokers = brokers.split(',');
   config.kafka.groupId = `aw-test-${id}`;
-  config.kafka.topics = { input: `in-${id}`, alerts: `alerts-${id}`, deadLetter: `dlq-${id}`, baselines: `baselines-${id}` };
+  config.kafka.topics = { input: `in-${id}`, alerts: `alerts-${id}`, deadLetter: `dlq-${id}`, baselines: `baselines-${id}`, feedback: `feedback-${id}` };
   config.kafka.partitions = overrides.partitions ?? 3;
   config.run.flushIntervalMs = overrides.flushIntervalMs ?? 300;
   return config;
@@ -78,6 +78,7 @@ export function runEnv(config: Config, extra: Record<string, string> = {}): Node
     AGENTWATCH_TOPIC_ALERTS: config.kafka.topics.alerts,
     AGENTWATCH_TOPIC_DLQ: config.kafka.topics.deadLetter,
     AGENTWATCH_TOPIC_BASELINES: config.kafka.topics.baselines,
+    AGENTWATCH_TOPIC_FEEDBACK: config.kafka.topics.feedback,
     AGENTWATCH_METRICS_PORT: '0',
     ...extra,
   };
