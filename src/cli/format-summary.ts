@@ -28,7 +28,10 @@ export function formatSummary(s: ReplaySummary): string {
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
     const fmt = (r: string[]) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ');
     out.push(fmt(header), ...rows.map(fmt));
-    out.push(`(${n(s.incidentUpdates)} further triggers folded into open incidents by the cooldown)`);
+    out.push(`(${n(s.incidentUpdates)} further triggers folded into open incidents by the cooldown; ${n(s.updates)} updates and ${n(s.resolved)} resolutions sent with the same ids)`);
+  }
+  if (s.verdictsApplied > 0 || s.suppressed > 0) {
+    out.push(`Feedback: ${n(s.verdictsApplied)} verdicts applied; ${n(s.suppressed)} findings suppressed as patterns marked normal.`);
   }
   return out.join('\n');
 }

@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { AgentwatchError } from '../core/errors.js';
 import { registerDemoCommand } from './demo-command.js';
 import { registerEvalCommand } from './eval-command.js';
+import { registerFeedbackCommand } from './feedback-command.js';
 import { registerProduceCommand } from './produce-command.js';
 import { registerReplayCommand } from './replay-command.js';
 import { registerRunCommand } from './run-command.js';
@@ -16,6 +17,7 @@ export function buildProgram(): Command {
   registerDemoCommand(program);
   registerEvalCommand(program);
   registerProduceCommand(program);
+  registerFeedbackCommand(program);
   program.addHelpText('after', '\nExample:\n  agentwatch replay events.jsonl.gz --baselines baselines/ --output alerts.jsonl');
   return program;
 }

@@ -3,6 +3,7 @@ import { type Command } from 'commander';
 import { DeclaredBaselines } from '../core/baselines/declared-baselines.js';
 import { loadBaselinesDir } from '../config/load-baselines.js';
 import { loadConfig } from '../config/load-config.js';
+import { readVerdictsFile } from '../feedback/verdict-file.js';
 import { replay, type ReplaySummary } from '../pipeline/replay.js';
 import { type AlertSink } from '../sinks/alert-sink.js';
 import { ConsoleSink } from '../sinks/console-sink.js';
@@ -23,6 +24,8 @@ export interface ReplayCommandOptions {
   summaryJson?: string;
   /** Serve /metrics, /healthz and /readyz (telemetry.host/port) while replaying. */
   metrics?: boolean;
+  /** Analysts' verdicts (`agentwatch feedback --file`), applied as their alerts are raised. */
+  feedback?: string;
 }
 
 /** One plain line on stderr per message: the replay's own output is not structured logs. */
@@ -46,7 +49,8 @@ export async function runReplay(files: string[], opts: ReplayCommandOptions): Pr
   const progress = opts.progress === false ? undefined : createProgressBar();
   try {
     if (metrics) server = await serveTelemetry(config.telemetry, metrics.registry, () => ({ ready: true, reason: 'replaying' }), stderrLog);
-    const { summary } = await replay({ files, config, baselines, sinks, ...(rejects && { rejects }), ...(progress && { onProgress: progress.update }), ...(metrics && { metrics }) });
+    const verdicts = opts.feedback ? readVerdictsFile(opts.feedback) : undefined;
+    const { summary } = await replay({ files, config, baselines, sinks, ...(verdicts && { verdicts }), ...(rejects && { rejects }), ...(progress && { onProgress: progress.update }), ...(metrics && { metrics }) });
     progress?.done();
     process.stderr.write(`\n${formatSummary(summary)}\n`);
     if (rejects && rejects.count > 0) process.stderr.write(`Rejected lines, with reasons: ${rejects.path}\n`);
@@ -73,6 +77,7 @@ export function registerReplayCommand(program: Command): void {
     .option('--print', 'also print each alert as it fires')
     .option('--summary-json <file>', 'write the summary as JSON')
     .option('--no-progress', 'no progress bar (it is only drawn on a terminal anyway)')
+    .option('--feedback <feedback.jsonl>', 'analysts\' verdicts (agentwatch feedback … --file): normal teaches and suppresses the pattern, confirmed keeps it flagged')
     .option('--metrics', 'serve Prometheus /metrics (and /healthz, /readyz) while replaying, on telemetry.host:port (127.0.0.1:9464)')
     .addHelpText('after', '\nExample:\n  agentwatch replay logs/2026-03-*.jsonl.gz --baselines baselines/ --output alerts.jsonl')
     .action(async (files: string[], opts: ReplayCommandOptions) => {
