@@ -93,7 +93,7 @@ describe('OpenTelemetry GenAI tool spans (OTLP/JSON)', () => {
     expect(anyValue({ arrayValue: { values: [{ stringValue: 'a' }, { intValue: 2 }] } })).toBe('["a",2]');
     expect(anyValue({ kvlistValue: { values: [{ key: 'k', value: { boolValue: true } }] } })).toBe('{"k":true}');
     expect(nanosToMs('1772442001234567891')).toBe(1772442001234);
-    expect(nanosToMs(1772442001234567891)).toBe(1772442001234);
+    expect(nanosToMs(Number('1772442001234567891'))).toBe(1772442001234);
     expect(nanosToMs('0')).toBeUndefined();
   });
 });
