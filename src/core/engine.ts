@@ -100,7 +100,10 @@ export class Engine {
     } else if (event.timeMs < agent.bucketStartMs) {
       this.stats.lateEvents++;
     } else {
+      const closing = agent.bucketStartMs;
+      const count = agent.bucketCount;
       agent.advance(event.timeMs, this.ctx);
+      if (agent.bucketStartMs !== closing && agent.incidents !== undefined) this.bucketClosed(agent, count);
     }
     let alerts: Alert[] | undefined;
     if (this.unresolved.size > 0) {
@@ -119,6 +122,19 @@ export class Engine {
       this.openOrUpdateIncident(agent, finding, event, detectedAtMs, (alerts ??= []));
     }
     return alerts && alerts.length > 0 ? alerts : NO_ALERTS;
+  }
+
+  /**
+   * A rate incident's magnitude is the busiest bucket it spans (it fires as the count crosses the
+   * threshold, below the bucket's final count); a burst marked normal is accepted up to it.
+   */
+  private bucketClosed(agent: AgentBaseline, count: number): void {
+    const incident = agent.incidents?.get('rate_spike');
+    if (incident === undefined || agent.bucketStartMs - incident.lastMs > this.ctx.settings.cooldownMs + this.ctx.settings.bucketMs) return;
+    const perMinute = (count * 60_000) / this.ctx.settings.bucketMs;
+    if (incident.magnitude === undefined || perMinute <= incident.magnitude) return;
+    incident.magnitude = perMinute;
+    if (incident.acceptedNormal) agent.accepted?.accept('rate_spike', { magnitude: perMinute });
   }
 
   /**
@@ -170,8 +186,12 @@ export class Engine {
       return;
     }
     const pattern = findingPattern(finding, agent);
-    if (agent.accepted?.covers(finding.detector, pattern, this.ctx.settings.feedback.rateTolerance)) {
+    const accepted = open?.acceptedNormal === true && event.timeMs - open.lastMs <= this.ctx.settings.cooldownMs;
+    if (accepted || agent.accepted?.covers(finding.detector, pattern, this.ctx.settings.feedback.rateTolerance)) {
+      // The rest of a burst marked normal, or the same pattern again: expected now.
+      if (accepted) open.lastMs = Math.max(open.lastMs, event.timeMs);
       this.stats.suppressed++;
+      this.detectors.find((d) => d.name === finding.detector)?.rearm?.(agent);
       return;
     }
     // A late trigger older than the open incident: that one is closed before this one opens.

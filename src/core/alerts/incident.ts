@@ -26,6 +26,8 @@ export interface OpenIncident {
   /** What feedback on this alert would accept or unlearn (see feedback/finding-pattern.ts). */
   pattern?: string;
   magnitude?: number;
+  /** Marked normal by an analyst: later triggers within the cooldown fold into it silently. */
+  acceptedNormal?: boolean;
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();

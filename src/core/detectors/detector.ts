@@ -45,6 +45,12 @@ export interface Detector {
   readonly learned: boolean;
   readonly enabled: (ctx: EngineContext) => boolean;
   readonly check: (ctx: EngineContext, agent: AgentBaseline, event: AuditEvent) => Finding | undefined;
+  /**
+   * After a finding is suppressed (an analyst marked the pattern normal), lets the detector fire
+   * again in the same window should the observation grow past what was accepted; the window is
+   * then also learned as normal rather than as an anomaly.
+   */
+  readonly rearm?: (agent: AgentBaseline) => void;
 }
 
 export function clampScore(x: number): number {

@@ -38,4 +38,7 @@ export const errorRate: Detector = {
       basis: 'learned',
     };
   },
+  rearm(agent) {
+    agent.bucketErrorFlagged = false;
+  },
 };

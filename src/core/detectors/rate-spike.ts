@@ -43,4 +43,7 @@ export const rateSpike: Detector = {
       basis: agent.bucketBasis,
     };
   },
+  rearm(agent) {
+    agent.bucketFlagged = false;
+  },
 };

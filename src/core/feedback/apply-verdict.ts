@@ -16,8 +16,10 @@ export function applyVerdict(agent: AgentBaseline, detector: string, incident: O
   if (incident.magnitude !== undefined) pattern.magnitude = incident.magnitude;
   if (verdict.verdict === 'normal') {
     (agent.accepted ??= new AcceptedPatterns(maxPatterns)).accept(detector, pattern);
+    incident.acceptedNormal = true;
     return true;
   }
+  incident.acceptedNormal = false;
   agent.accepted?.withdraw(detector, pattern);
   if (pattern.key !== undefined) {
     if (detector === 'new_sensitive_resource') agent.sensitive?.forget(pattern.key);
