@@ -16,6 +16,8 @@ export interface AlertLike {
   agentId: string;
   detector: string;
   time: string;
+  /** Lifecycle messages of an incident share its id; only the opening one is scored. */
+  status?: string;
 }
 
 export interface DetectorScore {
@@ -48,7 +50,8 @@ export interface Evaluation {
  * time is within [start − graceMs, end + graceMs] (an incident may be recognised a little after
  * it ends, e.g. the hour-level off_hours detector).
  */
-export function evaluateAlerts(alerts: readonly AlertLike[], labels: readonly Label[], opts: { graceMs?: number; agents?: number; spanMs?: number } = {}): Evaluation {
+export function evaluateAlerts(all: readonly AlertLike[], labels: readonly Label[], opts: { graceMs?: number; agents?: number; spanMs?: number } = {}): Evaluation {
+  const alerts = all.filter((a) => a.status === undefined || a.status === 'open');
   const grace = opts.graceMs ?? 15 * 60_000;
   const windows = labels.map((l) => ({ l, start: Date.parse(l.start) - grace, end: Date.parse(l.end) + grace, first: Number.POSITIVE_INFINITY }));
   const byAgent = new Map<string, typeof windows>();
