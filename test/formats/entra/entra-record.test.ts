@@ -169,3 +169,13 @@ describe('Entra ID detection and rejects', () => {
     expect(reject(42)).toMatch(/JSON object/);
   });
 });
+
+describe('the entra LogFormat', () => {
+  it('turns an envelope into its events, a bad record into an error in its place, and skips human sign-ins', async () => {
+    const { entraFormat } = await import('../../../src/formats/entra/entra-format.js');
+    const envelope = { records: [{ category: 'SignInLogs', properties: {} }, { category: 'AuditLogs', properties: { id: 'x' } }, ...(fixture('sign-ins.eventhub.json') as { records: unknown[] }).records.slice(0, 1)] };
+    expect(entraFormat.detect(envelope)).toBe(true);
+    const out = [...entraFormat.toEvents(envelope)];
+    expect(out.map((e) => (e instanceof InvalidEventError ? `error: ${e.message}` : e.id))).toEqual(['error: Entra audit log: no valid activityDateTime, time or TimeGenerated', 'a1d2c3f4-0001-4000-8000-000000000001']);
+  });
+});

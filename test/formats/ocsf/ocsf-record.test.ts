@@ -100,3 +100,13 @@ describe('OCSF detection and rejects', () => {
     for (const e of out) if (typeof e !== 'string') expect(() => toAuditEvent(structuredClone(e))).not.toThrow();
   });
 });
+
+describe('the ocsf LogFormat', () => {
+  it('maps one event or an array of them, errors in place', async () => {
+    const { ocsfFormat } = await import('../../../src/formats/ocsf/ocsf-format.js');
+    expect(ocsfFormat.detect(rows[0])).toBe(true);
+    expect([...ocsfFormat.toEvents(rows[4])].map((e) => (e as RawAuditEvent).id)).toEqual(['auth-0001']);
+    const all = [...ocsfFormat.toEvents(rows)];
+    expect(all.map((e) => e instanceof InvalidEventError)).toEqual([false, false, false, false, false, false, true, true]);
+  });
+});

@@ -97,3 +97,12 @@ describe('OpenTelemetry GenAI tool spans (OTLP/JSON)', () => {
     expect(nanosToMs('0')).toBeUndefined();
   });
 });
+
+describe('the otel LogFormat', () => {
+  it('detects trace exports and yields the tool events with errors in place', async () => {
+    const { otelFormat } = await import('../../../src/formats/otel/otel-format.js');
+    expect(otelFormat.detect(traces)).toBe(true);
+    expect(otelFormat.detect({ records: [] })).toBe(false);
+    expect([...otelFormat.toEvents(traces)].map((e) => (e instanceof InvalidEventError ? 'error' : e.action))).toEqual(['tool:get_weather', 'tool:fetch_page', 'tool:run_shell', 'tool:query_orders', 'error', 'tool:read_file']);
+  });
+});
