@@ -29,22 +29,29 @@ export class BatchOutbox {
     private readonly batchCtx: Context,
   ) {}
 
+  /** Alert messages: opening alerts, updates and resolutions. */
   get alertCount(): number {
     return this.alerts.length;
   }
+
+  /** Opening alerts among them (new incidents). */
+  openingCount = 0;
 
   get deadLetterCount(): number {
     return this.deadLetters.length;
   }
 
   /** An alert message whose trace context continues the triggering event's trace (or the batch's). */
-  addAlert(alert: Alert, trigger: KafkaMessage): void {
+  addAlert(alert: Alert, trigger?: KafkaMessage): void {
     const opening = alert.status === undefined || alert.status === 'open';
-    if (opening) this.metrics.alertRaised(alert.detector, alert.severity);
+    if (opening) {
+      this.openingCount++;
+      this.metrics.alertRaised(alert.detector, alert.severity);
+    }
     const span = startAlertSpan(alert, trigger, this.batchCtx, this.topics.alerts);
     const headers = injectSpan(span, { 'agentwatch-alert-id': alert.id, 'agentwatch-detector': alert.detector });
     // Latency is event-to-alert: only an opening alert has a triggering event just consumed.
-    this.alerts.push({ message: { key: alert.agentId, value: JSON.stringify(alert), headers }, span, sentAtMs: opening ? Number(trigger.timestamp) : Number.NaN });
+    this.alerts.push({ message: { key: alert.agentId, value: JSON.stringify(alert), headers }, span, sentAtMs: opening && trigger ? Number(trigger.timestamp) : Number.NaN });
   }
 
   addDeadLetter(message: Message, reason: string): void {

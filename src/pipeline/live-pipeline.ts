@@ -1,5 +1,5 @@
 import { type Span } from '@opentelemetry/api';
-import { type Consumer, type EachBatchPayload, type Kafka, type KafkaMessage, type Message, Partitioners, type Producer } from 'kafkajs';
+import { type Consumer, type EachBatchPayload, type Kafka, type Message, Partitioners, type Producer } from 'kafkajs';
 import { type DeclaredBaselines } from '../core/baselines/declared-baselines.js';
 import { Engine } from '../core/engine.js';
 import { InvalidEventError } from '../core/errors.js';
@@ -20,7 +20,10 @@ export interface LiveStats {
   consumed: number;
   accepted: number;
   rejected: Record<string, number>;
+  /** Opening alerts (new incidents). */
   alerts: number;
+  /** Messages on the alerts topic: opening alerts, updates and resolutions. */
+  alertMessages: number;
   flushes: number;
   restoredAgents: number;
   lastFlushMs: number;
@@ -50,7 +53,7 @@ export interface LivePipelineOptions {
  */
 export class LivePipeline {
   readonly engine: Engine;
-  readonly stats: LiveStats = { consumed: 0, accepted: 0, rejected: {}, alerts: 0, flushes: 0, restoredAgents: 0, lastFlushMs: 0 };
+  readonly stats: LiveStats = { consumed: 0, accepted: 0, rejected: {}, alerts: 0, alertMessages: 0, flushes: 0, restoredAgents: 0, lastFlushMs: 0 };
   private consumer: Consumer | undefined;
   private producer: Producer | undefined;
   private readonly agentPartition = new Map<string, number>();
@@ -240,7 +243,6 @@ export class LivePipeline {
     const accepted = this.stats.accepted;
     const maxBytes = this.config.input.maxEventBytes;
     let processed: string | undefined;
-    let last: KafkaMessage | undefined;
     let clock = this.partitionClock.get(partition) ?? Number.NEGATIVE_INFINITY;
     for (const message of batch.messages) {
       if (!isRunning() || isStale()) break;
@@ -258,20 +260,20 @@ export class LivePipeline {
         outbox.addDeadLetter(deadLetterMessage({ topic: batch.topic, partition, message, groupId: k.groupId, reason: err.reason, error: err.message }), err.reason);
       }
       processed = message.offset;
-      last = message;
     }
-    if (last !== undefined && Number.isFinite(clock)) {
+    if (processed !== undefined && Number.isFinite(clock)) {
       this.partitionClock.set(partition, clock);
       for (const alert of this.engine.resolveQuiet(clock, Date.now(), (id) => this.agentPartition.get(id) === partition)) {
         this.dirty.add(alert.agentId);
-        outbox.addAlert(alert, last);
+        outbox.addAlert(alert);
       }
     }
     this.metrics.eventsAccepted(this.stats.accepted - accepted);
     for (const [reason, n] of Object.entries(outbox.rejected)) this.metrics.eventsRejected(reason, n);
     span.setAttributes({ 'agentwatch.events.accepted': this.stats.accepted - accepted, 'agentwatch.events.rejected': outbox.deadLetterCount, 'agentwatch.alerts': outbox.alertCount });
     await outbox.deliver(this.producer as Producer);
-    this.stats.alerts += outbox.alertCount;
+    this.stats.alerts += outbox.openingCount;
+    this.stats.alertMessages += outbox.alertCount;
     if (processed !== undefined) {
       const next = BigInt(processed) + 1n;
       this.positions.set(partition, next.toString());

@@ -38,7 +38,8 @@ export function startBatchSpan(batch: Batch): Span {
  * One alert, from its detection to its acknowledgement: a child of the triggering event's trace
  * when the message carried one (the agent's own trace reaches the SOC), else of the batch.
  */
-export function startAlertSpan(alert: Alert, message: KafkaMessage, batchCtx: Context, topic: string): Span {
+/** Continues the triggering event's trace when there is one (a resolution has none: the batch's). */
+export function startAlertSpan(alert: Alert, message: KafkaMessage | undefined, batchCtx: Context, topic: string): Span {
   return tracer().startSpan(
     'agentwatch.alert',
     {
@@ -54,7 +55,7 @@ export function startAlertSpan(alert: Alert, message: KafkaMessage, batchCtx: Co
         'agentwatch.event.id': alert.eventId,
       },
     },
-    contextFromHeaders(message.headers) ?? batchCtx,
+    (message && contextFromHeaders(message.headers)) ?? batchCtx,
   );
 }
 

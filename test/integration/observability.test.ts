@@ -129,7 +129,7 @@ describeKafka('observability: agentwatch run scraped by a real Prometheus, trace
     // trace context, the second one's does, so both ways an alert span gets its parent are seen.
     const reference: Alert[] = [];
     writeFileSync(join(baselinesDir, '..', 'events.jsonl'), `${lines.join('\n')}\n`);
-    await replay({ files: [join(baselinesDir, '..', 'events.jsonl')], config: isolatedConfig(brokers), baselines, sinks: [{ name: 'memory', write: (a) => void reference.push(a), close: async () => {} }] });
+    await replay({ files: [join(baselinesDir, '..', 'events.jsonl')], config: isolatedConfig(brokers), baselines, sinks: [{ name: 'memory', write: (a) => void (a.status === 'open' && reference.push(a)), close: async () => {} }] });
     expect(reference.length).toBeGreaterThanOrEqual(3);
     const [untracedTrigger, tracedTrigger] = reference.map((a) => a.eventId);
 
@@ -237,7 +237,7 @@ describeKafka('observability: agentwatch run scraped by a real Prometheus, trace
     expect(ours.filter((s) => s.name === 'agentwatch_events_consumed_total' && s.labels['outcome'] === 'rejected' && s.value > 0).map((s) => [s.labels['reason'], s.value]).sort()).toEqual([['not_json', 1], ['schema', 2], ['too_large', 1]]);
     expect(value('agentwatch_alerts_total')).toBe(pipeline.stats.alerts);
     expect(pipeline.stats.alerts).toBeGreaterThanOrEqual(3);
-    expect(value('agentwatch_sink_deliveries_total', { sink: 'kafka' })).toBe(pipeline.stats.alerts);
+    expect(value('agentwatch_sink_deliveries_total', { sink: 'kafka' })).toBe(pipeline.stats.alertMessages);
     expect(value('agentwatch_agents_tracked')).toBe(agentIds.length);
     expect(value('agentwatch_agents_learning')).toBe(pipeline.engine.learningAgentCount());
     expect(value('agentwatch_partitions_assigned')).toBe(3);
@@ -252,14 +252,14 @@ describeKafka('observability: agentwatch run scraped by a real Prometheus, trace
   });
 
   it('traces batches, alerts, deliveries and flushes; an alert continues its event’s trace and carries traceparent', async () => {
-    const messages = await consumeUntil(kafka, config.kafka.topics.alerts, (all) => all.length >= pipeline.stats.alerts);
-    expect(messages.length).toBe(pipeline.stats.alerts);
+    const messages = await consumeUntil(kafka, config.kafka.topics.alerts, (all) => all.length >= pipeline.stats.alertMessages);
+    expect(messages.length).toBe(pipeline.stats.alertMessages);
     const spans = exporter.getFinishedSpans();
     const named = (name: string) => spans.filter((s) => s.name === name);
     const batches = named('agentwatch.batch');
     const batchIds = new Set(batches.map((s) => s.spanContext().spanId));
     const alertSpans = new Map(named('agentwatch.alert').map((s) => [s.spanContext().spanId, s]));
-    expect(alertSpans.size).toBe(pipeline.stats.alerts);
+    expect(alertSpans.size).toBe(pipeline.stats.alertMessages);
 
     let continued = 0;
     let fromBatch = 0;
@@ -271,7 +271,8 @@ describeKafka('observability: agentwatch run scraped by a real Prometheus, trace
       expect(span, alert.id).toBeDefined();
       expect(span.spanContext().traceId).toBe(tp![1]);
       expect(span.attributes).toMatchObject({ 'agentwatch.alert.id': alert.id, 'agentwatch.detector': alert.detector, 'agentwatch.severity': alert.severity, 'agentwatch.event.id': alert.eventId });
-      const producer = traced.get(alert.eventId);
+      // A resolution is sent by a batch, not by an event: it hangs from the batch.
+      const producer = alert.status === 'resolved' ? undefined : traced.get(alert.eventId);
       if (producer) {
         expect([span.parentSpanContext?.traceId, span.parentSpanContext?.spanId]).toEqual([producer.traceId, producer.spanId]);
         continued++;
@@ -295,7 +296,7 @@ describeKafka('observability: agentwatch run scraped by a real Prometheus, trace
 
     const deliveries = named('agentwatch.deliver');
     for (const d of deliveries) expect(batchIds.has(d.parentSpanContext?.spanId as string)).toBe(true);
-    expect(deliveries.reduce((n, d) => n + Number(d.attributes['agentwatch.alerts']), 0)).toBe(pipeline.stats.alerts);
+    expect(deliveries.reduce((n, d) => n + Number(d.attributes['agentwatch.alerts']), 0)).toBe(pipeline.stats.alertMessages);
     expect(deliveries.reduce((n, d) => n + Number(d.attributes['agentwatch.dead_letters']), 0)).toBe(poison.length);
 
     const flushes = named('agentwatch.baseline.flush');

@@ -35,7 +35,8 @@ describe('replay with metrics', () => {
     const alerts = [...text.matchAll(/^agentwatch_alerts_total\{detector="(\w+)",severity="(\w+)"\} (\d+)$/gm)];
     expect(alerts.reduce((n, m) => n + Number(m[3]), 0)).toBe(summary.alerts);
     for (const [, detector, severity, n] of alerts) expect(summary.alertsByDetector[detector as string]?.[severity as 'low']).toBe(Number(n));
-    expect(value('agentwatch_sink_deliveries_total{sink="memory"}')).toBe(summary.alerts);
+    // Sinks get every message: opening alerts, updates and resolutions.
+    expect(value('agentwatch_sink_deliveries_total{sink="memory"}')).toBe(summary.alerts + summary.updates + summary.resolved);
     expect(value('agentwatch_agents_tracked')).toBe(summary.agents);
     expect(value('agentwatch_agents_learning')).toBe(summary.learningAgents);
     expect(value('agentwatch_batch_duration_seconds_count')).toBeGreaterThan(0);
