@@ -253,7 +253,8 @@ export class LivePipeline {
         this.agentPartition.set(event.agentId, partition);
         this.dirty.add(event.agentId);
         if (event.timeMs > clock) clock = event.timeMs;
-        for (const alert of this.engine.process(event, Date.now())) outbox.addAlert(alert, message);
+        // A resolution returned here was closed by this event's clock, not triggered by it.
+        for (const alert of this.engine.process(event, Date.now())) outbox.addAlert(alert, alert.status === 'resolved' ? undefined : message);
       } catch (err) {
         if (!(err instanceof InvalidEventError)) throw err;
         this.stats.rejected[err.reason] = (this.stats.rejected[err.reason] ?? 0) + 1;
