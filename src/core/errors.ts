@@ -37,6 +37,10 @@ export const RejectReason = {
   NotJson: 'not_json',
   Schema: 'schema',
   BadTime: 'bad_time',
+  /** A record of a recognised foreign format (CloudTrail, Entra…) that its adapter cannot map. */
+  Unmapped: 'unmapped',
+  /** Valid JSON that no known log format (native or adapter) recognises. */
+  UnknownFormat: 'unknown_format',
 } as const;
 export type RejectReason = (typeof RejectReason)[keyof typeof RejectReason];
 
