@@ -11,6 +11,8 @@ export const ErrorCode = {
   InvalidTimezone: 'AW_INVALID_TIMEZONE',
   InputNotFound: 'AW_INPUT_NOT_FOUND',
   Io: 'AW_IO',
+  /** An alert could not be delivered to a sink (webhook, Alertmanager…): retried, or the sink disabled. */
+  Delivery: 'AW_DELIVERY',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

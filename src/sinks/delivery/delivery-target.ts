@@ -1,0 +1,67 @@
+import { type Alert } from '../../core/alerts/alert.js';
+import { AgentwatchError, ErrorCode } from '../../core/errors.js';
+
+/**
+ * One remote receiver of alerts (webhook, Alertmanager…), driven by a DeliveryQueue: the queue
+ * persists, orders, retries and paces; a target only makes one attempt per call.
+ */
+export interface DeliveryTarget {
+  /** The sink's configured name: the `sink` label of its metrics. */
+  readonly name: string;
+  /** `webhook`, `alertmanager`…: for logs. */
+  readonly kind: string;
+  /**
+   * Delivers one alert message, resolving once the receiver has accepted it. Throws a
+   * DeliveryError to say whether (and when) to retry; any other error is retried.
+   * `attempt` starts at 1; the same alert may be sent again after a restart (receivers dedup on its id).
+   */
+  send(alert: Alert, attempt: number): Promise<void>;
+  close?(): Promise<void>;
+}
+
+export interface DeliveryErrorOptions {
+  /** Worth trying again (network error, timeout, 408, 429, 5xx). */
+  retryable: boolean;
+  /** The receiver is gone for good (410 Gone): stop sending until an operator fixes it. */
+  disable?: boolean;
+  /** The receiver asked for this pause (Retry-After). */
+  retryAfterMs?: number;
+  /** HTTP status, when there was a response. */
+  status?: number;
+  cause?: unknown;
+}
+
+export class DeliveryError extends AgentwatchError {
+  readonly retryable: boolean;
+  readonly disable: boolean;
+  readonly retryAfterMs: number | undefined;
+  readonly status: number | undefined;
+  constructor(message: string, opts: DeliveryErrorOptions) {
+    super(ErrorCode.Delivery, message, opts.cause === undefined ? undefined : { cause: opts.cause });
+    this.retryable = opts.retryable;
+    this.disable = opts.disable ?? false;
+    this.retryAfterMs = opts.retryAfterMs;
+    this.status = opts.status;
+  }
+}
+
+/**
+ * How an HTTP response status reads for delivery: 2xx delivered; 410 disables; 408, 425, 429 and
+ * 5xx are retried (slowed down); other 4xx are the sender's fault and retrying would not help.
+ */
+export function deliveryErrorForStatus(target: string, status: number, retryAfterMs?: number, detail = ''): DeliveryError | undefined {
+  if (status >= 200 && status < 300) return undefined;
+  const what = `${target} answered HTTP ${status}${detail ? `: ${detail}` : ''}`;
+  if (status === 410) return new DeliveryError(`${what} (gone: sink disabled until its configuration is fixed)`, { retryable: false, disable: true, status });
+  const retryable = status === 408 || status === 425 || status === 429 || status >= 500;
+  return new DeliveryError(what, { retryable, status, ...(retryAfterMs !== undefined && { retryAfterMs }) });
+}
+
+/** Retry-After as milliseconds: delay-seconds or an HTTP date (undefined when absent or unreadable). */
+export function parseRetryAfter(value: string | null | undefined, nowMs: number): number | undefined {
+  if (!value) return undefined;
+  const trimmed = value.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
+  const at = Date.parse(trimmed);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - nowMs);
+}
