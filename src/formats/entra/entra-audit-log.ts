@@ -42,13 +42,13 @@ function initiatorOf(initiatedBy: JsonObject | undefined): Initiator | undefined
 export function mapAuditLog(record: JsonObject): RawAuditEvent[] {
   const body = obj(record['properties']) ?? record;
   const id = firstStr(field(body, 'id'), field(record, 'correlationId'));
-  if (id === undefined) throw new InvalidEventError(RejectReason.Schema, 'Entra audit log: no id');
+  if (id === undefined) throw new InvalidEventError(RejectReason.Unmapped, 'Entra audit log: no id');
   const timeMs = epochMs(firstStr(field(body, 'activityDateTime'), field(record, 'time', 'TimeGenerated')));
   if (timeMs === undefined) throw new InvalidEventError(RejectReason.BadTime, 'Entra audit log: no valid activityDateTime, time or TimeGenerated');
   const activity = firstStr(field(body, 'activityDisplayName'), field(record, 'operationName'));
-  if (activity === undefined) throw new InvalidEventError(RejectReason.Schema, 'Entra audit log: no activityDisplayName or operationName');
+  if (activity === undefined) throw new InvalidEventError(RejectReason.Unmapped, 'Entra audit log: no activityDisplayName or operationName');
   const initiator = initiatorOf(obj(jsonish(field(body, 'initiatedBy'))));
-  if (initiator === undefined) throw new InvalidEventError(RejectReason.Schema, `Entra audit log "${clip(activity, 100)}": initiatedBy names no app or user`);
+  if (initiator === undefined) throw new InvalidEventError(RejectReason.Unmapped, `Entra audit log "${clip(activity, 100)}": initiatedBy names no app or user`);
   const targets = arr(jsonish(field(body, 'targetResources'))).filter(isObject);
 
   const base: RawAuditEvent = {

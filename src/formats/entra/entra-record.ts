@@ -1,5 +1,6 @@
 import { InvalidEventError, RejectReason } from '../../core/errors.js';
 import { type RawAuditEvent } from '../../core/events/audit-event-schema.js';
+import { SkippedRecord } from '../log-format.js';
 import { type JsonObject, arr, field, isObject, str } from '../record-fields.js';
 import { mapAuditLog } from './entra-audit-log.js';
 import { SignInKind, mapSignIn } from './entra-sign-in.js';
@@ -60,12 +61,12 @@ export function isEntraValue(value: unknown): boolean {
 }
 
 /**
- * One record to its events. Throws InvalidEventError for a record that cannot be read; returns
- * no events for an Entra record of a stream that carries no workload-identity activity (user
- * sign-ins, risk events…), which a diagnostic setting routing every category sends along.
+ * One record to its events. Throws InvalidEventError for a record that cannot be read; skips an
+ * Entra record of a stream that carries no workload-identity activity (user sign-ins, risk
+ * events…), which a diagnostic setting routing every category sends along.
  */
-export function mapEntraRecord(record: unknown): RawAuditEvent[] {
-  if (!isObject(record)) throw new InvalidEventError(RejectReason.Schema, 'Entra: a record must be a JSON object');
+export function mapEntraRecord(record: unknown): RawAuditEvent[] | SkippedRecord {
+  if (!isObject(record)) throw new InvalidEventError(RejectReason.Unmapped, 'Entra: a record must be a JSON object');
   const kind = entraKind(record);
   switch (kind) {
     case EntraKind.ServicePrincipalSignIn:
@@ -75,10 +76,19 @@ export function mapEntraRecord(record: unknown): RawAuditEvent[] {
     case EntraKind.AuditLog:
       return mapAuditLog(record);
     case EntraKind.Other:
-      return [];
+      return new SkippedRecord(skipReason(record));
     default:
-      throw new InvalidEventError(RejectReason.Schema, 'Entra: not a sign-in or audit log record (no known category or Type)');
+      throw new InvalidEventError(RejectReason.Unmapped, 'Entra: not a sign-in or audit log record (no known category or Type)');
   }
+}
+
+/** A bounded reason (a metric label): the stream's known name, never free text from the record. */
+function skipReason(record: JsonObject): string {
+  for (const name of [str(record['category']), str(record['Type'])]) {
+    const key = name?.toLowerCase();
+    if (key !== undefined && KINDS[key] === EntraKind.Other) return `entra ${key.replace(/^aad/, '')}: no workload identity`;
+  }
+  return 'entra other stream: no workload identity';
 }
 
 /** The records of an envelope, or the value itself as the only record. */

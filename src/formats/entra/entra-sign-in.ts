@@ -19,11 +19,11 @@ export function mapSignIn(record: JsonObject, kind: SignInKind): RawAuditEvent {
   const props = obj(record['properties']);
   const body = props ?? record;
   const agentId = firstStr(field(body, 'servicePrincipalId'), field(body, 'appId'));
-  if (agentId === undefined) throw new InvalidEventError(RejectReason.Schema, 'Entra sign-in: no servicePrincipalId or appId to name the identity');
+  if (agentId === undefined) throw new InvalidEventError(RejectReason.Unmapped, 'Entra sign-in: no servicePrincipalId or appId to name the identity');
   const timeMs = epochMs(firstStr(field(body, 'createdDateTime'), field(record, 'time', 'TimeGenerated')));
   if (timeMs === undefined) throw new InvalidEventError(RejectReason.BadTime, 'Entra sign-in: no valid createdDateTime, time or TimeGenerated');
   const id = firstStr(field(body, 'id'), field(body, 'uniqueTokenIdentifier'), field(record, 'correlationId'));
-  if (id === undefined) throw new InvalidEventError(RejectReason.Schema, 'Entra sign-in: no id, uniqueTokenIdentifier or correlationId');
+  if (id === undefined) throw new InvalidEventError(RejectReason.Unmapped, 'Entra sign-in: no id, uniqueTokenIdentifier or correlationId');
 
   // `resourceId` at the top of a diagnostic record is the log's own emitter (Microsoft.aadiam), not the target.
   const resourceId = props ? str(field(props, 'resourceId')) : str(field(record, 'ResourceIdentity'));

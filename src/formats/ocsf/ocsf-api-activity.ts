@@ -49,10 +49,10 @@ export function apiAction(api: JsonObject | undefined): string | undefined {
 export function mapApiActivity(event: JsonObject): RawAuditEvent {
   const actor = obj(event['actor']);
   const who = actorIdentity(actor);
-  if (who === undefined) throw new InvalidEventError(RejectReason.Schema, 'OCSF API Activity: actor names no user or app');
+  if (who === undefined) throw new InvalidEventError(RejectReason.Unmapped, 'OCSF API Activity: actor names no user or app');
   const api = obj(event['api']);
   const action = apiAction(api) ?? str(event['activity_name']);
-  if (action === undefined) throw new InvalidEventError(RejectReason.Schema, 'OCSF API Activity: no api.operation or activity_name');
+  if (action === undefined) throw new InvalidEventError(RejectReason.Unmapped, 'OCSF API Activity: no api.operation or activity_name');
   const resources = arr(event['resources']).filter(isObject);
   const target = resources.find((r) => firstStr(r['uid'], r['name']) !== undefined);
   const resource = target && firstStr(target['uid'], target['name']);

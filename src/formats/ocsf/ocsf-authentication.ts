@@ -30,7 +30,7 @@ function activityOf(event: JsonObject): string {
 export function mapAuthentication(event: JsonObject): RawAuditEvent {
   const user = obj(event['user']) ?? obj(obj(event['actor'])?.['user']);
   const agentId = firstStr(user?.['uid'], user?.['name'], user?.['email_addr']);
-  if (agentId === undefined) throw new InvalidEventError(RejectReason.Schema, 'OCSF Authentication: no user (uid, name or email_addr)');
+  if (agentId === undefined) throw new InvalidEventError(RejectReason.Unmapped, 'OCSF Authentication: no user (uid, name or email_addr)');
   const service = obj(event['service']);
   const dst = obj(event['dst_endpoint']);
   const resource = firstStr(service?.['name'], service?.['uid'], dst?.['svc_name'], dst?.['hostname'], dst?.['name'], dst?.['ip']);

@@ -28,7 +28,7 @@ export function ocsfRecords(value: unknown): unknown[] {
 }
 
 export function mapOcsfEvent(event: unknown): RawAuditEvent {
-  if (!isObject(event)) throw new InvalidEventError(RejectReason.Schema, 'OCSF: an event must be a JSON object');
+  if (!isObject(event)) throw new InvalidEventError(RejectReason.Unmapped, 'OCSF: an event must be a JSON object');
   const uid = classOf(event);
   switch (uid) {
     case OcsfClass.ApiActivity:
@@ -37,7 +37,7 @@ export function mapOcsfEvent(event: unknown): RawAuditEvent {
       return mapAuthentication(event);
     default:
       throw new InvalidEventError(
-        RejectReason.Schema,
+        RejectReason.Unmapped,
         uid === undefined ? 'OCSF: no class_uid' : `OCSF class ${uid} is not read (supported: API Activity 6003, Authentication 3002)`,
       );
   }

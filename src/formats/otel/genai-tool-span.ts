@@ -66,15 +66,15 @@ export function mapToolSpan(span: JsonObject, resource: Attributes): RawAuditEve
   const attrs = attributesOf(span['attributes']);
   const traceId = str(span['traceId']);
   const spanId = str(span['spanId']);
-  if (traceId === undefined || spanId === undefined) throw new InvalidEventError(RejectReason.Schema, 'OTel span: no traceId or spanId');
+  if (traceId === undefined || spanId === undefined) throw new InvalidEventError(RejectReason.Unmapped, 'OTel span: no traceId or spanId');
   const agentIdFrom = (a: Attributes) => attrStr(a, 'gen_ai.agent.id');
   const agentNameFrom = (a: Attributes) => attrStr(a, 'gen_ai.agent.name');
   const declaredId = agentIdFrom(attrs) ?? agentIdFrom(resource);
   const agentName = agentNameFrom(attrs) ?? agentNameFrom(resource);
   const agentId = declaredId ?? agentName ?? attrStr(resource, 'service.name');
-  if (agentId === undefined) throw new InvalidEventError(RejectReason.Schema, `OTel span ${spanId}: no gen_ai.agent.id, gen_ai.agent.name or service.name to name the agent`);
+  if (agentId === undefined) throw new InvalidEventError(RejectReason.Unmapped, `OTel span ${spanId}: no gen_ai.agent.id, gen_ai.agent.name or service.name to name the agent`);
   const tool = attrStr(attrs, 'gen_ai.tool.name') ?? str(span['name'])?.match(/^execute_tool\s+(.+)$/)?.[1]?.trim();
-  if (tool === undefined) throw new InvalidEventError(RejectReason.Schema, `OTel span ${spanId}: an execute_tool span without gen_ai.tool.name`);
+  if (tool === undefined) throw new InvalidEventError(RejectReason.Unmapped, `OTel span ${spanId}: an execute_tool span without gen_ai.tool.name`);
   const timeMs = nanosToMs(span['startTimeUnixNano']);
   if (timeMs === undefined) throw new InvalidEventError(RejectReason.BadTime, `OTel span ${spanId}: no valid startTimeUnixNano`);
 

@@ -1,13 +1,13 @@
 import { type InvalidEventError } from '../../core/errors.js';
-import { type RawAuditEvent } from '../../core/events/audit-event-schema.js';
+import { FormatName, type LogFormat, type NativeEventInput, type SkippedRecord } from '../log-format.js';
 import { isOtlpTraces, otlpToolEvents } from './otlp-traces.js';
 
 /** OpenTelemetry GenAI agent spans (OTLP/JSON): each execute_tool span is one event. See docs/formats.md. */
-export const otelFormat = {
-  name: 'otel',
+export const otelFormat: LogFormat = {
+  name: FormatName.Otel,
   description: 'OpenTelemetry GenAI agent spans in OTLP/JSON: each execute_tool span is one audit event of the agent',
   detect: isOtlpTraces,
-  toEvents(value: unknown): Iterable<RawAuditEvent | InvalidEventError> {
+  toEvents(value: unknown): Iterable<NativeEventInput | InvalidEventError | SkippedRecord> {
     return otlpToolEvents(value);
   },
-} as const;
+};

@@ -1,5 +1,6 @@
 import { InvalidEventError, RejectReason } from '../../core/errors.js';
 import { type RawAuditEvent } from '../../core/events/audit-event-schema.js';
+import { SkippedRecord } from '../log-format.js';
 import { arr, isObject, obj } from '../record-fields.js';
 import { GenAiOperation, mapToolSpan, operationOf } from './genai-tool-span.js';
 import { attributesOf } from './otlp-attributes.js';
@@ -9,22 +10,24 @@ export function isOtlpTraces(value: unknown): boolean {
   return isObject(value) && Array.isArray(value['resourceSpans']);
 }
 
-/** What one export held besides the tool calls: spans skipped by operation (chat, invoke_agent, non-GenAI…). */
-export interface SpanTally {
-  toolCalls: number;
-  skipped: Map<string, number>;
+// Operations of the GenAI conventions: a skip reason is a metric label, so anything else is "other".
+const KNOWN_OPERATIONS = new Set(['chat', 'text_completion', 'generate_content', 'embeddings', 'invoke_agent', 'create_agent', 'invoke_workflow', 'retrieval', 'plan']);
+
+function skipReason(operation: string | undefined): string {
+  if (operation === undefined) return 'otel span without gen_ai.operation.name';
+  return `otel ${KNOWN_OPERATIONS.has(operation) ? operation : 'other gen_ai operation'}`;
 }
 
 /**
  * The audit events of one export: one per `execute_tool` span, an InvalidEventError in place of
- * a tool span that cannot be read. Every other span is skipped and tallied by operation: model
- * calls (`chat`, `text_completion`, `embeddings`, `generate_content`) act on no resource of the
- * organisation, and `invoke_agent` / `create_agent` / `invoke_workflow` wrap the tool calls
+ * a tool span that cannot be read. Every other span is a SkippedRecord, its reason the operation:
+ * model calls (`chat`, `text_completion`, `embeddings`, `generate_content`) act on no resource of
+ * the organisation, and `invoke_agent` / `create_agent` / `invoke_workflow` wrap the tool calls
  * already counted — mapping them would only inflate rates.
  */
-export function* otlpToolEvents(value: unknown, tally?: SpanTally): Iterable<RawAuditEvent | InvalidEventError> {
+export function* otlpToolEvents(value: unknown): Iterable<RawAuditEvent | InvalidEventError | SkippedRecord> {
   if (!isOtlpTraces(value)) {
-    yield new InvalidEventError(RejectReason.Schema, 'OTLP: not a trace export (no resourceSpans array)');
+    yield new InvalidEventError(RejectReason.Unmapped, 'OTLP: not a trace export (no resourceSpans array)');
     return;
   }
   for (const rs of arr((value as Record<string, unknown>)['resourceSpans'])) {
@@ -37,20 +40,16 @@ export function* otlpToolEvents(value: unknown, tally?: SpanTally): Iterable<Raw
       for (const s of arr(obj(scope)?.['spans'])) {
         const span = obj(s);
         if (!span) {
-          yield new InvalidEventError(RejectReason.Schema, 'OTLP: a span must be a JSON object');
+          yield new InvalidEventError(RejectReason.Unmapped, 'OTLP: a span must be a JSON object');
           continue;
         }
         const operation = operationOf(attributesOf(span['attributes']));
         if (operation !== GenAiOperation.ExecuteTool) {
-          if (tally) {
-            const key = operation ?? 'non-genai';
-            tally.skipped.set(key, (tally.skipped.get(key) ?? 0) + 1);
-          }
+          yield new SkippedRecord(skipReason(operation));
           continue;
         }
         try {
           yield mapToolSpan(span, resource);
-          if (tally) tally.toolCalls++;
         } catch (err) {
           if (!(err instanceof InvalidEventError)) throw err;
           yield err;

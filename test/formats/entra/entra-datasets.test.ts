@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { InvalidEventError } from '../../../src/core/errors.js';
 import { toAuditEvent } from '../../../src/core/events/decode-audit-event.js';
 import { isEntraValue, mapEntraRecord } from '../../../src/formats/entra/entra-record.js';
+import { SkippedRecord } from '../../../src/formats/log-format.js';
 import { ROOT } from '../../helpers/cli.js';
 
 /**
@@ -25,7 +26,9 @@ describe.skipIf(!present)('Entra adapter on the real samples (../shared/datasets
     expect(rows).toHaveLength(4);
     const events = rows.flatMap((row) => {
       expect(isEntraValue(row)).toBe(true);
-      return mapEntraRecord(row);
+      const mapped = mapEntraRecord(row);
+      if (mapped instanceof SkippedRecord) throw new Error(`skipped: ${mapped.reason}`);
+      return mapped;
     });
     for (const e of events) expect(() => toAuditEvent(structuredClone(e))).not.toThrow();
     for (const e of events) expect(e).toMatchObject({ agentId: 'pgustavo@simulandlabs.com', tenant: '00000000-0000-0000-0000-000000000000', outcome: 'success', attributes: { initiatorType: 'user' } });
@@ -72,7 +75,9 @@ describe.skipIf(!present)('Entra adapter on the real samples (../shared/datasets
         ResultType: '0',
         LocationDetails: JSON.stringify({ city: 'Dublin', countryOrRegion: 'IE', geoCoordinates: { latitude: 53.35, longitude: -6.26 } }),
       });
-      const [event] = mapEntraRecord(row);
+      const mapped = mapEntraRecord(row);
+      if (mapped instanceof SkippedRecord) throw new Error(`skipped: ${mapped.reason}`);
+      const [event] = mapped;
       expect(event, table).toMatchObject({
         id: 'Id-value',
         agentId: 'ServicePrincipalId-value',

@@ -3,12 +3,17 @@ import { describe, expect, it } from 'vitest';
 import { InvalidEventError } from '../../../src/core/errors.js';
 import { toAuditEvent } from '../../../src/core/events/decode-audit-event.js';
 import { entraRecords, isEntraValue, mapEntraRecord } from '../../../src/formats/entra/entra-record.js';
+import { SkippedRecord } from '../../../src/formats/log-format.js';
 
 const fixture = (name: string): unknown => JSON.parse(readFileSync(new URL(`fixtures/${name}`, import.meta.url), 'utf8'));
 const lines = (name: string): unknown[] =>
   readFileSync(new URL(`fixtures/${name}`, import.meta.url), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as unknown);
 
-const mapAll = (value: unknown) => entraRecords(value).flatMap((r) => mapEntraRecord(r));
+const eventsOf = (record: unknown) => {
+  const mapped = mapEntraRecord(record);
+  return mapped instanceof SkippedRecord ? [] : mapped;
+};
+const mapAll = (value: unknown) => entraRecords(value).flatMap(eventsOf);
 
 describe('Entra ID sign-ins (diagnostic settings / Event Hubs envelope)', () => {
   const events = mapAll(fixture('sign-ins.eventhub.json'));
@@ -48,6 +53,8 @@ describe('Entra ID sign-ins (diagnostic settings / Event Hubs envelope)', () => 
     expect(events[3]).toMatchObject({ agentId: '7e6d5c4b-1111-4222-8333-000000000004', resource: 'Azure Key Vault', attributes: { identityType: 'managedIdentity', managedIdentityType: 'systemAssigned' } });
     expect(events).toHaveLength(4);
     expect(events.map((e) => e.agentId)).not.toContain('alice@contoso.example');
+    const human = (fixture('sign-ins.eventhub.json') as { records: unknown[] }).records[4];
+    expect(mapEntraRecord(human)).toEqual(new SkippedRecord('entra signinlogs: no workload identity'));
   });
 
   it('produces events the native schema accepts', () => {
@@ -56,7 +63,7 @@ describe('Entra ID sign-ins (diagnostic settings / Event Hubs envelope)', () => 
 });
 
 describe('Entra ID sign-ins (Log Analytics rows, Sentinel table columns)', () => {
-  const [sp, mi] = lines('sign-ins.log-analytics.jsonl').flatMap((r) => mapEntraRecord(r));
+  const [sp, mi] = lines('sign-ins.log-analytics.jsonl').flatMap(eventsOf);
 
   it('reads the PascalCase columns and LocationDetails JSON text like the diagnostic record', () => {
     expect(sp).toMatchObject({
@@ -176,6 +183,10 @@ describe('the entra LogFormat', () => {
     const envelope = { records: [{ category: 'SignInLogs', properties: {} }, { category: 'AuditLogs', properties: { id: 'x' } }, ...(fixture('sign-ins.eventhub.json') as { records: unknown[] }).records.slice(0, 1)] };
     expect(entraFormat.detect(envelope)).toBe(true);
     const out = [...entraFormat.toEvents(envelope)];
-    expect(out.map((e) => (e instanceof InvalidEventError ? `error: ${e.message}` : e.id))).toEqual(['error: Entra audit log: no valid activityDateTime, time or TimeGenerated', 'a1d2c3f4-0001-4000-8000-000000000001']);
+    expect(out.map((e) => (e instanceof InvalidEventError ? `error: ${e.message}` : e instanceof SkippedRecord ? `skip: ${e.reason}` : e.id))).toEqual([
+      'skip: entra signinlogs: no workload identity',
+      'error: Entra audit log: no valid activityDateTime, time or TimeGenerated',
+      'a1d2c3f4-0001-4000-8000-000000000001',
+    ]);
   });
 });

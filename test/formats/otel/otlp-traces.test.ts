@@ -5,13 +5,15 @@ import { type RawAuditEvent } from '../../../src/core/events/audit-event-schema.
 import { toAuditEvent } from '../../../src/core/events/decode-audit-event.js';
 import { nanosToMs } from '../../../src/formats/otel/genai-tool-span.js';
 import { anyValue } from '../../../src/formats/otel/otlp-attributes.js';
-import { type SpanTally, isOtlpTraces, otlpToolEvents } from '../../../src/formats/otel/otlp-traces.js';
+import { SkippedRecord } from '../../../src/formats/log-format.js';
+import { isOtlpTraces, otlpToolEvents } from '../../../src/formats/otel/otlp-traces.js';
 
 const traces = JSON.parse(readFileSync(new URL('fixtures/agent-traces.otlp.json', import.meta.url), 'utf8')) as unknown;
 
 describe('OpenTelemetry GenAI tool spans (OTLP/JSON)', () => {
-  const tally: SpanTally = { toolCalls: 0, skipped: new Map() };
-  const out = [...otlpToolEvents(traces, tally)];
+  const all = [...otlpToolEvents(traces)];
+  const skipped = all.filter((e): e is SkippedRecord => e instanceof SkippedRecord);
+  const out = all.filter((e) => !(e instanceof SkippedRecord));
   const events = out.filter((e): e is RawAuditEvent => !(e instanceof InvalidEventError));
   const bySpan = (spanId: string) => events.find((e) => e.id.endsWith(`:${spanId}`));
 
@@ -56,10 +58,9 @@ describe('OpenTelemetry GenAI tool spans (OTLP/JSON)', () => {
     expect(bySpan('a000000000000006')).toMatchObject({ outcome: 'failure', attributes: { errorType: 'TimeoutError' } });
   });
 
-  it('skips and tallies the other spans by operation; a broken tool span is rejected in place with a reason', () => {
+  it('skips the other spans, each with its operation as reason; a broken tool span is rejected in place with a reason', () => {
     expect(events.map((e) => e.id.split(':')[1])).toEqual(['a000000000000003', 'a000000000000004', 'a000000000000005', 'a000000000000006', 'b000000000000001']);
-    expect(tally.toolCalls).toBe(5);
-    expect(Object.fromEntries(tally.skipped)).toEqual({ invoke_agent: 1, chat: 1, 'non-genai': 1 });
+    expect(skipped.map((s) => s.reason)).toEqual(['otel invoke_agent', 'otel chat', 'otel span without gen_ai.operation.name']);
     const errors = out.filter((e): e is InvalidEventError => e instanceof InvalidEventError);
     expect(errors.map((e) => e.message)).toEqual(['OTel span: no traceId or spanId']);
     expect(out.indexOf(errors[0]!)).toBe(4);
@@ -79,7 +80,7 @@ describe('OpenTelemetry GenAI tool spans (OTLP/JSON)', () => {
     const op = { key: 'gen_ai.operation.name', value: { stringValue: 'execute_tool' } };
     const name = { key: 'gen_ai.tool.name', value: { stringValue: 'x' } };
     const agent = { key: 'gen_ai.agent.name', value: { stringValue: 'a' } };
-    const message = (v: unknown) => [...otlpToolEvents(v)].map((e) => (e instanceof InvalidEventError ? e.message : 'event'));
+    const message = (v: unknown) => [...otlpToolEvents(v)].map((e) => (e instanceof InvalidEventError ? e.message : e instanceof SkippedRecord ? e.reason : 'event'));
     expect(message(tool([op, name]))).toEqual(['OTel span s: no gen_ai.agent.id, gen_ai.agent.name or service.name to name the agent']);
     expect(message(tool([op, agent]))).toEqual(['OTel span s: an execute_tool span without gen_ai.tool.name']);
     expect(message(tool([op, agent], { name: 'execute_tool lookup' }))).toEqual(['event']);
@@ -103,6 +104,7 @@ describe('the otel LogFormat', () => {
     const { otelFormat } = await import('../../../src/formats/otel/otel-format.js');
     expect(otelFormat.detect(traces)).toBe(true);
     expect(otelFormat.detect({ records: [] })).toBe(false);
-    expect([...otelFormat.toEvents(traces)].map((e) => (e instanceof InvalidEventError ? 'error' : e.action))).toEqual(['tool:get_weather', 'tool:fetch_page', 'tool:run_shell', 'tool:query_orders', 'error', 'tool:read_file']);
+    const kinds = [...otelFormat.toEvents(traces)].map((e) => (e instanceof InvalidEventError ? 'error' : e instanceof SkippedRecord ? 'skip' : e.action));
+    expect(kinds).toEqual(['skip', 'skip', 'tool:get_weather', 'tool:fetch_page', 'tool:run_shell', 'tool:query_orders', 'skip', 'error', 'tool:read_file']);
   });
 });
