@@ -1,4 +1,5 @@
 import { InvalidConfigError } from '../core/errors.js';
+import { cloudTrailFormat } from './cloudtrail/cloudtrail-format.js';
 import { entraFormat } from './entra/entra-format.js';
 import { type FormatChoice, type FormatName, type LogFormat } from './log-format.js';
 import { nativeFormat } from './native/native-format.js';
@@ -10,7 +11,7 @@ import { otelFormat } from './otel/otel-format.js';
  * Native comes first so that native input never pays for the others' checks; the specific
  * envelopes (CloudTrail, Kubernetes audit) before the looser record shapes.
  */
-export const FORMATS: readonly LogFormat[] = [nativeFormat, entraFormat, ocsfFormat, otelFormat];
+export const FORMATS: readonly LogFormat[] = [nativeFormat, cloudTrailFormat, entraFormat, ocsfFormat, otelFormat];
 
 export const FORMAT_CHOICES: readonly FormatChoice[] = ['auto', ...FORMATS.map((f) => f.name)];
 
