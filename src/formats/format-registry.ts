@@ -1,6 +1,7 @@
 import { InvalidConfigError } from '../core/errors.js';
 import { cloudTrailFormat } from './cloudtrail/cloudtrail-format.js';
 import { entraFormat } from './entra/entra-format.js';
+import { k8sAuditFormat } from './kubernetes/k8s-audit-format.js';
 import { type FormatChoice, type FormatName, type LogFormat } from './log-format.js';
 import { nativeFormat } from './native/native-format.js';
 import { ocsfFormat } from './ocsf/ocsf-format.js';
@@ -11,7 +12,7 @@ import { otelFormat } from './otel/otel-format.js';
  * Native comes first so that native input never pays for the others' checks; the specific
  * envelopes (CloudTrail, Kubernetes audit) before the looser record shapes.
  */
-export const FORMATS: readonly LogFormat[] = [nativeFormat, cloudTrailFormat, entraFormat, ocsfFormat, otelFormat];
+export const FORMATS: readonly LogFormat[] = [nativeFormat, cloudTrailFormat, k8sAuditFormat, entraFormat, ocsfFormat, otelFormat];
 
 export const FORMAT_CHOICES: readonly FormatChoice[] = ['auto', ...FORMATS.map((f) => f.name)];
 
