@@ -5,6 +5,7 @@ import { loadBaselinesDir } from '../config/load-baselines.js';
 import { loadConfig } from '../config/load-config.js';
 import { readVerdictsFile } from '../feedback/verdict-file.js';
 import { replay, type ReplaySummary } from '../pipeline/replay.js';
+import { loadWarmState, saveWarmState } from '../state/warm-start.js';
 import { type AlertSink } from '../sinks/alert-sink.js';
 import { ConsoleSink } from '../sinks/console-sink.js';
 import { FileSink } from '../sinks/file-sink.js';
@@ -26,6 +27,10 @@ export interface ReplayCommandOptions {
   metrics?: boolean;
   /** Analysts' verdicts (`agentwatch feedback --file`), applied as their alerts are raised. */
   feedback?: string;
+  /** Start from this saved state (warm start) instead of a blank engine. */
+  state?: string;
+  /** Write the learned state here at the end (`.gz`: compressed). */
+  saveState?: string;
 }
 
 /** One plain line on stderr per message: the replay's own output is not structured logs. */
@@ -38,7 +43,10 @@ const stderrLog = {
 export async function runReplay(files: string[], opts: ReplayCommandOptions): Promise<ReplaySummary> {
   const { config } = loadConfig(opts.config);
   const baselinesDir = opts.baselines ?? config.baselinesDir;
-  const baselines = baselinesDir ? loadBaselinesDir(baselinesDir).baselines : DeclaredBaselines.empty();
+  const loaded = baselinesDir ? loadBaselinesDir(baselinesDir) : undefined;
+  const baselines = loaded?.baselines ?? DeclaredBaselines.empty();
+  const warm = opts.state ? loadWarmState(opts.state, config, loaded?.document) : undefined;
+  for (const w of warm?.warnings ?? []) stderrLog.warn(w);
   const sinks: AlertSink[] = [];
   if (opts.output) sinks.push(new FileSink(opts.output));
   if (opts.print) sinks.push(new ConsoleSink());
@@ -50,9 +58,17 @@ export async function runReplay(files: string[], opts: ReplayCommandOptions): Pr
   try {
     if (metrics) server = await serveTelemetry(config.telemetry, metrics.registry, () => ({ ready: true, reason: 'replaying' }), stderrLog);
     const verdicts = opts.feedback ? readVerdictsFile(opts.feedback) : undefined;
-    const { summary } = await replay({ files, config, baselines, sinks, ...(verdicts && { verdicts }), ...(rejects && { rejects }), ...(progress && { onProgress: progress.update }), ...(metrics && { metrics }) });
+    const { summary, engine } = await replay({ files, config, baselines, sinks, ...(warm && { initialState: warm.state.engine }), ...(verdicts && { verdicts }), ...(rejects && { rejects }), ...(progress && { onProgress: progress.update }), ...(metrics && { metrics }) });
     progress?.done();
+    if (warm?.state.lastEventTime && summary.firstEventTime && summary.firstEventTime < warm.state.lastEventTime) {
+      stderrLog.warn(`the events start (${summary.firstEventTime}) before the state ends (${warm.state.lastEventTime}): the overlap was learned twice`);
+    }
     process.stderr.write(`\n${formatSummary(summary)}\n`);
+    if (warm) process.stderr.write(`Warm start: ${warm.state.agents} agents from ${opts.state} (events up to ${warm.state.lastEventTime ?? 'unknown'})\n`);
+    if (opts.saveState) {
+      const saved = saveWarmState(opts.saveState, engine.snapshot(), { files, ...(summary.firstEventTime && { firstEventTime: summary.firstEventTime }), ...(summary.lastEventTime && { lastEventTime: summary.lastEventTime }), ...(warm && { previous: warm.state }) }, config, loaded?.document);
+      process.stderr.write(`State: ${saved.agents} agents saved to ${opts.saveState}\n`);
+    }
     if (rejects && rejects.count > 0) process.stderr.write(`Rejected lines, with reasons: ${rejects.path}\n`);
     if (opts.output) process.stderr.write(`Alerts: ${opts.output}\n`);
     if (opts.summaryJson) writeFileSync(opts.summaryJson, `${JSON.stringify(summary, null, 2)}\n`);
@@ -78,8 +94,10 @@ export function registerReplayCommand(program: Command): void {
     .option('--summary-json <file>', 'write the summary as JSON')
     .option('--no-progress', 'no progress bar (it is only drawn on a terminal anyway)')
     .option('--feedback <feedback.jsonl>', 'analysts\' verdicts (agentwatch feedback … --file): normal teaches and suppresses the pattern, confirmed keeps it flagged')
+    .option('--state <file>', 'start from a state saved by --save-state (warm start: baselines already learned)')
+    .option('--save-state <file>', 'save the learned state at the end (JSON; gzip-compressed when the name ends in .gz), for --state, `run --state` and `inspect`')
     .option('--metrics', 'serve Prometheus /metrics (and /healthz, /readyz) while replaying, on telemetry.host:port (127.0.0.1:9464)')
-    .addHelpText('after', '\nExample:\n  agentwatch replay logs/2026-03-*.jsonl.gz --baselines baselines/ --output alerts.jsonl')
+    .addHelpText('after', '\nExample:\n  agentwatch replay logs/2026-03-*.jsonl.gz --baselines baselines/ --output alerts.jsonl\n  agentwatch replay march.jsonl.gz --save-state march.state.json.gz --output march-alerts.jsonl\n  agentwatch replay april.jsonl.gz --state march.state.json.gz --output april-alerts.jsonl')
     .action(async (files: string[], opts: ReplayCommandOptions) => {
       await runReplay(files, opts);
     });
