@@ -1,6 +1,7 @@
 import { InvalidEventError, RejectReason } from '../../core/errors.js';
 import { type RawAuditEvent } from '../../core/events/audit-event-schema.js';
-import { type JsonObject, arr, clip, firstStr, isObject, obj, putAttr, str } from '../record-fields.js';
+import { permissionOf } from '../cloudtrail/cloudtrail-permission.js';
+import { type JsonObject, arr, clip, firstStr, isObject, jsonish, obj, putAttr, str } from '../record-fields.js';
 import { ocsfId, ocsfOutcome, ocsfSource, ocsfTenant, requireTime } from './ocsf-common.js';
 
 /**
@@ -42,7 +43,22 @@ export function apiAction(api: JsonObject | undefined): string | undefined {
 }
 
 /**
- * OCSF API Activity (class 6003): an API call by the actor. It is `resource_access` on the first
+ * An AWS IAM/STS call that grants access (Security Lake's CloudTrail in OCSF): the permission the
+ * CloudTrail adapter names for it, read from `api.request.data` (CloudTrail's requestParameters,
+ * an object or JSON text), so both routes raise the same new_permission.
+ */
+function awsGrant(event: JsonObject, action: string, who: { agentId: string }): string | undefined {
+  if (!/^(iam|sts|rolesanywhere):/.test(action)) return undefined;
+  const cloud = obj(event['cloud']);
+  const account = firstStr(obj(cloud?.['account'])?.['uid'], who.agentId.match(/^arn:[^:]+:[^:]+::(\d+):/)?.[1]) ?? '';
+  const partition = who.agentId.match(/^arn:([^:]+):/)?.[1] ?? 'aws';
+  const requestParameters = obj(jsonish(obj(obj(event['api'])?.['request'])?.['data'])) ?? {};
+  return permissionOf(action, { requestParameters }, { partition, region: str(cloud?.['region']) ?? '', account });
+}
+
+/**
+ * OCSF API Activity (class 6003): an API call by the actor. An IAM/STS grant is a
+ * `permission_request` (as from CloudTrail); otherwise it is `resource_access` on the first
  * resource that has a uid or name (its uid preferred: ARNs and resource ids are what the packs
  * match), else an `api_call`.
  */
@@ -56,14 +72,16 @@ export function mapApiActivity(event: JsonObject): RawAuditEvent {
   const resources = arr(event['resources']).filter(isObject);
   const target = resources.find((r) => firstStr(r['uid'], r['name']) !== undefined);
   const resource = target && firstStr(target['uid'], target['name']);
+  const permission = awsGrant(event, action, who);
 
   const out: RawAuditEvent = {
     id: ocsfId(event),
     time: requireTime(event, 'API Activity'),
     agentId: clip(who.agentId, 256),
-    category: resource !== undefined ? 'resource_access' : 'api_call',
+    category: permission !== undefined ? 'permission_request' : resource !== undefined ? 'resource_access' : 'api_call',
     action: clip(action, 512),
     ...(resource !== undefined && { resource: clip(resource, 2048) }),
+    ...(permission !== undefined && { permission: clip(permission, 512) }),
     outcome: ocsfOutcome(event),
   };
   const user = obj(actor?.['user']);

@@ -64,6 +64,31 @@ describe('OCSF API Activity (6003)', () => {
   });
 });
 
+describe('OCSF API Activity: AWS IAM/STS grants', () => {
+  const grant = (operation: string, service: string, data: unknown) => ({
+    class_uid: 6003,
+    time: T,
+    metadata: { uid: `g-${operation}` },
+    actor: { user: { type: 'AssumedRole', uid: 'AROA:i-1' }, session: { issuer: 'arn:aws:iam::123456789012:role/ci-runner' } },
+    api: { operation, service: { name: service }, request: { data } },
+    resources: [{ uid: 'arn:aws:iam::123456789012:role/ci-runner', type: 'AWS::IAM::Role' }],
+    cloud: { provider: 'AWS', region: 'us-east-1', account: { uid: '123456789012' } },
+    status_id: 1,
+  });
+
+  it('names the granted policy or role as the permission, like the CloudTrail adapter, from api.request.data as object or text', () => {
+    expect(attempt(grant('AttachRolePolicy', 'iam.amazonaws.com', { roleName: 'ci-runner', policyArn: 'arn:aws:iam::aws:policy/AdministratorAccess' }))).toMatchObject({
+      category: 'permission_request',
+      action: 'iam:AttachRolePolicy',
+      permission: 'arn:aws:iam::aws:policy/AdministratorAccess',
+      resource: 'arn:aws:iam::123456789012:role/ci-runner',
+    });
+    expect(attempt(grant('AssumeRole', 'sts.amazonaws.com', JSON.stringify({ roleArn: 'arn:aws:iam::123456789012:role/admin', roleSessionName: 's' })))).toMatchObject({ category: 'permission_request', permission: 'arn:aws:iam::123456789012:role/admin' });
+    expect(attempt(grant('CreateAccessKey', 'iam.amazonaws.com', undefined))).toMatchObject({ category: 'permission_request', permission: 'iam:CreateAccessKey' });
+    expect(attempt(grant('GetRole', 'iam.amazonaws.com', { roleName: 'x' }))).toMatchObject({ category: 'resource_access', action: 'iam:GetRole' });
+  });
+});
+
 describe('OCSF Authentication (3002)', () => {
   it('maps a service-account logon to the service it authenticated to', () => {
     expect(ev(4)).toEqual({
