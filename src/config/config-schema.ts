@@ -2,6 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { EngineSettingsSchema } from '../core/engine-settings.js';
 import { DEFAULT_MAX_EVENT_BYTES } from '../core/events/decode-audit-event.js';
 import { KafkaConfigSchema, RunConfigSchema } from './kafka-config-schema.js';
+import { AlertsConfigSchema } from './sinks-config-schema.js';
 import { TelemetryConfigSchema } from './telemetry-config-schema.js';
 
 /**
@@ -21,6 +22,7 @@ export const ConfigSchema = Type.Object(
     kafka: KafkaConfigSchema,
     run: RunConfigSchema,
     telemetry: TelemetryConfigSchema,
+    alerts: AlertsConfigSchema,
     baselinesDir: Type.Optional(Type.String({ minLength: 1, description: 'Folder of declared baselines (*.yaml); relative to the config file.' })),
   },
   {

@@ -69,5 +69,25 @@ export function redactConfig<T>(config: T): T {
   if (kafka?.sasl?.password) kafka.sasl.password = '[redacted]';
   const telemetry = copy['telemetry'] as { bearerToken?: string } | undefined;
   if (telemetry?.bearerToken) telemetry.bearerToken = '[redacted]';
+  const alerts = copy['alerts'] as { sinks?: Record<string, unknown>[] } | undefined;
+  for (const sink of alerts?.sinks ?? []) redactSink(sink);
   return copy as T;
+}
+
+/** Signing secrets, header values and URL paths (Slack and Teams webhook URLs are bearer secrets). */
+function redactSink(sink: Record<string, unknown>): void {
+  if (Array.isArray(sink['secrets'])) sink['secrets'] = sink['secrets'].map(() => '[redacted]');
+  const headers = sink['headers'];
+  if (headers && typeof headers === 'object') for (const k of Object.keys(headers)) (headers as Record<string, string>)[k] = '[redacted]';
+  if (typeof sink['url'] === 'string') sink['url'] = redactUrl(sink['url']);
+}
+
+/** Scheme, host and port only: paths, queries and credentials of webhook URLs are secrets. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return u.pathname === '/' && !u.search && !u.username ? u.origin : `${u.origin}/[redacted]`;
+  } catch {
+    return '[redacted]';
+  }
 }

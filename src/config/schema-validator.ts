@@ -2,7 +2,7 @@ import { Ajv, type ErrorObject } from 'ajv';
 import { type TSchema, type Static } from '@sinclair/typebox';
 import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
 
-const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: true, verbose: true });
+const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: true, verbose: true, discriminator: true });
 
 export interface SchemaProblem {
   /** JSON pointer into the document, e.g. /engine/rateSpike/minCount. */
@@ -20,6 +20,10 @@ function explain(e: ErrorObject): string {
       return `missing required key "${String(e.params['missingProperty'])}"`;
     case 'enum':
       return `must be one of ${(e.params['allowedValues'] as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
+    case 'discriminator': {
+      const options = ((e.parentSchema?.['oneOf'] ?? []) as { properties?: Record<string, { const?: unknown }> }[]).map((b) => JSON.stringify(b.properties?.[String(e.params['tag'])]?.const));
+      return `"${String(e.params['tag'])}" must be one of ${options.join(', ')}`;
+    }
     case 'const':
       return `must be ${JSON.stringify(e.params['allowedValue'])}`;
     case 'pattern':
