@@ -1,9 +1,10 @@
 // A real Alertmanager for tests (Debian's `prometheus-alertmanager`, installed by .ci/run), started
 // on a free loopback port with its own config and storage directory, clustering off. Its webhook
 // receiver can point at a loopback NotificationRecorder, so a test sees what Alertmanager sends on.
-import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, request as httpRequest, type Server } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, type SuiteAPI } from 'vitest';
@@ -58,7 +59,15 @@ export interface AlertmanagerOptions {
   /** Alertmanager's own `resolve_timeout` (for alerts posted without endsAt). */
   resolveTimeout?: string;
   /** A --web.config.file body (TLS, basic auth), as an object written as JSON (JSON is YAML). */
-  webConfig?: Record<string, unknown>;
+  webConfig?: { tls_server_config?: { cert_file: string; key_file: string }; basic_auth_users?: Record<string, string> };
+}
+
+/** How the helper itself talks to an Alertmanager started with a webConfig. */
+export interface AlertmanagerAccess {
+  /** `Authorization` header value. */
+  authorization?: string;
+  /** PEM of the CA that signed the server certificate. */
+  ca?: string;
 }
 
 export class TestAlertmanager {
@@ -67,11 +76,11 @@ export class TestAlertmanager {
     private readonly child: ChildProcess,
     private readonly dir: string,
     private readonly log: () => string,
-    private readonly authHeader: string | undefined,
+    private readonly access: AlertmanagerAccess,
   ) {}
 
-  /** Starts it and waits for `/-/ready`. `authHeader` is what the helper itself sends when webConfig asks for auth. */
-  static async start(opts: AlertmanagerOptions = {}, authHeader?: string): Promise<TestAlertmanager> {
+  /** Starts it and waits for `/-/ready`; `access` is what the helper itself needs when webConfig asks for TLS or auth. */
+  static async start(opts: AlertmanagerOptions = {}, access: AlertmanagerAccess = {}): Promise<TestAlertmanager> {
     const dir = mkdtempSync(join(tmpdir(), 'aw-alertmanager-'));
     const receiver = opts.webhookUrl
       ? { name: 'test', webhook_configs: [{ url: opts.webhookUrl, send_resolved: true }] }
@@ -103,11 +112,12 @@ export class TestAlertmanager {
     const child = spawn(ALERTMANAGER_BIN, args, { stdio: ['ignore', 'ignore', 'pipe'] });
     let log = '';
     child.stderr?.on('data', (d) => (log += String(d)));
-    const am = new TestAlertmanager(`http://127.0.0.1:${port}`, child, dir, () => log, authHeader);
+    const scheme = opts.webConfig?.tls_server_config ? 'https' : 'http';
+    const am = new TestAlertmanager(`${scheme}://127.0.0.1:${port}`, child, dir, () => log, access);
     for (let i = 0; i < 300; i++) {
       if (child.exitCode !== null) break;
       try {
-        if ((await am.fetch('/-/ready')).ok) return am;
+        if ((await am.get('/-/ready')).status === 200) return am;
       } catch {
         // not listening yet
       }
@@ -117,17 +127,30 @@ export class TestAlertmanager {
     throw new Error(`alertmanager did not become ready (exit ${child.exitCode}):\n${log}`);
   }
 
-  private fetch(path: string): Promise<Response> {
-    return fetch(`${this.url}${path}`, { headers: this.authHeader ? { authorization: this.authHeader } : {} });
+  /** A GET with the helper's credentials and CA (fetch cannot be given a CA). */
+  get(path: string): Promise<{ status: number; body: string }> {
+    const url = new URL(path, this.url);
+    const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
+    return new Promise((resolve, reject) => {
+      const req = request(url, { headers: this.access.authorization ? { authorization: this.access.authorization } : {}, ...(this.access.ca && { ca: this.access.ca }), timeout: 5000 }, (res) => {
+        let body = '';
+        res.on('data', (d) => (body += String(d)));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        res.on('error', reject);
+      });
+      req.on('timeout', () => req.destroy(new Error(`GET ${path}: timeout`)));
+      req.on('error', reject);
+      req.end();
+    });
   }
 
   /** `GET /api/v2/alerts` (active, silenced, inhibited and unprocessed), optionally filtered by label matchers. */
   async alerts(filter: Record<string, string> = {}): Promise<GettableAlert[]> {
     const q = new URLSearchParams();
     for (const [k, v] of Object.entries(filter)) q.append('filter', `${k}="${v}"`);
-    const res = await this.fetch(`/api/v2/alerts?${q}`);
-    if (!res.ok) throw new Error(`GET /api/v2/alerts: HTTP ${res.status} ${await res.text()}`);
-    return (await res.json()) as GettableAlert[];
+    const res = await this.get(`/api/v2/alerts?${q}`);
+    if (res.status !== 200) throw new Error(`GET /api/v2/alerts: HTTP ${res.status} ${res.body}`);
+    return JSON.parse(res.body) as GettableAlert[];
   }
 
   /** Polls `alerts(filter)` until `accept` holds for the list; returns it (throws after `timeoutMs`). */
@@ -140,6 +163,13 @@ export class TestAlertmanager {
       await new Promise((r) => setTimeout(r, 200));
     }
     throw new Error(`alertmanager: condition not met within ${timeoutMs} ms; last alerts: ${JSON.stringify(last, null, 2)}`);
+  }
+
+  /** A sample of Alertmanager's own /metrics, e.g. `alertmanager_alerts_received_total{status="resolved",version="v2"}`. */
+  async metric(series: string): Promise<number> {
+    const { body } = await this.get('/metrics');
+    const line = body.split('\n').find((l) => l.startsWith(`${series} `));
+    return line === undefined ? Number.NaN : Number(line.slice(series.length + 1));
   }
 
   get stderr(): string {
@@ -206,4 +236,21 @@ export class NotificationRecorder {
   close(): Promise<void> {
     return new Promise((resolve) => this.server.close(() => resolve()));
   }
+}
+
+/**
+ * A throwaway self-signed certificate for 127.0.0.1 (openssl), for an Alertmanager served over
+ * https. Undefined when openssl is absent (a skip locally; CI images have it with ca-certificates).
+ */
+export function selfSignedCert(dir: string): { certFile: string; keyFile: string; pem: string } | undefined {
+  const certFile = join(dir, 'cert.pem');
+  const keyFile = join(dir, 'key.pem');
+  try {
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', keyFile, '-out', certFile, '-days', '2', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'pipe' });
+  } catch (err) {
+    if (isCI()) throw new Error(`openssl could not make a test certificate: ${(err as Error).message}`);
+    console.warn('[alertmanager] openssl not usable: the https test is skipped');
+    return undefined;
+  }
+  return { certFile, keyFile, pem: readFileSync(certFile, 'utf8') };
 }
