@@ -6,6 +6,7 @@ import { registerFeedbackCommand } from './feedback-command.js';
 import { registerProduceCommand } from './produce-command.js';
 import { registerReplayCommand } from './replay-command.js';
 import { registerRunCommand } from './run-command.js';
+import { registerTuneCommand } from './tune-command.js';
 
 export function buildProgram(): Command {
   const program = new Command('agentwatch')
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
   registerEvalCommand(program);
   registerProduceCommand(program);
   registerFeedbackCommand(program);
+  registerTuneCommand(program);
   program.addHelpText('after', '\nExample:\n  agentwatch replay events.jsonl.gz --baselines baselines/ --output alerts.jsonl');
   return program;
 }

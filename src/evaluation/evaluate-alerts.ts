@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { lowerMedian } from './detection-delay.js';
 
 /** A labelled anomaly (ground truth), one per line of labels.jsonl (written by the fleet generator). */
 export const LabelSchema = Type.Object({
@@ -36,8 +37,17 @@ export interface DetectorScore {
   medianDelaySeconds: number | null;
 }
 
+/** A detected label: how long after its start the first matching alert came. */
+export interface Detection {
+  labelId: string;
+  detector: string;
+  agentId: string;
+  delaySeconds: number;
+}
+
 export interface Evaluation {
   byDetector: DetectorScore[];
+  detections: Detection[];
   falseAlertsPerAgentWeek: number;
   agents: number;
   weeks: number;
@@ -84,13 +94,15 @@ export function evaluateAlerts(all: readonly AlertLike[], labels: readonly Label
     }
   }
   const missed: Label[] = [];
+  const detections: Detection[] = [];
   for (const s of scores.values()) {
     const mine = windows.filter((w) => w.l.detector === s.detector);
     const hit = mine.filter((w) => Number.isFinite(w.first));
     s.detected = hit.length;
     s.recall = s.labels ? Math.round((hit.length / s.labels) * 1000) / 1000 : 0;
-    const delays = hit.map((w) => Math.max(0, (w.first - (w.start + grace)) / 1000)).sort((a, b) => a - b);
-    s.medianDelaySeconds = delays.length ? (delays[Math.floor((delays.length - 1) / 2)] as number) : null;
+    const mineDetected = hit.map((w) => ({ labelId: w.l.id, detector: w.l.detector, agentId: w.l.agentId, delaySeconds: Math.max(0, (w.first - (w.start + grace)) / 1000) }));
+    detections.push(...mineDetected);
+    s.medianDelaySeconds = lowerMedian(mineDetected.map((d) => d.delaySeconds));
     missed.push(...mine.filter((w) => !Number.isFinite(w.first)).map((w) => w.l));
   }
   const agents = opts.agents ?? new Set(alerts.map((a) => a.agentId)).size;
@@ -98,6 +110,7 @@ export function evaluateAlerts(all: readonly AlertLike[], labels: readonly Label
   const totalFalse = falseAlerts.length;
   return {
     byDetector: [...scores.values()],
+    detections,
     falseAlertsPerAgentWeek: agents && weeks ? Math.round((totalFalse / (agents * weeks)) * 1000) / 1000 : 0,
     agents,
     weeks: Math.round(weeks * 100) / 100,

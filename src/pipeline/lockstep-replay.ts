@@ -1,0 +1,137 @@
+import { type Alert } from '../core/alerts/alert.js';
+import { type DeclaredBaselines } from '../core/baselines/declared-baselines.js';
+import { Engine } from '../core/engine.js';
+import { InvalidEventError } from '../core/errors.js';
+import { type AuditEvent } from '../core/events/audit-event.js';
+import { decodeAuditEvent } from '../core/events/decode-audit-event.js';
+import { ReorderBuffer } from '../core/events/reorder-buffer.js';
+import { type Config } from '../config/config-schema.js';
+import { readJsonlFile } from '../sources/jsonl-file-source.js';
+import { type ReplayProgress } from './replay.js';
+
+/** One configuration replayed alongside others: its own engine and reorder buffer. */
+export interface ReplayLane {
+  config: Config;
+  baselines: DeclaredBaselines;
+  /** Every message the engine emits (open, update, resolved), in the order `replay` writes them. */
+  onAlert: (alert: Alert) => void;
+}
+
+export interface LaneSummary {
+  accepted: number;
+  rejected: Record<string, number>;
+  lateEvents: number;
+  /** Opening alerts (status absent or `open`). */
+  alerts: number;
+  /** Every message: openings, updates and resolutions. */
+  messages: number;
+  agents: number;
+  firstEventTime?: string;
+  lastEventTime?: string;
+}
+
+export interface LockstepSummary {
+  files: number;
+  lines: number;
+  blankLines: number;
+  lanes: LaneSummary[];
+  elapsedMs: number;
+}
+
+interface LaneState {
+  lane: ReplayLane;
+  engine: Engine;
+  buffer: ReorderBuffer;
+  released: AuditEvent[];
+  maxBytes: number;
+  summary: LaneSummary;
+  minTime: number;
+  maxTime: number;
+}
+
+/**
+ * Several configurations over the same logs with one read and one decode per line: each decoded
+ * event is handed to every lane, and each lane reorders and detects exactly as `replay` does
+ * (same reorder window, same watermark as `detectedAt`), so lane i emits what
+ * `replay --config <lane i>` would write. Events are shared read-only: the engine never mutates
+ * them. Memory is one engine per lane, whatever the length of the logs.
+ */
+export async function lockstepReplay(files: readonly string[], lanes: readonly ReplayLane[], onProgress?: (p: ReplayProgress) => void): Promise<LockstepSummary> {
+  const started = performance.now();
+  const states: LaneState[] = lanes.map((lane) => ({
+    lane,
+    engine: new Engine(lane.config.engine, lane.baselines),
+    buffer: new ReorderBuffer(lane.config.input.latenessMs),
+    released: [],
+    maxBytes: lane.config.input.maxEventBytes,
+    summary: { accepted: 0, rejected: {}, lateEvents: 0, alerts: 0, messages: 0, agents: 0 },
+    minTime: Number.POSITIVE_INFINITY,
+    maxTime: Number.NEGATIVE_INFINITY,
+  }));
+  // Decoded once at the largest limit; a lane with a smaller one rejects the longer lines itself,
+  // as its own replay would have.
+  const maxBytes = Math.max(...states.map((s) => s.maxBytes));
+  const uniformLimit = states.every((s) => s.maxBytes === maxBytes);
+  const result: LockstepSummary = { files: files.length, lines: 0, blankLines: 0, lanes: states.map((s) => s.summary), elapsedMs: 0 };
+  let alerts = 0;
+
+  const drain = (s: LaneState): void => {
+    const watermark = s.buffer.watermarkMs;
+    for (const event of s.released) {
+      for (const alert of s.engine.process(event, Math.max(watermark, event.timeMs))) {
+        s.summary.messages++;
+        if (alert.status === undefined || alert.status === 'open') {
+          s.summary.alerts++;
+          alerts++;
+        }
+        s.lane.onAlert(alert);
+      }
+    }
+    s.released.length = 0;
+  };
+  const reject = (s: LaneState, reason: string): void => {
+    s.summary.rejected[reason] = (s.summary.rejected[reason] ?? 0) + 1;
+  };
+
+  for (const [fileIndex, file] of files.entries()) {
+    for await (const batch of readJsonlFile(file)) {
+      for (const line of batch.lines) {
+        result.lines++;
+        if (line.length === 0 || (line.length < 4 && line.trim() === '')) {
+          result.blankLines++;
+          continue;
+        }
+        let event: AuditEvent;
+        try {
+          event = decodeAuditEvent(line, maxBytes);
+        } catch (err) {
+          if (!(err instanceof InvalidEventError)) throw err;
+          for (const s of states) reject(s, line.length > s.maxBytes ? 'too_large' : err.reason);
+          continue;
+        }
+        for (const s of states) {
+          if (!uniformLimit && line.length > s.maxBytes) {
+            reject(s, 'too_large');
+            continue;
+          }
+          s.summary.accepted++;
+          if (event.timeMs < s.minTime) s.minTime = event.timeMs;
+          if (event.timeMs > s.maxTime) s.maxTime = event.timeMs;
+          s.buffer.push(event, s.released);
+          if (s.released.length > 0) drain(s);
+        }
+      }
+      onProgress?.({ file, fileIndex, files: files.length, bytesRead: batch.bytesRead, fileBytes: batch.fileBytes, lines: result.lines, alerts });
+    }
+  }
+  for (const s of states) {
+    s.buffer.flush(s.released);
+    drain(s);
+    s.summary.lateEvents = s.buffer.lateEvents;
+    s.summary.agents = s.engine.agentCount;
+    if (Number.isFinite(s.minTime)) s.summary.firstEventTime = new Date(s.minTime).toISOString();
+    if (Number.isFinite(s.maxTime)) s.summary.lastEventTime = new Date(s.maxTime).toISOString();
+  }
+  result.elapsedMs = Math.round(performance.now() - started);
+  return result;
+}
