@@ -5,18 +5,27 @@ import { loadBaselinesDir } from '../config/load-baselines.js';
 import { type Config } from '../config/config-schema.js';
 import { loadConfig } from '../config/load-config.js';
 import { redactConfig } from '../config/env-overrides.js';
+import { AgentwatchError } from '../core/errors.js';
+import { seedChangelog } from '../kafka/changelog-seed.js';
+import { ensureTopics } from '../kafka/ensure-topics.js';
 import { createKafka, kafkaUnavailable } from '../kafka/kafka-client.js';
 import { LivePipeline } from '../pipeline/live-pipeline.js';
 import { createLogger, pipelineLog } from '../telemetry/logger.js';
 import { serveTelemetry } from '../telemetry/metrics-server.js';
 import { PrometheusMetrics } from '../telemetry/prometheus-metrics.js';
+import { type StateEnvelope } from '../state/state-envelope.js';
+import { loadWarmState } from '../state/warm-start.js';
 
-export async function runLive(opts: { config?: string; baselines?: string }): Promise<void> {
+export async function runLive(opts: { config?: string; baselines?: string; state?: string }): Promise<void> {
   const { config } = loadConfig(opts.config);
   const baselinesDir = opts.baselines ?? config.baselinesDir;
-  const baselines = baselinesDir ? loadBaselinesDir(baselinesDir).baselines : DeclaredBaselines.empty();
+  const loaded = baselinesDir ? loadBaselinesDir(baselinesDir) : undefined;
+  const baselines = loaded?.baselines ?? DeclaredBaselines.empty();
+  // Read before anything connects: a wrong file is reported at once.
+  const warm = opts.state ? loadWarmState(opts.state, config, loaded?.document) : undefined;
   const logger = createLogger();
   logger.info({ config: redactConfig(config) }, 'starting');
+  for (const w of warm?.warnings ?? []) logger.warn(w);
   const metrics = new PrometheusMetrics();
   // kafkajs warns that bounded retries weaken exactly-once; agentwatch is at-least-once by design.
   const kafka = createKafka(config.kafka, { quiet: [/Limiting retries for the idempotent producer/], onProducerRetry: () => metrics.sinkRetried('kafka') });
@@ -24,9 +33,31 @@ export async function runLive(opts: { config?: string; baselines?: string }): Pr
   // Up before Kafka is reached, so /healthz answers (and /readyz says why not ready) meanwhile.
   const server = await serveTelemetry(config.telemetry, metrics.registry, () => pipeline.readiness(), pipelineLog(logger));
   try {
+    if (warm) await seedFrom(warm.state, opts.state as string, kafka, config, logger);
     await runUntilStopped(pipeline, config, logger);
   } finally {
     await server.close();
+  }
+}
+
+/** Warm start: the state's agents into the changelog (those it lacks), before this instance joins the group and restores. */
+async function seedFrom(state: StateEnvelope, file: string, kafka: ReturnType<typeof createKafka>, config: Config, logger: Logger): Promise<void> {
+  const k = config.kafka;
+  try {
+    if (k.createTopics) {
+      const admin = kafka.admin();
+      await admin.connect();
+      try {
+        await ensureTopics(admin, k);
+      } finally {
+        await admin.disconnect();
+      }
+    }
+    const r = await seedChangelog(kafka, k.topics, state.engine.agents, k.groupId);
+    logger.info({ state: file, seeded: r.seeded, alreadyPresent: r.alreadyPresent, partitions: r.inputPartitions, lastEventTime: state.lastEventTime, ms: Math.round(r.ms) }, 'changelog seeded from state');
+  } catch (err) {
+    if (err instanceof AgentwatchError) throw err;
+    throw kafkaUnavailable(k, err, 'seed the changelog on');
   }
 }
 
@@ -62,6 +93,7 @@ export function registerRunCommand(program: Command): void {
     .description('The live service: audit events from Kafka in, alerts to Kafka out, baselines in a compacted changelog topic; /metrics, /healthz and /readyz on 127.0.0.1:9464 (telemetry.host/port).')
     .option('-c, --config <file>', 'configuration file (YAML or JSON); AGENTWATCH_* environment variables override it')
     .option('-b, --baselines <dir>', 'folder of declared baselines (*.yaml)')
-    .addHelpText('after', '\nExample:\n  AGENTWATCH_KAFKA_BROKERS=kafka:9092 agentwatch run --baselines baselines/')
+    .option('--state <file>', 'warm start: before joining the group, seed the changelog topic with the agents of this state file (replay --save-state) that it does not have yet; never overwrites what the deployment learned')
+    .addHelpText('after', '\nExample:\n  AGENTWATCH_KAFKA_BROKERS=kafka:9092 agentwatch run --baselines baselines/\n  agentwatch run --baselines baselines/ --state march.state.json.gz')
     .action(runLive);
 }
