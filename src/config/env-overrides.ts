@@ -80,6 +80,9 @@ function redactSink(sink: Record<string, unknown>): void {
   const headers = sink['headers'];
   if (headers && typeof headers === 'object') for (const k of Object.keys(headers)) (headers as Record<string, string>)[k] = '[redacted]';
   if (typeof sink['url'] === 'string') sink['url'] = redactUrl(sink['url']);
+  const auth = sink['auth'] as { password?: string; bearerToken?: string } | undefined;
+  if (auth?.password) auth.password = '[redacted]';
+  if (auth?.bearerToken) auth.bearerToken = '[redacted]';
 }
 
 /** Scheme, host and port only: paths, queries and credentials of webhook URLs are secrets. */

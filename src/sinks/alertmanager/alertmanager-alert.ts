@@ -16,8 +16,8 @@ export interface AlertmanagerMappingOptions {
   /** How long an open alert stays firing without a re-send (3× the re-send interval). */
   ttlMs: number;
   /**
-   * Link back to the alert (absolute http(s) URL). `{alertId}`, `{agentId}` and `{detector}` are
-   * replaced (URL-encoded); without a placeholder, `alert_id=<id>` is added to the query.
+   * Link back to the alert (absolute http(s) URL). `{alertId}` (or `{id}`), `{agentId}` and
+   * `{detector}` are replaced (URL-encoded); without a placeholder, `alert_id=<id>` is added to the query.
    */
   generatorUrl?: string;
 }
@@ -66,9 +66,9 @@ function description(alert: Alert): string {
 /** The generator URL for one alert, or undefined when none is configured. */
 export function generatorUrlFor(template: string | undefined, alert: Alert): string | undefined {
   if (!template) return undefined;
-  const vars: Record<string, string> = { alertId: alert.id, agentId: alert.agentId, detector: alert.detector };
-  if (/\{(alertId|agentId|detector)\}/.test(template)) {
-    return template.replace(/\{(alertId|agentId|detector)\}/g, (_, k: string) => encodeURIComponent(vars[k]!));
+  const vars: Record<string, string> = { alertId: alert.id, id: alert.id, agentId: alert.agentId, detector: alert.detector };
+  if (/\{(alertId|id|agentId|detector)\}/.test(template)) {
+    return template.replace(/\{(alertId|id|agentId|detector)\}/g, (_, k: string) => encodeURIComponent(vars[k]!));
   }
   const url = new URL(template);
   url.searchParams.set('alert_id', alert.id);

@@ -1,5 +1,6 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import { rootCertificates } from 'node:tls';
 import { type Alert } from '../../core/alerts/alert.js';
 import { DeliveryError, type DeliveryTarget, deliveryErrorForStatus, parseRetryAfter } from '../delivery/delivery-target.js';
 import { type PostableAlert, alertmanagerLabels, toPostableAlert } from './alertmanager-alert.js';
@@ -22,6 +23,8 @@ export interface AlertmanagerTargetOptions {
   /** See AlertmanagerMappingOptions.generatorUrl. */
   generatorUrl?: string;
   auth?: AlertmanagerAuth;
+  /** Extra request headers (e.g. a tenant header of a multi-tenant Alertmanager); auth wins over them. */
+  headers?: Record<string, string>;
   /** PEM certificates to trust for https (a private CA), in addition to the system's. */
   ca?: string;
   timeoutMs?: number;
@@ -53,6 +56,8 @@ export class AlertmanagerTarget implements DeliveryTarget {
   private serial: Promise<unknown> = Promise.resolve();
   private readonly timer: NodeJS.Timeout;
   private closed = false;
+  /** Node's `ca` replaces the system CAs: a private CA is added to them instead. */
+  private readonly ca: string[] | undefined;
 
   constructor(private readonly opts: AlertmanagerTargetOptions) {
     this.name = opts.name;
@@ -65,7 +70,8 @@ export class AlertmanagerTarget implements DeliveryTarget {
     this.timeoutMs = opts.timeoutMs ?? 10_000;
     this.maxOpen = opts.maxOpenAlerts ?? DEFAULT_MAX_OPEN_ALERTS;
     this.metrics = opts.metrics ?? noopAlertmanagerMetrics;
-    this.headers = { 'content-type': 'application/json', 'user-agent': 'agentwatch' };
+    this.ca = opts.ca === undefined ? undefined : [...rootCertificates, opts.ca];
+    this.headers = { ...opts.headers, 'content-type': 'application/json', 'user-agent': 'agentwatch' };
     const auth = opts.auth;
     if (auth && 'bearerToken' in auth) this.headers['authorization'] = `Bearer ${auth.bearerToken}`;
     else if (auth) this.headers['authorization'] = `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`;
@@ -146,7 +152,7 @@ export class AlertmanagerTarget implements DeliveryTarget {
     const target = `alertmanager ${this.name} (${this.endpoint.origin})`;
     return new Promise((resolve, reject) => {
       const request = this.endpoint.protocol === 'https:' ? httpsRequest : httpRequest;
-      const req = request(this.endpoint, { method: 'POST', headers: { ...this.headers, 'content-length': Buffer.byteLength(body) }, timeout: this.timeoutMs, ...(this.opts.ca !== undefined && { ca: this.opts.ca }) }, (res: IncomingMessage) => {
+      const req = request(this.endpoint, { method: 'POST', headers: { ...this.headers, 'content-length': Buffer.byteLength(body) }, timeout: this.timeoutMs, ...(this.ca && { ca: this.ca }) }, (res: IncomingMessage) => {
         const chunks: Buffer[] = [];
         let size = 0;
         res.on('data', (c: Buffer) => {

@@ -64,6 +64,7 @@ describe('alert → Alertmanager postable alert', () => {
 
   it('generatorURL is the configured link with the alert id', () => {
     expect(mapped[0]!.generatorURL).toBe(`https://grafana.example/d/agentwatch?var-alert=${open.id}`);
+    expect(generatorUrlFor('https://aw.example/alerts/{id}', open)).toBe(`https://aw.example/alerts/${open.id}`);
     expect(generatorUrlFor('https://aw.example/alerts', open)).toBe(`https://aw.example/alerts?alert_id=${open.id}`);
     expect(generatorUrlFor('https://aw.example/a/{agentId}/{detector}', { ...open, agentId: 'svc a/b' })).toBe('https://aw.example/a/svc%20a%2Fb/rate_spike');
     expect(toPostableAlert(open, { nowMs: NOW, ttlMs: TTL })).not.toHaveProperty('generatorURL');
