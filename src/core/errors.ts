@@ -13,6 +13,8 @@ export const ErrorCode = {
   Io: 'AW_IO',
   /** An alert could not be delivered to a sink (webhook, Alertmanager…): retried, or the sink disabled. */
   Delivery: 'AW_DELIVERY',
+  /** A webhook whose Standard Webhooks signature does not verify (receivers' side). */
+  WebhookSignature: 'AW_WEBHOOK_SIGNATURE',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

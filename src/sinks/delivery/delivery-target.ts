@@ -45,16 +45,20 @@ export class DeliveryError extends AgentwatchError {
   }
 }
 
+/** Statuses that refuse this one alert (its body), not the endpoint: retrying the same bytes cannot help. */
+const REFUSED = new Set([400, 413, 415, 422]);
+
 /**
- * How an HTTP response status reads for delivery: 2xx delivered; 410 disables; 408, 425, 429 and
- * 5xx are retried (slowed down); other 4xx are the sender's fault and retrying would not help.
+ * How an HTTP response status reads for delivery: 2xx delivered; 410 Gone disables the sink;
+ * 400, 413, 415 and 422 refuse this alert (it is set aside, the next one goes); anything else
+ * (408, 429, 5xx, but also 401, 403, 404, 3xx: an endpoint or credentials being fixed) is retried
+ * with backoff, so the alerts wait rather than being lost.
  */
 export function deliveryErrorForStatus(target: string, status: number, retryAfterMs?: number, detail = ''): DeliveryError | undefined {
   if (status >= 200 && status < 300) return undefined;
   const what = `${target} answered HTTP ${status}${detail ? `: ${detail}` : ''}`;
   if (status === 410) return new DeliveryError(`${what} (gone: sink disabled until its configuration is fixed)`, { retryable: false, disable: true, status });
-  const retryable = status === 408 || status === 425 || status === 429 || status >= 500;
-  return new DeliveryError(what, { retryable, status, ...(retryAfterMs !== undefined && { retryAfterMs }) });
+  return new DeliveryError(what, { retryable: !REFUSED.has(status), status, ...(retryAfterMs !== undefined && { retryAfterMs }) });
 }
 
 /** Retry-After as milliseconds: delay-seconds or an HTTP date (undefined when absent or unreadable). */
