@@ -9,6 +9,10 @@ export function formatSummary(s: ReplaySummary): string {
   out.push(`Replayed ${n(s.accepted)} events from ${s.files} file(s) in ${(s.elapsedMs / 1000).toFixed(1)} s (${n(s.eventsPerSecond)} events/s).`);
   if (s.firstEventTime) out.push(`Event time: ${s.firstEventTime} → ${s.lastEventTime}`);
   out.push(`Agents: ${n(s.agents)} (${n(s.learningAgents)} still learning).  Late events (beyond the reorder window): ${n(s.lateEvents)}.`);
+  const formats = Object.entries(s.formats).filter(([f]) => f !== 'native');
+  if (formats.length > 0) out.push(`Formats: ${Object.entries(s.formats).map(([f, c]) => `${f} (${n(c)} file${c === 1 ? '' : 's'})`).join(', ')}.`);
+  const skipped = Object.entries(s.skipped);
+  if (skipped.length > 0) out.push(`Skipped (valid records with nothing to detect on): ${skipped.map(([r, c]) => `${r}: ${n(c)}`).join(', ')}.`);
   if (rejected > 0) {
     out.push(`Rejected: ${n(rejected)} (${Object.entries(s.rejected).map(([r, c]) => `${r}: ${n(c)}`).join(', ')}).`);
   }

@@ -12,6 +12,7 @@ import { FileSink } from '../sinks/file-sink.js';
 import { JsonlFileWriter } from '../sinks/jsonl-file-writer.js';
 import { type MetricsServer, serveTelemetry } from '../telemetry/metrics-server.js';
 import { PrometheusMetrics } from '../telemetry/prometheus-metrics.js';
+import { FORMAT_CHOICES } from '../formats/format-registry.js';
 import { formatSummary } from './format-summary.js';
 import { createProgressBar } from './progress-bar.js';
 
@@ -31,6 +32,8 @@ export interface ReplayCommandOptions {
   state?: string;
   /** Write the learned state here at the end (`.gz`: compressed). */
   saveState?: string;
+  /** Log format of the files, or `auto` (default: input.format of the config). */
+  format?: string;
 }
 
 /** One plain line on stderr per message: the replay's own output is not structured logs. */
@@ -58,7 +61,7 @@ export async function runReplay(files: string[], opts: ReplayCommandOptions): Pr
   try {
     if (metrics) server = await serveTelemetry(config.telemetry, metrics.registry, () => ({ ready: true, reason: 'replaying' }), stderrLog);
     const verdicts = opts.feedback ? readVerdictsFile(opts.feedback) : undefined;
-    const { summary, engine } = await replay({ files, config, baselines, sinks, ...(warm && { initialState: warm.state.engine }), ...(verdicts && { verdicts }), ...(rejects && { rejects }), ...(progress && { onProgress: progress.update }), ...(metrics && { metrics }) });
+    const { summary, engine } = await replay({ files, config, baselines, sinks, ...(warm && { initialState: warm.state.engine }), ...(verdicts && { verdicts }), ...(rejects && { rejects }), ...(progress && { onProgress: progress.update }), ...(metrics && { metrics }), ...(opts.format !== undefined && { format: opts.format }) });
     progress?.done();
     if (warm?.state.lastEventTime && summary.firstEventTime && summary.firstEventTime < warm.state.lastEventTime) {
       stderrLog.warn(`the events start (${summary.firstEventTime}) before the state ends (${warm.state.lastEventTime}): the overlap was learned twice`);
@@ -84,12 +87,13 @@ export async function runReplay(files: string[], opts: ReplayCommandOptions): Pr
 export function registerReplayCommand(program: Command): void {
   program
     .command('replay')
-    .description('Replay historical audit logs (.jsonl, .jsonl.gz) through the engine in event-time order and write the alerts.')
+    .description('Replay historical audit logs through the engine in event-time order and write the alerts: native .jsonl(.gz), or CloudTrail, Kubernetes audit, Entra ID, OCSF and OpenTelemetry logs (JSON Lines or whole JSON documents, gzip or not).')
     .argument('<file...>', 'event files, processed in the order given (name them so that order is time order)')
     .requiredOption('-o, --output <alerts.jsonl>', 'where to write alerts (one JSON object per line)')
     .option('-b, --baselines <dir>', 'folder of declared baselines (*.yaml)')
     .option('-c, --config <file>', 'configuration file (YAML or JSON); see schemas/config.schema.json')
     .option('--rejects <file>', 'where invalid lines go (default: <output>.rejects.jsonl, created only if needed)')
+    .option('--format <name>', `log format of the files: ${FORMAT_CHOICES.join(', ')} (default: input.format, auto = recognised per file from its first records)`)
     .option('--print', 'also print each alert as it fires')
     .option('--summary-json <file>', 'write the summary as JSON')
     .option('--no-progress', 'no progress bar (it is only drawn on a terminal anyway)')
@@ -97,7 +101,7 @@ export function registerReplayCommand(program: Command): void {
     .option('--state <file>', 'start from a state saved by --save-state (warm start: baselines already learned)')
     .option('--save-state <file>', 'save the learned state at the end (JSON; gzip-compressed when the name ends in .gz), for --state, `run --state` and `inspect`')
     .option('--metrics', 'serve Prometheus /metrics (and /healthz, /readyz) while replaying, on telemetry.host:port (127.0.0.1:9464)')
-    .addHelpText('after', '\nExample:\n  agentwatch replay logs/2026-03-*.jsonl.gz --baselines baselines/ --output alerts.jsonl\n  agentwatch replay march.jsonl.gz --save-state march.state.json.gz --output march-alerts.jsonl\n  agentwatch replay april.jsonl.gz --state march.state.json.gz --output april-alerts.jsonl')
+    .addHelpText('after', '\nExample:\n  agentwatch replay logs/2026-03-*.jsonl.gz --baselines baselines/ --output alerts.jsonl\n  agentwatch replay march.jsonl.gz --save-state march.state.json.gz --output march-alerts.jsonl\n  agentwatch replay april.jsonl.gz --state march.state.json.gz --output april-alerts.jsonl\n  agentwatch replay cloudtrail/*.json.gz --baselines baselines/packs/aws --output ct-alerts.jsonl\n  agentwatch replay audit.log --format k8s-audit --baselines baselines/packs/kubernetes --output k8s-alerts.jsonl')
     .action(async (files: string[], opts: ReplayCommandOptions) => {
       await runReplay(files, opts);
     });

@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { EngineSettingsSchema } from '../core/engine-settings.js';
 import { DEFAULT_MAX_EVENT_BYTES } from '../core/events/decode-audit-event.js';
+import { FormatName } from '../formats/log-format.js';
 import { KafkaConfigSchema, RunConfigSchema } from './kafka-config-schema.js';
 import { AlertsConfigSchema } from './sinks-config-schema.js';
 import { TelemetryConfigSchema } from './telemetry-config-schema.js';
@@ -16,6 +17,11 @@ export const ConfigSchema = Type.Object(
       {
         latenessMs: Type.Integer({ minimum: 0, maximum: 3_600_000, default: 60_000, description: 'How far out of event-time order events may arrive and still be reordered.' }),
         maxEventBytes: Type.Integer({ minimum: 256, maximum: 10_485_760, default: DEFAULT_MAX_EVENT_BYTES, description: 'Larger events are rejected.' }),
+        format: Type.Union([Type.Literal('auto'), ...Object.values(FormatName).map((n) => Type.Literal(n))], {
+          default: 'auto',
+          description: 'Log format of the input: auto (recognised per file or Kafka message), native, cloudtrail, k8s-audit, entra, ocsf or otel. See docs/formats.md.',
+        }),
+        maxDocumentBytes: Type.Integer({ minimum: 1024, maximum: 1_073_741_824, default: 268_435_456, description: 'Largest whole JSON document (a CloudTrail delivery file, decompressed), foreign-format line or Kafka message; native events keep maxEventBytes.' }),
       },
       { additionalProperties: false, default: {} },
     ),

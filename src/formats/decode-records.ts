@@ -3,6 +3,8 @@ import { type AuditEvent } from '../core/events/audit-event.js';
 import { toAuditEvent } from '../core/events/decode-audit-event.js';
 import { detectFormat } from './format-registry.js';
 import { type LogFormat, SkippedRecord } from './log-format.js';
+import { nativeFormat } from './native/native-format.js';
+import { isObject } from './record-fields.js';
 
 export type DecodedRecord = AuditEvent | InvalidEventError | SkippedRecord;
 
@@ -10,17 +12,19 @@ const MAX_ARRAY_DEPTH = 2;
 
 /**
  * The audit events of one parsed JSON value in any known format: `format` when given, else
- * recognised per value (`auto`). A JSON array is read element by element. Every adapter output
+ * recognised per value (`auto`, the file's sniffed format first). A JSON array is read element by element. Every adapter output
  * is validated by the native schema exactly like native input; anything that cannot become an
  * event comes back as an InvalidEventError (or a SkippedRecord) in its place — never thrown,
  * whatever an adapter does.
  */
-export function* decodeRecords(value: unknown, format?: LogFormat, depth = 0): Iterable<DecodedRecord> {
+export function* decodeRecords(value: unknown, format?: LogFormat, preferred?: LogFormat, depth = 0): Iterable<DecodedRecord> {
   if (Array.isArray(value) && depth < MAX_ARRAY_DEPTH) {
-    for (const element of value) yield* decodeRecords(element, format, depth + 1);
+    for (const element of value) yield* decodeRecords(element, format, preferred, depth + 1);
     return;
   }
-  const chosen = format ?? detectFormat(value);
+  // `preferred` is the format a file was sniffed as: first in line, and the one that explains
+  // what is wrong with a record that no format recognises.
+  const chosen = format ?? (preferred?.detect(value) ? preferred : detectFormat(value)) ?? preferred ?? (looksNative(value) ? nativeFormat : undefined);
   if (!chosen) {
     yield new InvalidEventError(RejectReason.UnknownFormat, `no known log format recognises this record (${describeShape(value)})`);
     return;
@@ -41,6 +45,11 @@ export function* decodeRecords(value: unknown, format?: LogFormat, depth = 0): I
   } catch (err) {
     yield err instanceof InvalidEventError ? err : new InvalidEventError(RejectReason.Unmapped, `${chosen.name} adapter failed on this record: ${(err as Error).message}`, { cause: err });
   }
+}
+
+/** A record that means to be native (it has native field names): the native schema says what it lacks. */
+function looksNative(value: unknown): boolean {
+  return isObject(value) && (value['agentId'] !== undefined || value['category'] !== undefined || (value['action'] !== undefined && value['time'] !== undefined));
 }
 
 function describeShape(value: unknown): string {

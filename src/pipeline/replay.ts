@@ -10,7 +10,11 @@ import { ReorderBuffer } from '../core/events/reorder-buffer.js';
 import { type Config } from '../config/config-schema.js';
 import { type AlertSink } from '../sinks/alert-sink.js';
 import { type JsonlFileWriter } from '../sinks/jsonl-file-writer.js';
+import { resolveFormatChoice } from '../formats/format-registry.js';
+import { SkippedRecord } from '../formats/log-format.js';
+import { readFormatFile } from '../sources/format-file-source.js';
 import { readJsonlFile } from '../sources/jsonl-file-source.js';
+import { planFormatName, sniffInput } from '../sources/sniff-input.js';
 import { type PipelineMetrics, noopPipelineMetrics } from '../telemetry/pipeline-metrics.js';
 
 export interface ReplayProgress {
@@ -37,6 +41,8 @@ export interface ReplayOptions {
   onProgress?: (p: ReplayProgress) => void;
   /** Counters and gauges as `agentwatch run` reports them (`replay --metrics`); batches are blocks of lines. */
   metrics?: PipelineMetrics;
+  /** `--format`: a format name or `auto` (recognised per file); default `input.format`. */
+  format?: string;
 }
 
 export interface ReplaySummary {
@@ -45,6 +51,10 @@ export interface ReplaySummary {
   blankLines: number;
   accepted: number;
   rejected: Record<string, number>;
+  /** Valid records with nothing to detect on (Kubernetes stages before ResponseComplete…), by reason. */
+  skipped: Record<string, number>;
+  /** Files by the format they were read as. */
+  formats: Record<string, number>;
   /** Arrived later than the reorder window: processed, counted in their agent's current bucket. */
   lateEvents: number;
   alerts: number;
@@ -82,7 +92,7 @@ export async function replay(opts: ReplayOptions): Promise<{ summary: ReplaySumm
   const buffer = new ReorderBuffer(opts.config.input.latenessMs);
   const maxBytes = opts.config.input.maxEventBytes;
   const summary: ReplaySummary = {
-    files: opts.files.length, lines: 0, blankLines: 0, accepted: 0, rejected: {}, lateEvents: 0, alerts: 0,
+    files: opts.files.length, lines: 0, blankLines: 0, accepted: 0, rejected: {}, skipped: {}, formats: {}, lateEvents: 0, alerts: 0,
     alertsByDetector: {}, incidentUpdates: 0, updates: 0, resolved: 0, suppressed: 0, verdictsApplied: 0, agents: 0, learningAgents: 0, elapsedMs: 0, eventsPerSecond: 0,
   };
   let minTime = Number.POSITIVE_INFINITY;
@@ -115,7 +125,46 @@ export async function replay(opts: ReplayOptions): Promise<{ summary: ReplaySumm
     return waits && waits.length > 0 ? Promise.all(waits) : undefined;
   };
 
+  const fixedFormat = resolveFormatChoice(opts.format ?? opts.config.input.format);
+  const maxDocumentBytes = opts.config.input.maxDocumentBytes;
   for (const [fileIndex, file] of opts.files.entries()) {
+    const plan = sniffInput(file, fixedFormat);
+    const formatName = planFormatName(plan);
+    summary.formats[formatName] = (summary.formats[formatName] ?? 0) + 1;
+    if (!plan.native) {
+      // Foreign formats and whole documents: adapters, then the same validation, reorder and engine.
+      for await (const batch of readFormatFile(file, plan, maxDocumentBytes)) {
+        const batchStarted = performance.now();
+        const accepted = summary.accepted;
+        summary.lines += batch.lines;
+        summary.blankLines += batch.blankLines;
+        for (const { line, record, out, raw } of batch.items) {
+          if (out instanceof SkippedRecord) {
+            summary.skipped[out.reason] = (summary.skipped[out.reason] ?? 0) + 1;
+            continue;
+          }
+          if (out instanceof InvalidEventError) {
+            summary.rejected[out.reason] = (summary.rejected[out.reason] ?? 0) + 1;
+            metrics.eventsRejected(out.reason, 1);
+            const pending = opts.rejects?.write({ file, line, ...(record !== undefined && { record }), reason: out.reason, error: out.message, ...(raw !== undefined && { raw: raw.slice(0, REJECT_RAW_CHARS) }) });
+            if (pending) await pending;
+            continue;
+          }
+          summary.accepted++;
+          if (out.timeMs < minTime) minTime = out.timeMs;
+          if (out.timeMs > maxTime) maxTime = out.timeMs;
+          buffer.push(out, released);
+          if (released.length > 0) {
+            const pending = drain();
+            if (pending) await pending;
+          }
+        }
+        metrics.eventsAccepted(summary.accepted - accepted);
+        metrics.batchProcessed((performance.now() - batchStarted) / 1000);
+        opts.onProgress?.({ file, fileIndex, files: opts.files.length, bytesRead: batch.bytesRead, fileBytes: batch.fileBytes, lines: summary.lines, alerts: summary.alerts });
+      }
+      continue;
+    }
     for await (const batch of readJsonlFile(file)) {
       const { lines } = batch;
       const batchStarted = performance.now();

@@ -1,0 +1,46 @@
+import { readFile, stat } from 'node:fs/promises';
+import { promisify } from 'node:util';
+import { gunzip } from 'node:zlib';
+import { AgentwatchError, ErrorCode, InvalidEventError, RejectReason } from '../core/errors.js';
+
+const gunzipAsync = promisify(gunzip);
+
+export interface JsonDocument {
+  value: unknown;
+  /** Bytes of the file as stored (compressed for gzip), for progress. */
+  fileBytes: number;
+}
+
+/**
+ * A whole file as one JSON document (a CloudTrail delivery file, an OTLP export, a JSON array),
+ * gzip or not. Delivery files are small (CloudTrail writes one every five minutes per region),
+ * so the document is read at once; `maxBytes` bounds the decompressed size. A document that is
+ * not JSON throws InvalidEventError (not_json), which the caller may answer by reading it as
+ * lines instead.
+ */
+export async function readJsonDocument(file: string, maxBytes: number): Promise<JsonDocument> {
+  let buf: Buffer;
+  let fileBytes: number;
+  try {
+    fileBytes = (await stat(file)).size;
+    buf = await readFile(file);
+  } catch (cause) {
+    throw new AgentwatchError(ErrorCode.InputNotFound, `cannot read input ${file}: ${(cause as Error).message}`, { cause });
+  }
+  if (buf.length >= 2 && buf[0] === 0x1f && buf[1] === 0x8b) {
+    try {
+      buf = await gunzipAsync(buf, { maxOutputLength: maxBytes + 1 });
+    } catch (cause) {
+      if (cause instanceof RangeError || (cause as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
+        throw new InvalidEventError(RejectReason.TooLarge, `${file} decompresses to more than ${maxBytes} bytes (input.maxDocumentBytes)`, { cause });
+      }
+      throw new AgentwatchError(ErrorCode.Io, `cannot decompress ${file}: ${(cause as Error).message}`, { cause });
+    }
+  }
+  if (buf.length > maxBytes) throw new InvalidEventError(RejectReason.TooLarge, `${file} is ${buf.length} bytes, over the ${maxBytes} limit (input.maxDocumentBytes)`);
+  try {
+    return { value: JSON.parse(buf.toString('utf8')) as unknown, fileBytes };
+  } catch (cause) {
+    throw new InvalidEventError(RejectReason.NotJson, `${file} is not one JSON document: ${(cause as Error).message}`, { cause });
+  }
+}

@@ -1,0 +1,42 @@
+import { closeSync, openSync, readSync } from 'node:fs';
+import { constants, gunzipSync } from 'node:zlib';
+import { AgentwatchError, ErrorCode } from '../core/errors.js';
+
+export interface FileHead {
+  /** The first characters of the (decompressed) content. */
+  text: string;
+  /** The whole content fits in `text`. */
+  complete: boolean;
+  gzip: boolean;
+}
+
+/**
+ * The beginning of a file, decompressed if it is gzip (by its magic bytes): enough to tell its
+ * layout and format without reading it all. A truncated gzip stream decompresses as far as it
+ * goes.
+ */
+export function readFileHead(file: string, maxBytes = 1 << 20): FileHead {
+  let buf: Buffer;
+  let size: number;
+  try {
+    const fd = openSync(file, 'r');
+    try {
+      buf = Buffer.alloc(maxBytes);
+      size = readSync(fd, buf, 0, maxBytes, 0);
+    } finally {
+      closeSync(fd);
+    }
+  } catch (cause) {
+    throw new AgentwatchError(ErrorCode.InputNotFound, `cannot read input ${file}: ${(cause as Error).message}`, { cause });
+  }
+  const raw = buf.subarray(0, size);
+  const gzip = size >= 2 && raw[0] === 0x1f && raw[1] === 0x8b;
+  if (!gzip) return { text: raw.toString('utf8'), complete: size < maxBytes, gzip };
+  try {
+    const out = gunzipSync(raw, { finishFlush: constants.Z_SYNC_FLUSH, maxOutputLength: maxBytes * 4 });
+    return { text: out.toString('utf8'), complete: size < maxBytes && out.length < maxBytes * 4, gzip };
+  } catch {
+    // Over maxOutputLength, or a broken stream: the reader will say which when it reads it all.
+    return { text: '', complete: false, gzip };
+  }
+}
