@@ -3,6 +3,7 @@ import { AgentwatchError } from '../core/errors.js';
 import { registerDemoCommand } from './demo-command.js';
 import { registerEvalCommand } from './eval-command.js';
 import { registerFeedbackCommand } from './feedback-command.js';
+import { registerInspectCommand } from './inspect-command.js';
 import { registerProduceCommand } from './produce-command.js';
 import { registerReplayCommand } from './replay-command.js';
 import { registerRunCommand } from './run-command.js';
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
   registerEvalCommand(program);
   registerProduceCommand(program);
   registerFeedbackCommand(program);
+  registerInspectCommand(program);
   registerTuneCommand(program);
   program.addHelpText('after', '\nExample:\n  agentwatch replay events.jsonl.gz --baselines baselines/ --output alerts.jsonl');
   return program;
