@@ -1,0 +1,51 @@
+import { type Command } from 'commander';
+import { DeclaredBaselines } from '../core/baselines/declared-baselines.js';
+import { AgentwatchError, ErrorCode } from '../core/errors.js';
+import { loadBaselinesDir } from '../config/load-baselines.js';
+import { loadConfig } from '../config/load-config.js';
+import { closeMatches } from '../evaluation/close-matches.js';
+import { describeAgent } from '../evaluation/describe-agent.js';
+import { formatAgentDescription } from '../evaluation/format-agent-description.js';
+import { readStateFile } from '../state/state-file.js';
+
+export interface InspectOptions {
+  state: string;
+  json?: boolean;
+  limit?: string;
+  config?: string;
+  baselines?: string;
+}
+
+export function runInspect(agentId: string, opts: InspectOptions): void {
+  const { config } = loadConfig(opts.config);
+  const baselinesDir = opts.baselines ?? config.baselinesDir;
+  const declared = baselinesDir ? loadBaselinesDir(baselinesDir).baselines : DeclaredBaselines.empty();
+  const state = readStateFile(opts.state);
+  const agents = state.engine.agents;
+  const snapshot = agents.find((a) => a.agentId === agentId);
+  if (snapshot === undefined) {
+    const near = closeMatches(agentId, agents.map((a) => a.agentId));
+    const hint = near.length ? `; did you mean ${near.join(', ')}?` : agents.length ? `; it has e.g. ${agents.slice(0, 3).map((a) => a.agentId).join(', ')}` : '';
+    throw new AgentwatchError(ErrorCode.InputNotFound, `agent ${agentId} is not in ${opts.state} (${agents.length} agents)${hint}`);
+  }
+  const limit = opts.limit === undefined ? 10 : Number(opts.limit);
+  if (!Number.isInteger(limit) || limit < 1) throw new AgentwatchError(ErrorCode.InvalidConfig, `--limit must be a positive integer, not ${opts.limit}`);
+  const timezone = declared.forAgent(agentId, snapshot.agentClass)?.timezone;
+  const description = describeAgent(snapshot, config.engine, { limit, fleet: agents, ...(timezone && { timezone }) });
+  const text = opts.json ? JSON.stringify({ state: { file: opts.state, lastEventTime: state.lastEventTime ?? null }, ...description }, null, 2) : formatAgentDescription(description);
+  process.stdout.write(`${text}\n`);
+}
+
+export function registerInspectCommand(program: Command): void {
+  program
+    .command('inspect')
+    .description('What agentwatch believes is normal for one agent: learning status, rates by hour of week, known resources, permissions and locations, open incidents, peer group.')
+    .argument('<agent-id>', 'the agent (exact id; close matches are suggested)')
+    .requiredOption('-s, --state <file>', 'state saved by `agentwatch replay … --save-state <file>`')
+    .option('--json', 'machine-readable output')
+    .option('--limit <n>', 'values listed per section (resources, permissions, …)', '10')
+    .option('-c, --config <file>', 'configuration file (its engine settings give learning period and rate_spike thresholds)')
+    .option('-b, --baselines <dir>', 'folder of declared baselines (names the agent\'s time zone)')
+    .addHelpText('after', '\nExample:\n  agentwatch inspect agent:support-copilot-6 --state march.state.json.gz --baselines baselines/')
+    .action((agentId: string, opts: InspectOptions) => runInspect(agentId, opts));
+}

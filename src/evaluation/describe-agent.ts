@@ -1,0 +1,186 @@
+import { type AgentSnapshot } from '../core/baselines/agent-baseline-snapshot.js';
+import { CountSketch } from '../core/baselines/count-sketch.js';
+import { HourProfile } from '../core/baselines/hour-profile.js';
+import { type SeenSetSnapshot } from '../core/baselines/seen-set.js';
+import { type EngineSettings } from '../core/engine-settings.js';
+
+const DAY_MS = 86_400_000;
+const iso = (ms: number) => new Date(ms).toISOString();
+const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
+
+export interface SeenValue {
+  value: string;
+  firstSeen: string;
+  lastSeen: string;
+}
+
+/** Most recently used first, at most `limit` of them; `more` counts the rest. */
+export interface SeenList {
+  total: number;
+  shown: SeenValue[];
+  more: number;
+}
+
+export interface OpenIncidentDescription {
+  alertId: string;
+  detector: string;
+  severity?: string;
+  summary?: string;
+  opened: string;
+  lastTrigger: string;
+  triggers: number;
+  acceptedNormal: boolean;
+}
+
+/** What agentwatch believes is normal for one agent, in plain numbers (inspect, report). */
+export interface AgentDescription {
+  agentId: string;
+  agentClass?: string;
+  tenant?: string;
+  firstSeen: string;
+  lastSeen: string;
+  events: number;
+  learning: {
+    learning: boolean;
+    days: number;
+    /** When the learning period ends (from the first event), if not yet over. */
+    until?: string;
+    /** Events still needed, if fewer than `minLearningEvents` were seen. */
+    eventsNeeded?: number;
+  };
+  /** Rates in events per minute. */
+  rates: {
+    /** Quantiles of the minutes with any activity (bucket-count sketch, window `sketch.windowMs`). */
+    activeMinute: { p50: number; p90: number; p99: number };
+    /** Active minutes the quantiles rest on (decayed weight). */
+    activeMinutes: number;
+    /** Exponentially weighted mean and standard deviation, idle minutes counted as 0. */
+    ewma: { fast: { halfLifeMs: number; mean: number; stddev: number }; slow: { halfLifeMs: number; mean: number; stddev: number } };
+  };
+  /**
+   * The agent's week in its local time: `week[day][hour]` typical events in that hour (weekly
+   * EWMA; Monday first; null: never observed).
+   */
+  week: (number | null)[][];
+  /** UTC offset of the local time used (as of the agent's latest hour), in minutes. */
+  utcOffsetMinutes: number;
+  timezone?: string;
+  /** Per local hour of the day: the usual busiest minute, and the rate above which rate_spike fires (null while learning or disabled). */
+  hourOfDay: { usualPeakPerMinute: number; alertAbovePerMinute: number | null }[];
+  resources: SeenList;
+  sensitiveResources: SeenList;
+  permissions: SeenList;
+  locations: SeenList;
+  openIncidents: OpenIncidentDescription[];
+  /** What analysts marked normal, per detector: exact patterns, and the largest magnitude (rate, share) accepted. */
+  acceptedPatterns: Record<string, { patterns: number; upTo: number | null }>;
+  peers?: { agentClass: string; members: string[]; more: number };
+}
+
+export interface DescribeOptions {
+  /** Values shown per list (default 10). */
+  limit?: number;
+  /** The other agents of the same state, for the peer group. */
+  fleet?: readonly AgentSnapshot[];
+  /** The declared time zone, when known (the snapshot stores only the current offset). */
+  timezone?: string;
+}
+
+const LOCATION_KINDS: Record<string, string> = { c: 'country', r: 'region', n: 'network' };
+
+function seenList(s: SeenSetSnapshot | undefined, limit: number, label: (key: string) => string = (k) => k): SeenList {
+  const all = (s ?? []).slice().sort((a, b) => b[2] - a[2] || (a[0] < b[0] ? -1 : 1));
+  return { total: all.length, shown: all.slice(0, limit).map(([k, first, last]) => ({ value: label(k), firstSeen: iso(first), lastSeen: iso(last) })), more: Math.max(0, all.length - limit) };
+}
+
+function locationLabel(key: string): string {
+  const kind = LOCATION_KINDS[key.slice(0, 1)];
+  return kind && key[1] === ':' ? `${kind} ${key.slice(2)}` : key;
+}
+
+/**
+ * The rate_spike threshold of a mature agent for one hour of the day (mirrors
+ * AgentBaseline.computeThreshold): the larger of the minimum count, a multiple of the expected
+ * peak (the hour's usual busiest bucket, ±1 h, or the sketch quantile) and a Poisson bound
+ * above the 1-day EWMA mean.
+ */
+function threshold(s: AgentSnapshot, settings: EngineSettings, profile: HourProfile, sketch: CountSketch, hour: number): number {
+  const r = settings.rateSpike;
+  const expected = Math.max(profile.peakAround(hour), sketch.quantile(r.quantile));
+  const slowMean = s.slow[0];
+  return Math.max(r.minCount, Math.ceil(Math.max(r.peakMultiplier, s.tailMultiplier) * expected), Math.ceil(slowMean + r.zScore * Math.sqrt(slowMean)));
+}
+
+export function describeAgent(s: AgentSnapshot, settings: EngineSettings, opts: DescribeOptions = {}): AgentDescription {
+  const limit = opts.limit ?? 10;
+  const perMinute = 60_000 / settings.bucketMs;
+  const span = s.lastSeenMs - s.firstSeenMs;
+  const learning = span < settings.learningPeriodMs || s.eventCount < settings.minLearningEvents;
+  const sketch = CountSketch.restore(s.sketch, settings.sketch.relativeAccuracy, settings.sketch.binLimit);
+  const profile = HourProfile.restore(s.profile);
+  const q = (p: number) => round(sketch.quantile(p) * perMinute);
+  const ewma = (pair: [number, number], halfLifeMs: number) => ({ halfLifeMs, mean: round(pair[0] * perMinute, 3), stddev: round(Math.sqrt(Math.max(0, pair[1])) * perMinute, 3) });
+  const week: (number | null)[][] = [];
+  for (let d = 0; d < 7; d++) {
+    const row: (number | null)[] = [];
+    for (let h = 0; h < 24; h++) {
+      const v = profile.weekly(d * 24 + h);
+      row.push(Number.isNaN(v) ? null : round(v, 1));
+    }
+    week.push(row);
+  }
+  const judged = !learning && settings.rateSpike.enabled;
+  const hourOfDay = Array.from({ length: 24 }, (_, h) => ({
+    usualPeakPerMinute: round(profile.peakAround(h) * perMinute),
+    alertAbovePerMinute: judged ? round(threshold(s, settings, profile, sketch, h) * perMinute) : null,
+  }));
+  const openIncidents = s.incidents
+    .filter(([, i]) => i.resolved !== true)
+    .map(([detector, i]) => ({
+      alertId: i.alertId,
+      detector,
+      ...(i.last?.severity !== undefined && { severity: i.last.severity }),
+      ...(i.last?.summary !== undefined && { summary: i.last.summary }),
+      opened: iso(i.openedMs),
+      lastTrigger: iso(i.lastMs),
+      triggers: i.count,
+      acceptedNormal: i.acceptedNormal === true,
+    }))
+    .sort((a, b) => (a.opened < b.opened ? 1 : -1));
+  const acceptedPatterns: AgentDescription['acceptedPatterns'] = {};
+  for (const [detector, keys, magnitude] of s.accepted ?? []) acceptedPatterns[detector] = { patterns: keys.length, upTo: magnitude };
+  const d: AgentDescription = {
+    agentId: s.agentId,
+    firstSeen: iso(s.firstSeenMs),
+    lastSeen: iso(s.lastSeenMs),
+    events: s.eventCount,
+    learning: {
+      learning,
+      days: round(span / DAY_MS),
+      ...(span < settings.learningPeriodMs && { until: iso(s.firstSeenMs + settings.learningPeriodMs) }),
+      ...(s.eventCount < settings.minLearningEvents && { eventsNeeded: settings.minLearningEvents - s.eventCount }),
+    },
+    rates: {
+      activeMinute: { p50: q(0.5), p90: q(0.9), p99: q(0.99) },
+      activeMinutes: round(s.sketch.count, 1),
+      ewma: { fast: ewma(s.fast, settings.ewma.fastHalfLifeMs), slow: ewma(s.slow, settings.ewma.slowHalfLifeMs) },
+    },
+    week,
+    utcOffsetMinutes: Math.round(s.hour.offsetMs / 60_000),
+    hourOfDay,
+    resources: seenList(s.resources, limit),
+    sensitiveResources: seenList(s.sensitive, limit),
+    permissions: seenList(s.permissions, limit),
+    locations: seenList(s.locations?.known, limit, locationLabel),
+    openIncidents,
+    acceptedPatterns,
+  };
+  if (s.agentClass !== undefined) {
+    d.agentClass = s.agentClass;
+    const members = (opts.fleet ?? []).filter((o) => o.agentClass === s.agentClass && o.agentId !== s.agentId).map((o) => o.agentId).sort();
+    d.peers = { agentClass: s.agentClass, members: members.slice(0, limit), more: Math.max(0, members.length - limit) };
+  }
+  if (s.tenant !== undefined) d.tenant = s.tenant;
+  if (opts.timezone !== undefined) d.timezone = opts.timezone;
+  return d;
+}
