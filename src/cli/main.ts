@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { AgentwatchError } from '../core/errors.js';
 import { registerDemoCommand } from './demo-command.js';
+import { registerDiffCommand } from './diff-command.js';
 import { registerEvalCommand } from './eval-command.js';
 import { registerFeedbackCommand } from './feedback-command.js';
 import { registerInspectCommand } from './inspect-command.js';
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   registerFeedbackCommand(program);
   registerInspectCommand(program);
   registerTuneCommand(program);
+  registerDiffCommand(program);
   program.addHelpText('after', '\nExample:\n  agentwatch replay events.jsonl.gz --baselines baselines/ --output alerts.jsonl');
   return program;
 }

@@ -41,6 +41,11 @@ interface LeafSchema extends TSchema {
   description?: string;
 }
 
+function leafPaths(node: LeafSchema, prefix = ''): string[] {
+  if (node.type !== 'object' || !node.properties) return prefix ? [prefix] : [];
+  return Object.entries(node.properties).flatMap(([k, child]) => leafPaths(child, prefix ? `${prefix}.${k}` : k));
+}
+
 /** The schema of a dotted config path, or an error naming the known keys where it goes wrong. */
 export function settingSchema(key: string): LeafSchema {
   const parts = key.split('.');
@@ -54,7 +59,9 @@ export function settingSchema(key: string): LeafSchema {
     if (!next) {
       const at = parts.slice(0, i).join('.') || '(top level)';
       const known = Object.keys(node.properties ?? {}).join(', ');
-      throw new InvalidConfigError(`--set ${key}: unknown key "${part}" in ${at}${known ? `; known keys: ${known}` : ' (it is not an object)'}`);
+      const elsewhere = leafPaths(ConfigSchema as unknown as LeafSchema).filter((p) => p.endsWith(`.${part}`) && SWEEPABLE_ROOTS.includes(p.split('.')[0] as string));
+      const hint = elsewhere.length ? ` (did you mean ${elsewhere.join(' or ')}?)` : '';
+      throw new InvalidConfigError(`--set ${key}: unknown key "${part}" in ${at}${hint}${known ? `; known keys there: ${known}` : ' (it is not an object)'}`);
     }
     node = next;
   }
@@ -64,7 +71,7 @@ export function settingSchema(key: string): LeafSchema {
   return node;
 }
 
-/** "an integer ≥ 1 (default 20)": what the schema allows, for error messages. */
+/** "an integer ≥ 1, default 20": what the schema allows, for error messages. */
 export function describeAllowed(schema: LeafSchema): string {
   if (schema.const !== undefined) return `only ${JSON.stringify(schema.const)}`;
   const kind = schema.type === 'integer' ? 'an integer' : schema.type === 'number' ? 'a number' : schema.type === 'boolean' ? 'true or false' : 'a string';
@@ -74,7 +81,7 @@ export function describeAllowed(schema: LeafSchema): string {
   if (schema.maximum !== undefined) bounds.push(`≤ ${schema.maximum}`);
   if (schema.exclusiveMaximum !== undefined) bounds.push(`< ${schema.exclusiveMaximum}`);
   const range = bounds.length ? ` ${bounds.join(' and ')}` : '';
-  const def = schema.default !== undefined ? ` (default ${JSON.stringify(schema.default)})` : '';
+  const def = schema.default !== undefined ? `, default ${JSON.stringify(schema.default)}` : '';
   return `${kind}${range}${def}`;
 }
 
@@ -92,7 +99,7 @@ function parseValue(key: string, raw: string, schema: LeafSchema, validator: Sch
   }
   const problems = validator.check(value);
   if (problems.length) {
-    const why = schema.description ? ` (${key.split('.').pop() as string}: ${schema.description})` : '';
+    const why = schema.description ? ` — ${schema.description}` : '';
     throw new InvalidConfigError(`--set ${key}: ${JSON.stringify(value)} is out of range; allowed: ${allowed}${why}`);
   }
   return value;
