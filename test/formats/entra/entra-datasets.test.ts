@@ -1,11 +1,12 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InvalidEventError } from '../../../src/core/errors.js';
 import { toAuditEvent } from '../../../src/core/events/decode-audit-event.js';
 import { isEntraValue, mapEntraRecord } from '../../../src/formats/entra/entra-record.js';
 import { SkippedRecord } from '../../../src/formats/log-format.js';
-import { ROOT } from '../../helpers/cli.js';
+import { ROOT, agentwatch } from '../../helpers/cli.js';
 
 /**
  * The real public samples in ../shared/datasets (see each SOURCE.md), read in place. Where the
@@ -97,5 +98,23 @@ describe.skipIf(!present)('Entra adapter on the real samples (../shared/datasets
       });
       expect(() => toAuditEvent(structuredClone(event))).not.toThrow();
     }
+  });
+
+  it('agentwatch replay of the Golden SAML audit rows with the Azure pack reports the Mail.ReadWrite grant as critical', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'aw-goldensaml-'));
+    // Four rows, all of the attack: no quiet cold start, every first is judged.
+    writeFileSync(join(dir, 'config.yaml'), 'engine:\n  newSensitiveResource:\n    quietColdStart: false\n');
+    const out = join(dir, 'alerts.jsonl');
+    const r = agentwatch(['replay', join(GOLDEN_SAML, 'AADAuditEvents.json'), '--baselines', join(ROOT, 'baselines/packs/azure'), '--config', join(dir, 'config.yaml'), '--output', out]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/Formats: entra \(1 file\)/);
+    const alerts = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { detector: string; severity: string; agentId: string; time: string; summary: string });
+    expect(alerts.map((a) => [a.detector, a.severity, a.agentId, a.time])).toEqual([
+      ['new_sensitive_resource', 'medium', 'pgustavo@simulandlabs.com', '2021-08-02T13:27:20.017Z'],
+      ['new_permission', 'critical', 'pgustavo@simulandlabs.com', '2021-08-02T13:27:20.017Z'],
+    ]);
+    expect(alerts[1]?.summary).toMatch(/requested privileged permission Mail\.ReadWrite for the first time \(success\)/);
+    // The credential added two minutes later folds into that open new_permission incident.
+    expect(r.stderr).toMatch(/1 further triggers folded into open incidents/);
   });
 });
