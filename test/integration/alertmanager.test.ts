@@ -90,12 +90,12 @@ describeAlertmanager('a real Alertmanager', { timeout: 60_000 }, () => {
     await recorder.waitFor(isNotificationFor('resolved', 'lease-test'));
   });
 
-  it('a wrong url (route prefix) is a clear error that is not retried', async () => {
+  it('a wrong url (route prefix) is a clear error, retried so that alerts wait until the url is fixed', async () => {
     const target = new AlertmanagerTarget({ name: 'am', url: `${am.url}/not-the-prefix` });
     const err = await target.send(incident[0]!, 1).then(() => undefined, (e: unknown) => e);
     await target.close();
     expect(err).toBeInstanceOf(DeliveryError);
-    expect((err as DeliveryError).retryable).toBe(false);
+    expect((err as DeliveryError).retryable).toBe(true);
     expect((err as DeliveryError).status).toBe(404);
     expect((err as DeliveryError).message).toContain('route prefix');
   });
@@ -116,7 +116,7 @@ describeAlertmanager('a real Alertmanager behind https and basic auth', { timeou
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it.skipIf(!cert)('accepts the alert with the right credentials over TLS; a wrong password is a clear, non-retried error', async () => {
+  it.skipIf(!cert)('accepts the alert with the right credentials over TLS; a wrong password or an untrusted certificate is a clear error', async () => {
     const alert: Alert = { ...incident[0]!, agentId: 'agent-tls' };
     const good = new AlertmanagerTarget({ name: 'am-tls', url: am!.url, auth: { username: USER, password: PASSWORD }, ca: cert!.pem });
     await good.send(alert, 1);
@@ -128,7 +128,6 @@ describeAlertmanager('a real Alertmanager behind https and basic auth', { timeou
     const err = await wrong.send(alert, 1).then(() => undefined, (e: unknown) => e);
     await wrong.close();
     expect((err as DeliveryError).status).toBe(401);
-    expect((err as DeliveryError).retryable).toBe(false);
     expect((err as DeliveryError).message).toContain('check the sink\'s auth');
 
     // Without the CA the certificate is refused (retryable: an operator may fix the trust store).

@@ -78,7 +78,7 @@ describe('AlertmanagerTarget', () => {
     expect(received[0]!.alerts[0]!.annotations['alert_id']).toBe(open.id);
   });
 
-  it('4xx is the sender\'s fault (not retried, Alertmanager\'s reason kept); 5xx, 429 and network errors are retried', async () => {
+  it('a refused alert (400) is not retried, with Alertmanager\'s reason; wrong credentials, 5xx, 429 and network errors are retried (alerts wait)', async () => {
     const target = new AlertmanagerTarget({ name: 'am', url: base });
     answer = { status: 400, body: '"start time must be before end time"' };
     const bad = await sendError(target, open);
@@ -86,8 +86,10 @@ describe('AlertmanagerTarget', () => {
     expect(bad.status).toBe(400);
     expect(bad.message).toContain('start time must be before end time');
     answer = { status: 401, body: 'Unauthorized' };
+    // The shared delivery policy: an endpoint or credentials being fixed is waited for, not a reason to drop alerts.
     const auth = await sendError(target, open);
-    expect(auth.retryable).toBe(false);
+    expect(auth.retryable).toBe(true);
+    expect(auth.status).toBe(401);
     expect(auth.message).toContain('check the sink\'s auth');
     answer = { status: 503, body: '{"code":503,"message":"not ready"}' };
     const down = await sendError(target, open);
