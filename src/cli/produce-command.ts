@@ -3,15 +3,20 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { Partitioners, type Admin, type Message, type Producer } from 'kafkajs';
 import { type KafkaConfig } from '../config/kafka-config-schema.js';
 import { loadConfig } from '../config/load-config.js';
-import { AgentwatchError, ErrorCode } from '../core/errors.js';
+import { AgentwatchError, ErrorCode, InvalidEventError } from '../core/errors.js';
 import { createKafka, kafkaUnavailable } from '../kafka/kafka-client.js';
+import { resolveFormatChoice, FORMAT_CHOICES } from '../formats/format-registry.js';
+import { readFormatFile } from '../sources/format-file-source.js';
 import { readJsonlFile } from '../sources/jsonl-file-source.js';
+import { sniffInput } from '../sources/sniff-input.js';
 
 export interface ProduceCommandOptions {
   rate?: number;
   config?: string;
   topic?: string;
   progress?: boolean;
+  /** Log format of the files, or `auto`: other formats than native are sent as native events. */
+  format?: string;
 }
 
 export interface ProduceSummary {
@@ -23,7 +28,7 @@ export interface ProduceSummary {
   lines: number;
   sent: number;
   /** Lines not produced: not JSON, or without a string `agentId` to key them by. */
-  skipped: { notJson: number; noAgentId: number };
+  skipped: { notJson: number; noAgentId: number; notMapped?: number };
   /** `file:line` of the first skipped line, to look at. */
   firstSkipped?: string;
   /** From the first send to the last acknowledgement. */
@@ -136,7 +141,7 @@ function createProgressLine(stream: NodeJS.WriteStream, enabled: boolean): { upd
       const now = performance.now();
       if (now - last < 100) return;
       last = now;
-      const skipped = s.skipped.notJson + s.skipped.noAgentId;
+      const skipped = s.skipped.notJson + s.skipped.noAgentId + (s.skipped.notMapped ?? 0);
       const rate = s.elapsedMs > 0 ? Math.round((s.sent / s.elapsedMs) * 1000) : 0;
       stream.write(
         `\rfile ${file + 1}/${s.files}  ${s.sent.toLocaleString('en-US')} sent  ${rate.toLocaleString('en-US')}/s  ${skipped.toLocaleString('en-US')} skipped\x1b[K`,
@@ -156,7 +161,7 @@ export function formatProduceSummary(s: ProduceSummary): string {
   const lines = [
     `Produced ${s.sent} events to topic ${s.topic}${s.topicCreated ? ' (created)' : ''} in ${(s.elapsedMs / 1000).toFixed(2)} s ` +
       `(${Math.round(s.eventsPerSecond)} events/s${pace})${s.interrupted ? ', interrupted' : ''}`,
-    `Skipped ${skipped} lines (${s.skipped.notJson} not JSON, ${s.skipped.noAgentId} without agentId)${s.firstSkipped ? `; first at ${s.firstSkipped}` : ''}`,
+    `Skipped ${skipped} lines (${s.skipped.notJson} not JSON, ${s.skipped.noAgentId} without agentId${s.skipped.notMapped ? `, ${s.skipped.notMapped} records not mapped from their format` : ''})${s.firstSkipped ? `; first at ${s.firstSkipped}` : ''}`,
   ];
   return lines.join('\n');
 }
@@ -218,7 +223,34 @@ export async function runProduce(files: string[], opts: ProduceCommandOptions): 
       progress.update(summary, fileIndex);
     };
 
+    const fixedFormat = resolveFormatChoice(opts.format ?? config.input.format);
     for (const [fileIndex, file] of files.entries()) {
+      const plan = sniffInput(file, fixedFormat);
+      if (!plan.native) {
+        // Another format: each record becomes a native event keyed by its agent, so that the
+        // topic holds what every consumer of it reads (and one agent stays on one partition).
+        for await (const { items } of readFormatFile(file, plan, config.input.maxDocumentBytes)) {
+          for (const { line, record, out } of items) {
+            if (out instanceof InvalidEventError) {
+              summary.skipped.notMapped = (summary.skipped.notMapped ?? 0) + 1;
+              summary.firstSkipped ??= `${file}:${line}${record === undefined ? '' : `#${record}`}`;
+              continue;
+            }
+            if (!('agentId' in out)) continue;
+            summary.lines++;
+            const { timeMs, ...event } = out;
+            const value = Buffer.from(JSON.stringify({ ...event, time: new Date(timeMs).toISOString() }), 'utf8');
+            batch.push({ key: out.agentId, value });
+            batchBytes += value.length + out.agentId.length;
+            if (batch.length >= batchSize || batchBytes >= MAX_BATCH_BYTES) await flush(fileIndex);
+            if (stop) break;
+          }
+          if (stop) break;
+        }
+        await flush(fileIndex);
+        if (stop) break;
+        continue;
+      }
       for await (const { lines, firstLine } of readJsonlFile(file)) {
         for (const [i, line] of lines.entries()) {
           if (line.trim() === '') continue;
@@ -268,10 +300,12 @@ export function registerProduceCommand(program: Command): void {
     .option('-c, --config <file>', 'configuration file (YAML or JSON); the kafka section and AGENTWATCH_KAFKA_* apply')
     .option('-t, --topic <topic>', 'topic to publish to (default: kafka.topics.input, agent-audit-events)')
     .option('--no-progress', 'no progress line (it is only drawn on a terminal anyway)')
+    .option('--format <name>', `log format of the files: ${FORMAT_CHOICES.join(', ')} (default: input.format; auto = recognised per file). Records of other formats than native are sent as native events, keyed by their agent`)
     .addHelpText(
       'after',
       '\nExample:\n  agentwatch produce fixtures/demo/events.jsonl.gz --rate 500\n' +
-        '  AGENTWATCH_KAFKA_BROKERS=kafka-1:9092,kafka-2:9092 agentwatch produce logs/2026-03-*.jsonl.gz --topic agent-audit-events',
+        '  AGENTWATCH_KAFKA_BROKERS=kafka-1:9092,kafka-2:9092 agentwatch produce logs/2026-03-*.jsonl.gz --topic agent-audit-events\n' +
+        '  agentwatch produce cloudtrail/*.json.gz   # CloudTrail delivery files, sent as native events',
     )
     .action(async (files: string[], opts: ProduceCommandOptions) => {
       await runProduce(files, opts);

@@ -9,6 +9,7 @@ import { AgentwatchError } from '../core/errors.js';
 import { seedChangelog } from '../kafka/changelog-seed.js';
 import { ensureTopics } from '../kafka/ensure-topics.js';
 import { createKafka, kafkaUnavailable } from '../kafka/kafka-client.js';
+import { FORMAT_CHOICES, resolveFormatChoice } from '../formats/format-registry.js';
 import { LivePipeline } from '../pipeline/live-pipeline.js';
 import { createLogger, pipelineLog } from '../telemetry/logger.js';
 import { serveTelemetry } from '../telemetry/metrics-server.js';
@@ -16,8 +17,12 @@ import { PrometheusMetrics } from '../telemetry/prometheus-metrics.js';
 import { type StateEnvelope } from '../state/state-envelope.js';
 import { loadWarmState } from '../state/warm-start.js';
 
-export async function runLive(opts: { config?: string; baselines?: string; state?: string }): Promise<void> {
+export async function runLive(opts: { config?: string; baselines?: string; state?: string; format?: string }): Promise<void> {
   const { config } = loadConfig(opts.config);
+  if (opts.format !== undefined) {
+    resolveFormatChoice(opts.format);
+    config.input.format = opts.format as Config['input']['format'];
+  }
   const baselinesDir = opts.baselines ?? config.baselinesDir;
   const loaded = baselinesDir ? loadBaselinesDir(baselinesDir) : undefined;
   const baselines = loaded?.baselines ?? DeclaredBaselines.empty();
@@ -93,7 +98,8 @@ export function registerRunCommand(program: Command): void {
     .description('The live service: audit events from Kafka in, alerts to Kafka out, baselines in a compacted changelog topic; /metrics, /healthz and /readyz on 127.0.0.1:9464 (telemetry.host/port).')
     .option('-c, --config <file>', 'configuration file (YAML or JSON); AGENTWATCH_* environment variables override it')
     .option('-b, --baselines <dir>', 'folder of declared baselines (*.yaml)')
+    .option('--format <name>', `log format of the input messages: ${FORMAT_CHOICES.join(', ')} (default: input.format; auto = recognised per message). Other formats than native may hold several events per message`)
     .option('--state <file>', 'warm start: before joining the group, seed the changelog topic with the agents of this state file (replay --save-state) that it does not have yet; never overwrites what the deployment learned')
-    .addHelpText('after', '\nExample:\n  AGENTWATCH_KAFKA_BROKERS=kafka:9092 agentwatch run --baselines baselines/\n  agentwatch run --baselines baselines/ --state march.state.json.gz')
+    .addHelpText('after', '\nExample:\n  AGENTWATCH_KAFKA_BROKERS=kafka:9092 agentwatch run --baselines baselines/\n  agentwatch run --baselines baselines/ --state march.state.json.gz\n  agentwatch run --format cloudtrail --baselines baselines/packs/aws   # CloudTrail records from EventBridge')
     .action(runLive);
 }

@@ -2,17 +2,63 @@ import { type KafkaMessage } from 'kafkajs';
 import { InvalidEventError, RejectReason } from '../core/errors.js';
 import { type AuditEvent } from '../core/events/audit-event.js';
 import { toAuditEvent } from '../core/events/decode-audit-event.js';
+import { decodeRecords } from '../formats/decode-records.js';
+import { type LogFormat, SkippedRecord } from '../formats/log-format.js';
+import { nativeFormat } from '../formats/native/native-format.js';
 
-/** A Kafka message's value as an audit event, or an InvalidEventError with the reason (dead letter). */
-export function decodeKafkaMessage(message: KafkaMessage, maxBytes: number): AuditEvent {
+export interface MessageLimits {
+  /** Native events: larger messages are rejected (input.maxEventBytes). */
+  maxEventBytes: number;
+  /** Foreign formats, whose envelopes hold many records (input.maxDocumentBytes). */
+  maxDocumentBytes: number;
+}
+
+export interface DecodedMessage {
+  events: AuditEvent[];
+  /** The first record that could not become an event, with how many did not (the message is dead-lettered once). */
+  error?: InvalidEventError;
+  skipped: number;
+}
+
+/**
+ * A Kafka message's value as audit events. A native event (the common case) is validated as
+ * always; another format (`format`, or recognised per message when undefined) may yield several
+ * events — an EventBridge CloudTrail event one, an Entra `{"records":[…]}` batch many. A message
+ * that cannot be read at all throws InvalidEventError (dead letter); one whose records are
+ * partly bad returns the good events and the error, so that the message goes to the dead
+ * letters with the reason while its good records are still detected on.
+ */
+export function decodeKafkaMessage(message: KafkaMessage, limits: MessageLimits, format?: LogFormat): DecodedMessage {
   const value = message.value;
   if (value === null) throw new InvalidEventError(RejectReason.Schema, 'message has no value (tombstone)');
+  const maxBytes = format?.name === 'native' ? limits.maxEventBytes : Math.max(limits.maxEventBytes, limits.maxDocumentBytes);
   if (value.length > maxBytes) throw new InvalidEventError(RejectReason.TooLarge, `message is ${value.length} bytes, over the ${maxBytes} limit`);
   let parsed: unknown;
   try {
     parsed = JSON.parse(value.toString('utf8'));
   } catch (cause) {
+    // Too large for a native event and no document either: the size is what went wrong first.
+    if (value.length > limits.maxEventBytes) throw new InvalidEventError(RejectReason.TooLarge, `message is ${value.length} bytes, over the ${limits.maxEventBytes} limit`, { cause });
     throw new InvalidEventError(RejectReason.NotJson, `not valid JSON: ${(cause as Error).message}`, { cause });
   }
-  return toAuditEvent(parsed);
+  if (format?.name === 'native' || (format === undefined && nativeFormat.detect(parsed))) {
+    if (value.length > limits.maxEventBytes) throw new InvalidEventError(RejectReason.TooLarge, `message is ${value.length} bytes, over the ${limits.maxEventBytes} limit`);
+    return { events: [toAuditEvent(parsed)], skipped: 0 };
+  }
+  const events: AuditEvent[] = [];
+  let error: InvalidEventError | undefined;
+  let bad = 0;
+  let skipped = 0;
+  for (const out of decodeRecords(parsed, format)) {
+    if (out instanceof SkippedRecord) skipped++;
+    else if (out instanceof InvalidEventError) {
+      bad++;
+      error ??= out;
+    } else events.push(out);
+  }
+  if (error === undefined) return { events, skipped };
+  if (events.length === 0 && bad === 1) throw error;
+  const summary = new InvalidEventError(error.reason, `${bad} of ${bad + events.length} records rejected; first: ${error.message}`, { cause: error });
+  if (events.length === 0) throw summary;
+  return { events, error: summary, skipped };
 }

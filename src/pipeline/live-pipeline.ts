@@ -9,6 +9,8 @@ import { type Config } from '../config/config-schema.js';
 import { restoreFromChangelog } from '../kafka/changelog-restore.js';
 import { deadLetterMessage } from '../kafka/dead-letter.js';
 import { decodeKafkaMessage } from '../kafka/decode-message.js';
+import { resolveFormatChoice } from '../formats/format-registry.js';
+import { type LogFormat } from '../formats/log-format.js';
 import { ensureTopics } from '../kafka/ensure-topics.js';
 import { type Readiness } from '../telemetry/metrics-server.js';
 import { type PipelineMetrics, noopPipelineMetrics } from '../telemetry/pipeline-metrics.js';
@@ -69,6 +71,8 @@ export class LivePipeline {
   private readonly restoredPartitions = new Set<number>();
   private connected = false;
   private readonly metrics: PipelineMetrics;
+  /** input.format: one log format for every message, or undefined to recognise each message's own. */
+  private readonly format: LogFormat | undefined;
   private lastFlushAt = 0;
   private flushTimer: NodeJS.Timeout | undefined;
   private busy: Promise<unknown> = Promise.resolve();
@@ -86,6 +90,7 @@ export class LivePipeline {
   ) {
     // Incidents resolve by each partition's own event-time clock (see processBatch).
     this.engine = new Engine(config.engine, baselines, { resolveByStreamClock: false });
+    this.format = resolveFormatChoice(config.input.format);
     this.metrics = opts.metrics ?? noopPipelineMetrics;
     this.metrics.observeEngine(this.engine);
     this.metrics.observeReadiness(() => this.readiness().ready);
@@ -241,20 +246,24 @@ export class LivePipeline {
     const partition = batch.partition;
     const outbox = new BatchOutbox(k.topics, this.metrics, contextOf(span));
     const accepted = this.stats.accepted;
-    const maxBytes = this.config.input.maxEventBytes;
+    const limits = { maxEventBytes: this.config.input.maxEventBytes, maxDocumentBytes: this.config.input.maxDocumentBytes };
     let processed: string | undefined;
     let clock = this.partitionClock.get(partition) ?? Number.NEGATIVE_INFINITY;
     for (const message of batch.messages) {
       if (!isRunning() || isStale()) break;
       this.stats.consumed++;
       try {
-        const event = decodeKafkaMessage(message, maxBytes);
-        this.stats.accepted++;
-        this.agentPartition.set(event.agentId, partition);
-        this.dirty.add(event.agentId);
-        if (event.timeMs > clock) clock = event.timeMs;
-        // A resolution returned here was closed by this event's clock, not triggered by it.
-        for (const alert of this.engine.process(event, Date.now())) outbox.addAlert(alert, alert.status === 'resolved' ? undefined : message);
+        // A foreign-format message may hold several events, and some bad records (dead-lettered after).
+        const decoded = decodeKafkaMessage(message, limits, this.format);
+        for (const event of decoded.events) {
+          this.stats.accepted++;
+          this.agentPartition.set(event.agentId, partition);
+          this.dirty.add(event.agentId);
+          if (event.timeMs > clock) clock = event.timeMs;
+          // A resolution returned here was closed by this event's clock, not triggered by it.
+          for (const alert of this.engine.process(event, Date.now())) outbox.addAlert(alert, alert.status === 'resolved' ? undefined : message);
+        }
+        if (decoded.error) throw decoded.error;
       } catch (err) {
         if (!(err instanceof InvalidEventError)) throw err;
         this.stats.rejected[err.reason] = (this.stats.rejected[err.reason] ?? 0) + 1;
