@@ -11,12 +11,16 @@ function levenshtein(a: string, b: string): number {
   return prev[b.length] as number;
 }
 
+const tokens = (s: string) => s.split(/[^a-z0-9]+/).filter((t) => t.length >= 3);
+
 /**
  * The candidates a mistyped name most likely meant: those containing it (or contained in it),
- * then those within a few edits, closest first. Case is ignored.
+ * then those within a few edits, then those sharing most of its words (`fraud-scorer` finds
+ * `arn:aws:iam::1:role/fraud-scorer-eu`), best first. Case is ignored.
  */
 export function closeMatches(name: string, candidates: Iterable<string>, limit = 5): string[] {
   const wanted = name.toLowerCase();
+  const words = tokens(wanted);
   const scored: { c: string; score: number }[] = [];
   for (const c of candidates) {
     const lc = c.toLowerCase();
@@ -25,7 +29,12 @@ export function closeMatches(name: string, candidates: Iterable<string>, limit =
       continue;
     }
     const d = levenshtein(wanted, lc);
-    if (d <= Math.max(2, Math.floor(wanted.length / 3))) scored.push({ c, score: d });
+    if (d <= Math.max(2, Math.floor(wanted.length / 3))) {
+      scored.push({ c, score: d });
+      continue;
+    }
+    const shared = words.filter((w) => lc.includes(w)).length;
+    if (words.length > 0 && shared / words.length >= 0.5) scored.push({ c, score: 100 + (1 - shared / words.length) * 10 + d / 1000 });
   }
   return scored.sort((x, y) => x.score - y.score || (x.c < y.c ? -1 : 1)).slice(0, limit).map((s) => s.c);
 }

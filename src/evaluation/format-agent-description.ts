@@ -2,6 +2,7 @@ import { type AgentDescription, type SeenList } from './describe-agent.js';
 
 const DAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 const when = (isoTime: string) => `${isoTime.slice(0, 10)} ${isoTime.slice(11, 16)}`;
+const LABEL = 9;
 const int = (n: number) => Math.round(n).toLocaleString('en-US');
 
 /** A number in 4 columns: 0 → '·', 7 → '7', 1234 → '1.2k', 45678 → '46k'. */
@@ -32,7 +33,8 @@ function seenSection(title: string, list: SeenList, out: string[]): void {
   out.push(`${title} (${list.total}, most recent first)`);
   const width = Math.min(60, Math.max(...list.shown.map((v) => v.value.length)));
   for (const v of list.shown) {
-    const value = v.value.length > width ? `${v.value.slice(0, width - 1)}…` : v.value.padEnd(width);
+    // Cut in the middle: both the service prefix and the object name tell resources apart.
+    const value = v.value.length > width ? `${v.value.slice(0, Math.floor(width / 2) - 1)}…${v.value.slice(v.value.length - Math.ceil(width / 2))}` : v.value.padEnd(width);
     out.push(`  ${value}  first ${when(v.firstSeen)}  last ${when(v.lastSeen)}`);
   }
   if (list.more > 0) out.push(`  … ${list.more} more`);
@@ -58,12 +60,13 @@ export function formatAgentDescription(d: AgentDescription): string {
   out.push(`  EWMA             half-life ${hl(r.ewma.fast.halfLifeMs)}: ${r.ewma.fast.mean} ± ${r.ewma.fast.stddev}   half-life ${hl(r.ewma.slow.halfLifeMs)}: ${r.ewma.slow.mean} ± ${r.ewma.slow.stddev}`);
   out.push('');
   out.push(`Typical events per hour of the week, local time (${offsetLabel(d.utcOffsetMinutes)}${d.timezone ? ` ${d.timezone}` : ''}; · none, ? never observed)`);
-  out.push(`     ${Array.from({ length: 24 }, (_, h) => String(h).padStart(4)).join('')}`);
-  d.week.forEach((row, i) => out.push(`  ${DAYS[i]}${row.map(cell).join('')}`));
-  out.push('Per minute, by hour of the day');
-  out.push(`  usual peak ${d.hourOfDay.map((h) => cell(h.usualPeakPerMinute)).join('')}`);
-  if (d.hourOfDay.some((h) => h.alertAbovePerMinute !== null)) out.push(`  alert over ${d.hourOfDay.map((h) => cell(h.alertAbovePerMinute)).join('')}`);
-  else out.push('  alert over: not yet (learning, or rate_spike disabled)');
+  const label = (s: string) => `  ${s.padEnd(LABEL)}`;
+  out.push(`${label('')}${Array.from({ length: 24 }, (_, h) => String(h).padStart(4)).join('')}`);
+  d.week.forEach((row, i) => out.push(`${label(DAYS[i] as string)}${row.map(cell).join('')}`));
+  out.push('Busiest minute by local hour of the day: usual, and the rate above which rate_spike fires');
+  out.push(`${label('usual/min')}${d.hourOfDay.map((h) => cell(h.usualPeakPerMinute)).join('')}`);
+  if (d.hourOfDay.some((h) => h.alertAbovePerMinute !== null)) out.push(`${label('alert/min')}${d.hourOfDay.map((h) => cell(h.alertAbovePerMinute)).join('')}`);
+  else out.push(`${label('alert/min')}not yet (learning, or rate_spike disabled)`);
   out.push('');
   seenSection('Resources', d.resources, out);
   seenSection('Sensitive resources', d.sensitiveResources, out);
