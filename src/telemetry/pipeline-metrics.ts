@@ -28,10 +28,23 @@ export interface PipelineMetrics {
   sinkDelivered(sink: string, n: number): void;
   sinkFailed(sink: string): void;
   sinkRetried(sink: string): void;
+  /** A sink with a delivery queue (webhook, Alertmanager): read at scrape time. */
+  observeSinkQueue(sink: string, queue: SinkQueueGauges): void;
   /** Read at scrape time: agents tracked and still learning. */
   observeEngine(engine: EngineGauges): void;
   /** Read at scrape time: whether the instance is ready (the same answer as /readyz). */
   observeReadiness(ready: () => boolean): void;
+}
+
+/** What a sink's delivery queue shows at scrape time. */
+export interface SinkQueueGauges {
+  /** Alerts waiting (queued, not yet delivered). */
+  readonly queued: number;
+  readonly queuedBytes: number;
+  /** Age of the oldest waiting alert (0 when none): how far behind the receiver is. */
+  oldestQueuedSeconds(): number;
+  /** The receiver answered 410 Gone: nothing is sent until the configuration is fixed. */
+  readonly disabled: boolean;
 }
 
 /** The part of the Engine the gauges read. */
@@ -59,6 +72,7 @@ export const noopPipelineMetrics: PipelineMetrics = {
   sinkDelivered: nothing,
   sinkFailed: nothing,
   sinkRetried: nothing,
+  observeSinkQueue: nothing,
   observeEngine: nothing,
   observeReadiness: nothing,
 };

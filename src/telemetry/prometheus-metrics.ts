@@ -1,6 +1,6 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { RejectReason } from '../core/errors.js';
-import { type EngineGauges, type PipelineMetrics } from './pipeline-metrics.js';
+import { type EngineGauges, type PipelineMetrics, type SinkQueueGauges } from './pipeline-metrics.js';
 
 /**
  * Serialized size of one agent's baseline before any flush has measured it (README: about
@@ -25,6 +25,7 @@ export class PrometheusMetrics implements PipelineMetrics {
   private ready: (() => boolean) | undefined;
   private bytesPerAgent = DEFAULT_SNAPSHOT_BYTES;
   private owned = new Set<string>();
+  private readonly queues = new Map<string, SinkQueueGauges>();
 
   private readonly events = new Counter({ name: 'agentwatch_events_consumed_total', help: 'Events consumed, by outcome (accepted, rejected) and, for rejected ones, reason.', labelNames: ['outcome', 'reason'] as const, registers: [this.registry] });
   private readonly deadLetters = new Counter({ name: 'agentwatch_dead_letters_total', help: 'Rejected messages acknowledged on the dead-letter topic, by reason.', labelNames: ['reason'] as const, registers: [this.registry] });
@@ -59,6 +60,10 @@ export class PrometheusMetrics implements PipelineMetrics {
       `Estimated size of the baselines held: agents tracked times the mean serialized snapshot size of the last changelog flush (${DEFAULT_SNAPSHOT_BYTES} bytes per agent before the first one).`,
       () => Math.round((this.engine?.agentCount ?? 0) * this.bytesPerAgent),
     );
+    this.sinkGauge('agentwatch_sink_queued_alerts', 'Alerts waiting in a sink\'s delivery queue (persisted, not yet acknowledged by the receiver).', (q) => q.queued);
+    this.sinkGauge('agentwatch_sink_queued_bytes', 'Bytes of the alerts waiting in a sink\'s delivery queue.', (q) => q.queuedBytes);
+    this.sinkGauge('agentwatch_sink_oldest_queued_age_seconds', 'Age of the oldest alert waiting in a sink\'s delivery queue (0 when empty): how long the receiver has been behind.', (q) => q.oldestQueuedSeconds());
+    this.sinkGauge('agentwatch_sink_disabled', '1 when a sink is disabled (its receiver answered 410 Gone); its alerts stay queued until the configuration is fixed and agentwatch restarted.', (q) => (q.disabled ? 1 : 0));
     this.gauge('agentwatch_ready', '1 when the instance is ready (as /readyz): connected, partitions assigned, their baselines restored.', () => (this.ready?.() ? 1 : 0));
   }
 
@@ -144,6 +149,18 @@ export class PrometheusMetrics implements PipelineMetrics {
     new Gauge({ name, help, registers: [this.registry], collect() {
       this.set(read());
     } });
+  }
+
+  /** A gauge with a `sink` label per observed queue, read at scrape time. */
+  private sinkGauge(name: string, help: string, read: (q: SinkQueueGauges) => number): void {
+    const queues = this.queues;
+    new Gauge({ name, help, labelNames: ['sink'] as const, registers: [this.registry], collect() {
+      for (const [sink, q] of queues) this.set({ sink }, read(q));
+    } });
+  }
+
+  observeSinkQueue(sink: string, queue: SinkQueueGauges): void {
+    this.queues.set(sink, queue);
   }
 
   observeEngine(engine: EngineGauges): void {

@@ -1,0 +1,294 @@
+import { mkdirSync } from 'node:fs';
+import { appendFile, type FileHandle, open, readdir, readFile, rename, rm, truncate, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { type Alert } from '../../core/alerts/alert.js';
+import { AgentwatchError, ErrorCode } from '../../core/errors.js';
+import { type AlertStore, type QueuedAlert, spoolLine } from './alert-store.js';
+import { lockSpool } from './spool-lock.js';
+
+interface Spooled extends QueuedAlert {
+  readonly segment: number;
+  /** Byte offset just after its line: the cursor once it is removed. */
+  readonly end: number;
+}
+
+interface Position {
+  segment: number;
+  offset: number;
+}
+
+interface PendingAppend {
+  alerts: readonly Alert[];
+  queuedAtMs: number;
+  resolve: () => void;
+  reject: (err: unknown) => void;
+}
+
+export interface SpoolOptions {
+  /** A new segment file starts past this size; a segment is deleted once all of it is delivered. */
+  segmentBytes?: number;
+  warn?: (msg: string, fields?: Record<string, unknown>) => void;
+}
+
+const SEGMENT = /^segment-(\d{10})\.jsonl$/;
+const segmentName = (n: number) => `segment-${String(n).padStart(10, '0')}.jsonl`;
+/** Alerts held in memory ahead of delivery; the rest are read from disk when their turn comes. */
+const WINDOW = 512;
+const READ_CHUNK = 1 << 20;
+
+/**
+ * The persisted queue of one sink: JSON lines appended to numbered segment files and fsync'd
+ * before `append` resolves, and a cursor file (the first undelivered byte) rewritten after each
+ * delivery. On open, everything after the cursor is queued again, in order, with the alerts as
+ * they were (ids unchanged); a line cut short by a crash during its write (never acknowledged)
+ * is dropped. A delivery whose cursor update was lost is simply delivered again (at least once).
+ */
+export class AlertSpool implements AlertStore {
+  count = 0;
+  bytes = 0;
+  readonly persistent = true;
+  readonly setAsidePath: string;
+  private writer: FileHandle | undefined;
+  private writeSegment = 1;
+  private writeOffset = 0;
+  /** Durable size of each live segment. */
+  private readonly sizes = new Map<number, number>();
+  private cursor: Position;
+  private readPos: Position;
+  private readonly window: Spooled[] = [];
+  private pending: PendingAppend[] = [];
+  private flushing: Promise<void> | undefined;
+  private cursorWrite: Promise<void> | undefined;
+  private cursorDirty = false;
+  private closed = false;
+
+  private constructor(
+    readonly dir: string,
+    private readonly segmentBytes: number,
+    private readonly unlock: () => void,
+    private readonly warn: (msg: string, fields?: Record<string, unknown>) => void,
+    cursor: Position,
+  ) {
+    this.setAsidePath = join(dir, 'failed.jsonl');
+    this.cursor = cursor;
+    this.readPos = { ...cursor };
+  }
+
+  static async open(dir: string, opts: SpoolOptions = {}): Promise<AlertSpool> {
+    try {
+      mkdirSync(dir, { recursive: true });
+    } catch (cause) {
+      throw new AgentwatchError(ErrorCode.Io, `cannot create the alert queue folder ${dir}: ${(cause as Error).message} (set alerts.queue.dir to a writable folder)`, { cause });
+    }
+    const unlock = lockSpool(dir);
+    try {
+      const segments = (await readdir(dir)).map((f) => SEGMENT.exec(f)).filter((m) => m !== null).map((m) => Number(m[1])).sort((a, b) => a - b);
+      let cursor = await readCursor(join(dir, 'cursor.json'));
+      const first = segments.find((s) => s >= (cursor?.segment ?? 0));
+      if (cursor === undefined || first !== cursor.segment) cursor = { segment: first ?? (segments.at(-1) ?? 0) + 1, offset: 0 };
+      const spool = new AlertSpool(dir, opts.segmentBytes ?? 8 << 20, unlock, opts.warn ?? (() => undefined), cursor);
+      await spool.recover(segments);
+      return spool;
+    } catch (err) {
+      unlock();
+      throw err;
+    }
+  }
+
+  /** Counts what is queued after the cursor, trims a torn last line, opens the segment to append to. */
+  private async recover(segments: readonly number[]): Promise<void> {
+    for (const s of segments) {
+      const path = join(this.dir, segmentName(s));
+      if (s < this.cursor.segment) {
+        await rm(path, { force: true });
+        continue;
+      }
+      const data = await readFile(path);
+      const complete = data.lastIndexOf(10) + 1;
+      if (complete < data.length) {
+        this.warn('alert queue: dropped a record cut short by a crash (it was never acknowledged, so its events are processed again)', { dir: this.dir, bytes: data.length - complete });
+        await truncate(path, complete);
+      }
+      this.sizes.set(s, complete);
+      let offset = s === this.cursor.segment ? Math.min(this.cursor.offset, complete) : 0;
+      while (offset < complete) {
+        const nl = data.indexOf(10, offset);
+        this.count++;
+        this.bytes += nl + 1 - offset;
+        offset = nl + 1;
+      }
+    }
+    const last = segments.at(-1);
+    this.writeSegment = last !== undefined && last >= this.cursor.segment ? last : this.cursor.segment;
+    this.writeOffset = this.sizes.get(this.writeSegment) ?? 0;
+    this.sizes.set(this.writeSegment, this.writeOffset);
+    this.writer = await open(join(this.dir, segmentName(this.writeSegment)), 'a');
+  }
+
+  append(alerts: readonly Alert[], queuedAtMs: number): Promise<void> {
+    if (this.closed) return Promise.reject(new AgentwatchError(ErrorCode.Io, `the alert queue ${this.dir} is closed`));
+    return new Promise((resolve, reject) => {
+      this.pending.push({ alerts, queuedAtMs, resolve, reject });
+      // Group commit: appends made while a write is in flight share the next write and fsync.
+      this.flushing ??= this.flushPending();
+    });
+  }
+
+  private async flushPending(): Promise<void> {
+    try {
+      while (this.pending.length > 0) {
+        const batch = this.pending;
+        this.pending = [];
+        try {
+          await this.write(batch);
+          for (const p of batch) p.resolve();
+        } catch (err) {
+          for (const p of batch) p.reject(new AgentwatchError(ErrorCode.Io, `cannot write the alert queue ${this.dir}: ${(err as Error).message}`, { cause: err }));
+        }
+      }
+    } finally {
+      this.flushing = undefined;
+    }
+  }
+
+  private async write(batch: readonly PendingAppend[]): Promise<void> {
+    if (this.writeOffset >= this.segmentBytes) await this.roll();
+    const items: Spooled[] = [];
+    const chunks: Buffer[] = [];
+    let offset = this.writeOffset;
+    for (const p of batch) {
+      for (const alert of p.alerts) {
+        const line = Buffer.from(spoolLine(alert, p.queuedAtMs));
+        chunks.push(line);
+        offset += line.length;
+        items.push({ alert, queuedAtMs: p.queuedAtMs, bytes: line.length, segment: this.writeSegment, end: offset });
+      }
+    }
+    const data = Buffer.concat(chunks);
+    const writer = this.writer as FileHandle;
+    for (let done = 0; done < data.length; ) done += (await writer.write(data, done)).bytesWritten;
+    await writer.datasync();
+    const start = this.writeOffset;
+    this.writeOffset = offset;
+    this.sizes.set(this.writeSegment, offset);
+    this.count += items.length;
+    this.bytes += data.length;
+    // Caught up with the disk: the new alerts join the window without being read back.
+    if (this.readPos.segment === this.writeSegment && this.readPos.offset === start) {
+      for (const item of items) {
+        if (this.window.length >= WINDOW) break;
+        this.window.push(item);
+        this.readPos.offset = item.end;
+      }
+    }
+  }
+
+  private async roll(): Promise<void> {
+    await this.writer?.close();
+    this.writeSegment++;
+    this.writeOffset = 0;
+    this.sizes.set(this.writeSegment, 0);
+    this.writer = await open(join(this.dir, segmentName(this.writeSegment)), 'a');
+    // The new file's directory entry must survive a power cut too.
+    const dir = await open(this.dir, 'r');
+    await dir.sync().finally(() => dir.close());
+  }
+
+  async head(): Promise<QueuedAlert | undefined> {
+    if (this.window.length === 0 && this.count > 0) await this.load();
+    return this.window[0];
+  }
+
+  /** Reads the next alerts after the window from disk. */
+  private async load(): Promise<void> {
+    while (this.window.length === 0) {
+      const { segment } = this.readPos;
+      const size = this.sizes.get(segment) ?? 0;
+      if (this.readPos.offset >= size) {
+        if (segment >= this.writeSegment) return;
+        this.readPos = { segment: segment + 1, offset: 0 };
+        continue;
+      }
+      const length = Math.min(READ_CHUNK, size - this.readPos.offset);
+      const buffer = Buffer.alloc(length);
+      const fh = await open(join(this.dir, segmentName(segment)), 'r');
+      try {
+        await fh.read(buffer, 0, length, this.readPos.offset);
+      } finally {
+        await fh.close();
+      }
+      let at = 0;
+      for (let nl = buffer.indexOf(10); nl >= 0 && this.window.length < WINDOW; nl = buffer.indexOf(10, at)) {
+        const bytes = nl + 1 - at;
+        const end = this.readPos.offset + nl + 1;
+        try {
+          const { queuedAt, alert } = JSON.parse(buffer.toString('utf8', at, nl)) as { queuedAt: number; alert: Alert };
+          this.window.push({ alert, queuedAtMs: queuedAt, bytes, segment, end });
+        } catch {
+          this.warn('alert queue: skipped an unreadable record', { dir: this.dir, segment, offset: this.readPos.offset + at });
+          this.count--;
+          this.bytes -= bytes;
+        }
+        at = nl + 1;
+      }
+      if (at === 0) throw new AgentwatchError(ErrorCode.Io, `the alert queue ${this.dir} holds a record larger than ${READ_CHUNK} bytes`);
+      this.readPos = { segment, offset: this.readPos.offset + at };
+    }
+  }
+
+  async remove(item: QueuedAlert): Promise<void> {
+    if (this.window[0] !== item) return;
+    const spooled = this.window.shift() as Spooled;
+    this.count--;
+    this.bytes -= spooled.bytes;
+    const previous = this.cursor.segment;
+    this.cursor = { segment: spooled.segment, offset: spooled.end };
+    for (let s = previous; s < spooled.segment; s++) {
+      this.sizes.delete(s);
+      await rm(join(this.dir, segmentName(s)), { force: true });
+    }
+    await this.saveCursor();
+  }
+
+  /** Rewrites cursor.json (write, rename); concurrent calls coalesce into one more write. */
+  private async saveCursor(): Promise<void> {
+    this.cursorDirty = true;
+    while (this.cursorWrite) await this.cursorWrite;
+    if (!this.cursorDirty) return;
+    this.cursorDirty = false;
+    const path = join(this.dir, 'cursor.json');
+    this.cursorWrite = writeFile(`${path}.tmp`, JSON.stringify(this.cursor))
+      .then(() => rename(`${path}.tmp`, path))
+      .finally(() => (this.cursorWrite = undefined));
+    await this.cursorWrite;
+  }
+
+  async setAside(item: QueuedAlert, reason: string): Promise<void> {
+    await appendFile(this.setAsidePath, `${JSON.stringify({ failedAt: new Date().toISOString(), reason, alert: item.alert })}\n`);
+  }
+
+  oldestQueuedAtMs(): number | undefined {
+    return this.window[0]?.queuedAtMs;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    try {
+      await this.flushing;
+      await this.cursorWrite;
+      await this.writer?.close();
+    } finally {
+      this.unlock();
+    }
+  }
+}
+
+async function readCursor(path: string): Promise<Position | undefined> {
+  try {
+    const c = JSON.parse(await readFile(path, 'utf8')) as Partial<Position>;
+    return Number.isInteger(c.segment) && Number.isInteger(c.offset) ? { segment: c.segment as number, offset: c.offset as number } : undefined;
+  } catch {
+    return undefined;
+  }
+}
