@@ -58,11 +58,34 @@ export function jsonish(value: unknown): unknown {
   }
 }
 
+// Lower-cased keys of each record read case-insensitively, built once per record.
+const lowerKeys = new WeakMap<JsonObject, Map<string, unknown>>();
+
+function lowerCased(record: JsonObject): Map<string, unknown> {
+  let map = lowerKeys.get(record);
+  if (map === undefined) {
+    map = new Map();
+    for (const k in record) {
+      const v = record[k];
+      const key = k.toLowerCase();
+      if (v !== undefined && v !== null && !map.has(key)) map.set(key, v);
+    }
+    lowerKeys.set(record, map);
+  }
+  return map;
+}
+
 /** Looks a key up case-insensitively: exporters disagree on `resultType` vs `ResultType` vs `resulttype`. */
 export function field(record: JsonObject, ...names: string[]): unknown {
-  for (const n of names) if (record[n] !== undefined && record[n] !== null) return record[n];
-  const wanted = new Set(names.map((n) => n.toLowerCase()));
-  for (const [k, v] of Object.entries(record)) if (v !== undefined && v !== null && wanted.has(k.toLowerCase())) return v;
+  for (const n of names) {
+    const v = record[n];
+    if (v !== undefined && v !== null) return v;
+  }
+  const map = lowerCased(record);
+  for (const n of names) {
+    const v = map.get(n.toLowerCase());
+    if (v !== undefined) return v;
+  }
   return undefined;
 }
 
