@@ -7,10 +7,14 @@ export interface ReceivedRequest {
   path: string;
   headers: IncomingHttpHeaders;
   body: string;
+  /** Wall clock when it arrived. */
+  at: number;
 }
 
 export interface Answer {
   status: number;
+  /** Answer only after this long (a slow or hung receiver). */
+  delayMs?: number;
   headers?: Record<string, string>;
   body?: string;
 }
@@ -32,10 +36,12 @@ export class WebhookReceiver {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
-        const received: ReceivedRequest = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
+        const received: ReceivedRequest = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), at: Date.now() };
         this.requests.push(received);
         const a = this.answer(received, this.requests.length - 1);
-        res.writeHead(a.status, a.headers).end(a.body ?? '');
+        const reply = () => res.writeHead(a.status, a.headers).end(a.body ?? '');
+        if (a.delayMs) setTimeout(reply, a.delayMs);
+        else reply();
       });
     });
     // Closed connections at once: a receiver that goes down must look down to the sender.
