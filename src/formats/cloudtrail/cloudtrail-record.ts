@@ -49,7 +49,7 @@ export function mapCloudTrailRecord(record: unknown): RawAuditEvent | SkippedRec
   const account = firstStr(record['recipientAccountId'], identity.accountId) ?? '';
   const partition = identity.agentId.startsWith('arn:') ? (identity.agentId.split(':')[1] ?? 'aws') : 'aws';
   const ctx: ArnContext = { partition, region: region ?? '', account };
-  const target = resourceOf(record, service, ctx);
+  const target = resourceOf(record, service, eventName, ctx);
   const permission = permissionOf(action, record, ctx);
 
   const event: RawAuditEvent = {
@@ -66,11 +66,12 @@ export function mapCloudTrailRecord(record: unknown): RawAuditEvent | SkippedRec
   if (permission !== undefined) event.permission = clip(permission, 512);
 
   // sourceIPAddress is the caller's address, or the name of the AWS service that called on its
-  // behalf. awsRegion is the region called, not where the caller is: it names the place only
-  // for service calls, which have no address (as region, it would hide the caller's network).
+  // behalf ("AWS Internal", "ec2.amazonaws.com"): no place of the caller's, so no source.
+  // awsRegion is the region called, not where the caller is: as source.region it would hide the
+  // caller's network (a stolen key used from elsewhere calls the same region). It is kept as
+  // the attribute aws.region, and in every regional resource ARN.
   const sourceIp = str(record['sourceIPAddress']);
   if (sourceIp !== undefined && isIp(sourceIp)) event.source = { ip: clip(sourceIp, 64) };
-  else if (region !== undefined) event.source = { region: clip(region, 64) };
 
   const attrs: Record<string, string | number | boolean> = {};
   putAttr(attrs, 'aws.region', region);

@@ -32,7 +32,7 @@ const iamArn = (type: string) => (name: string, ctx: ArnContext): string => (isA
  */
 const BY_SERVICE: Record<string, ReadonlyArray<readonly [string, (id: string, ctx: ArnContext) => string]>> = {
   secretsmanager: [['secretId', regional('secretsmanager', 'secret', ':')], ['name', regional('secretsmanager', 'secret', ':')]],
-  ssm: [['name', ssmParameterArn], ['instanceId', regional('ec2', 'instance', '/')], ['target', regional('ec2', 'instance', '/')]],
+  ssm: [['instanceId', regional('ec2', 'instance', '/')], ['target', regional('ec2', 'instance', '/')], ['name', regional('ssm', 'document', '/')]],
   kms: [['keyId', kmsArn], ['aliasName', kmsArn]],
   iam: [
     ['userName', iamArn('user')], ['roleName', iamArn('role')], ['groupName', iamArn('group')],
@@ -53,6 +53,7 @@ const BY_SERVICE: Record<string, ReadonlyArray<readonly [string, (id: string, ct
 const LISTS: Record<string, readonly [string, (id: string, ctx: ArnContext) => string]> = {
   secretsmanager: ['secretIdList', regional('secretsmanager', 'secret', ':')],
   ssm: ['names', ssmParameterArn],
+  ec2: ['instanceIds', regional('ec2', 'instance', '/')],
 };
 
 export interface ResourceRef {
@@ -77,7 +78,7 @@ function instanceSet(params: JsonObject, ctx: ArnContext): ResourceRef | undefin
 }
 
 /** The resource a call acted on: `resources[].ARN` where CloudTrail lists it, else built from requestParameters. */
-export function resourceOf(record: JsonObject, service: string, ctx: ArnContext): ResourceRef | undefined {
+export function resourceOf(record: JsonObject, service: string, eventName: string, ctx: ArnContext): ResourceRef | undefined {
   const params = obj(record['requestParameters']);
   if (params) {
     const bucket = firstStr(params['bucketName'], params['bucket']);
@@ -87,6 +88,11 @@ export function resourceOf(record: JsonObject, service: string, ctx: ArnContext)
   const listed = fromResourcesField(record);
   if (listed) return listed;
   if (!params) return undefined;
+  // SSM names parameters and documents alike: the event name tells which.
+  if (service === 'ssm' && eventName.includes('Parameter')) {
+    const name = firstStr(params['name'], params['path']);
+    if (name !== undefined) return { resource: ssmParameterArn(name, ctx), count: 1 };
+  }
   for (const [key, build] of BY_SERVICE[service] ?? []) {
     const id = str(params[key]);
     if (id !== undefined) return { resource: build(id, ctx), count: 1 };
