@@ -1,22 +1,18 @@
-import { alertId } from './alerts/alert-id.js';
 import { type Alert } from './alerts/alert.js';
+import { IncidentBook } from './alerts/incident-book.js';
 import { AgentBaseline } from './baselines/agent-baseline.js';
 import { type AgentSnapshot, restoreAgent, snapshotAgent } from './baselines/agent-baseline-snapshot.js';
 import { ClassBaseline } from './baselines/class-baseline.js';
 import { DeclaredBaselines } from './baselines/declared-baselines.js';
-import { type Detector, type Finding } from './detectors/detector.js';
+import { type Detector } from './detectors/detector.js';
 import { detectorRegistry } from './detectors/registry.js';
 import { type EngineContext, createEngineContext } from './engine-context.js';
 import { type EngineSettings } from './engine-settings.js';
 import { type AuditEvent } from './events/audit-event.js';
-import { foldTrigger, isQuiet, type OpenIncident, openEpisode, resolveIncident } from './alerts/incident.js';
-import { applyVerdict } from './feedback/apply-verdict.js';
-import { findingPattern } from './feedback/finding-pattern.js';
 import { type Verdict } from './feedback/verdict.js';
 
 const NO_ALERTS: readonly Alert[] = Object.freeze([]);
 const SWEEP_EVERY_MS = 3_600_000;
-const RESOLVE_EVERY_MS = 60_000;
 
 export interface EngineOptions {
   /**
@@ -54,18 +50,12 @@ export class Engine {
   private readonly classes = new Map<string, ClassBaseline>();
   private readonly detectors: readonly Detector[];
   private sweepAtMs = Number.NEGATIVE_INFINITY;
-  /** Agents with an incident not yet resolved, checked every minute of event time. */
-  private readonly unresolved = new Set<string>();
-  private resolveAtMs = Number.NEGATIVE_INFINITY;
-  private clockMs = Number.NEGATIVE_INFINITY;
-  private readonly resolveByStreamClock: boolean;
-  /** Analyst verdicts by alert id: applied when their alert is raised, or at once if it was. */
-  private readonly verdicts = new Map<string, Verdict>();
+  private readonly incidents: IncidentBook;
 
   constructor(settings: EngineSettings, declared: DeclaredBaselines = DeclaredBaselines.empty(), options: EngineOptions = {}) {
     this.ctx = createEngineContext(settings, declared);
     this.detectors = detectorRegistry.filter((d) => d.enabled(this.ctx));
-    this.resolveByStreamClock = options.resolveByStreamClock ?? true;
+    this.incidents = new IncidentBook(this.ctx, this.stats, this.detectors, this.agents, options.resolveByStreamClock ?? true);
   }
 
   get agentCount(): number {
@@ -103,38 +93,18 @@ export class Engine {
       const closing = agent.bucketStartMs;
       const count = agent.bucketCount;
       agent.advance(event.timeMs, this.ctx);
-      if (agent.bucketStartMs !== closing && agent.incidents !== undefined) this.bucketClosed(agent, count);
+      if (agent.bucketStartMs !== closing && agent.incidents !== undefined) this.incidents.bucketClosed(agent, count);
     }
-    let alerts: Alert[] | undefined;
-    if (this.unresolved.size > 0) {
-      if (this.unresolved.has(agent.agentId)) this.resolveAgent(agent, event.timeMs, detectedAtMs, (alerts ??= []));
-      if (event.timeMs > this.clockMs) this.clockMs = event.timeMs;
-      if (this.resolveByStreamClock && this.clockMs >= this.resolveAtMs) {
-        this.resolveAtMs = this.clockMs + RESOLVE_EVERY_MS;
-        this.resolveQuietInto(this.clockMs, detectedAtMs, undefined, (alerts ??= []));
-      }
-    }
+    const alerts: Alert[] = [];
+    this.incidents.beforeEvent(agent, event.timeMs, detectedAtMs, alerts);
     const newResource = event.resource !== undefined && agent.resources.touch(event.resource, event.timeMs);
     agent.record(event, this.ctx, newResource);
     for (const detector of this.detectors) {
       const finding = detector.check(this.ctx, agent, event);
       if (finding === undefined) continue;
-      this.openOrUpdateIncident(agent, finding, event, detectedAtMs, (alerts ??= []));
+      this.incidents.raise(agent, finding, event, detectedAtMs, alerts);
     }
-    return alerts && alerts.length > 0 ? alerts : NO_ALERTS;
-  }
-
-  /**
-   * A rate incident's magnitude is the busiest bucket it spans (it fires as the count crosses the
-   * threshold, below the bucket's final count); a burst marked normal is accepted up to it.
-   */
-  private bucketClosed(agent: AgentBaseline, count: number): void {
-    const incident = agent.incidents?.get('rate_spike');
-    if (incident === undefined || agent.bucketStartMs - incident.lastMs > this.ctx.settings.cooldownMs + this.ctx.settings.bucketMs) return;
-    const perMinute = (count * 60_000) / this.ctx.settings.bucketMs;
-    if (incident.magnitude === undefined || perMinute <= incident.magnitude) return;
-    incident.magnitude = perMinute;
-    if (incident.acceptedNormal) agent.accepted?.accept('rate_spike', { magnitude: perMinute });
+    return alerts.length > 0 ? alerts : NO_ALERTS;
   }
 
   /**
@@ -143,86 +113,8 @@ export class Engine {
    */
   resolveQuiet(nowMs: number, detectedAtMs: number, owns?: (agentId: string) => boolean): readonly Alert[] {
     const out: Alert[] = [];
-    this.resolveQuietInto(nowMs, detectedAtMs, owns, out);
+    this.incidents.resolveQuiet(nowMs, detectedAtMs, owns, out);
     return out;
-  }
-
-  private resolveQuietInto(nowMs: number, detectedAtMs: number, owns: ((agentId: string) => boolean) | undefined, out: Alert[]): void {
-    for (const agentId of this.unresolved) {
-      if (owns !== undefined && !owns(agentId)) continue;
-      const agent = this.agents.get(agentId);
-      if (agent === undefined) this.unresolved.delete(agentId);
-      else this.resolveAgent(agent, nowMs, detectedAtMs, out);
-    }
-  }
-
-  private resolveAgent(agent: AgentBaseline, nowMs: number, detectedAtMs: number, out: Alert[]): void {
-    let open = false;
-    for (const incident of agent.incidents?.values() ?? []) {
-      if (isQuiet(incident, nowMs, this.ctx.settings.cooldownMs)) this.close(incident, incident.lastMs + this.ctx.settings.cooldownMs, detectedAtMs, 'quiet', out);
-      else if (incident.resolved !== true) open = true;
-    }
-    if (!open) this.unresolved.delete(agent.agentId);
-  }
-
-  private close(incident: OpenIncident, resolvedMs: number, detectedAtMs: number, resolution: 'quiet' | 'normal', out: Alert[]): void {
-    const message = resolveIncident(incident, resolvedMs, detectedAtMs, resolution);
-    if (message === undefined || !this.ctx.settings.episodes.resolve) return;
-    this.stats.resolved++;
-    out.push(message);
-  }
-
-  private openOrUpdateIncident(agent: AgentBaseline, finding: Finding, event: AuditEvent, detectedAtMs: number, out: Alert[]): void {
-    const incidents = (agent.incidents ??= new Map());
-    const open = incidents.get(finding.detector);
-    const ep = this.ctx.settings.episodes;
-    if (open !== undefined && open.resolved !== true && event.timeMs - open.lastMs <= this.ctx.settings.cooldownMs && event.timeMs >= open.openedMs) {
-      this.stats.incidentUpdates++;
-      const update = foldTrigger(open, finding, event, detectedAtMs, ep.updateIntervalMs, ep.updates);
-      if (update) {
-        this.stats.updates++;
-        out.push(update);
-      }
-      return;
-    }
-    const pattern = findingPattern(finding, agent);
-    const accepted = open?.acceptedNormal === true && event.timeMs - open.lastMs <= this.ctx.settings.cooldownMs;
-    if (accepted || agent.accepted?.covers(finding.detector, pattern, this.ctx.settings.feedback.rateTolerance)) {
-      // The rest of a burst marked normal, or the same pattern again: expected now.
-      if (accepted) open.lastMs = Math.max(open.lastMs, event.timeMs);
-      this.stats.suppressed++;
-      this.detectors.find((d) => d.name === finding.detector)?.rearm?.(agent);
-      return;
-    }
-    // A late trigger older than the open incident: that one is closed before this one opens.
-    if (open !== undefined && open.resolved !== true) this.close(open, Math.max(open.lastMs, event.timeMs), detectedAtMs, 'quiet', out);
-    const id = alertId(agent.agentId, finding.detector, event.id);
-    const incident: OpenIncident = { alertId: id, openedMs: event.timeMs, lastMs: event.timeMs, count: 1 };
-    if (pattern.key !== undefined) incident.pattern = pattern.key;
-    if (pattern.magnitude !== undefined) incident.magnitude = pattern.magnitude;
-    incidents.set(finding.detector, incident);
-    this.unresolved.add(agent.agentId);
-    this.stats.alerts++;
-    const alert: Alert = {
-      id,
-      agentId: agent.agentId,
-      detector: finding.detector,
-      severity: finding.severity,
-      score: finding.score,
-      time: new Date(event.timeMs).toISOString(),
-      detectedAt: new Date(detectedAtMs).toISOString(),
-      summary: finding.summary,
-      observed: finding.observed,
-      expected: finding.expected,
-      evidence: finding.evidence,
-      baseline: { ...agent.maturity(), learning: agent.isLearning(this.ctx), basis: finding.basis },
-      eventId: event.id,
-    };
-    if (agent.agentClass !== undefined) alert.agentClass = agent.agentClass;
-    if (agent.tenant !== undefined) alert.tenant = agent.tenant;
-    out.push(openEpisode(alert, incident));
-    const verdict = this.verdicts.get(id);
-    if (verdict !== undefined) this.applyVerdict(agent, finding.detector, incident, verdict, event.timeMs, detectedAtMs, out);
   }
 
   /**
@@ -231,32 +123,14 @@ export class Engine {
    * its alert, so two replays agree). Returns the messages it causes (a `resolved` for `normal`).
    */
   addVerdict(verdict: Verdict, detectedAtMs: number): readonly Alert[] {
-    this.verdicts.delete(verdict.alertId);
-    this.verdicts.set(verdict.alertId, verdict);
-    if (this.verdicts.size > this.ctx.settings.feedback.maxVerdicts) this.verdicts.delete(this.verdicts.keys().next().value as string);
     const out: Alert[] = [];
-    for (const agent of this.agents.values()) {
-      for (const [detector, incident] of agent.incidents ?? []) {
-        if (incident.alertId === verdict.alertId) {
-          this.applyVerdict(agent, detector, incident, verdict, Math.max(incident.lastMs, this.clockMs), detectedAtMs, out);
-          return out;
-        }
-      }
-    }
+    this.incidents.addVerdict(verdict, detectedAtMs, out);
     return out;
   }
 
   /** The agent whose incident an alert id belongs to, if it is in memory (for feedback routing). */
   agentOfAlert(alertId: string): string | undefined {
-    for (const agent of this.agents.values()) for (const incident of agent.incidents?.values() ?? []) if (incident.alertId === alertId) return agent.agentId;
-    return undefined;
-  }
-
-  private applyVerdict(agent: AgentBaseline, detector: string, incident: OpenIncident, verdict: Verdict, nowMs: number, detectedAtMs: number, out: Alert[]): void {
-    this.stats.verdictsApplied++;
-    if (applyVerdict(agent, detector, incident, verdict, this.ctx.settings.feedback.maxPatternsPerDetector) && incident.resolved !== true) {
-      this.close(incident, nowMs, detectedAtMs, 'normal', out);
-    }
+    return this.incidents.find(alertId)?.agent.agentId;
   }
 
   private peersOf(agentClass: string | undefined): ClassBaseline | undefined {
@@ -310,12 +184,12 @@ export class Engine {
     // A restored history is not a cold start: it begins when the oldest restored agent was first seen.
     if (agent.firstSeenMs < this.ctx.stream.startedAtMs) this.ctx.stream.startedAtMs = agent.firstSeenMs;
     this.agents.set(snapshot.agentId, agent);
-    for (const incident of agent.incidents?.values() ?? []) if (incident.resolved !== true && incident.last !== undefined) this.unresolved.add(agent.agentId);
+    this.incidents.restored(agent);
   }
 
   dropAgent(agentId: string): void {
     this.agents.delete(agentId);
-    this.unresolved.delete(agentId);
+    this.incidents.forget(agentId);
   }
 
   snapshot(): EngineSnapshot {
@@ -325,7 +199,7 @@ export class Engine {
 
   restore(snapshot: EngineSnapshot): void {
     this.agents.clear();
-    this.unresolved.clear();
+    this.incidents.forget();
     this.ctx.stream.startedAtMs = Number.POSITIVE_INFINITY;
     this.sweepAtMs = snapshot.sweepAtMs ?? Number.NEGATIVE_INFINITY;
     for (const s of snapshot.agents) this.restoreAgent(s);
