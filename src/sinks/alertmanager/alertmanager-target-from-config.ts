@@ -1,6 +1,6 @@
 import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { type Registry } from 'prom-client';
 import { type AlertmanagerAuthConfig, type AlertmanagerSinkConfig } from '../../config/alertmanager-sink-config-schema.js';
 import { InvalidConfigError } from '../../core/errors.js';
@@ -15,6 +15,9 @@ export interface AlertmanagerTargetContext {
   /** Where the sink's own metrics go (none: not measured). */
   registry?: Registry;
   onResendError?: (err: DeliveryError) => void;
+  /** The sink's own folder (its queue's): the open alerts are remembered there across restarts. */
+  stateDir?: string;
+  warn?: (msg: string) => void;
 }
 
 function secret(sink: string, key: string, value: string | undefined, envName: string | undefined, env: NodeJS.ProcessEnv): string | undefined {
@@ -39,6 +42,9 @@ export function resolveAlertmanagerAuth(sink: string, auth: AlertmanagerAuthConf
   }
   return { username: auth.username, password };
 }
+
+/** In the sink's folder: the open alerts it keeps firing (open-alerts-journal.ts). */
+export const OPEN_ALERTS_FILE = 'alertmanager-open.jsonl';
 
 /** The `alertmanager` sink of `alerts.sinks` as a delivery target. */
 export function alertmanagerTargetFromConfig(config: AlertmanagerSinkConfig, ctx: AlertmanagerTargetContext = {}): AlertmanagerTarget {
@@ -66,5 +72,7 @@ export function alertmanagerTargetFromConfig(config: AlertmanagerSinkConfig, ctx
     ...(ca !== undefined && { ca }),
     ...(ctx.registry && { metrics: prometheusAlertmanagerMetrics(ctx.registry, config.name) }),
     ...(ctx.onResendError && { onResendError: ctx.onResendError }),
+    ...(ctx.stateDir !== undefined && { stateFile: join(ctx.stateDir, OPEN_ALERTS_FILE) }),
+    ...(ctx.warn && { warn: ctx.warn }),
   });
 }

@@ -5,6 +5,7 @@ import { type Alert } from '../../core/alerts/alert.js';
 import { DeliveryError, type DeliveryTarget, deliveryErrorForStatus, parseRetryAfter } from '../delivery/delivery-target.js';
 import { type PostableAlert, alertmanagerLabels, toPostableAlert } from './alertmanager-alert.js';
 import { type AlertmanagerMetrics, noopAlertmanagerMetrics } from './alertmanager-metrics.js';
+import { OpenAlertsJournal } from './open-alerts-journal.js';
 
 export const DEFAULT_RESEND_INTERVAL_MS = 60_000;
 export const DEFAULT_MAX_OPEN_ALERTS = 10_000;
@@ -33,6 +34,13 @@ export interface AlertmanagerTargetOptions {
   metrics?: AlertmanagerMetrics;
   /** A re-send round failed (the next round retries); for logs. */
   onResendError?: (err: DeliveryError) => void;
+  /**
+   * Where the open alerts are remembered across restarts (`agentwatch run`: in the sink's queue
+   * folder), so a restarted instance goes on re-sending them. None: in memory only.
+   */
+  stateFile?: string;
+  /** Problems that do not stop delivery (the state file cannot be written); for logs. */
+  warn?: (msg: string) => void;
 }
 
 /**
@@ -52,7 +60,8 @@ export class AlertmanagerTarget implements DeliveryTarget {
   private readonly metrics: AlertmanagerMetrics;
   private readonly headers: Record<string, string>;
   /** Open incidents by alert id, the last message of each; Map order = least recently updated first. */
-  private readonly open = new Map<string, Alert>();
+  private readonly open: Map<string, Alert>;
+  private readonly journal: OpenAlertsJournal | undefined;
   private serial: Promise<unknown> = Promise.resolve();
   private readonly timer: NodeJS.Timeout;
   private closed = false;
@@ -75,8 +84,19 @@ export class AlertmanagerTarget implements DeliveryTarget {
     const auth = opts.auth;
     if (auth && 'bearerToken' in auth) this.headers['authorization'] = `Bearer ${auth.bearerToken}`;
     else if (auth) this.headers['authorization'] = `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`;
+    if (opts.stateFile !== undefined) {
+      const loaded = OpenAlertsJournal.load(opts.stateFile, opts.warn);
+      this.journal = loaded.journal;
+      this.open = loaded.open;
+      this.trim();
+    } else {
+      this.open = new Map();
+    }
+    this.metrics.tracked(this.open.size);
     this.timer = setInterval(() => void this.resendOpen(), this.resendIntervalMs);
     this.timer.unref();
+    // Alerts left open by the previous run get a fresh lease at once, not an interval later.
+    if (this.open.size > 0) void this.resendOpen();
   }
 
   /** Alerts being kept firing (for tests and diagnostics). */
@@ -95,16 +115,25 @@ export class AlertmanagerTarget implements DeliveryTarget {
         body.push({ ...ended, endsAt: new Date(Math.max(nowMs, Date.parse(ended.startsAt) + 1)).toISOString() });
       }
       await this.post(body);
-      this.open.delete(alert.id);
-      if (alert.status !== 'resolved') this.track(alert);
+      const wasOpen = this.open.delete(alert.id);
+      const dropped = alert.status === 'resolved' ? [] : this.track(alert);
       this.metrics.tracked(this.open.size);
+      if (this.journal && (wasOpen || alert.status !== 'resolved')) {
+        try {
+          await this.journal.record(alert.status === 'resolved' ? { closed: alert.id } : { open: alert }, this.open);
+          for (const id of dropped) await this.journal.record({ closed: id }, this.open);
+        } catch (err) {
+          this.opts.warn?.(`alertmanager ${this.name}: cannot record open alerts in ${this.journal.path}: ${(err as Error).message}`);
+        }
+      }
     });
   }
 
   /** Re-posts every open alert with a fresh lease. Failures are reported, never thrown: the next round retries. */
   resendOpen(): Promise<void> {
+    if (this.closed) return Promise.resolve();
     return this.exclusive(async () => {
-      if (this.closed || this.open.size === 0) return;
+      if (this.open.size === 0) return;
       const nowMs = Date.now();
       const alerts = [...this.open.values()];
       for (let i = 0; i < alerts.length; i += MAX_ALERTS_PER_POST) {
@@ -124,21 +153,28 @@ export class AlertmanagerTarget implements DeliveryTarget {
     this.closed = true;
     clearInterval(this.timer);
     await this.serial.catch(() => undefined);
+    await this.journal?.rewrite(this.open).catch((err: Error) => this.opts.warn?.(`alertmanager ${this.name}: cannot record open alerts in ${this.journal?.path}: ${err.message}`));
   }
 
   private map(alert: Alert, nowMs: number): PostableAlert {
     return toPostableAlert(alert, { nowMs, ttlMs: this.ttlMs, ...(this.opts.generatorUrl !== undefined && { generatorUrl: this.opts.generatorUrl }) });
   }
 
-  private track(alert: Alert): void {
+  /** Keeps the alert for re-sends; returns the ids dropped to stay within the bound. */
+  private track(alert: Alert): string[] {
     this.open.set(alert.id, alert);
-    let dropped = 0;
+    return this.trim();
+  }
+
+  private trim(): string[] {
+    const dropped: string[] = [];
     for (const id of this.open.keys()) {
       if (this.open.size <= this.maxOpen) break;
       this.open.delete(id);
-      dropped++;
+      dropped.push(id);
     }
-    if (dropped) this.metrics.untracked(dropped);
+    if (dropped.length) this.metrics.untracked(dropped.length);
+    return dropped;
   }
 
   private exclusive(fn: () => Promise<void>): Promise<void> {

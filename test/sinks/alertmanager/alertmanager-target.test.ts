@@ -1,4 +1,7 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type Alert } from '../../../src/core/alerts/alert.js';
 import { DeliveryError } from '../../../src/sinks/delivery/delivery-target.js';
@@ -168,6 +171,31 @@ describe('AlertmanagerTarget', () => {
     await target.resendOpen();
     expect(received[0]!.alerts.map((a) => a.annotations['alert_id'])).toEqual(['a2', 'a3']);
     await target.close();
+  });
+
+  it('remembers its open alerts across a restart (state file) and re-sends them at once', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'aw-am-state-'));
+    const stateFile = join(dir, 'sink', 'alertmanager-open.jsonl');
+    try {
+      const first = new AlertmanagerTarget({ name: 'am', url: base, resendIntervalMs: 3_600_000, stateFile });
+      for (const id of ['a1', 'a2', 'a3']) await first.send({ ...open, id, agentId: `agent-${id}` }, 1);
+      await first.send({ ...update, id: 'a1', agentId: 'agent-a1' }, 1);
+      await first.send({ ...resolved, id: 'a2', agentId: 'agent-a2' }, 1);
+      // A crash: no close, so the journal as appended is all there is.
+      clearInterval((first as unknown as { timer: NodeJS.Timeout }).timer);
+      received = [];
+      const second = new AlertmanagerTarget({ name: 'am', url: base, resendIntervalMs: 3_600_000, stateFile });
+      expect(second.openAlerts).toBe(2);
+      await second.close();
+      // Re-sent on start, least recently updated first, a1 with its latest message (the update).
+      expect(received).toHaveLength(1);
+      expect(received[0]!.alerts.map((a) => [a.annotations['alert_id'], a.annotations['status']])).toEqual([['a3', 'open'], ['a1', 'update']]);
+      expect(Date.parse(received[0]!.alerts[0]!.endsAt)).toBeGreaterThan(Date.now());
+      // close() compacts the file to what is open.
+      expect(readFileSync(stateFile, 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { open: Alert }).open.id)).toEqual(['a3', 'a1']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('a severity escalation ends the lower-severity Alertmanager alert in the same post', async () => {
