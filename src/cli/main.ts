@@ -7,6 +7,7 @@ import { registerFeedbackCommand } from './feedback-command.js';
 import { registerInspectCommand } from './inspect-command.js';
 import { registerProduceCommand } from './produce-command.js';
 import { registerReplayCommand } from './replay-command.js';
+import { registerReportCommand } from './report-command.js';
 import { registerRunCommand } from './run-command.js';
 import { registerTuneCommand } from './tune-command.js';
 
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   registerProduceCommand(program);
   registerFeedbackCommand(program);
   registerInspectCommand(program);
+  registerReportCommand(program);
   registerTuneCommand(program);
   registerDiffCommand(program);
   program.addHelpText('after', '\nExample:\n  agentwatch replay events.jsonl.gz --baselines baselines/ --output alerts.jsonl');
