@@ -1,0 +1,73 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { InvalidEventError } from '../../src/core/errors.js';
+import { formatByName } from '../../src/formats/format-registry.js';
+import { SkippedRecord } from '../../src/formats/log-format.js';
+import { type DecodedItem, readFormatFile } from '../../src/sources/format-file-source.js';
+import { sniffInput } from '../../src/sources/sniff-input.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'aw-formats-'));
+const file = (name: string, content: string | Buffer): string => {
+  const path = join(dir, name);
+  writeFileSync(path, content);
+  return path;
+};
+const record = (i: number, extra: Record<string, unknown> = {}) => ({
+  eventVersion: '1.08', eventTime: `2026-03-02T09:00:0${i}Z`, eventSource: 'sts.amazonaws.com', eventName: 'GetCallerIdentity', eventID: `c${i}`,
+  userIdentity: { type: 'IAMUser', arn: 'arn:aws:iam::1:user/u' }, ...extra,
+});
+const native = (i: number) => JSON.stringify({ id: `n${i}`, time: `2026-03-02T09:00:0${i}Z`, agentId: 'a', category: 'api_call', action: 'x' });
+const k8s = (id: string, stage = 'ResponseComplete') => JSON.stringify({ kind: 'Event', apiVersion: 'audit.k8s.io/v1', auditID: id, stage, verb: 'get', user: { username: 'system:serviceaccount:a:b' }, requestReceivedTimestamp: '2026-03-02T09:00:00Z' });
+
+async function items(path: string, format?: string): Promise<DecodedItem[]> {
+  const plan = sniffInput(path, format === undefined ? undefined : formatByName(format));
+  const all: DecodedItem[] = [];
+  for await (const batch of readFormatFile(path, plan, 1 << 20)) all.push(...batch.items);
+  return all;
+}
+const summary = (list: DecodedItem[]) => list.map((i) => [i.line, i.record, i.out instanceof InvalidEventError ? i.out.reason : i.out instanceof SkippedRecord ? 'skip' : i.out.id]);
+
+describe('sniffing a file: layout and format from its first records', () => {
+  it('native JSON Lines keep the native fast path, whatever follows', () => {
+    expect(sniffInput(file('native.jsonl', `${native(1)}\n${native(2)}\n`))).toEqual({ layout: 'lines', native: true });
+    // Nothing recognised (CSV, garbage): native, so the lines are rejected as before.
+    expect(sniffInput(file('rows.csv', 'a,b,c\n1,2,3\n'))).toEqual({ layout: 'lines', native: true });
+  });
+
+  it('pretty-printed and gzip documents, arrays, one-line envelopes, foreign lines', () => {
+    const doc = JSON.stringify({ Records: [record(1), record(2)] }, null, 2);
+    expect(sniffInput(file('ct.json', doc))).toMatchObject({ layout: 'document', native: false, sniffed: { name: 'cloudtrail' } });
+    expect(sniffInput(file('ct.json.gz', gzipSync(doc)))).toMatchObject({ layout: 'document', native: false, sniffed: { name: 'cloudtrail' } });
+    expect(sniffInput(file('ct-one-line.json', JSON.stringify({ Records: [record(1)] })))).toMatchObject({ layout: 'lines', native: false, sniffed: { name: 'cloudtrail' } });
+    expect(sniffInput(file('array.json', `[${native(1)},${native(2)}]`))).toEqual({ layout: 'document', native: false });
+    expect(sniffInput(file('audit.log', `${k8s('k1')}\n${k8s('k2')}\n`))).toMatchObject({ layout: 'lines', native: false, sniffed: { name: 'k8s-audit' } });
+  });
+
+  it('--format overrides the format, not the layout', () => {
+    const path = file('forced.jsonl', `${native(1)}\n`);
+    expect(sniffInput(path, formatByName('cloudtrail'))).toMatchObject({ layout: 'lines', native: false, format: { name: 'cloudtrail' } });
+    expect(sniffInput(path, formatByName('native'))).toMatchObject({ layout: 'lines', native: true });
+  });
+});
+
+describe('reading a file in another format', () => {
+  it('a document: every record with its position; bad ones rejected in place', async () => {
+    const doc = JSON.stringify({ Records: [record(1), { ...record(2), eventTime: 'never' }, record(3)] }, null, 2);
+    expect(summary(await items(file('doc.json.gz', gzipSync(doc))))).toEqual([[1, 1, 'c1'], [1, 2, 'bad_time'], [1, 3, 'c3']]);
+  });
+
+  it('JSON Lines: line numbers, record positions for envelopes, skipped stages, not-JSON lines', async () => {
+    const text = [k8s('k1'), JSON.stringify({ Records: [record(1), record(2)] }), '', k8s('k2', 'RequestReceived'), '{"broken', native(1)].join('\n');
+    expect(summary(await items(file('mixed.jsonl', `${text}\n`)))).toEqual([
+      [1, undefined, 'k1'], [2, 1, 'c1'], [2, 2, 'c2'], [4, undefined, 'skip'], [5, undefined, 'not_json'], [6, undefined, 'n1'],
+    ]);
+  });
+
+  it('a "document" that is not one JSON value is read again line by line', async () => {
+    const text = `{\n${JSON.stringify(record(1))}\n`;
+    expect(summary(await items(file('broken.json', text)))).toEqual([[1, undefined, 'not_json'], [2, undefined, 'c1']]);
+  });
+});
