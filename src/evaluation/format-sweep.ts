@@ -16,12 +16,17 @@ const perDay = (x: number | undefined): string => (x === undefined || x === 0 ? 
  */
 export function formatSweep(r: SweepResult): string {
   const detectors = [...new Set(r.settings.flatMap((s) => [...Object.keys(s.alertsByDetector), ...(s.score?.byDetector.filter((d) => d.labels > 0).map((d) => d.detector) ?? [])]))].sort();
+  // Detectors that raise the same in every setting are listed once under the table: the
+  // columns left are what the swept keys change.
+  const varies = (d: string) => new Set(r.settings.map((s) => s.alertsByDetector[d] ?? 0)).size > 1;
+  const constant = r.settings.length > 1 ? detectors.filter((d) => !varies(d)) : [];
+  const shown = detectors.filter((d) => !constant.includes(d));
   const labelled = r.settings.some((s) => s.score);
   const keys = r.keys.map((k) => k.split('.').slice(-2).join('.'));
-  const header = [...keys, '', ...detectors, 'total/day', 'alerts'];
+  const header = [...keys, '', ...shown, 'total/day', 'alerts'];
   if (labelled) header.push('recall', 'precision', 'median delay');
   const rows = r.settings.map((s) => {
-    const row = [...r.keys.map((k) => String(s.values[k])), s.isBase ? '*' : '', ...detectors.map((d) => perDay(s.alertsPerDay[d])), perDay(s.totalPerDay), String(s.alerts)];
+    const row = [...r.keys.map((k) => String(s.values[k])), s.isBase ? '*' : '', ...shown.map((d) => perDay(s.alertsPerDay[d])), perDay(s.totalPerDay), String(s.alerts)];
     if (s.score) row.push(s.score.labels ? s.score.recall.toFixed(2) : '-', s.alerts ? s.score.precision.toFixed(2) : '-', formatDelay(s.score.medianDelaySeconds));
     return row;
   });
@@ -31,6 +36,8 @@ export function formatSweep(r: SweepResult): string {
     '',
     ...table(header, rows, keys.length + 1),
   ];
+  const first = r.settings[0];
+  if (constant.length && first) out.push('', `Same in every setting (alerts/day): ${constant.map((d) => `${d} ${perDay(first.alertsPerDay[d])}`).join(', ')}.`);
   if (r.settings.some((s) => s.isBase)) out.push('', '* the configuration in use');
   if (labelled) {
     out.push('recall: labels with an alert of their detector and agent; precision: alerts inside a labelled anomaly of their agent; delay: label start to first alert.');
