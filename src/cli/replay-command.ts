@@ -1,4 +1,5 @@
 import { writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { type Command } from 'commander';
 import { DeclaredBaselines } from '../core/baselines/declared-baselines.js';
 import { loadBaselinesDir } from '../config/load-baselines.js';
@@ -9,11 +10,14 @@ import { loadWarmState, saveWarmState } from '../state/warm-start.js';
 import { type AlertSink } from '../sinks/alert-sink.js';
 import { ConsoleSink } from '../sinks/console-sink.js';
 import { FileSink } from '../sinks/file-sink.js';
+import { buildAlertRouter } from '../sinks/sink-registry.js';
 import { JsonlFileWriter } from '../sinks/jsonl-file-writer.js';
 import { type MetricsServer, serveTelemetry } from '../telemetry/metrics-server.js';
+import { noopPipelineMetrics } from '../telemetry/pipeline-metrics.js';
 import { PrometheusMetrics } from '../telemetry/prometheus-metrics.js';
 import { FORMAT_CHOICES } from '../formats/format-registry.js';
 import { formatSummary } from './format-summary.js';
+import { formatDeliveries, stderrDeliveryLog } from './delivery-output.js';
 import { createProgressBar } from './progress-bar.js';
 
 export interface ReplayCommandOptions {
@@ -44,18 +48,20 @@ const stderrLog = {
 
 /** Shared by `replay` and `demo`: load config and baselines, replay, report. */
 export async function runReplay(files: string[], opts: ReplayCommandOptions): Promise<ReplaySummary> {
-  const { config } = loadConfig(opts.config);
+  const { config, file: configFile } = loadConfig(opts.config);
   const baselinesDir = opts.baselines ?? config.baselinesDir;
   const loaded = baselinesDir ? loadBaselinesDir(baselinesDir) : undefined;
   const baselines = loaded?.baselines ?? DeclaredBaselines.empty();
   const warm = opts.state ? loadWarmState(opts.state, config, loaded?.document) : undefined;
   for (const w of warm?.warnings ?? []) stderrLog.warn(w);
-  const sinks: AlertSink[] = [];
-  if (opts.output) sinks.push(new FileSink(opts.output));
-  if (opts.print) sinks.push(new ConsoleSink());
   const rejectsPath = opts.rejects ?? (opts.output ? opts.output.replace(/(\.jsonl)?$/, '.rejects.jsonl') : undefined);
   const rejects = rejectsPath ? new JsonlFileWriter(rejectsPath, true) : undefined;
   const metrics = opts.metrics ? new PrometheusMetrics() : undefined;
+  const cliSinks: AlertSink[] = [];
+  if (opts.output) cliSinks.push(new FileSink(opts.output));
+  if (opts.print) cliSinks.push(new ConsoleSink());
+  const router = await buildAlertRouter({ config, mode: 'replay', baseDir: configFile ? dirname(configFile) : process.cwd(), env: process.env, metrics: metrics ?? noopPipelineMetrics, ...(metrics && { registry: metrics.registry }), log: stderrDeliveryLog }, cliSinks);
+  const sinks = router.sinks;
   let server: MetricsServer | undefined;
   const progress = opts.progress === false ? undefined : createProgressBar();
   try {
@@ -78,7 +84,8 @@ export async function runReplay(files: string[], opts: ReplayCommandOptions): Pr
     return summary;
   } finally {
     progress?.done();
-    await Promise.all(sinks.map((s) => s.close()));
+    await router.close();
+    for (const line of formatDeliveries(router)) process.stderr.write(`${line}\n`);
     await rejects?.close();
     await server?.close();
   }

@@ -3,7 +3,7 @@ import { AlertStatus } from '../core/alerts/alert.js';
 import { DetectorName, SEVERITY_ORDER } from '../core/detectors/detector.js';
 
 /** One of a few strings, as a JSON Schema `enum` (one clear error message, where a union of literals gives one per literal). */
-export const stringEnum = <T extends string>(values: readonly T[], options: { default?: T; description?: string } = {}) =>
+export const stringEnum = <const T extends string>(values: readonly T[], options: { default?: NoInfer<T>; description?: string } = {}) =>
   Type.Unsafe<T>({ type: 'string', enum: [...values], ...options });
 
 /**

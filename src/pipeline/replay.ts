@@ -111,7 +111,7 @@ export async function replay(opts: ReplayOptions): Promise<{ summary: ReplaySumm
     for (const sink of opts.sinks) {
       const pending = sink.write(alert);
       if (pending) waits.push(pending);
-      metrics.sinkDelivered(sink.name, 1);
+      if (!sink.countsDeliveries) metrics.sinkDelivered(sink.name, 1);
     }
   };
   const drain = (): Promise<unknown> | undefined => {

@@ -6,11 +6,10 @@ const RESET = '\x1b[0m';
 
 /** One readable line per alert, for a person at a terminal (`npm start`, `replay --print`). */
 export class ConsoleSink implements AlertSink {
-  readonly name = 'console';
-
   constructor(
     private readonly out: NodeJS.WritableStream = process.stdout,
     private readonly color = Boolean((out as NodeJS.WriteStream).isTTY) && !process.env['NO_COLOR'],
+    readonly name = 'console',
   ) {}
 
   write(alert: Alert): void {

@@ -4,11 +4,15 @@ import { JsonlFileWriter } from './jsonl-file-writer.js';
 
 /** Alerts as JSON lines (the DESIGN.md alert contract, one per line). */
 export class FileSink implements AlertSink {
-  readonly name = 'file';
   private readonly writer: JsonlFileWriter;
 
-  constructor(path: string) {
-    this.writer = new JsonlFileWriter(path);
+  /** `append`: keep what the file holds (a sink of `alerts.sinks`); else replace it (`replay --output`). */
+  constructor(
+    path: string,
+    readonly name = 'file',
+    append = false,
+  ) {
+    this.writer = new JsonlFileWriter(path, false, append);
   }
 
   write(alert: Alert): Promise<void> | void {

@@ -10,17 +10,21 @@ export class JsonlFileWriter {
   private failure: Error | undefined;
   count = 0;
 
-  /** `lazy`: the file is created on the first line only (a rejects file that stays absent when all is well). */
+  /**
+   * `lazy`: the file is created on the first line only (a rejects file that stays absent when all is well).
+   * `append`: lines go after what the file holds (a long-lived alerts file) instead of replacing it.
+   */
   constructor(
     readonly path: string,
     lazy = false,
+    private readonly append = false,
   ) {
     if (!lazy) this.open();
   }
 
   private open(): WriteStream {
     mkdirSync(dirname(this.path), { recursive: true });
-    const stream = createWriteStream(this.path, { flags: 'w' });
+    const stream = createWriteStream(this.path, { flags: this.append ? 'a' : 'w' });
     stream.on('error', (err) => (this.failure = err));
     this.stream = stream;
     return stream;
