@@ -41,5 +41,7 @@ export async function readEventRates(files: readonly string[], agents: ReadonlyS
       }
     }
   }
+  // An agent absent from the files has no observed rate (rather than a flat zero).
+  for (const [a, counts] of perMinute) if (counts.size === 0) perMinute.delete(a);
   return { perMinute, events, rejected };
 }

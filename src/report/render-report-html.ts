@@ -68,12 +68,14 @@ function incidentRows(list: readonly Incident[], all: readonly string[], withAge
 function panelHtml(p: AgentPanel, data: ReportData): string {
   const range = data.range as NonNullable<ReportData['range']>;
   const about = [p.agentClass && `peer group ${p.agentClass}`, `${p.incidents.length} alert${p.incidents.length === 1 ? '' : 's'}`, p.learning === true ? 'still learning at the end of the state' : ''].filter(Boolean).join(' · ');
+  const noState = data.stateGiven ? 'The state does not know this agent' : 'No state given (--state)';
   const bandNote = {
     state: 'Band and threshold: what the saved state had learned for each hour of this agent\'s week (as of the state\'s last event, applied to the whole period).',
-    alerts: 'No state given (--state): the only learned values shown are the rate_spike thresholds reported by its alerts.',
-    none: 'No state given (--state) and no rate alert: no learned band to show.',
+    alerts: `${noState}: the only learned values shown are the rate_spike thresholds reported by its alerts.`,
+    none: `${noState}, and it raised no rate alert: no learned band to show.`,
   }[p.band];
-  const eventsNote = p.hours.some((h) => h.peakPerMinute !== undefined) ? '' : ' No event files given (--events): no observed rate.';
+  const observed = p.hours.some((h) => h.peakPerMinute !== undefined);
+  const eventsNote = observed ? '' : data.eventsCounted ? ' No event of this agent in the event files: no observed rate.' : ' No event files given (--events): no observed rate.';
   const shown = p.incidents.slice(-MAX_ALERTS_PER_PANEL).reverse();
   const more = p.incidents.length - shown.length;
   return `<div class="panel" data-agent="${esc(p.agentId)}"><h3>${esc(p.agentId)}</h3><p class="meta">${esc(about)}</p>${agentRateChart(p, range.fromMs, range.toMs, data.detectors)}<p class="note">${esc(bandNote + eventsNote)}</p><table><thead><tr><th>time (UTC)</th><th>detector</th><th>severity</th><th>status</th><th>summary</th></tr></thead><tbody>${incidentRows(shown, data.detectors, false)}</tbody></table>${more > 0 ? `<p class="note">… ${more} earlier alert${more === 1 ? '' : 's'}</p>` : ''}</div>`;

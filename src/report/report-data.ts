@@ -70,6 +70,10 @@ export interface AgentPanel {
 }
 
 export interface ReportData {
+  /** Whether event files were counted (observed rates). */
+  eventsCounted: boolean;
+  /** Whether a state was given (learned bands). */
+  stateGiven: boolean;
   range: { fromMs: number; toMs: number } | undefined;
   summary: {
     incidents: number;
@@ -234,6 +238,8 @@ export function buildReportData(input: ReportInput): ReportData {
 
   const recent = incidents.slice().reverse();
   return {
+    eventsCounted: input.rates !== undefined,
+    stateGiven: input.agents !== undefined,
     range,
     summary: {
       incidents: incidents.length,

@@ -56,7 +56,8 @@ function xAxis(fr: Frame, fromMs: number, toMs: number, x: (ms: number) => numbe
   let step = labelStepMs;
   while (span / step > maxLabels) step *= step >= DAY_MS ? 2 : step >= 6 * HOUR_MS ? 2 : 3;
   const out: string[] = [];
-  for (let t = Math.ceil(fromMs / step) * step; t <= toMs; t += step) {
+  // A label centred on the right edge would be cut: the last one stays a half-label inside.
+  for (let t = Math.ceil(fromMs / step) * step; t <= toMs && x(t) <= fr.width - fr.right - 30; t += step) {
     out.push(`<text class="tick" x="${f(x(t))}" y="${fr.height - fr.bottom + 16}" text-anchor="middle">${esc(timeLabel(t, labelStepMs))}</text>`);
   }
   return `<line class="axis" x1="${fr.left}" x2="${fr.width - fr.right}" y1="${fr.height - fr.bottom}" y2="${fr.height - fr.bottom}"/>${out.join('')}`;
