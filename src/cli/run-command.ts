@@ -1,3 +1,4 @@
+import { dirname } from 'node:path';
 import { type Command } from 'commander';
 import { type Logger } from 'pino';
 import { DeclaredBaselines } from '../core/baselines/declared-baselines.js';
@@ -11,6 +12,7 @@ import { ensureTopics } from '../kafka/ensure-topics.js';
 import { createKafka, kafkaUnavailable } from '../kafka/kafka-client.js';
 import { FORMAT_CHOICES, resolveFormatChoice } from '../formats/format-registry.js';
 import { LivePipeline } from '../pipeline/live-pipeline.js';
+import { buildAlertRouter } from '../sinks/sink-registry.js';
 import { createLogger, pipelineLog } from '../telemetry/logger.js';
 import { serveTelemetry } from '../telemetry/metrics-server.js';
 import { PrometheusMetrics } from '../telemetry/prometheus-metrics.js';
@@ -18,7 +20,7 @@ import { type StateEnvelope } from '../state/state-envelope.js';
 import { loadWarmState } from '../state/warm-start.js';
 
 export async function runLive(opts: { config?: string; baselines?: string; state?: string; format?: string }): Promise<void> {
-  const { config } = loadConfig(opts.config);
+  const { config, file: configFile } = loadConfig(opts.config);
   if (opts.format !== undefined) {
     resolveFormatChoice(opts.format);
     config.input.format = opts.format as Config['input']['format'];
@@ -34,13 +36,17 @@ export async function runLive(opts: { config?: string; baselines?: string; state
   const metrics = new PrometheusMetrics();
   // kafkajs warns that bounded retries weaken exactly-once; agentwatch is at-least-once by design.
   const kafka = createKafka(config.kafka, { quiet: [/Limiting retries for the idempotent producer/], onProducerRetry: () => metrics.sinkRetried('kafka') });
-  const pipeline = new LivePipeline(kafka, config, baselines, pipelineLog(logger), { metrics });
+  // Sinks of alerts.sinks (default: the alerts topic only); their queues re-send what a previous run left.
+  const router = await buildAlertRouter({ config, mode: 'run', baseDir: configFile ? dirname(configFile) : process.cwd(), env: process.env, metrics, registry: metrics.registry, log: pipelineLog(logger) });
+  const pipeline = new LivePipeline(kafka, config, baselines, pipelineLog(logger), { metrics, router });
   // Up before Kafka is reached, so /healthz answers (and /readyz says why not ready) meanwhile.
   const server = await serveTelemetry(config.telemetry, metrics.registry, () => pipeline.readiness(), pipelineLog(logger));
   try {
     if (warm) await seedFrom(warm.state, opts.state as string, kafka, config, logger);
     await runUntilStopped(pipeline, config, logger);
   } finally {
+    // After the last commit: delivery queues drain for alerts.queue.drainTimeoutMs, the rest stays on disk.
+    await router.close();
     await server.close();
   }
 }

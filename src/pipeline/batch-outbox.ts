@@ -1,6 +1,7 @@
 import { type Context, type Span } from '@opentelemetry/api';
 import { type KafkaMessage, type Message, type Producer } from 'kafkajs';
 import { type Alert } from '../core/alerts/alert.js';
+import { type AlertRouter } from '../sinks/alert-router.js';
 import { type PipelineMetrics } from '../telemetry/pipeline-metrics.js';
 import { endSpan, injectSpan } from '../telemetry/tracing.js';
 import { startAlertSpan, startDeliverySpan } from './live-spans.js';
@@ -20,6 +21,8 @@ interface PendingAlert {
 export class BatchOutbox {
   private readonly alerts: PendingAlert[] = [];
   private readonly deadLetters: Message[] = [];
+  /** Writes to the routed sinks (delivery queues persisting): awaited before the batch counts as done. */
+  private readonly sinkWrites: Promise<void>[] = [];
   /** Rejects of the batch by reason. */
   readonly rejected: Record<string, number> = {};
 
@@ -27,9 +30,11 @@ export class BatchOutbox {
     private readonly topics: { alerts: string; deadLetter: string },
     private readonly metrics: PipelineMetrics,
     private readonly batchCtx: Context,
+    /** Which messages go to the alerts topic, and the other sinks (`alerts.sinks`); none: all to the topic. */
+    private readonly router?: AlertRouter,
   ) {}
 
-  /** Alert messages: opening alerts, updates and resolutions. */
+  /** Alert messages on the alerts topic: opening alerts, updates and resolutions. */
   get alertCount(): number {
     return this.alerts.length;
   }
@@ -48,6 +53,12 @@ export class BatchOutbox {
       this.openingCount++;
       this.metrics.alertRaised(alert.detector, alert.severity);
     }
+    const pending = this.router?.write(alert);
+    if (pending) {
+      pending.catch(() => undefined);
+      this.sinkWrites.push(pending);
+    }
+    if (this.router && !this.router.toKafka(alert)) return;
     const span = startAlertSpan(alert, trigger, this.batchCtx, this.topics.alerts);
     const headers = injectSpan(span, { 'agentwatch-alert-id': alert.id, 'agentwatch-detector': alert.detector });
     // Latency is event-to-alert: only an opening alert has a triggering event just consumed.
@@ -59,7 +70,13 @@ export class BatchOutbox {
     this.rejected[reason] = (this.rejected[reason] ?? 0) + 1;
   }
 
+  /** Sends the batch's messages (acks=-1), then waits for its alerts to be queued by the other sinks. */
   async deliver(producer: Producer): Promise<void> {
+    await this.send(producer);
+    if (this.sinkWrites.length) await Promise.all(this.sinkWrites);
+  }
+
+  private async send(producer: Producer): Promise<void> {
     if (this.alerts.length === 0 && this.deadLetters.length === 0) return;
     const span = startDeliverySpan(this.alerts.length, this.deadLetters.length, this.batchCtx);
     const sends: { topic: string; messages: Message[] }[] = [];

@@ -12,6 +12,7 @@ import { decodeKafkaMessage } from '../kafka/decode-message.js';
 import { resolveFormatChoice } from '../formats/format-registry.js';
 import { type LogFormat } from '../formats/log-format.js';
 import { ensureTopics } from '../kafka/ensure-topics.js';
+import { type AlertRouter } from '../sinks/alert-router.js';
 import { type Readiness } from '../telemetry/metrics-server.js';
 import { type PipelineMetrics, noopPipelineMetrics } from '../telemetry/pipeline-metrics.js';
 import { contextOf, endSpan } from '../telemetry/tracing.js';
@@ -38,6 +39,8 @@ export interface LiveLog {
 
 export interface LivePipelineOptions {
   metrics?: PipelineMetrics;
+  /** Where alert messages go (`alerts.sinks`); none: all to the alerts topic. Its writes are awaited before offsets move. */
+  router?: AlertRouter;
 }
 
 /**
@@ -71,6 +74,7 @@ export class LivePipeline {
   private readonly restoredPartitions = new Set<number>();
   private connected = false;
   private readonly metrics: PipelineMetrics;
+  private readonly router: AlertRouter | undefined;
   /** input.format: one log format for every message, or undefined to recognise each message's own. */
   private readonly format: LogFormat | undefined;
   private lastFlushAt = 0;
@@ -94,7 +98,8 @@ export class LivePipeline {
     this.metrics = opts.metrics ?? noopPipelineMetrics;
     this.metrics.observeEngine(this.engine);
     this.metrics.observeReadiness(() => this.readiness().ready);
-    this.metrics.declareSinks(['kafka']);
+    this.router = opts.router;
+    this.metrics.declareSinks(this.router?.names ?? ['kafka']);
   }
 
   /** Connects, joins the group and consumes until `stop()`; rejects if the consumer dies. */
@@ -244,7 +249,7 @@ export class LivePipeline {
   private async processBatch({ batch, heartbeat, isRunning, isStale }: EachBatchPayload, span: Span): Promise<void> {
     const k = this.config.kafka;
     const partition = batch.partition;
-    const outbox = new BatchOutbox(k.topics, this.metrics, contextOf(span));
+    const outbox = new BatchOutbox(k.topics, this.metrics, contextOf(span), this.router);
     const accepted = this.stats.accepted;
     const limits = { maxEventBytes: this.config.input.maxEventBytes, maxDocumentBytes: this.config.input.maxDocumentBytes };
     let processed: string | undefined;
@@ -301,7 +306,11 @@ export class LivePipeline {
     this.log.info('verdict applied', { alertId: verdict.alertId, verdict: verdict.verdict });
     if (messages.length === 0 || this.producer === undefined) return;
     const topic = this.config.kafka.topics.alerts;
-    await this.producer.send({ topic, acks: -1, messages: messages.map((a) => ({ key: a.agentId, value: JSON.stringify(a), headers: { 'agentwatch-alert-id': a.id, 'agentwatch-detector': a.detector } })) });
+    const router = this.router;
+    const toTopic = router ? messages.filter((a) => router.toKafka(a)) : messages;
+    const writes = router ? messages.map((a) => router.write(a)) : [];
+    if (toTopic.length) await this.producer.send({ topic, acks: -1, messages: toTopic.map((a) => ({ key: a.agentId, value: JSON.stringify(a), headers: { 'agentwatch-alert-id': a.id, 'agentwatch-detector': a.detector } })) });
+    await Promise.all(writes);
   }
 
   private async flushIfDue(): Promise<void> {
