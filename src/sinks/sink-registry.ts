@@ -72,9 +72,22 @@ const webhook: SinkFactory<WebhookSinkConfig> = {
   },
 };
 
+// Live, the open alerts it keeps firing are remembered in its queue folder across restarts; a
+// replay's open incidents are left to expire.
 const alertmanager: SinkFactory<AlertmanagerSinkConfig> = {
   create: (c, _, ctx) =>
-    queued(alertmanagerTargetFromConfig(c, { configDir: ctx.baseDir, env: ctx.env, ...(ctx.registry && { registry: ctx.registry }), onResendError: (e) => ctx.log.warn('alertmanager re-send failed', { sink: c.name, error: e.message }) }), c.retry, ctx),
+    queued(
+      alertmanagerTargetFromConfig(c, {
+        configDir: ctx.baseDir,
+        env: ctx.env,
+        ...(ctx.registry && { registry: ctx.registry }),
+        ...(ctx.mode === 'run' && ctx.config.alerts.queue.persist && { stateDir: join(queueDir(ctx), c.name) }),
+        onResendError: (e) => ctx.log.warn('alertmanager re-send failed', { sink: c.name, error: e.message }),
+        warn: (msg) => ctx.log.warn(msg, { sink: c.name }),
+      }),
+      c.retry,
+      ctx,
+    ),
 };
 
 /** Every sink type of `alerts.sinks` and what builds it: the one place a new type is added. */

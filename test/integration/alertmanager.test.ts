@@ -1,7 +1,7 @@
 // Alerts reaching a REAL Alertmanager (Debian's prometheus-alertmanager): listed by
 // GET /api/v2/alerts with agentwatch's labels and annotations, then resolved; and, the strongest
 // evidence, Alertmanager's own webhook notifications to a loopback receiver: firing, then resolved.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -9,6 +9,7 @@ import { type Alert } from '../../src/core/alerts/alert.js';
 import { DeliveryError } from '../../src/sinks/delivery/delivery-target.js';
 import { AlertmanagerTarget } from '../../src/sinks/alertmanager/alertmanager-target.js';
 import { NotificationRecorder, TestAlertmanager, describeAlertmanager, selfSignedCert } from '../helpers/alertmanager.js';
+import { agentwatch } from '../helpers/cli.js';
 import { DAY, HOUR, MINUTE, T0, engineWith, merge, runAll, traffic } from '../helpers/traffic.js';
 
 // bcrypt (cost 4) of PASSWORD, as Alertmanager's web config wants it.
@@ -98,6 +99,72 @@ describeAlertmanager('a real Alertmanager', { timeout: 60_000 }, () => {
     expect((err as DeliveryError).retryable).toBe(true);
     expect((err as DeliveryError).status).toBe(404);
     expect((err as DeliveryError).message).toContain('route prefix');
+  });
+});
+
+describeAlertmanager('agentwatch replay with an alertmanager sink, into a real Alertmanager', { timeout: 60_000 }, () => {
+  let recorder: NotificationRecorder;
+  let am: TestAlertmanager;
+  const dir = mkdtempSync(join(tmpdir(), 'aw-am-replay-'));
+
+  beforeAll(async () => {
+    recorder = await NotificationRecorder.start();
+    am = await TestAlertmanager.start({ webhookUrl: recorder.url, groupWait: '1s', groupInterval: '1s' });
+  });
+  afterAll(async () => {
+    await am?.stop();
+    await recorder?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('the incident still open at the end is active with its labels; the resolved one was posted resolved', async () => {
+    const events = join(dir, 'events.jsonl');
+    const clock = (m: number) => ({ id: `clock-${m}`, time: new Date(Date.UTC(2026, 2, 2, 10, m)).toISOString(), agentId: 'agent-am-clock', category: 'api_call', action: 'storage.blob.read', source: { region: 'westeurope' } });
+    const lines: unknown[] = [];
+    for (let m = 0; m <= 60; m++) {
+      lines.push(clock(m));
+      // agent-am-gone acts from a forbidden region once at 10:00, then is quiet: its incident resolves 30 min later (by the other agents' event time).
+      if (m === 0) lines.push({ ...clock(m), id: 'gone-1', agentId: 'agent-am-gone', agentClass: 'exporter', tenant: 'contoso', source: { region: 'eastus', ip: '203.0.113.7' } });
+      // agent-am-stays does the same at 10:55: the stream ends with its incident open.
+      if (m === 55) lines.push({ ...clock(m), id: 'stays-1', agentId: 'agent-am-stays', source: { region: 'eastus' } });
+    }
+    writeFileSync(events, lines.map((l) => `${JSON.stringify(l)}\n`).join(''));
+    const baselines = join(dir, 'baselines');
+    mkdirSync(baselines);
+    writeFileSync(join(baselines, 'agents.yaml'), 'agents:\n  - match: { agentId: "agent-am-*" }\n    allowedRegions: [westeurope]\n');
+    const config = join(dir, 'agentwatch.json');
+    writeFileSync(config, JSON.stringify({ alerts: { sinks: [{ name: 'soc-alertmanager', type: 'alertmanager', url: am.url, generatorUrl: 'https://agentwatch.example/alerts/{alertId}' }], queue: { dir: join(dir, 'queue') } } }));
+    const received = async (status: string) => am.metric(`alertmanager_alerts_received_total{status="${status}",version="v2"}`);
+    const before = { firing: await received('firing'), resolved: await received('resolved') };
+
+    const output = join(dir, 'alerts.jsonl');
+    const r = agentwatch(['replay', events, '--baselines', baselines, '--config', config, '--output', output, '--no-progress']);
+    expect(r.status, r.stderr).toBe(0);
+
+    // What agentwatch raised (the premise): gone opens and resolves, stays opens.
+    const alerts = readFileSync(output, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Alert);
+    expect(alerts.map((a) => [a.agentId, a.detector, a.status ?? 'open'])).toEqual([
+      ['agent-am-gone', 'policy_violation', 'open'],
+      ['agent-am-gone', 'policy_violation', 'resolved'],
+      ['agent-am-stays', 'policy_violation', 'open'],
+    ]);
+    const [goneOpen, , staysOpen] = alerts;
+
+    // Alertmanager has the open one, with agentwatch's labels and annotations, firing since its event.
+    const [listed] = await am.waitForAlerts({ agent_id: 'agent-am-stays' }, (l) => l.length === 1);
+    expect(listed!.labels).toEqual({ alertname: 'AgentwatchPolicyViolation', agent_id: 'agent-am-stays', detector: 'policy_violation', severity: 'high' });
+    expect(listed!.annotations).toMatchObject({ alert_id: staysOpen!.id, summary: staysOpen!.summary, observed: 'rule=allowedRegions, region=eastus, ip=null', evidence: 'stays-1' });
+    expect(listed!.annotations['expected']).toContain('allowedRegions=[westeurope]');
+    expect(Date.parse(listed!.startsAt)).toBe(Date.parse('2026-03-02T10:55:00.000Z'));
+    expect(listed!.generatorURL).toBe(`https://agentwatch.example/alerts/${staysOpen!.id}`);
+    expect(listed!.status.state).toBe('active');
+    await recorder.waitFor(isNotificationFor('firing', staysOpen!.id));
+
+    // The resolved incident was received (firing, then resolved) and is no longer active.
+    expect(await am.alerts({ agent_id: 'agent-am-gone' })).toEqual([]);
+    expect(await received('firing')).toBeGreaterThanOrEqual(before.firing + 2);
+    expect(await received('resolved')).toBeGreaterThanOrEqual(before.resolved + 1);
+    expect(goneOpen!.agentClass).toBe('exporter');
   });
 });
 
