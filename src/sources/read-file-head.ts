@@ -32,11 +32,14 @@ export function readFileHead(file: string, maxBytes = 1 << 20): FileHead {
   const raw = buf.subarray(0, size);
   const gzip = size >= 2 && raw[0] === 0x1f && raw[1] === 0x8b;
   if (!gzip) return { text: raw.toString('utf8'), complete: size < maxBytes, gzip };
+  // JSON compresses 10–30 times: a sixteenth of the head's bytes, compressed, fills the head.
+  const compressed = raw.subarray(0, Math.max(1024, maxBytes >> 4));
   try {
-    const out = gunzipSync(raw, { finishFlush: constants.Z_SYNC_FLUSH, maxOutputLength: maxBytes * 4 });
-    return { text: out.toString('utf8'), complete: size < maxBytes && out.length < maxBytes * 4, gzip };
+    const out = gunzipSync(compressed, { finishFlush: constants.Z_SYNC_FLUSH, maxOutputLength: maxBytes * 16 });
+    const whole = compressed.length === size && size < maxBytes && out.length <= maxBytes;
+    return { text: out.subarray(0, maxBytes).toString('utf8'), complete: whole, gzip };
   } catch {
-    // Over maxOutputLength, or a broken stream: the reader will say which when it reads it all.
+    // A broken stream: the reader will say so when it reads it all.
     return { text: '', complete: false, gzip };
   }
 }

@@ -71,9 +71,9 @@ export function sniffInput(file: string, format?: LogFormat): InputPlan {
   }
   if (format) return { layout, native: layout === InputLayout.Lines && format.name === 'native', format };
   const sniffed = sniffFormat(samples);
-  // A first line longer than the head (a one-line delivery file of many MB) tells nothing:
-  // each line is then recognised on its own.
-  const unknownLongLine = layout === InputLayout.Lines && samples.length === 0 && start >= 0 && text[start] === '{' && !head.complete;
+  // A first line longer than the head (a one-line delivery file of many MB), or a gzip head that
+  // would not decompress, tells nothing: each line is then recognised on its own.
+  const unknownLongLine = layout === InputLayout.Lines && samples.length === 0 && !head.complete && (start < 0 ? head.gzip : text[start] === '{');
   const native = layout === InputLayout.Lines && !unknownLongLine && (sniffed === undefined || sniffed.name === 'native');
   return { layout, native, ...(sniffed && sniffed.name !== 'native' && { sniffed }) };
 }

@@ -25,7 +25,7 @@ const k8s = (id: string, stage = 'ResponseComplete') => JSON.stringify({ kind: '
 async function items(path: string, format?: string): Promise<DecodedItem[]> {
   const plan = sniffInput(path, format === undefined ? undefined : formatByName(format));
   const all: DecodedItem[] = [];
-  for await (const batch of readFormatFile(path, plan, 1 << 20)) all.push(...batch.items);
+  for await (const batch of readFormatFile(path, plan, 1 << 26)) all.push(...batch.items);
   return all;
 }
 const summary = (list: DecodedItem[]) => list.map((i) => [i.line, i.record, i.out instanceof InvalidEventError ? i.out.reason : i.out instanceof SkippedRecord ? 'skip' : i.out.id]);
@@ -69,5 +69,33 @@ describe('reading a file in another format', () => {
   it('a "document" that is not one JSON value is read again line by line', async () => {
     const text = `{\n${JSON.stringify(record(1))}\n`;
     expect(summary(await items(file('broken.json', text)))).toEqual([[1, undefined, 'not_json'], [2, undefined, 'c1']]);
+  });
+});
+
+describe('sniffing large files', () => {
+  it('a multi-megabyte gzip delivery file is sniffed from its head and read whole', async () => {
+    const records = Array.from({ length: 6000 }, (_, i) => record(i % 10, { eventID: `big-${i}`, requestParameters: { padding: 'x'.repeat(400) } }));
+    const path = file('big.json.gz', gzipSync(JSON.stringify({ Records: records }, null, 1)));
+    expect(sniffInput(path)).toMatchObject({ layout: 'document', native: false });
+    const all = await items(path);
+    expect(all).toHaveLength(6000);
+    expect(all.every((i) => !(i.out instanceof InvalidEventError))).toBe(true);
+  });
+
+  it('a one-line delivery file longer than the head is read as lines, each recognised on its own', async () => {
+    const records = Array.from({ length: 4000 }, (_, i) => record(i % 10, { eventID: `long-${i}`, requestParameters: { padding: 'x'.repeat(400) } }));
+    const path = file('long.json', JSON.stringify({ Records: records }));
+    expect(sniffInput(path)).toEqual({ layout: 'lines', native: false });
+    expect(await items(path)).toHaveLength(4000);
+  });
+});
+
+describe('limits', () => {
+  it('a document over input.maxDocumentBytes is one too_large reject, not a crash', async () => {
+    const path = file('over.json', JSON.stringify({ Records: [record(1), record(2)] }, null, 2));
+    const plan = sniffInput(path);
+    const all: DecodedItem[] = [];
+    for await (const batch of readFormatFile(path, plan, 100)) all.push(...batch.items);
+    expect(summary(all)).toEqual([[1, undefined, 'too_large']]);
   });
 });
