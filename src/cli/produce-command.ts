@@ -156,12 +156,12 @@ function createProgressLine(stream: NodeJS.WriteStream, enabled: boolean): { upd
 }
 
 export function formatProduceSummary(s: ProduceSummary): string {
-  const skipped = s.skipped.notJson + s.skipped.noAgentId;
+  const skipped = s.skipped.notJson + s.skipped.noAgentId + (s.skipped.notMapped ?? 0);
   const pace = s.pacedAt !== undefined ? `, paced at ${s.pacedAt} events/s` : ', unpaced';
   const lines = [
     `Produced ${s.sent} events to topic ${s.topic}${s.topicCreated ? ' (created)' : ''} in ${(s.elapsedMs / 1000).toFixed(2)} s ` +
       `(${Math.round(s.eventsPerSecond)} events/s${pace})${s.interrupted ? ', interrupted' : ''}`,
-    `Skipped ${skipped} lines (${s.skipped.notJson} not JSON, ${s.skipped.noAgentId} without agentId${s.skipped.notMapped ? `, ${s.skipped.notMapped} records not mapped from their format` : ''})${s.firstSkipped ? `; first at ${s.firstSkipped}` : ''}`,
+    `Skipped ${skipped} ${s.skipped.notMapped ? 'lines or records' : 'lines'} (${s.skipped.notJson} not JSON, ${s.skipped.noAgentId} without agentId${s.skipped.notMapped ? `, ${s.skipped.notMapped} records not mapped from their format` : ''})${s.firstSkipped ? `; first at ${s.firstSkipped}` : ''}`,
   ];
   return lines.join('\n');
 }
