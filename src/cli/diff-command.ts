@@ -3,6 +3,7 @@ import { InvalidConfigError } from '../core/errors.js';
 import { loadConfig } from '../config/load-config.js';
 import { type DiffSide, runConfigDiff } from '../evaluation/config-diff.js';
 import { formatConfigDiff } from '../evaluation/format-alert-diff.js';
+import { FORMAT_CHOICES } from '../formats/format-registry.js';
 import { createProgressBar } from './progress-bar.js';
 
 export interface DiffCommandOptions {
@@ -13,6 +14,8 @@ export interface DiffCommandOptions {
   matchWindowMinutes: string;
   jobs?: string;
   progress?: boolean;
+  /** Log format of the files, or `auto` (default: input.format of the config). */
+  format?: string;
 }
 
 /** `none` stands for "no declared baselines", so a folder can be compared with nothing. */
@@ -56,7 +59,7 @@ export async function runDiff(files: string[], opts: DiffCommandOptions): Promis
   try {
     const result = await runConfigDiff({
       files, a, b, examples: Math.floor(examples), windowMs: windowMinutes * 60_000,
-      ...(jobs && { jobs: Math.floor(jobs) }), ...(progress && { onProgress: progress.update }),
+      ...(jobs && { jobs: Math.floor(jobs) }), ...(progress && { onProgress: progress.update }), ...(opts.format !== undefined && { format: opts.format }),
     });
     progress?.done();
     process.stdout.write(opts.json ? `${JSON.stringify(result, null, 2)}\n` : `${formatConfigDiff(result)}\n`);
@@ -78,6 +81,7 @@ export function registerDiffCommand(program: Command): void {
     .option('--match-window-minutes <n>', 'an alert whose id changed still matches one of the same agent and detector this close in time', '30')
     .option('-j, --jobs <n>', '2: replay A and B in two threads; 1: both in this thread, reading the logs once (default: 2 when a core is idle)')
     .option('--json', 'machine-readable output')
+    .option('--format <name>', `log format of the files: ${FORMAT_CHOICES.join(', ')} (default: input.format, auto = recognised per file)`)
     .option('--no-progress', 'no progress bar (it is only drawn on a terminal anyway)')
     .addHelpText(
       'after',

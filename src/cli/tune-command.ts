@@ -6,6 +6,7 @@ import { type Label, LabelSchema } from '../evaluation/evaluate-alerts.js';
 import { formatSweep } from '../evaluation/format-sweep.js';
 import { runSweep } from '../evaluation/parameter-sweep.js';
 import { MAX_SWEEP_SETTINGS, expandSweep } from '../evaluation/sweep-settings.js';
+import { FORMAT_CHOICES } from '../formats/format-registry.js';
 import { createProgressBar } from './progress-bar.js';
 import { readJsonlValues } from './read-jsonl.js';
 
@@ -18,6 +19,8 @@ export interface TuneCommandOptions {
   jobs?: string;
   graceMinutes: string;
   progress?: boolean;
+  /** Log format of the files, or `auto` (default: input.format of the config). */
+  format?: string;
 }
 
 const labelValidator = new SchemaValidator(LabelSchema);
@@ -50,7 +53,7 @@ export async function runTune(files: string[], opts: TuneCommandOptions): Promis
   try {
     const result = await runSweep({
       files, settings, graceMs: grace * 60_000,
-      ...(baselinesDir && { baselinesDir }), ...(labels && { labels }), ...(jobs && { jobs }), ...(progress && { onProgress: progress.update }),
+      ...(baselinesDir && { baselinesDir }), ...(labels && { labels }), ...(jobs && { jobs }), ...(progress && { onProgress: progress.update }), ...(opts.format !== undefined && { format: opts.format }),
     });
     progress?.done();
     process.stdout.write(opts.json ? `${JSON.stringify(result, null, 2)}\n` : `${formatSweep(result)}\n`);
@@ -73,6 +76,7 @@ export function registerTuneCommand(program: Command): void {
     .option('--grace-minutes <n>', 'an alert up to this long before or after a label still counts for it', '15')
     .option('-j, --jobs <n>', 'threads, each reading the logs once for its share of the settings (default: one per idle core)')
     .option('--json', 'machine-readable output (every setting, per-detector scores, a digest of its alerts)')
+    .option('--format <name>', `log format of the files: ${FORMAT_CHOICES.join(', ')} (default: input.format, auto = recognised per file)`)
     .option('--no-progress', 'no progress bar (it is only drawn on a terminal anyway)')
     .addHelpText(
       'after',

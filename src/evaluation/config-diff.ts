@@ -1,6 +1,7 @@
 import { statSync } from 'node:fs';
 import { AgentwatchError, ErrorCode } from '../core/errors.js';
 import { type Config } from '../config/config-schema.js';
+import { decodeSettingsKey } from '../pipeline/lockstep-replay.js';
 import { type ReplayProgress } from '../pipeline/replay.js';
 import { type AlertDiff, diffAlerts } from './alert-diff.js';
 import { runLanesInWorkers } from './lane-workers.js';
@@ -23,6 +24,8 @@ export interface ConfigDiffOptions {
   examples: number;
   /** 2 replays A and B in two threads (each reads the logs); 1 in lockstep in this thread. */
   jobs?: number;
+  /** `--format`: a log format name or `auto` (default: each side's input.format). */
+  format?: string;
   onProgress?: (p: ReplayProgress) => void;
 }
 
@@ -48,12 +51,17 @@ export async function runConfigDiff(opts: ConfigDiffOptions): Promise<ConfigDiff
   }
   const sides = [opts.a, opts.b];
   const jobs = Math.min(2, opts.jobs ?? defaultJobs(2));
+  const format = opts.format !== undefined ? { format: opts.format } : {};
+  const alone = sides.map((s) => ({ files: opts.files, configs: [s.config], baselinesDirs: [s.baselinesDir], detail: true, ...format }));
   let outcomes: LanesResult['outcomes'];
-  if (jobs === 1) {
-    outcomes = (await runLanes({ files: opts.files, configs: sides.map((s) => s.config), baselinesDirs: sides.map((s) => s.baselinesDir), detail: true }, opts.onProgress)).outcomes;
+  if (jobs > 1) {
+    outcomes = (await runLanesInWorkers(alone, opts.onProgress)).map((r) => r.outcomes[0] as LanesResult['outcomes'][number]);
+  } else if (decodeSettingsKey(opts.a.config, opts.format) === decodeSettingsKey(opts.b.config, opts.format)) {
+    outcomes = (await runLanes({ files: opts.files, configs: sides.map((s) => s.config), baselinesDirs: sides.map((s) => s.baselinesDir), detail: true, ...format }, opts.onProgress)).outcomes;
   } else {
-    const results = await runLanesInWorkers(sides.map((s) => ({ files: opts.files, configs: [s.config], baselinesDirs: [s.baselinesDir], detail: true })), opts.onProgress);
-    outcomes = results.map((r) => r.outcomes[0] as LanesResult['outcomes'][number]);
+    // A and B read the files differently (input.format…): one after the other.
+    outcomes = [];
+    for (const request of alone) outcomes.push(...(await runLanes(request, opts.onProgress)).outcomes);
   }
   const [a, b] = outcomes as [LanesResult['outcomes'][number], LanesResult['outcomes'][number]];
   const side = (s: DiffSide, o: typeof a) => ({ label: s.label, ...(s.baselinesDir && { baselinesDir: s.baselinesDir }), digest: o.digest });

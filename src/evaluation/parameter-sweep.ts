@@ -21,6 +21,8 @@ export interface SweepOptions {
   onProgress?: (p: ReplayProgress) => void;
   /** Keep every setting's incidents in the result (tests compare them with separate replays). */
   keepIncidents?: boolean;
+  /** `--format`: a log format name or `auto` (default: input.format of the base config). */
+  format?: string;
 }
 
 export interface DetectorLabelScore {
@@ -142,6 +144,7 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
     configs: share.map((i) => (settings[i] as SweepSetting).config),
     baselinesDirs: share.map(() => opts.baselinesDir),
     detail: false,
+    ...(opts.format !== undefined && { format: opts.format }),
   }));
   const results: LanesResult[] = jobs === 1 ? [await runLanes(requests[0] as LaneRequest, opts.onProgress)] : await runLanesInWorkers(requests, opts.onProgress);
 

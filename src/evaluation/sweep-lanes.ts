@@ -30,6 +30,8 @@ export interface LaneRequest {
   /** Declared baselines folder of each lane (undefined: none). Loaded once per folder. */
   baselinesDirs: (string | undefined)[];
   detail: boolean;
+  /** `--format`: a log format name or `auto` (default: each config's input.format, which must agree). */
+  format?: string;
 }
 
 export interface LaneOutcome {
@@ -74,7 +76,7 @@ export async function runLanes(req: LaneRequest, onProgress?: (p: ReplayProgress
       },
     };
   });
-  const summary = await lockstepReplay(req.files, lanes, onProgress);
+  const summary = await lockstepReplay(req.files, lanes, onProgress, req.format);
   return {
     lines: summary.lines,
     elapsedMs: summary.elapsedMs,

@@ -28,6 +28,8 @@ export const MAX_SWEEP_SETTINGS = 64;
 
 /** Only these sections change what a replay raises (kafka, run and telemetry do not). */
 const SWEEPABLE_ROOTS = ['engine', 'input'];
+/** Settings of how files are read: the settings of one sweep share one read and decode. */
+const READ_SETTINGS = ['input.format', 'input.maxDocumentBytes'];
 
 interface LeafSchema extends TSchema {
   type?: string;
@@ -64,6 +66,9 @@ export function settingSchema(key: string): LeafSchema {
       throw new InvalidConfigError(`--set ${key}: unknown key "${part}" in ${at}${hint}${known ? `; known keys there: ${known}` : ' (it is not an object)'}`);
     }
     node = next;
+  }
+  if (READ_SETTINGS.includes(key)) {
+    throw new InvalidConfigError(`--set ${key}: changes how the files are read, which every setting of a sweep shares; set it with --config (or --format) and run tune once per value`);
   }
   if (node.type === 'object') {
     throw new InvalidConfigError(`--set ${key}: is a section, not a setting; one of: ${Object.keys(node.properties ?? {}).map((k) => `${key}.${k}`).join(', ')}`);

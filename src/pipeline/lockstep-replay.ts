@@ -1,12 +1,16 @@
 import { type Alert } from '../core/alerts/alert.js';
 import { type DeclaredBaselines } from '../core/baselines/declared-baselines.js';
 import { Engine } from '../core/engine.js';
-import { InvalidEventError } from '../core/errors.js';
+import { InvalidConfigError, InvalidEventError } from '../core/errors.js';
 import { type AuditEvent } from '../core/events/audit-event.js';
 import { decodeAuditEvent } from '../core/events/decode-audit-event.js';
 import { ReorderBuffer } from '../core/events/reorder-buffer.js';
 import { type Config } from '../config/config-schema.js';
+import { resolveFormatChoice } from '../formats/format-registry.js';
+import { SkippedRecord } from '../formats/log-format.js';
+import { readFormatFile } from '../sources/format-file-source.js';
 import { readJsonlFile } from '../sources/jsonl-file-source.js';
+import { sniffInput } from '../sources/sniff-input.js';
 import { type ReplayProgress } from './replay.js';
 
 /** One configuration replayed alongside others: its own engine and reorder buffer. */
@@ -20,6 +24,7 @@ export interface ReplayLane {
 export interface LaneSummary {
   accepted: number;
   rejected: Record<string, number>;
+  skipped: Record<string, number>;
   lateEvents: number;
   /** Opening alerts (status absent or `open`). */
   alerts: number;
@@ -50,21 +55,33 @@ interface LaneState {
 }
 
 /**
+ * What decides how a file is read and decoded, which every lane must share (`replay --format`,
+ * input.format, input.maxDocumentBytes); input.maxEventBytes may differ.
+ */
+export function decodeSettingsKey(config: Config, format?: string): string {
+  return `${format ?? config.input.format}|${config.input.maxDocumentBytes}`;
+}
+
+/**
  * Several configurations over the same logs with one read and one decode per line: each decoded
  * event is handed to every lane, and each lane reorders and detects exactly as `replay` does
  * (same reorder window, same watermark as `detectedAt`), so lane i emits what
  * `replay --config <lane i>` would write. Events are shared read-only: the engine never mutates
  * them. Memory is one engine per lane, whatever the length of the logs.
  */
-export async function lockstepReplay(files: readonly string[], lanes: readonly ReplayLane[], onProgress?: (p: ReplayProgress) => void): Promise<LockstepSummary> {
+export async function lockstepReplay(files: readonly string[], lanes: readonly ReplayLane[], onProgress?: (p: ReplayProgress) => void, format?: string): Promise<LockstepSummary> {
   const started = performance.now();
+  const first = lanes[0]?.config;
+  if (first && lanes.some((l) => decodeSettingsKey(l.config, format) !== decodeSettingsKey(first, format))) {
+    throw new InvalidConfigError('the configurations read the files differently (input.format or input.maxDocumentBytes): replay them separately');
+  }
   const states: LaneState[] = lanes.map((lane) => ({
     lane,
     engine: new Engine(lane.config.engine, lane.baselines),
     buffer: new ReorderBuffer(lane.config.input.latenessMs),
     released: [],
     maxBytes: lane.config.input.maxEventBytes,
-    summary: { accepted: 0, rejected: {}, lateEvents: 0, alerts: 0, messages: 0, agents: 0 },
+    summary: { accepted: 0, rejected: {}, skipped: {}, lateEvents: 0, alerts: 0, messages: 0, agents: 0 },
     minTime: Number.POSITIVE_INFINITY,
     maxTime: Number.NEGATIVE_INFINITY,
   }));
@@ -92,8 +109,36 @@ export async function lockstepReplay(files: readonly string[], lanes: readonly R
   const reject = (s: LaneState, reason: string): void => {
     s.summary.rejected[reason] = (s.summary.rejected[reason] ?? 0) + 1;
   };
+  const accept = (s: LaneState, event: AuditEvent): void => {
+    s.summary.accepted++;
+    if (event.timeMs < s.minTime) s.minTime = event.timeMs;
+    if (event.timeMs > s.maxTime) s.maxTime = event.timeMs;
+    s.buffer.push(event, s.released);
+    if (s.released.length > 0) drain(s);
+  };
 
+  const fixedFormat = resolveFormatChoice(format ?? first?.input.format);
+  const maxDocumentBytes = first?.input.maxDocumentBytes ?? 0;
   for (const [fileIndex, file] of files.entries()) {
+    const plan = sniffInput(file, fixedFormat);
+    if (!plan.native) {
+      // Foreign formats and whole documents, as replay reads them: adapters, then every lane.
+      for await (const batch of readFormatFile(file, plan, maxDocumentBytes)) {
+        result.lines += batch.lines;
+        result.blankLines += batch.blankLines;
+        for (const { out } of batch.items) {
+          if (out instanceof SkippedRecord) {
+            for (const s of states) s.summary.skipped[out.reason] = (s.summary.skipped[out.reason] ?? 0) + 1;
+          } else if (out instanceof InvalidEventError) {
+            for (const s of states) reject(s, out.reason);
+          } else {
+            for (const s of states) accept(s, out);
+          }
+        }
+        onProgress?.({ file, fileIndex, files: files.length, bytesRead: batch.bytesRead, fileBytes: batch.fileBytes, lines: result.lines, alerts });
+      }
+      continue;
+    }
     for await (const batch of readJsonlFile(file)) {
       for (const line of batch.lines) {
         result.lines++;
@@ -110,15 +155,8 @@ export async function lockstepReplay(files: readonly string[], lanes: readonly R
           continue;
         }
         for (const s of states) {
-          if (!uniformLimit && line.length > s.maxBytes) {
-            reject(s, 'too_large');
-            continue;
-          }
-          s.summary.accepted++;
-          if (event.timeMs < s.minTime) s.minTime = event.timeMs;
-          if (event.timeMs > s.maxTime) s.maxTime = event.timeMs;
-          s.buffer.push(event, s.released);
-          if (s.released.length > 0) drain(s);
+          if (!uniformLimit && line.length > s.maxBytes) reject(s, 'too_large');
+          else accept(s, event);
         }
       }
       onProgress?.({ file, fileIndex, files: files.length, bytesRead: batch.bytesRead, fileBytes: batch.fileBytes, lines: result.lines, alerts });

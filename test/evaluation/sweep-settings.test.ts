@@ -56,6 +56,7 @@ describe('sweep settings (--set)', () => {
     expect(e.message).toMatch(/unknown key "minRatio" in engine\.rateSpike \(did you mean engine\.errorRate\.minRatio\?\); known keys there: enabled, minCount/);
     expect(errorOf(() => parseSweepAxis('engine.rateSpike=1')).message).toMatch(/is a section, not a setting; one of: engine\.rateSpike\.enabled/);
     expect(errorOf(() => parseSweepAxis('kafka.brokers=a,b')).message).toMatch(/only engine\.\* and input\.\* settings change what a replay raises/);
+    expect(errorOf(() => parseSweepAxis('input.format=native,cloudtrail')).message).toMatch(/changes how the files are read, which every setting of a sweep shares; set it with --config \(or --format\)/);
     expect(errorOf(() => parseSweepAxis('minCount')).message).toMatch(/expected key=value1,value2/);
     expect(errorOf(() => parseSweepAxis('engine.rateSpike.minCount=')).message).toMatch(/no values/);
     expect(errorOf(() => parseSweepAxis('engine.rateSpike.minCount=10,10')).message).toMatch(/value 10 is given twice/);

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type Alert } from '../../src/core/alerts/alert.js';
 import { loadBaselinesDir } from '../../src/config/load-baselines.js';
@@ -6,6 +7,7 @@ import { loadConfig, parseConfig } from '../../src/config/load-config.js';
 import { lockstepReplay } from '../../src/pipeline/lockstep-replay.js';
 import { replay } from '../../src/pipeline/replay.js';
 import { type AlertSink } from '../../src/sinks/alert-sink.js';
+import { ROOT } from '../helpers/cli.js';
 import { writeSmallFleet } from '../helpers/fleet-files.js';
 
 const collect = (into: Alert[]): AlertSink => ({ name: 'memory', write: (a) => void into.push(a), close: async () => {} });
@@ -52,5 +54,39 @@ describe('lockstepReplay', () => {
     expect(summary.lanes[2]?.rejected['too_large']).toBeGreaterThan(0);
     expect(summary.lanes[0]?.rejected).toEqual({});
     expect(summary.lanes[2]!.lateEvents).toBeGreaterThan(summary.lanes[0]!.lateEvents);
+  });
+
+  it('reads foreign formats and whole documents as replay does (Entra, OCSF, OTel lines; a CloudTrail delivery file)', async () => {
+    const files = [
+      'test/formats/entra/fixtures/replay-privileged-grant.jsonl',
+      'test/formats/ocsf/fixtures/replay-first-secret.jsonl',
+      'test/formats/otel/fixtures/replay-sensitive-tool.jsonl',
+      'test/formats/cloudtrail/fixtures/s3-delivery.json',
+    ].map((f) => join(ROOT, f));
+    const baselines = loadBaselinesDir(join(ROOT, 'baselines/packs/azure')).baselines;
+    const base = loadConfig(undefined, {}).config;
+    const quick = structuredClone(base);
+    quick.engine.learningPeriodMs = 3_600_000;
+    quick.engine.minLearningEvents = 5;
+    const configs = [base, parseConfig(quick)];
+    const lanes = configs.map((config) => ({ config, alerts: [] as Alert[] }));
+    const summary = await lockstepReplay(files, lanes.map((l) => ({ config: l.config, baselines, onAlert: (a: Alert) => void l.alerts.push(a) })));
+    for (const [i, lane] of lanes.entries()) {
+      const alone: Alert[] = [];
+      const { summary: s } = await replay({ files, config: lane.config, baselines, sinks: [collect(alone)] });
+      expect(lane.alerts, `lane ${i}`).toEqual(alone);
+      expect([summary.lanes[i]?.accepted, summary.lanes[i]?.rejected, summary.lanes[i]?.skipped], `lane ${i}`).toEqual([s.accepted, s.rejected, s.skipped]);
+      expect(summary.lines, `lane ${i}`).toBe(s.lines);
+    }
+    expect(summary.lanes[0]!.accepted).toBeGreaterThan(100);
+    expect(lanes[1]!.alerts.filter((a) => a.detector === 'new_permission').length).toBeGreaterThan(0);
+  });
+
+  it('refuses lanes that would read the files differently', async () => {
+    const base = loadConfig(undefined, {}).config;
+    const other = structuredClone(base);
+    other.input.format = 'cloudtrail';
+    const lane = (config: Config) => ({ config, baselines: loadBaselinesDir(join(ROOT, 'baselines/packs/azure')).baselines, onAlert: () => {} });
+    await expect(lockstepReplay([], [lane(base), lane(parseConfig(other))])).rejects.toThrow(/read the files differently \(input\.format or input\.maxDocumentBytes\)/);
   });
 });
