@@ -35,6 +35,13 @@ export const AlertmanagerSinkConfigSchema = Type.Object(
       }),
     ),
     maxOpenAlerts: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 10_000, description: 'Open incidents kept firing by re-sends; beyond it the least recently updated stops being re-sent (counted in agentwatch_alertmanager_untracked_alerts_total) and expires.' }),
+    maxSilenceMs: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        description:
+          'An open incident with no message (update, resolution) for this long (wall clock) stops being re-sent and expires: the engine will not resolve it (engine.episodes.resolve false, an input partition gone quiet). Default: 2 × (engine.cooldownMs + engine.episodes.updateIntervalMs), at least an hour; 0: never.',
+      }),
+    ),
     auth: Type.Optional(AlertmanagerAuthSchema),
     caFile: Type.Optional(Type.String({ minLength: 1, description: 'PEM file of a private CA to trust for https (besides the system CAs); relative to the config file.' })),
     timeoutMs: Type.Integer({ minimum: 100, maximum: 300_000, default: 10_000, description: 'Timeout of one request.' }),

@@ -82,6 +82,7 @@ const alertmanager: SinkFactory<AlertmanagerSinkConfig> = {
         env: ctx.env,
         ...(ctx.registry && { registry: ctx.registry }),
         ...(ctx.mode === 'run' && ctx.config.alerts.queue.persist && { stateDir: join(queueDir(ctx), c.name) }),
+        engine: ctx.config.engine,
         onResendError: (e) => ctx.log.warn('alertmanager re-send failed', { sink: c.name, error: e.message }),
         warn: (msg) => ctx.log.warn(msg, { sink: c.name }),
       }),

@@ -6,8 +6,11 @@ export interface AlertmanagerMetrics {
   resent(alerts: number, ok: boolean): void;
   /** Open alerts currently kept alive by re-sends. */
   tracked(open: number): void;
-  /** Open alerts no longer re-sent because the bound was reached (oldest first): they expire after the TTL. */
-  untracked(n: number): void;
+  /**
+   * Open alerts no longer re-sent, so that they expire after the TTL: `bound` (maxOpenAlerts
+   * reached, least recently updated first) or `silent` (no message about them for maxSilenceMs).
+   */
+  untracked(n: number, reason: 'bound' | 'silent'): void;
 }
 
 const nothing = (): void => {};
@@ -16,7 +19,7 @@ export const noopAlertmanagerMetrics: AlertmanagerMetrics = { resent: nothing, t
 interface Instruments {
   resends: Counter<'sink' | 'outcome'>;
   open: Gauge<'sink'>;
-  dropped: Counter<'sink'>;
+  dropped: Counter<'sink' | 'reason'>;
 }
 
 // One set of instruments per registry, shared by every Alertmanager sink registered in it.
@@ -28,7 +31,7 @@ function instruments(registry: Registry): Instruments {
     found = {
       resends: new Counter({ name: 'agentwatch_alertmanager_resent_alerts_total', help: 'Open alerts re-posted to Alertmanager to keep them firing, by sink and outcome (ok, failed).', labelNames: ['sink', 'outcome'] as const, registers: [registry] }),
       open: new Gauge({ name: 'agentwatch_alertmanager_open_alerts', help: 'Open alerts an Alertmanager sink keeps firing by re-sending them.', labelNames: ['sink'] as const, registers: [registry] }),
-      dropped: new Counter({ name: 'agentwatch_alertmanager_untracked_alerts_total', help: 'Open alerts no longer re-sent because the sink\'s bound (maxOpenAlerts) was reached, oldest first; they expire in Alertmanager after the TTL.', labelNames: ['sink'] as const, registers: [registry] }),
+      dropped: new Counter({ name: 'agentwatch_alertmanager_untracked_alerts_total', help: 'Open alerts no longer re-sent, left to expire in Alertmanager: reason bound (maxOpenAlerts reached, least recently updated first) or silent (no message about them for maxSilenceMs).', labelNames: ['sink', 'reason'] as const, registers: [registry] }),
     };
     byRegistry.set(registry, found);
   }
@@ -41,10 +44,11 @@ export function prometheusAlertmanagerMetrics(registry: Registry, sink: string):
   i.resends.inc({ sink, outcome: 'ok' }, 0);
   i.resends.inc({ sink, outcome: 'failed' }, 0);
   i.open.set({ sink }, 0);
-  i.dropped.inc({ sink }, 0);
+  i.dropped.inc({ sink, reason: 'bound' }, 0);
+  i.dropped.inc({ sink, reason: 'silent' }, 0);
   return {
     resent: (n, ok) => i.resends.inc({ sink, outcome: ok ? 'ok' : 'failed' }, n),
     tracked: (n) => i.open.set({ sink }, n),
-    untracked: (n) => i.dropped.inc({ sink }, n),
+    untracked: (n, reason) => i.dropped.inc({ sink, reason }, n),
   };
 }

@@ -18,6 +18,16 @@ export interface AlertmanagerTargetContext {
   /** The sink's own folder (its queue's): the open alerts are remembered there across restarts. */
   stateDir?: string;
   warn?: (msg: string) => void;
+  /** The engine's incident timing, for the default maxSilenceMs. */
+  engine?: { cooldownMs: number; episodes: { updateIntervalMs: number } };
+}
+
+const HOUR = 3_600_000;
+
+/** maxSilenceMs as configured, else twice the longest an open incident can go without a message. */
+export function maxSilenceMs(config: AlertmanagerSinkConfig, engine: AlertmanagerTargetContext['engine']): number {
+  if (config.maxSilenceMs !== undefined) return config.maxSilenceMs;
+  return engine ? Math.max(HOUR, 2 * (engine.cooldownMs + engine.episodes.updateIntervalMs)) : 2 * HOUR;
 }
 
 function secret(sink: string, key: string, value: string | undefined, envName: string | undefined, env: NodeJS.ProcessEnv): string | undefined {
@@ -65,6 +75,7 @@ export function alertmanagerTargetFromConfig(config: AlertmanagerSinkConfig, ctx
     url: config.url,
     resendIntervalMs: config.resendIntervalMs,
     maxOpenAlerts: config.maxOpenAlerts,
+    maxSilenceMs: maxSilenceMs(config, ctx.engine),
     timeoutMs: config.timeoutMs,
     headers: config.headers,
     ...(config.generatorUrl !== undefined && { generatorUrl: config.generatorUrl }),

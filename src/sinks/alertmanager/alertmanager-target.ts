@@ -5,10 +5,12 @@ import { type Alert } from '../../core/alerts/alert.js';
 import { DeliveryError, type DeliveryTarget, deliveryErrorForStatus, parseRetryAfter } from '../delivery/delivery-target.js';
 import { type PostableAlert, alertmanagerLabels, toPostableAlert } from './alertmanager-alert.js';
 import { type AlertmanagerMetrics, noopAlertmanagerMetrics } from './alertmanager-metrics.js';
-import { OpenAlertsJournal } from './open-alerts-journal.js';
+import { OpenAlertsJournal, type TrackedAlert } from './open-alerts-journal.js';
 
 export const DEFAULT_RESEND_INTERVAL_MS = 60_000;
 export const DEFAULT_MAX_OPEN_ALERTS = 10_000;
+/** No message about an open incident for this long: the engine will not close it (see maxSilenceMs). */
+export const DEFAULT_MAX_SILENCE_MS = 2 * 3_600_000;
 /** Open alerts expire this many re-send intervals after the last post: two lost rounds are tolerated. */
 export const TTL_RESEND_INTERVALS = 3;
 const MAX_ALERTS_PER_POST = 1000;
@@ -31,6 +33,12 @@ export interface AlertmanagerTargetOptions {
   timeoutMs?: number;
   /** Bound on the open alerts kept firing by re-sends (oldest dropped first, counted). */
   maxOpenAlerts?: number;
+  /**
+   * An open incident with no message (update, resolution) for this long, wall clock, stops being
+   * re-sent and expires in Alertmanager: the engine is not going to resolve it (episodes.resolve
+   * off, an input partition that went quiet). 0: never.
+   */
+  maxSilenceMs?: number;
   metrics?: AlertmanagerMetrics;
   /** A re-send round failed (the next round retries); for logs. */
   onResendError?: (err: DeliveryError) => void;
@@ -57,10 +65,11 @@ export class AlertmanagerTarget implements DeliveryTarget {
   private readonly ttlMs: number;
   private readonly timeoutMs: number;
   private readonly maxOpen: number;
+  private readonly maxSilenceMs: number;
   private readonly metrics: AlertmanagerMetrics;
   private readonly headers: Record<string, string>;
-  /** Open incidents by alert id, the last message of each; Map order = least recently updated first. */
-  private readonly open: Map<string, Alert>;
+  /** Open incidents by alert id: the last message of each and when it came; Map order = least recently updated first. */
+  private readonly open: Map<string, TrackedAlert>;
   private readonly journal: OpenAlertsJournal | undefined;
   private serial: Promise<unknown> = Promise.resolve();
   private readonly timer: NodeJS.Timeout;
@@ -78,6 +87,7 @@ export class AlertmanagerTarget implements DeliveryTarget {
     this.ttlMs = TTL_RESEND_INTERVALS * this.resendIntervalMs;
     this.timeoutMs = opts.timeoutMs ?? 10_000;
     this.maxOpen = opts.maxOpenAlerts ?? DEFAULT_MAX_OPEN_ALERTS;
+    this.maxSilenceMs = opts.maxSilenceMs ?? DEFAULT_MAX_SILENCE_MS;
     this.metrics = opts.metrics ?? noopAlertmanagerMetrics;
     this.ca = opts.ca === undefined ? undefined : [...rootCertificates, opts.ca];
     this.headers = { ...opts.headers, 'content-type': 'application/json', 'user-agent': 'agentwatch' };
@@ -108,7 +118,7 @@ export class AlertmanagerTarget implements DeliveryTarget {
     return this.exclusive(async () => {
       const nowMs = Date.now();
       const body = [this.map(alert, nowMs)];
-      const previous = this.open.get(alert.id);
+      const previous = this.open.get(alert.id)?.alert;
       if (previous && labelKey(alertmanagerLabels(previous)) !== labelKey(body[0]!.labels)) {
         // Severity rose: a new label set, so the old one is ended rather than left to expire.
         const ended = this.map(previous, nowMs);
@@ -116,26 +126,42 @@ export class AlertmanagerTarget implements DeliveryTarget {
       }
       await this.post(body);
       const wasOpen = this.open.delete(alert.id);
-      const dropped = alert.status === 'resolved' ? [] : this.track(alert);
-      this.metrics.tracked(this.open.size);
-      if (this.journal && (wasOpen || alert.status !== 'resolved')) {
-        try {
-          await this.journal.record(alert.status === 'resolved' ? { closed: alert.id } : { open: alert }, this.open);
-          for (const id of dropped) await this.journal.record({ closed: id }, this.open);
-        } catch (err) {
-          this.opts.warn?.(`alertmanager ${this.name}: cannot record open alerts in ${this.journal.path}: ${(err as Error).message}`);
-        }
+      if (alert.status === 'resolved') {
+        if (wasOpen) await this.record([{ closed: alert.id }]);
+      } else {
+        const tracked = { alert, atMs: nowMs };
+        this.open.set(alert.id, tracked);
+        const dropped = this.trim();
+        await this.record([{ open: tracked }, ...dropped.map((id) => ({ closed: id }))]);
       }
+      this.metrics.tracked(this.open.size);
     });
+  }
+
+  /** Journal problems are reported, not thrown: the alert was delivered. */
+  private async record(entries: Parameters<OpenAlertsJournal['record']>[0][]): Promise<void> {
+    if (!this.journal) return;
+    try {
+      for (const e of entries) await this.journal.record(e, this.open);
+    } catch (err) {
+      this.opts.warn?.(`alertmanager ${this.name}: cannot record open alerts in ${this.journal.path}: ${(err as Error).message}`);
+    }
   }
 
   /** Re-posts every open alert with a fresh lease. Failures are reported, never thrown: the next round retries. */
   resendOpen(): Promise<void> {
     if (this.closed) return Promise.resolve();
     return this.exclusive(async () => {
-      if (this.open.size === 0) return;
       const nowMs = Date.now();
-      const alerts = [...this.open.values()];
+      const silent = this.maxSilenceMs > 0 ? [...this.open].filter(([, t]) => nowMs - t.atMs > this.maxSilenceMs).map(([id]) => id) : [];
+      for (const id of silent) this.open.delete(id);
+      if (silent.length) {
+        this.metrics.untracked(silent.length, 'silent');
+        this.metrics.tracked(this.open.size);
+        await this.record(silent.map((id) => ({ closed: id })));
+      }
+      if (this.open.size === 0) return;
+      const alerts = [...this.open.values()].map((t) => t.alert);
       for (let i = 0; i < alerts.length; i += MAX_ALERTS_PER_POST) {
         const chunk = alerts.slice(i, i + MAX_ALERTS_PER_POST);
         try {
@@ -160,12 +186,7 @@ export class AlertmanagerTarget implements DeliveryTarget {
     return toPostableAlert(alert, { nowMs, ttlMs: this.ttlMs, ...(this.opts.generatorUrl !== undefined && { generatorUrl: this.opts.generatorUrl }) });
   }
 
-  /** Keeps the alert for re-sends; returns the ids dropped to stay within the bound. */
-  private track(alert: Alert): string[] {
-    this.open.set(alert.id, alert);
-    return this.trim();
-  }
-
+  /** Drops the least recently updated beyond the bound; returns their ids. */
   private trim(): string[] {
     const dropped: string[] = [];
     for (const id of this.open.keys()) {
@@ -173,7 +194,7 @@ export class AlertmanagerTarget implements DeliveryTarget {
       this.open.delete(id);
       dropped.push(id);
     }
-    if (dropped.length) this.metrics.untracked(dropped.length);
+    if (dropped.length) this.metrics.untracked(dropped.length, 'bound');
     return dropped;
   }
 

@@ -4,7 +4,13 @@ import { dirname } from 'node:path';
 import { type Alert } from '../../core/alerts/alert.js';
 import { AgentwatchError, ErrorCode } from '../../core/errors.js';
 
-type Entry = { open: Alert } | { closed: string };
+/** An open incident's latest message and when (wall clock, ms) it was delivered. */
+export interface TrackedAlert {
+  alert: Alert;
+  atMs: number;
+}
+
+type Entry = { open: TrackedAlert } | { closed: string };
 
 /**
  * The open alerts an Alertmanager sink keeps firing, remembered across restarts: without it a
@@ -19,9 +25,9 @@ export class OpenAlertsJournal {
   private constructor(readonly path: string) {}
 
   /** Opens (creating its folder) and reads what was open, in the order it was last updated. */
-  static load(path: string, warn: (msg: string) => void = () => undefined): { journal: OpenAlertsJournal; open: Map<string, Alert> } {
+  static load(path: string, warn: (msg: string) => void = () => undefined): { journal: OpenAlertsJournal; open: Map<string, TrackedAlert> } {
     const journal = new OpenAlertsJournal(path);
-    const open = new Map<string, Alert>();
+    const open = new Map<string, TrackedAlert>();
     try {
       mkdirSync(dirname(path), { recursive: true });
       if (existsSync(path)) {
@@ -32,8 +38,8 @@ export class OpenAlertsJournal {
           try {
             const entry = JSON.parse(line) as Entry;
             if ('open' in entry) {
-              open.delete(entry.open.id);
-              open.set(entry.open.id, entry.open);
+              open.delete(entry.open.alert.id);
+              open.set(entry.open.alert.id, entry.open);
             } else open.delete(entry.closed);
           } catch {
             bad++; // a line cut short by a crash
@@ -48,16 +54,16 @@ export class OpenAlertsJournal {
   }
 
   /** Records the latest message of an open incident, or (`closed`) that it is no longer re-sent. */
-  async record(entry: Entry, open: ReadonlyMap<string, Alert>): Promise<void> {
+  async record(entry: Entry, open: ReadonlyMap<string, TrackedAlert>): Promise<void> {
     if (this.lines > 1000 && this.lines > 4 * open.size) return this.rewrite(open);
     this.lines++;
     await appendFile(this.path, `${JSON.stringify(entry)}\n`);
   }
 
   /** Replaces the file with just the open alerts (written aside, then renamed over it). */
-  async rewrite(open: ReadonlyMap<string, Alert>): Promise<void> {
+  async rewrite(open: ReadonlyMap<string, TrackedAlert>): Promise<void> {
     const tmp = `${this.path}.tmp`;
-    await writeFile(tmp, [...open.values()].map((a) => `${JSON.stringify({ open: a })}\n`).join(''));
+    await writeFile(tmp, [...open.values()].map((t) => `${JSON.stringify({ open: t })}\n`).join(''));
     await rename(tmp, this.path);
     this.lines = open.size;
   }

@@ -9,7 +9,7 @@ import { type AlertmanagerSinkConfig } from '../../../src/config/alertmanager-si
 import { redactConfig } from '../../../src/config/env-overrides.js';
 import { parseConfig } from '../../../src/config/load-config.js';
 import { InvalidConfigError } from '../../../src/core/errors.js';
-import { alertmanagerTargetFromConfig } from '../../../src/sinks/alertmanager/alertmanager-target-from-config.js';
+import { alertmanagerTargetFromConfig, maxSilenceMs } from '../../../src/sinks/alertmanager/alertmanager-target-from-config.js';
 import { DAY, HOUR, MINUTE, T0, engineWith, merge, runAll, traffic } from '../../helpers/traffic.js';
 
 function sinkConfig(sink: Record<string, unknown>): AlertmanagerSinkConfig {
@@ -20,6 +20,14 @@ function sinkConfig(sink: Record<string, unknown>): AlertmanagerSinkConfig {
 describe('alertmanager sink configuration', () => {
   it('fills the defaults: re-send every minute, 10 000 open alerts, 10 s timeout', () => {
     expect(sinkConfig({})).toMatchObject({ resendIntervalMs: 60_000, maxOpenAlerts: 10_000, timeoutMs: 10_000, headers: {} });
+  });
+
+  it('lets silent incidents go after twice the longest gap the engine leaves between messages, at least an hour', () => {
+    const engine = (cooldownMs: number, updateIntervalMs: number) => ({ cooldownMs, episodes: { updateIntervalMs } });
+    expect(maxSilenceMs(sinkConfig({}), engine(30 * MINUTE, 10 * MINUTE))).toBe(80 * MINUTE);
+    expect(maxSilenceMs(sinkConfig({}), engine(5 * MINUTE, 0))).toBe(60 * MINUTE);
+    expect(maxSilenceMs(sinkConfig({ maxSilenceMs: 0 }), engine(30 * MINUTE, 10 * MINUTE))).toBe(0);
+    expect(maxSilenceMs(sinkConfig({}), undefined)).toBe(120 * MINUTE);
   });
 
   it('rejects a non-http(s) url or generatorUrl, an unknown key, a re-send interval under a second', () => {

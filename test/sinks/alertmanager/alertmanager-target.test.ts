@@ -173,6 +173,19 @@ describe('AlertmanagerTarget', () => {
     await target.close();
   });
 
+  it('stops re-sending an incident nothing has been said about for maxSilenceMs (it then expires), and counts it', async () => {
+    const metrics = countingMetrics();
+    const target = new AlertmanagerTarget({ name: 'am', url: base, resendIntervalMs: 3_600_000, maxSilenceMs: 50, metrics });
+    await target.send({ ...open, id: 'quiet' }, 1);
+    await new Promise((r) => setTimeout(r, 120));
+    await target.send({ ...open, id: 'fresh', agentId: 'agent-b' }, 1);
+    received = [];
+    await target.resendOpen();
+    await target.close();
+    expect(received.map((r) => r.alerts.map((a) => a.annotations['alert_id']))).toEqual([['fresh']]);
+    expect(metrics.counts).toMatchObject({ untracked: 1, tracked: 1 });
+  });
+
   it('remembers its open alerts across a restart (state file) and re-sends them at once', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'aw-am-state-'));
     const stateFile = join(dir, 'sink', 'alertmanager-open.jsonl');
@@ -192,7 +205,7 @@ describe('AlertmanagerTarget', () => {
       expect(received[0]!.alerts.map((a) => [a.annotations['alert_id'], a.annotations['status']])).toEqual([['a3', 'open'], ['a1', 'update']]);
       expect(Date.parse(received[0]!.alerts[0]!.endsAt)).toBeGreaterThan(Date.now());
       // close() compacts the file to what is open.
-      expect(readFileSync(stateFile, 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { open: Alert }).open.id)).toEqual(['a3', 'a1']);
+      expect(readFileSync(stateFile, 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { open: { alert: Alert } }).open.alert.id)).toEqual(['a3', 'a1']);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
