@@ -101,7 +101,7 @@ async function runUntilStopped(pipeline: LivePipeline, config: Config, logger: L
 export function registerRunCommand(program: Command): void {
   program
     .command('run')
-    .description('The live service: audit events from Kafka in, alerts to Kafka out, baselines in a compacted changelog topic; /metrics, /healthz and /readyz on 127.0.0.1:9464 (telemetry.host/port).')
+    .description('The live service: audit events from Kafka in, alerts to Kafka out (or the sinks of alerts.sinks: webhooks, Slack, Teams, Alertmanager, files), baselines in a compacted changelog topic; /metrics, /healthz and /readyz on 127.0.0.1:9464 (telemetry.host/port).')
     .option('-c, --config <file>', 'configuration file (YAML or JSON); AGENTWATCH_* environment variables override it')
     .option('-b, --baselines <dir>', 'folder of declared baselines (*.yaml)')
     .option('--format <name>', `log format of the input messages: ${FORMAT_CHOICES.join(', ')} (default: input.format; auto = recognised per message). Other formats than native may hold several events per message`)

@@ -112,10 +112,19 @@ export class DeliveryQueue implements AlertSink, SinkQueueGauges {
         if (this.stopped) throw new AgentwatchError(ErrorCode.Delivery, `sink ${this.name} closed while alert ${alert.id} waited for room in its queue`);
         await new Promise<void>((resolve) => this.roomWaiters.push(resolve));
       }
-      this.waitingWrites--;
     });
     this.admission = admitted.catch(() => undefined);
-    return admitted.then(() => this.append(alert, queuedAtMs, bytes));
+    // Leaves the waiting line and appends in one step, so no later write can slip in between.
+    return admitted.then(
+      () => {
+        this.waitingWrites--;
+        return this.append(alert, queuedAtMs, bytes);
+      },
+      (err: unknown) => {
+        this.waitingWrites--;
+        throw err;
+      },
+    );
   }
 
   private fits(bytes: number): boolean {
