@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { appendFile, type FileHandle, open, readdir, readFile, rename, rm, truncate, writeFile } from 'node:fs/promises';
+import { appendFile, type FileHandle, open, readdir, readFile, rm, truncate } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type Alert } from '../../core/alerts/alert.js';
 import { AgentwatchError, ErrorCode } from '../../core/errors.js';
@@ -35,6 +35,8 @@ const segmentName = (n: number) => `segment-${String(n).padStart(10, '0')}.jsonl
 /** Alerts held in memory ahead of delivery; the rest are read from disk when their turn comes. */
 const WINDOW = 512;
 const READ_CHUNK = 1 << 20;
+/** cursor.json is one record of this size, rewritten in place. */
+const CURSOR_BYTES = 64;
 
 /**
  * The persisted queue of one sink: JSON lines appended to numbered segment files and fsync'd
@@ -59,6 +61,7 @@ export class AlertSpool implements AlertStore {
   private pending: PendingAppend[] = [];
   private flushing: Promise<void> | undefined;
   private cursorWrite: Promise<void> | undefined;
+  private cursorFile: FileHandle | undefined;
   private cursorDirty = false;
   private closed = false;
 
@@ -250,16 +253,21 @@ export class AlertSpool implements AlertStore {
     await this.saveCursor();
   }
 
-  /** Rewrites cursor.json (write, rename); concurrent calls coalesce into one more write. */
+  /**
+   * Overwrites cursor.json in place: one small write at offset 0 of a fixed-size record, no
+   * rename and no fsync (a cursor lost in a crash only means alerts delivered again).
+   */
   private async saveCursor(): Promise<void> {
     this.cursorDirty = true;
     while (this.cursorWrite) await this.cursorWrite;
     if (!this.cursorDirty) return;
     this.cursorDirty = false;
-    const path = join(this.dir, 'cursor.json');
-    this.cursorWrite = writeFile(`${path}.tmp`, JSON.stringify(this.cursor))
-      .then(() => rename(`${path}.tmp`, path))
-      .finally(() => (this.cursorWrite = undefined));
+    const record = Buffer.from(JSON.stringify(this.cursor).padEnd(CURSOR_BYTES - 1, ' ') + '\n');
+    this.cursorWrite = (async () => {
+      const path = join(this.dir, 'cursor.json');
+      this.cursorFile ??= await open(path, 'r+').catch(() => open(path, 'w'));
+      await this.cursorFile.write(record, 0, record.length, 0);
+    })().finally(() => (this.cursorWrite = undefined));
     await this.cursorWrite;
   }
 
@@ -277,6 +285,7 @@ export class AlertSpool implements AlertStore {
     try {
       await this.flushing;
       await this.cursorWrite;
+      await this.cursorFile?.close();
       await this.writer?.close();
     } finally {
       this.unlock();
