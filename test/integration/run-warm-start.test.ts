@@ -51,12 +51,16 @@ describeKafka('agentwatch run --state (warm start of a live deployment)', { time
     writeFileSync(join(dir, 'all.jsonl'), `${lines.join('\n')}\n`);
     writeFileSync(join(dir, 'first.jsonl'), `${first.join('\n')}\n`);
     const { baselines, document } = loadBaselinesDir(join(dir, 'baselines'));
-    const config = isolatedConfig(brokers, { partitions: 3 });
+    // One partition: members of a peer group on different partitions are learned in arrival order,
+    // which across partitions is not event-time order (a permission two members first request
+    // an hour apart may alert on either). The partition layout is tested in changelog-seed.test.ts.
+    const config = isolatedConfig(brokers, { partitions: 1 });
 
     const alerts: Alert[] = [];
     const sink: AlertSink = { name: 'memory', write: (a) => void alerts.push(a), close: async () => {} };
     await replay({ files: [join(dir, 'all.jsonl')], config, baselines, sinks: [sink] });
-    const reference = new Set(alerts.filter((a) => a.status === 'open' && Date.parse(a.time) >= CUT).map((a) => a.id));
+    const referenceAlerts = alerts.filter((a) => a.status === 'open' && Date.parse(a.time) >= CUT);
+    const reference = new Set(referenceAlerts.map((a) => a.id));
     expect(reference.size).toBeGreaterThanOrEqual(5);
 
     const learned = await replay({ files: [join(dir, 'first.jsonl')], config, baselines, sinks: [] });
@@ -72,7 +76,7 @@ describeKafka('agentwatch run --state (warm start of a live deployment)', { time
     const env = runEnv(config, { AGENTWATCH_BASELINES_DIR: join(dir, 'baselines'), AGENTWATCH_FLUSH_INTERVAL_MS: '300' });
     const a = launch(env, state);
     await waitFor(() => a.log().includes('"partitions assigned"'), 60_000);
-    expect(a.log()).toMatch(/"seeded":8,"alreadyPresent":0,"partitions":3.*"msg":"changelog seeded from state"/);
+    expect(a.log()).toMatch(/"seeded":8,"alreadyPresent":0,"partitions":1.*"msg":"changelog seeded from state"/);
     expect(a.log()).not.toMatch(/learned under other engine settings/);
     await waitFor(() => a.log().includes('"baselines restored"'), 30_000);
 
@@ -80,33 +84,11 @@ describeKafka('agentwatch run --state (warm start of a live deployment)', { time
     const out = await consumeUntil(kafka, config.kafka.topics.alerts, (all) => all.filter((m) => (JSON.parse(String(m.value)) as Alert).status === 'open').length >= reference.size, 180_000);
     await sleep(1500);
     const opening = out.map((m) => JSON.parse(String(m.value)) as Alert).filter((x) => x.status === 'open');
+    const describe = (a: Alert) => `${a.id} ${a.detector} ${a.agentId} ${a.time} ${a.summary}`;
+    const diff = [...referenceAlerts.filter((a) => !opening.some((o) => o.id === a.id)).map((a) => `missing ${describe(a)}`), ...opening.filter((o) => !reference.has(o.id)).map((o) => `extra ${describe(o)}`)];
+    expect(diff, diff.join('\n')).toEqual([]);
     expect(new Set(opening.map((x) => x.id))).toEqual(reference);
     expect(opening.length).toBe(reference.size);
-
-    // Each seeded agent sits on the changelog partition of the number its events have on the input topic.
-    const inputPartition = new Map<string, number>();
-    const changelog: { key: string; partition: number }[] = [];
-    const reader = kafka.consumer({ groupId: `aw-reader-${config.kafka.groupId}` });
-    await reader.connect();
-    await reader.subscribe({ topics: [config.kafka.topics.input, config.kafka.topics.baselines], fromBeginning: true });
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, 60_000);
-      void reader.run({
-        eachMessage: async ({ topic, partition, message }) => {
-          const key = String(message.key);
-          if (topic === config.kafka.topics.input) inputPartition.set(key, partition);
-          else changelog.push({ key, partition });
-          if (inputPartition.size >= 8 && new Set(changelog.map((c) => c.key)).size >= 8) {
-            clearTimeout(timer);
-            resolve();
-          }
-        },
-      });
-    });
-    await reader.disconnect();
-    expect(new Set(changelog.map((c) => c.key)).size).toBe(8);
-    for (const c of changelog) expect(c.partition, c.key).toBe(inputPartition.get(c.key));
-    expect(new Set(changelog.map((c) => c.partition)).size).toBeGreaterThan(1);
 
     a.child.kill('SIGTERM');
     expect(await a.exited).toBe(0);
