@@ -26,6 +26,7 @@ export class PrometheusMetrics implements PipelineMetrics {
   private bytesPerAgent = DEFAULT_SNAPSHOT_BYTES;
   private owned = new Set<string>();
   private readonly queues = new Map<string, SinkQueueGauges>();
+  private readonly declaredSinks = new Set<string>();
 
   private readonly events = new Counter({ name: 'agentwatch_events_consumed_total', help: 'Events consumed, by outcome (accepted, rejected) and, for rejected ones, reason.', labelNames: ['outcome', 'reason'] as const, registers: [this.registry] });
   private readonly deadLetters = new Counter({ name: 'agentwatch_dead_letters_total', help: 'Rejected messages acknowledged on the dead-letter topic, by reason.', labelNames: ['reason'] as const, registers: [this.registry] });
@@ -126,6 +127,7 @@ export class PrometheusMetrics implements PipelineMetrics {
 
   declareSinks(sinks: readonly string[]): void {
     for (const sink of sinks) {
+      this.declaredSinks.add(sink);
       this.deliveries.inc({ sink }, 0);
       this.failures.inc({ sink }, 0);
       this.retries.inc({ sink }, 0);
@@ -154,7 +156,10 @@ export class PrometheusMetrics implements PipelineMetrics {
   /** A gauge with a `sink` label per observed queue, read at scrape time. */
   private sinkGauge(name: string, help: string, read: (q: SinkQueueGauges) => number): void {
     const queues = this.queues;
+    const declared = this.declaredSinks;
     new Gauge({ name, help, labelNames: ['sink'] as const, registers: [this.registry], collect() {
+      // A sink without a queue (kafka: acknowledged before the offsets move) has nothing waiting.
+      for (const sink of declared) if (!queues.has(sink)) this.set({ sink }, 0);
       for (const [sink, q] of queues) this.set({ sink }, read(q));
     } });
   }

@@ -31,6 +31,10 @@ describe('PrometheusMetrics', () => {
       agentwatch_sink_deliveries_total: 'counter',
       agentwatch_sink_failures_total: 'counter',
       agentwatch_sink_retries_total: 'counter',
+      agentwatch_sink_queued_alerts: 'gauge',
+      agentwatch_sink_queued_bytes: 'gauge',
+      agentwatch_sink_oldest_queued_age_seconds: 'gauge',
+      agentwatch_sink_disabled: 'gauge',
       agentwatch_agents_tracked: 'gauge',
       agentwatch_agents_learning: 'gauge',
       agentwatch_baseline_state_bytes: 'gauge',
@@ -48,6 +52,8 @@ describe('PrometheusMetrics', () => {
     expect(s).toContain('agentwatch_changelog_flush_failures_total 0');
     expect(s).toContain('agentwatch_sink_failures_total{sink="kafka"} 0');
     expect(s).toContain('agentwatch_sink_retries_total{sink="kafka"} 0');
+    // Kafka has no queue: acknowledged before the offsets move, nothing waits.
+    expect(s).toContain('agentwatch_sink_queued_alerts{sink="kafka"} 0');
     expect(s).toContain('agentwatch_ready 0');
   });
 
