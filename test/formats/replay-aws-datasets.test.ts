@@ -64,9 +64,10 @@ describe.skipIf(!present)('replaying real CloudTrail with the AWS pack (examples
 
     // Not raised: the other (benign) user, and the AWS services acting for the account.
     expect(opened.filter((a) => a.agentId.endsWith(':user/benjamin') || a.agentId.endsWith('.amazonaws.com'))).toEqual([]);
-    // Not raised either (a limit of these 6 seconds of data, see README): the stolen instance
-    // role's use from 192.168.10.20 came 6 s after its first call, before any baseline.
-    expect(of('multi_location', ROLE('stratus-red-team-ec2-steal-credentials-role'))).toEqual([]);
+    // The stolen instance credentials: the instance's session used from a second network 6 s
+    // after its first call. No baseline needed: an instance session has exactly one home.
+    const stolen = of('multi_location', ROLE('stratus-red-team-ec2-steal-credentials-role'));
+    expect(stolen.map((a) => [a.severity, a.observed['how'], a.observed['session'], a.observed['place'], a.expected['sessionHome']])).toEqual([['high', 'session_moved', 'i-0dbc91f429e48eeed', '192.168.10.20', '3.225.16.109']]);
   });
 
   it('Stratus: each technique that grants, reads secrets or probes raises its alert', async () => {

@@ -56,7 +56,18 @@ export interface PendingPlace {
   evidence: string[];
 }
 
+/** Where a machine-bound session was first used (see multi_location). */
+export interface SessionHome {
+  network: string;
+  label: string;
+  fired: boolean;
+}
+
+const MAX_SESSIONS = 64;
+
 export interface LocationSnapshot {
+  /** Machine-bound sessions and their home network. */
+  sessions?: [session: string, home: SessionHome][];
   known: SeenSetSnapshot;
   lastKnownMs: number;
   lastKnownLabel: string;
@@ -66,6 +77,7 @@ export interface LocationSnapshot {
 
 /** The places an agent acts from (multi_location): learned keys, the last known place, a pending new one. */
 export class LocationState {
+  sessions: Map<string, SessionHome> | undefined;
   known: SeenSet;
   lastKnownMs = Number.NEGATIVE_INFINITY;
   lastKnownLabel = '';
@@ -132,8 +144,23 @@ export class LocationState {
     this.lastKnownCoords = place.coords;
   }
 
+  /**
+   * The home network of a machine-bound session: set by its first use (bounded, least recently
+   * used sessions forgotten first: instances come and go).
+   */
+  sessionHome(session: string, network: string, label: string): SessionHome {
+    const sessions = (this.sessions ??= new Map());
+    let home = sessions.get(session);
+    if (home === undefined) home = { network, label, fired: false };
+    else sessions.delete(session);
+    sessions.set(session, home);
+    if (sessions.size > MAX_SESSIONS) sessions.delete(sessions.keys().next().value as string);
+    return home;
+  }
+
   snapshot(): LocationSnapshot {
     return {
+      ...(this.sessions?.size && { sessions: [...this.sessions].map(([id, h]) => [id, { ...h }] as [string, SessionHome]) }),
       known: this.known.snapshot(),
       lastKnownMs: Number.isFinite(this.lastKnownMs) ? this.lastKnownMs : -1,
       lastKnownLabel: this.lastKnownLabel,
@@ -149,6 +176,7 @@ export class LocationState {
     l.lastKnownLabel = s.lastKnownLabel;
     l.lastKnownCoords = s.lastKnownCoords;
     if (s.pending) l.pending = { ...s.pending, evidence: s.pending.evidence.slice() };
+    if (s.sessions) l.sessions = new Map(s.sessions.map(([id, h]) => [id, { ...h }]));
     return l;
   }
 }

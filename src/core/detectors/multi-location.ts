@@ -2,6 +2,7 @@ import { type AgentBaseline } from '../baselines/agent-baseline.js';
 import { LocationKind, LocationState, type PendingPlace } from '../baselines/location-state.js';
 import { type AuditEvent } from '../events/audit-event.js';
 import { haversineKm } from '../geo/distance.js';
+import { networkKey } from '../geo/ip-network.js';
 import { type Detector, DetectorName, type Finding, round2 } from './detector.js';
 
 const SEVERITY = { country: 'high', region: 'medium', network: 'low' } as const;
@@ -26,6 +27,29 @@ function finding(agent: AgentBaseline, loc: LocationState, p: PendingPlace, even
 }
 
 /**
+ * Machine-bound credentials (an instance's role session) used from a second network: no history
+ * needed, the session has exactly one home. Its first network is that home; the first call from
+ * another is reported, once per session.
+ */
+function boundSessionMoved(agent: AgentBaseline, loc: LocationState, event: AuditEvent, session: string, ip: string): Finding | undefined {
+  const network = networkKey(ip);
+  if (network === undefined) return undefined;
+  const home = loc.sessionHome(session, network, ip);
+  if (home.network === network || home.fired) return undefined;
+  home.fired = true;
+  return {
+    detector: DetectorName.MultiLocation,
+    severity: 'high',
+    score: 85,
+    summary: `${agent.agentId}: the machine-bound session ${session} was used from ${ip} although its credentials live on the machine at ${home.label}: credentials taken off the instance?`,
+    observed: { place: ip, kind: LocationKind.Network, how: 'session_moved', session },
+    expected: { sessionHome: home.label },
+    evidence: [event.id],
+    basis: 'declared',
+  };
+}
+
+/**
  * One identity used from places that cannot both be true. After learning, a place (country,
  * cloud region, or network) the agent has never used is held as pending; it is reported when the
  * agent's usual places keep acting in between (interleaved use: a stolen credential), or at once
@@ -46,6 +70,10 @@ export const multiLocation: Detector = {
     const place = loc.placeOf(event.source);
     if (place === undefined) return undefined;
     const t = event.timeMs;
+    if (event.source.sessionBound === true && event.source.session !== undefined && event.source.ip !== undefined) {
+      const moved = boundSessionMoved(agent, loc, event, event.source.session, event.source.ip);
+      if (moved) return moved;
+    }
     const novel = loc.isRecentlyKnown(place, t) || agent.isLearning(ctx) ? undefined : loc.novelty(place, t);
     if (novel === undefined) {
       loc.markKnownActivity(place, t);

@@ -40,6 +40,10 @@ export const AuditEventSchema = Type.Object(
           city: Type.Optional(Type.String({ maxLength: 128 })),
           lat: Type.Optional(Type.Number({ minimum: -90, maximum: 90 })),
           lon: Type.Optional(Type.Number({ minimum: -180, maximum: 180 })),
+          session: Type.Optional(Type.String({ minLength: 1, maxLength: 256, description: 'The credential session the call was made with (an assumed-role session name, a token id).' })),
+          sessionBound: Type.Optional(
+            Type.Boolean({ description: "The session's credentials belong to one machine (an EC2 instance's role credentials, a pod's token): the same session from a second network is a stolen credential." }),
+          ),
         },
         { additionalProperties: false },
       ),

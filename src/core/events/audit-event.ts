@@ -15,6 +15,8 @@ export interface EventSource {
   city?: string;
   lat?: number;
   lon?: number;
+  session?: string;
+  sessionBound?: boolean;
 }
 
 /** An audit event after validation: the DESIGN.md native format with `time` resolved to epoch ms. */

@@ -8,6 +8,8 @@ import { permissionOf } from './cloudtrail-permission.js';
 import { type ArnContext, resourceOf } from './cloudtrail-resource.js';
 
 /** A CloudTrail record: `eventSource` and `eventName` are in every one of them, whatever the eventVersion. */
+const INSTANCE_SESSION = /^i-[0-9a-f]{8,17}$/;
+
 export function isCloudTrailRecord(value: unknown): value is JsonObject {
   return isObject(value) && typeof value['eventSource'] === 'string' && typeof value['eventName'] === 'string' && (value['eventTime'] !== undefined || value['eventVersion'] !== undefined || value['userIdentity'] !== undefined);
 }
@@ -71,7 +73,16 @@ export function mapCloudTrailRecord(record: unknown): RawAuditEvent | SkippedRec
   // caller's network (a stolen key used from elsewhere calls the same region). It is kept as
   // the attribute aws.region, and in every regional resource ARN.
   const sourceIp = str(record['sourceIPAddress']);
-  if (sourceIp !== undefined && isIp(sourceIp)) event.source = { ip: clip(sourceIp, 64) };
+  if (sourceIp !== undefined && isIp(sourceIp)) {
+    event.source = { ip: clip(sourceIp, 64) };
+    // An instance profile's session is named after its instance: those credentials live on one
+    // machine, so the same session from a second network is credential exfiltration (the
+    // GuardDuty InstanceCredentialExfiltration pattern), whatever the role's history.
+    if (identity.sessionName !== undefined) {
+      event.source.session = clip(identity.sessionName, 256);
+      if (INSTANCE_SESSION.test(identity.sessionName)) event.source.sessionBound = true;
+    }
+  }
 
   const attrs: Record<string, string | number | boolean> = {};
   putAttr(attrs, 'aws.region', region);

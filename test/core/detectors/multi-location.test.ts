@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DAY, HOUR, MINUTE, T0, engineWith, merge, run, traffic } from '../../helpers/traffic.js';
+import { DAY, HOUR, MINUTE, T0, engineWith, event, merge, run, traffic } from '../../helpers/traffic.js';
 import { type EventSource } from '../../../src/core/events/audit-event.js';
 
 const home: EventSource = { ip: '52.23.1.10', region: 'us-east-1', country: 'US' };
@@ -50,5 +50,36 @@ describe('multi_location', () => {
     const early = T0 + 2 * DAY;
     const events = merge(from(home, 13, T0, T0 + 4 * DAY), from({ ip: '178.176.200.126', country: 'RU' }, 14, early, early + 20 * MINUTE, 2));
     expect(run(engineWith(), events)).toEqual([]);
+  });
+});
+
+describe('multi_location: machine-bound sessions', () => {
+  const role = 'arn:aws:iam::1:role/web-instance-role';
+  const call = (t: number, ip: string, session: string, sessionBound = true) => event(role, t, { source: { ip, session, sessionBound } });
+
+  it('reports an instance session used from a second network at once, even on its first minute, and only once', () => {
+    const events = [
+      call(T0, '3.225.16.109', 'i-0aaa1111bbbb2222c'),
+      call(T0 + 2_000, '3.225.16.109', 'i-0aaa1111bbbb2222c'),
+      call(T0 + 6_000, '192.168.10.20', 'i-0aaa1111bbbb2222c'),
+      call(T0 + 7_000, '192.168.10.20', 'i-0aaa1111bbbb2222c'),
+      // Another instance of the same role, elsewhere: its own home, nothing wrong.
+      call(T0 + 8_000, '54.1.2.3', 'i-0ddd3333eeee4444f'),
+      // A session not bound to a machine may move (a person's assumed role on a laptop).
+      call(T0 + 9_000, '81.2.3.4', 'alice-sso', false),
+      call(T0 + 10_000, '82.9.9.9', 'alice-sso', false),
+    ];
+    const alerts = run(engineWith(), events);
+    expect(alerts.map((a) => [a.detector, a.agentId, a.time, a.severity, a.observed['how'], a.observed['session']])).toEqual([
+      ['multi_location', role, new Date(T0 + 6_000).toISOString(), 'high', 'session_moved', 'i-0aaa1111bbbb2222c'],
+    ]);
+  });
+
+  it('remembers session homes across a snapshot', () => {
+    const a = engineWith();
+    run(a, [call(T0, '3.225.16.109', 'i-0aaa1111bbbb2222c')]);
+    const b = engineWith();
+    b.restore(JSON.parse(JSON.stringify(a.snapshot())));
+    expect(run(b, [call(T0 + 60_000, '198.51.100.7', 'i-0aaa1111bbbb2222c')]).map((x) => x.observed['how'])).toEqual(['session_moved']);
   });
 });
