@@ -49,6 +49,10 @@ const LABELS: Record<string, readonly string[]> = {
   agentwatch_sink_deliveries_total: ['sink'],
   agentwatch_sink_failures_total: ['sink'],
   agentwatch_sink_retries_total: ['sink'],
+  agentwatch_sink_queued_alerts: ['sink'],
+  agentwatch_sink_queued_bytes: ['sink'],
+  agentwatch_sink_oldest_queued_age_seconds: ['sink'],
+  agentwatch_sink_disabled: ['sink'],
   agentwatch_agents_tracked: [],
   agentwatch_agents_learning: [],
   agentwatch_baseline_state_bytes: [],
@@ -199,7 +203,7 @@ describeKafka('observability: agentwatch run scraped by a real Prometheus, trace
     }
     expect(empty).toEqual([]);
     expect(dashboard.length).toBeGreaterThanOrEqual(30);
-    expect(rules.length).toBe(12);
+    expect(rules.length).toBe(14);
 
     const loaded = await p.api<{ groups: { rules: { name: string; health: string; lastError?: string; lastEvaluation: string }[] }[] }>('rules');
     const evaluated = loaded.groups.flatMap((g) => g.rules);
