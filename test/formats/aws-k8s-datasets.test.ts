@@ -6,14 +6,13 @@ import { type AuditEvent } from '../../src/core/events/audit-event.js';
 import { SkippedRecord } from '../../src/formats/log-format.js';
 import { type DecodedItem, readFormatFile } from '../../src/sources/format-file-source.js';
 import { sniffInput } from '../../src/sources/sniff-input.js';
-import { ROOT } from '../helpers/cli.js';
+import { DATASETS } from '../helpers/datasets.js';
 
 /**
  * The real public samples in ../shared/datasets (see each SOURCE.md), read in place through the
  * same sniffing and readers as `agentwatch replay`. Where the folder is absent these tests are
  * skipped, and say so; CI has it.
  */
-const DATASETS = join(ROOT, '../shared/datasets');
 const NAMES = ['invictus-aws-dataset', 'stratus-detonation-logs', 'otrf-aws-ec2-s3-exfil', 'falco-k8s-audit'];
 const present = NAMES.every((n) => existsSync(join(DATASETS, n)));
 if (!present) console.warn(`[skipped] CloudTrail and Kubernetes dataset tests: ${DATASETS} is absent (${NAMES.join(', ')})`);

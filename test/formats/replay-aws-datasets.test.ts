@@ -6,13 +6,13 @@ import { loadBaselinesDir } from '../../src/config/load-baselines.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { replay } from '../../src/pipeline/replay.js';
 import { ROOT } from '../helpers/cli.js';
+import { DATASETS } from '../helpers/datasets.js';
 
 /**
  * The README's "Real logs" replays: the Invictus CloudTrail simulation and the Stratus
  * detonation logs, with the AWS pack and the forensic config shipped in examples/. Read in place
  * from ../shared/datasets; skipped (and said so) where that folder is absent.
  */
-const DATASETS = join(ROOT, '../shared/datasets');
 const INVICTUS = join(DATASETS, 'invictus-aws-dataset/CloudTrail');
 const STRATUS = join(DATASETS, 'stratus-detonation-logs');
 const present = existsSync(INVICTUS) && existsSync(STRATUS);

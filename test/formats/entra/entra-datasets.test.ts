@@ -7,12 +7,12 @@ import { toAuditEvent } from '../../../src/core/events/decode-audit-event.js';
 import { isEntraValue, mapEntraRecord } from '../../../src/formats/entra/entra-record.js';
 import { SkippedRecord } from '../../../src/formats/log-format.js';
 import { ROOT, agentwatch } from '../../helpers/cli.js';
+import { DATASETS } from '../../helpers/datasets.js';
 
 /**
  * The real public samples in ../shared/datasets (see each SOURCE.md), read in place. Where the
  * folder is absent these tests are skipped, and say so; CI has it.
  */
-const DATASETS = join(ROOT, '../shared/datasets');
 const GOLDEN_SAML = join(DATASETS, 'otrf-goldensaml-aad');
 const SENTINEL = join(DATASETS, 'azure-sentinel-identity-schemas');
 const present = existsSync(GOLDEN_SAML) && existsSync(SENTINEL);
