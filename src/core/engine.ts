@@ -95,16 +95,17 @@ export class Engine {
       agent.advance(event.timeMs, this.ctx);
       if (agent.bucketStartMs !== closing && agent.incidents !== undefined) this.incidents.bucketClosed(agent, count);
     }
-    const alerts: Alert[] = [];
-    this.incidents.beforeEvent(agent, event.timeMs, detectedAtMs, alerts);
+    // No array per event: almost every event raises nothing.
+    let alerts: Alert[] | undefined;
+    if (this.incidents.hasUnresolved) this.incidents.beforeEvent(agent, event.timeMs, detectedAtMs, (alerts = []));
     const newResource = event.resource !== undefined && agent.resources.touch(event.resource, event.timeMs);
     agent.record(event, this.ctx, newResource);
     for (const detector of this.detectors) {
       const finding = detector.check(this.ctx, agent, event);
       if (finding === undefined) continue;
-      this.incidents.raise(agent, finding, event, detectedAtMs, alerts);
+      this.incidents.raise(agent, finding, event, detectedAtMs, (alerts ??= []));
     }
-    return alerts.length > 0 ? alerts : NO_ALERTS;
+    return alerts !== undefined && alerts.length > 0 ? alerts : NO_ALERTS;
   }
 
   /**

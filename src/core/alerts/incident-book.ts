@@ -42,6 +42,10 @@ export class IncidentBook {
     private readonly resolveByStreamClock: boolean,
   ) {}
 
+  get hasUnresolved(): boolean {
+    return this.unresolved.size > 0;
+  }
+
   /** Before an event's detectors run: close what its clock has made quiet. */
   beforeEvent(agent: AgentBaseline, timeMs: number, detectedAtMs: number, out: Alert[]): void {
     if (this.unresolved.size === 0) return;
