@@ -1,5 +1,5 @@
 import { type Alert } from './alerts/alert.js';
-import { IncidentBook } from './alerts/incident-book.js';
+import { IncidentBook, type IncidentStats } from './alerts/incident-book.js';
 import { AgentBaseline } from './baselines/agent-baseline.js';
 import { type AgentSnapshot, restoreAgent, snapshotAgent } from './baselines/agent-baseline-snapshot.js';
 import { ClassBaseline } from './baselines/class-baseline.js';
@@ -23,19 +23,10 @@ export interface EngineOptions {
   resolveByStreamClock?: boolean;
 }
 
-export interface EngineStats {
+export interface EngineStats extends IncidentStats {
   events: number;
   /** Events older than their agent's current bucket (beyond the reorder window). */
   lateEvents: number;
-  alerts: number;
-  /** Triggers folded into an open incident instead of a new alert (cooldown). */
-  incidentUpdates: number;
-  /** `update` and `resolved` messages sent about open incidents. */
-  updates: number;
-  resolved: number;
-  /** Findings not raised because an analyst marked the same pattern normal. */
-  suppressed: number;
-  verdictsApplied: number;
   evictedAgents: number;
 }
 

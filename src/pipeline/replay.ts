@@ -125,6 +125,13 @@ export async function replay(opts: ReplayOptions): Promise<{ summary: ReplaySumm
     return waits && waits.length > 0 ? Promise.all(waits) : undefined;
   };
 
+  /** Counts a rejected record and writes it, with where it was and why, to the rejects file. */
+  const reject = (err: InvalidEventError, where: { file: string; line: number; record?: number }, raw: string | undefined): Promise<void> | void => {
+    summary.rejected[err.reason] = (summary.rejected[err.reason] ?? 0) + 1;
+    metrics.eventsRejected(err.reason, 1);
+    return opts.rejects?.write({ ...where, reason: err.reason, error: err.message, ...(raw !== undefined && { raw: raw.slice(0, REJECT_RAW_CHARS) }) });
+  };
+
   // Foreign formats and whole documents, in a function of their own: the native loop below stays
   // small enough for V8 to optimise as before.
   const replayForeign = async (file: string, fileIndex: number, plan: ReturnType<typeof sniffInput>): Promise<void> => {
@@ -140,9 +147,7 @@ export async function replay(opts: ReplayOptions): Promise<{ summary: ReplaySumm
           continue;
         }
         if (out instanceof InvalidEventError) {
-          summary.rejected[out.reason] = (summary.rejected[out.reason] ?? 0) + 1;
-          metrics.eventsRejected(out.reason, 1);
-          const pending = opts.rejects?.write({ file, line, ...(record !== undefined && { record }), reason: out.reason, error: out.message, ...(raw !== undefined && { raw: raw.slice(0, REJECT_RAW_CHARS) }) });
+          const pending = reject(out, { file, line, ...(record !== undefined && { record }) }, raw);
           if (pending) await pending;
           continue;
         }
@@ -187,9 +192,7 @@ export async function replay(opts: ReplayOptions): Promise<{ summary: ReplaySumm
           event = decodeAuditEvent(line, maxBytes);
         } catch (err) {
           if (!(err instanceof InvalidEventError)) throw err;
-          summary.rejected[err.reason] = (summary.rejected[err.reason] ?? 0) + 1;
-          metrics.eventsRejected(err.reason, 1);
-          const pending = opts.rejects?.write({ file, line: batch.firstLine + i, reason: err.reason, error: err.message, raw: line.slice(0, REJECT_RAW_CHARS) });
+          const pending = reject(err, { file, line: batch.firstLine + i }, line);
           if (pending) await pending;
           continue;
         }

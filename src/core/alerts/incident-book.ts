@@ -14,9 +14,12 @@ const RESOLVE_EVERY_MS = 60_000;
 /** The engine's counters this book keeps up to date. */
 export interface IncidentStats {
   alerts: number;
+  /** Triggers folded into an open incident instead of a new alert (cooldown). */
   incidentUpdates: number;
+  /** `update` and `resolved` messages sent about open incidents. */
   updates: number;
   resolved: number;
+  /** Findings not raised because an analyst marked the same pattern normal. */
   suppressed: number;
   verdictsApplied: number;
 }
