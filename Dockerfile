@@ -27,8 +27,13 @@ COPY --from=build /src/dist ./dist
 COPY bin ./bin
 COPY schemas ./schemas
 COPY fixtures/demo ./fixtures/demo
-# Declared baselines: mount a folder here (read-only) and set AGENTWATCH_BASELINES_DIR=/app/baselines.
-RUN mkdir -p /app/baselines
+# The default baselines and the packs (baselines/packs/aws…), usable as --baselines /app/baselines/packs/aws;
+# mount your own folder over it (read-only) and set AGENTWATCH_BASELINES_DIR=/app/baselines.
+COPY baselines ./baselines
+# State (AGENTWATCH_STATE_DIR: delivery queues) must be writable by `node`. A named volume mounted
+# here starts as a copy of this folder, ownership included, so compose's volume is writable too.
+ENV AGENTWATCH_STATE_DIR=/var/lib/agentwatch
+RUN mkdir -p /var/lib/agentwatch && chown node:node /var/lib/agentwatch
 # The image's unprivileged `node` user (uid 1000); the code stays owned by root, read-only to it.
 USER node
 # Prometheus /metrics of `agentwatch run`.

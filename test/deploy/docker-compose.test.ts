@@ -69,11 +69,15 @@ describe('docker-compose.yml', () => {
     expect(services['demo-producer']?.profiles).toEqual(['demo']);
     expect(services['prometheus']?.profiles).toEqual(['observability']);
     expect(services['grafana']?.profiles).toEqual(['observability']);
-    expect(commandText(services['agentwatch']!)).toBe('run');
+    expect(commandText(services['agentwatch']!).split('\n')[0]).toBe('run');
   });
 
-  it('sets only AGENTWATCH_* variables that src/config/env-overrides.ts knows', () => {
+  it('sets only AGENTWATCH_* variables that src/config/env-overrides.ts knows or the code reads', () => {
     const known = new Set(ENV_OVERRIDES.map((o) => o.env));
+    // A few are read where they are used (AGENTWATCH_STATE_DIR by the sink registry), not config overrides.
+    for (const file of readdirSync(join(ROOT, 'src'), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts'))) {
+      for (const [, name] of read(join('src', file)).matchAll(/env\[['"](AGENTWATCH_[A-Z_]+)['"]\]/g)) known.add(name!);
+    }
     const used = agentwatchServices.flatMap(([, s]) => Object.keys(env(s)).filter((k) => k.startsWith('AGENTWATCH_')));
     expect(used.length).toBeGreaterThan(0);
     for (const name of used) expect(known.has(name), name).toBe(true);
@@ -89,6 +93,67 @@ describe('docker-compose.yml', () => {
     const { config } = loadConfig(undefined, env(services['agentwatch']!));
     expect(config.baselinesDir).toBe('/app/baselines');
     expect(services['agentwatch']!.volumes).toContain('./baselines:/app/baselines:ro');
+  });
+
+  it('runs agentwatch on a mounted, valid config that routes alerts to the topic and to the bundled Alertmanager', () => {
+    const args = services['agentwatch']!.command as string[];
+    const configPath = args[args.indexOf('--config') + 1];
+    expect(configPath, '--config').toBeTruthy();
+    const mount = (services['agentwatch']!.volumes ?? []).map((v) => v.split(':')).find(([, target]) => target === configPath);
+    expect(mount, `a volume mounted at ${configPath}`).toBeDefined();
+    expect(mount![2]).toBe('ro');
+    const hostFile = join(ROOT, mount![0]!);
+    expect(existsSync(hostFile), mount![0]).toBe(true);
+    // Commented: a user opening it learns what to change, not just what is set.
+    expect(read(mount![0]!).split('\n').filter((l) => l.trim().startsWith('#')).length).toBeGreaterThan(10);
+    const { config } = loadConfig(hostFile, env(services['agentwatch']!));
+    const sinks = config.alerts.sinks ?? [];
+    expect(sinks.map((s) => s.type)).toContain('kafka');
+    const am = sinks.find((s) => s.type === 'alertmanager') as { url: string } | undefined;
+    expect(am, 'an alertmanager sink').toBeDefined();
+    const url = new URL(am!.url);
+    const target = services[url.hostname];
+    expect(target, `service ${url.hostname}`).toBeDefined();
+    expect(target!.image).toMatch(/^prom\/alertmanager:/);
+    expect(target!.profiles, 'Alertmanager starts with a plain `docker compose up`').toBeUndefined();
+    expect((target!.ports ?? []).map(String)).toContain(`${url.port}:${url.port}`);
+    const deps = services['agentwatch']!.depends_on as Record<string, { condition?: string }>;
+    expect(deps[url.hostname], 'agentwatch starts after Alertmanager').toBeDefined();
+  });
+
+  it('mounts only files that exist and volumes that are declared, and restarts what fails', () => {
+    const declared = Object.keys((parse(read('docker-compose.yml')) as { volumes?: Record<string, unknown> }).volumes ?? {});
+    for (const [name, service] of Object.entries(services)) {
+      for (const volume of service.volumes ?? []) {
+        const source = volume.split(':')[0]!;
+        if (source.startsWith('.') || source.startsWith('/')) expect(existsSync(join(ROOT, source)), `${name}: ${volume}`).toBe(true);
+        else expect(declared, `${name}: ${volume}`).toContain(source);
+      }
+      const restart = (service as { restart?: string }).restart;
+      if (name !== 'kafka-init') expect(['unless-stopped', 'on-failure', 'always'], `${name} restart`).toContain(restart);
+    }
+  });
+
+  it('gives the `node` user writable state: AGENTWATCH_STATE_DIR on a named volume the image creates owned by node', () => {
+    const { final } = dockerfile();
+    const user = [...final.matchAll(/^USER\s+(\S+)$/gm)].at(-1)?.[1];
+    expect(user).toBe('node');
+    const stateDir = env(services['agentwatch']!)['AGENTWATCH_STATE_DIR'];
+    expect(stateDir, 'AGENTWATCH_STATE_DIR').toBeTruthy();
+    const volume = (services['agentwatch']!.volumes ?? []).map((v) => v.split(':')).find(([, target]) => target === stateDir);
+    expect(volume, `a volume at ${stateDir}`).toBeDefined();
+    expect(volume![0]!.startsWith('.'), 'a named volume (a bind mount would be owned by the host user)').toBe(false);
+    expect(volume![2], 'writable').toBeUndefined();
+    // A new named volume copies the ownership of the image's folder: it must exist, owned by node.
+    const escaped = stateDir!.replace(/[/.]/g, '\\$&');
+    expect(final).toMatch(new RegExp(`^RUN .*mkdir -p [^\\n]*${escaped}[^\\n]*&& chown (-R )?node(:node)? [^\\n]*${escaped}`, 'm'));
+    expect(final).toMatch(new RegExp(`^ENV AGENTWATCH_STATE_DIR=${escaped}$`, 'm'));
+  });
+
+  it('ships the baselines packs in the image', () => {
+    const { final } = dockerfile();
+    expect(final).toMatch(/^COPY baselines \.\/baselines$/m);
+    for (const pack of ['aws', 'azure', 'kubernetes']) expect(readdirSync(join(ROOT, 'baselines/packs', pack)).some((f) => f.endsWith('.yaml')), pack).toBe(true);
   });
 
   it('starts agentwatch and the demo producer once kafka-init has created the topics', () => {
