@@ -1,29 +1,61 @@
 import { type Command } from 'commander';
+import { InvalidConfigError } from '../core/errors.js';
 import { type AlertLike, type Label, evaluateAlerts, formatEvaluation } from '../evaluation/evaluate-alerts.js';
+import { expectFileKind, numberOption } from './cli-checks.js';
 import { readJsonlValues } from './read-jsonl.js';
+import { fitLine, outputColumns, shortenArns } from './terminal-text.js';
 
-export async function runEval(opts: { alerts: string; labels: string; json?: boolean; graceMinutes?: string; agents?: string; days?: string; detectors?: string }): Promise<void> {
+export interface EvalOptions {
+  json?: boolean;
+  graceMinutes?: string;
+  agents?: string;
+  days?: string;
+  detectors?: string;
+}
+
+function evalNumbers(opts: EvalOptions): { grace: number; agents: number | undefined; days: number | undefined } {
+  const grace = numberOption('--grace-minutes', opts.graceMinutes ?? '15', { min: 0, what: 'a number of minutes' }) as number;
+  const agents = numberOption('--agents', opts.agents, { min: 1, integer: true });
+  const days = numberOption('--days', opts.days, { min: 0, max: 36_500, what: 'a number of days' });
+  if (days === 0) throw new InvalidConfigError(`--days "${opts.days}": expected a number of days above 0`);
+  return { grace, agents, days };
+}
+
+/** Scores alerts already in memory (the demo's) and prints the table, the missed labels and the false alerts. */
+export function printEvaluation(allAlerts: readonly AlertLike[], allLabels: readonly Label[], opts: EvalOptions): void {
+  const { grace, agents, days } = evalNumbers(opts);
   const only = opts.detectors?.split(',').map((d) => d.trim()).filter(Boolean);
   const keep = (d: string) => !only || only.includes(d);
-  const alerts = (await readJsonlValues<AlertLike>(opts.alerts)).filter((a) => keep(a.detector));
-  const labels = (await readJsonlValues<Label>(opts.labels)).filter((l) => keep(l.detector));
+  const alerts = allAlerts.filter((a) => keep(a.detector));
+  const labels = allLabels.filter((l) => keep(l.detector));
   const evaluation = evaluateAlerts(alerts, labels, {
-    graceMs: Number(opts.graceMinutes ?? 15) * 60_000,
-    ...(opts.agents && { agents: Number(opts.agents) }),
-    ...(opts.days && { spanMs: Number(opts.days) * 86_400_000 }),
+    graceMs: grace * 60_000,
+    ...(agents !== undefined && { agents }),
+    ...(days !== undefined && { spanMs: days * 86_400_000 }),
   });
   if (opts.json) {
     process.stdout.write(`${JSON.stringify(evaluation, null, 2)}\n`);
     return;
   }
+  const fit = (line: string) => fitLine(shortenArns(line), outputColumns(process.stdout));
   process.stdout.write(`${formatEvaluation(evaluation)}\n`);
   if (evaluation.missed.length) {
-    process.stdout.write(`\nMissed (${evaluation.missed.length}):\n${evaluation.missed.map((l) => `  ${l.detector} ${l.agentId} ${l.start} ${l.description ?? ''}`).join('\n')}\n`);
+    process.stdout.write(`\nMissed (${evaluation.missed.length}):\n${evaluation.missed.map((l) => fit(`  ${l.detector} ${l.agentId} ${l.start.slice(0, 16).replace('T', ' ')}  ${l.description ?? ''}`)).join('\n')}\n`);
   }
   if (evaluation.falseAlerts.length) {
     const shown = evaluation.falseAlerts.slice(0, 20);
-    process.stdout.write(`\nFalse alerts (${evaluation.falseAlerts.length}${shown.length < evaluation.falseAlerts.length ? `, first ${shown.length}` : ''}):\n${shown.map((a) => `  ${a.detector} ${a.agentId} ${a.time}`).join('\n')}\n`);
+    process.stdout.write(`\nFalse alerts (${evaluation.falseAlerts.length}${shown.length < evaluation.falseAlerts.length ? `, first ${shown.length}` : ''}):\n${shown.map((a) => fit(`  ${a.detector} ${a.agentId} ${a.time.slice(0, 16).replace('T', ' ')}`)).join('\n')}\n`);
   }
+}
+
+export async function runEval(opts: EvalOptions & { alerts: string; labels: string }): Promise<void> {
+  // Options and the kinds of both files first: a swapped pair is the common mistake.
+  evalNumbers(opts);
+  await expectFileKind(opts.alerts, 'alerts', '--alerts');
+  await expectFileKind(opts.labels, 'labels', '--labels');
+  const alerts = await readJsonlValues<AlertLike>(opts.alerts);
+  const labels = await readJsonlValues<Label>(opts.labels);
+  printEvaluation(alerts, labels, opts);
 }
 
 export function registerEvalCommand(program: Command): void {

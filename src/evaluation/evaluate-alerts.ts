@@ -119,17 +119,24 @@ export function evaluateAlerts(all: readonly AlertLike[], labels: readonly Label
   };
 }
 
+/** The score table a person reads: plain column names, a legend for the three kinds of alert. */
 export function formatEvaluation(e: Evaluation): string {
-  const header = ['detector', 'labels', 'detected', 'recall', 'alerts', 'true', 'other-label', 'false', 'median delay'];
+  const header = ['detector', 'anomalies', 'caught', 'caught %', 'alerts', 'right', 'other anomaly', 'false', 'median delay'];
   const rows = e.byDetector.map((s) => [
-    s.detector, String(s.labels), String(s.detected), s.labels ? s.recall.toFixed(2) : '-', String(s.alerts), String(s.truePositives),
-    String(s.otherLabel), String(s.falseAlerts), s.medianDelaySeconds === null ? '-' : `${Math.round(s.medianDelaySeconds)} s`,
+    s.detector, String(s.labels), String(s.detected), s.labels ? `${Math.round(s.recall * 100)} %` : '-', String(s.alerts), String(s.truePositives),
+    String(s.otherLabel), String(s.falseAlerts), s.medianDelaySeconds === null ? '-' : formatDelay(s.medianDelaySeconds),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const fmt = (r: string[]) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ');
+  const perWeek = e.falseAlertsPerAgentWeek;
   return [
     fmt(header),
     ...rows.map(fmt),
-    `false alerts per agent-week: ${e.falseAlertsPerAgentWeek} (${e.falseAlerts.length} over ${e.agents} agents × ${e.weeks} weeks)`,
+    'Alerts are right (during an anomaly of their kind), on another anomaly of the same agent, or false (during none).',
+    `False alerts: ${e.falseAlerts.length} over ${e.agents} agents × ${e.weeks} weeks, ${perWeek} per agent per week.`,
   ].join('\n');
+}
+
+function formatDelay(seconds: number): string {
+  return seconds < 120 ? `${Math.round(seconds)} s` : `${Math.round(seconds / 60)} min`;
 }
