@@ -4,6 +4,7 @@ import { loadConfig } from '../config/load-config.js';
 import { type DiffSide, runConfigDiff } from '../evaluation/config-diff.js';
 import { formatConfigDiff } from '../evaluation/format-alert-diff.js';
 import { FORMAT_CHOICES } from '../formats/format-registry.js';
+import { checkEventFiles } from './cli-checks.js';
 import { createProgressBar } from './progress-bar.js';
 
 export interface DiffCommandOptions {
@@ -55,6 +56,7 @@ export async function runDiff(files: string[], opts: DiffCommandOptions): Promis
   const examples = count('--examples', opts.examples, 0, 1000) as number;
   const windowMinutes = count('--match-window-minutes', opts.matchWindowMinutes, 0, 7 * 24 * 60) as number;
   const jobs = count('--jobs', opts.jobs, 1, 2);
+  await checkEventFiles(files);
   const progress = opts.progress === false ? undefined : createProgressBar();
   try {
     const result = await runConfigDiff({

@@ -5,6 +5,7 @@ import { type Verdict } from '../core/feedback/verdict.js';
 import { publishVerdict } from '../feedback/feedback-topic.js';
 import { appendVerdict, checkVerdict } from '../feedback/verdict-file.js';
 import { createKafka, kafkaUnavailable } from '../kafka/kafka-client.js';
+import { STDOUT, checkOutputPath } from './cli-checks.js';
 
 interface FeedbackOptions {
   normal?: boolean;
@@ -23,7 +24,12 @@ export async function recordFeedback(alertId: string, opts: FeedbackOptions): Pr
     { alertId, verdict: opts.normal ? 'normal' : 'confirmed', at: new Date().toISOString(), ...(opts.by && { by: opts.by }), ...(opts.note && { note: opts.note }) },
     'feedback',
   );
+  if (opts.file === STDOUT) {
+    process.stdout.write(`${JSON.stringify(verdict)}\n`);
+    return verdict;
+  }
   if (opts.file) {
+    checkOutputPath(opts.file, '--file');
     appendVerdict(opts.file, verdict);
     process.stderr.write(`agentwatch: ${verdict.verdict} verdict on ${alertId} appended to ${opts.file} (replay with --feedback ${opts.file})\n`);
     return verdict;
@@ -50,7 +56,7 @@ export function registerFeedbackCommand(program: Command): void {
     .addOption(new Option('--confirmed', 'a real incident: keep flagging the same pattern').conflicts('normal'))
     .option('--note <text>', 'why (kept with the verdict)')
     .option('--by <name>', 'who decided')
-    .option('-f, --file <feedback.jsonl>', 'append to this file instead of publishing to Kafka')
+    .option('-f, --file <feedback.jsonl>', 'append to this file instead of publishing to Kafka (- prints the verdict line)')
     .option('-c, --config <file>', 'configuration file (Kafka brokers and the feedback topic); AGENTWATCH_* variables override it')
     .addHelpText('after', '\nExamples:\n  agentwatch feedback 5f0c…e1 --normal --note "nightly export" --by alice\n  agentwatch feedback 5f0c…e1 --confirmed --file feedback.jsonl && agentwatch replay logs.jsonl --feedback feedback.jsonl -o alerts.jsonl')
     .action(async (alertId: string, opts: FeedbackOptions) => {

@@ -7,6 +7,7 @@ import { closeMatches } from '../evaluation/close-matches.js';
 import { describeAgent } from '../evaluation/describe-agent.js';
 import { formatAgentDescription } from '../evaluation/format-agent-description.js';
 import { readStateFile } from '../state/state-file.js';
+import { checkInputFiles, numberOption } from './cli-checks.js';
 
 export interface InspectOptions {
   state: string;
@@ -18,6 +19,8 @@ export interface InspectOptions {
 
 export function runInspect(agentId: string, opts: InspectOptions): void {
   const { config } = loadConfig(opts.config);
+  const limit = numberOption('--limit', opts.limit ?? '10', { min: 1, integer: true }) as number;
+  checkInputFiles([opts.state], '--state');
   const baselinesDir = opts.baselines ?? config.baselinesDir;
   const declared = baselinesDir ? loadBaselinesDir(baselinesDir).baselines : DeclaredBaselines.empty();
   const state = readStateFile(opts.state);
@@ -28,8 +31,6 @@ export function runInspect(agentId: string, opts: InspectOptions): void {
     const hint = near.length ? `; did you mean ${near.join(', ')}?` : agents.length ? `; it has e.g. ${agents.slice(0, 3).map((a) => a.agentId).join(', ')}` : '';
     throw new AgentwatchError(ErrorCode.InputNotFound, `agent ${agentId} is not in ${opts.state} (${agents.length} agents)${hint}`);
   }
-  const limit = opts.limit === undefined ? 10 : Number(opts.limit);
-  if (!Number.isInteger(limit) || limit < 1) throw new AgentwatchError(ErrorCode.InvalidConfig, `--limit must be a positive integer, not ${opts.limit}`);
   const timezone = declared.forAgent(agentId, snapshot.agentClass)?.timezone;
   const description = describeAgent(snapshot, config.engine, { limit, fleet: agents, ...(timezone && { timezone }) });
   const text = opts.json ? JSON.stringify({ state: { file: opts.state, lastEventTime: state.lastEventTime ?? null }, ...description }, null, 2) : formatAgentDescription(description);

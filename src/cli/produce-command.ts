@@ -9,6 +9,7 @@ import { resolveFormatChoice, FORMAT_CHOICES } from '../formats/format-registry.
 import { readFormatFile } from '../sources/format-file-source.js';
 import { readJsonlFile } from '../sources/jsonl-file-source.js';
 import { sniffInput } from '../sources/sniff-input.js';
+import { checkEventFiles } from './cli-checks.js';
 
 export interface ProduceCommandOptions {
   rate?: number;
@@ -172,6 +173,8 @@ export function formatProduceSummary(s: ProduceSummary): string {
  */
 export async function runProduce(files: string[], opts: ProduceCommandOptions): Promise<ProduceSummary> {
   const { config } = loadConfig(opts.config);
+  // Before connecting: a typo in a file name is not a broker problem.
+  await checkEventFiles(files);
   const kafkaConfig = config.kafka;
   const topic = opts.topic ?? kafkaConfig.topics.input;
   const summary: ProduceSummary = {

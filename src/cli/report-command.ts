@@ -9,6 +9,7 @@ import { buildReportData } from '../report/report-data.js';
 import { renderReportHtml } from '../report/render-report-html.js';
 import { readStateFile } from '../state/state-file.js';
 import { agentwatchVersion } from '../version.js';
+import { STDOUT, checkEventFiles, checkInputFiles, checkOutputPath, expectFileKind, numberOption } from './cli-checks.js';
 import { readJsonlValues } from './read-jsonl.js';
 
 export interface ReportOptions {
@@ -22,8 +23,11 @@ export interface ReportOptions {
 
 export async function runReport(alertsFile: string, opts: ReportOptions): Promise<void> {
   const { config } = loadConfig(opts.config);
-  const topAgents = Number(opts.agents ?? 6);
-  if (!Number.isInteger(topAgents) || topAgents < 0) throw new AgentwatchError(ErrorCode.InvalidConfig, `--agents must be a whole number, not ${opts.agents}`);
+  const topAgents = numberOption('--agents', opts.agents ?? '6', { min: 0, max: 100, integer: true }) as number;
+  await expectFileKind(alertsFile, 'alerts', 'alerts file');
+  if (opts.state) checkInputFiles([opts.state], '--state');
+  if (opts.events?.length) await checkEventFiles(opts.events);
+  checkOutputPath(opts.out, '--out');
   const alerts = (await readJsonlValues<Alert>(alertsFile)).filter((a) => a && typeof a.id === 'string' && typeof a.agentId === 'string' && typeof a.detector === 'string');
   const state = opts.state ? readStateFile(opts.state) : undefined;
   const baselinesDir = opts.baselines ?? config.baselinesDir;
@@ -47,7 +51,8 @@ export async function runReport(alertsFile: string, opts: ReportOptions): Promis
     agentwatchVersion: agentwatchVersion(),
   });
   try {
-    writeFileSync(opts.out, html);
+    if (opts.out === STDOUT) process.stdout.write(html);
+    else writeFileSync(opts.out, html);
   } catch (cause) {
     throw new AgentwatchError(ErrorCode.Io, `cannot write the report to ${opts.out}: ${(cause as Error).message}`, { cause });
   }
@@ -60,7 +65,7 @@ export function registerReportCommand(program: Command): void {
     .command('report')
     .description('A self-contained HTML report (opens offline): alerts over time by detector, the noisiest agents, and each one\'s rate against its learned band with its alerts marked.')
     .argument('<alerts.jsonl>', 'alerts written by `agentwatch replay` (or a dump of the alerts topic)')
-    .requiredOption('-o, --out <report.html>', 'where to write the report')
+    .requiredOption('-o, --out <report.html>', 'where to write the report (- for standard output)')
     .option('-s, --state <file>', 'learned state (replay --save-state): each charted agent\'s band and threshold by hour of week')
     .option('-e, --events <file...>', 'the event files replayed: observed rates of the charted agents')
     .option('--agents <n>', 'how many of the noisiest agents get a chart', '6')

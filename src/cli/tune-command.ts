@@ -8,6 +8,7 @@ import { runSweep } from '../evaluation/parameter-sweep.js';
 import { MAX_SWEEP_SETTINGS, expandSweep } from '../evaluation/sweep-settings.js';
 import { FORMAT_CHOICES } from '../formats/format-registry.js';
 import { createProgressBar } from './progress-bar.js';
+import { checkEventFiles, expectFileKind } from './cli-checks.js';
 import { readJsonlValues } from './read-jsonl.js';
 
 export interface TuneCommandOptions {
@@ -47,6 +48,8 @@ export async function runTune(files: string[], opts: TuneCommandOptions): Promis
   const jobs = positiveInteger('--jobs', opts.jobs, MAX_SWEEP_SETTINGS);
   const grace = Number(opts.graceMinutes);
   if (!(grace >= 0)) throw new InvalidConfigError(`--grace-minutes "${opts.graceMinutes}": expected a number of minutes ≥ 0`);
+  await checkEventFiles(files);
+  if (opts.labels) await expectFileKind(opts.labels, 'labels', '--labels');
   const labels = opts.labels ? await readLabels(opts.labels) : undefined;
   const baselinesDir = opts.baselines ?? config.baselinesDir;
   const progress = opts.progress === false ? undefined : createProgressBar();
