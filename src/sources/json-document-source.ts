@@ -1,4 +1,4 @@
-import { readFile, stat } from 'node:fs/promises';
+import { open, readFile, stat } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
 import { AgentwatchError, ErrorCode, InvalidEventError, RejectReason } from '../core/errors.js';
@@ -9,6 +9,17 @@ export interface JsonDocument {
   value: unknown;
   /** Bytes of the file as stored (compressed for gzip), for progress. */
   fileBytes: number;
+}
+
+async function startsWithGzipMagic(file: string): Promise<boolean> {
+  const handle = await open(file, 'r');
+  try {
+    const head = Buffer.alloc(2);
+    const { bytesRead } = await handle.read(head, 0, 2, 0);
+    return bytesRead === 2 && head[0] === 0x1f && head[1] === 0x8b;
+  } finally {
+    await handle.close();
+  }
 }
 
 /**
@@ -23,8 +34,13 @@ export async function readJsonDocument(file: string, maxBytes: number): Promise<
   let fileBytes: number;
   try {
     fileBytes = (await stat(file)).size;
+    // Only gzip can shrink: a plain file over the limit is refused before it is read into memory.
+    if (fileBytes > maxBytes && !(await startsWithGzipMagic(file))) {
+      throw new InvalidEventError(RejectReason.TooLarge, `${file} is ${fileBytes} bytes, over the ${maxBytes} limit (input.maxDocumentBytes)`);
+    }
     buf = await readFile(file);
   } catch (cause) {
+    if (cause instanceof InvalidEventError) throw cause;
     throw new AgentwatchError(ErrorCode.InputNotFound, `cannot read input ${file}: ${(cause as Error).message}`, { cause });
   }
   if (buf.length >= 2 && buf[0] === 0x1f && buf[1] === 0x8b) {

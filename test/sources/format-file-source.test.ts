@@ -99,3 +99,39 @@ describe('limits', () => {
     expect(summary(all)).toEqual([[1, undefined, 'too_large']]);
   });
 });
+
+describe('byte limits on every path (issue 13)', () => {
+  const read = async (path: string, maxDocumentBytes: number, maxEventBytes?: number) => {
+    const all: DecodedItem[] = [];
+    for await (const batch of readFormatFile(path, sniffInput(path), maxDocumentBytes, maxEventBytes)) all.push(...batch.items);
+    return all;
+  };
+  const nativeLine = (i: number, pad: number) => JSON.stringify({ id: `n${i}`, time: '2026-03-02T09:00:00Z', agentId: 'a', category: 'api_call', action: 'x', pad: 'p'.repeat(pad) });
+
+  it('native lines after a first line longer than the sniffing head keep input.maxEventBytes', async () => {
+    // The first line is over the 1 MB head: the file is read record by record, not natively.
+    const path = file('long-first.jsonl', [nativeLine(1, 1_100_000), nativeLine(2, 10), nativeLine(3, 70_000)].join('\n'));
+    expect(sniffInput(path)).toEqual({ layout: 'lines', native: false });
+    expect(summary(await read(path, 1 << 26))).toEqual([[1, undefined, 'too_large'], [2, undefined, 'n2'], [3, undefined, 'too_large']]);
+    expect(summary(await read(path, 1 << 26, 2_000_000))).toEqual([[1, undefined, 'n1'], [2, undefined, 'n2'], [3, undefined, 'n3']]);
+  });
+
+  it('a line over input.maxDocumentBytes is skipped unread, with its line number', async () => {
+    const path = file('long-foreign.jsonl', `${k8s('k1')}\n${'{'.repeat(5000)}\n${k8s('k2')}\n`);
+    const all = await read(path, 2048);
+    expect(summary(all)).toEqual([[1, undefined, 'k1'], [2, undefined, 'too_large'], [3, undefined, 'k2']]);
+    expect((all[1]?.out as InvalidEventError).message).toBe('line is 5000 bytes, over the 2048 limit (input.maxDocumentBytes); skipped unread');
+    expect(all[1]?.raw).toBeUndefined();
+  });
+
+  it('counts a line in bytes: multi-byte text over the limit is too_large', async () => {
+    const path = file('utf8-foreign.jsonl', `${k8s('k1')}\n${JSON.stringify({ kind: 'Event', pad: 'é'.repeat(1500) })}\n`);
+    expect(summary(await read(path, 2048))).toEqual([[1, undefined, 'k1'], [2, undefined, 'too_large']]);
+  });
+
+  it('native records of a whole document are measured one by one', async () => {
+    const events = [JSON.parse(nativeLine(1, 10)), JSON.parse(nativeLine(2, 70_000)), JSON.parse(nativeLine(3, 10))] as unknown[];
+    const path = file('native-array.json', JSON.stringify(events, null, 1));
+    expect(summary(await read(path, 1 << 26))).toEqual([[1, 1, 'n1'], [1, 2, 'too_large'], [1, 3, 'n3']]);
+  });
+});

@@ -2,11 +2,14 @@ import { Ajv, type ErrorObject } from 'ajv';
 import { InvalidEventError, RejectReason } from '../errors.js';
 import { type AuditEvent } from './audit-event.js';
 import { AuditEventSchema, type RawAuditEvent } from './audit-event-schema.js';
+import { overByteLimit, oversizedLineBytes, utf8Length } from './oversized-line.js';
 
 // unicode: false measures strings by UTF-16 length: a bound as safe as code points, and ajv's
 // code-point counting was a fifth of the per-event cost. Ajv calls the option deprecated but
 // still honours it; `logger: false` keeps that notice off the terminal.
-const ajv = new Ajv({ allErrors: false, strict: false, unicode: false, logger: false });
+// strictNumbers: JSON.parse reads 1e999 as Infinity, which no detector or sink can use (it
+// serialises as null); `strict: false` alone would let it through as a number.
+const ajv = new Ajv({ allErrors: false, strict: false, strictNumbers: true, unicode: false, logger: false });
 const validate = ajv.compile<RawAuditEvent>(AuditEventSchema);
 
 /** Lines longer than this are rejected before parsing: bounded memory whatever the input. */
@@ -69,13 +72,29 @@ function parseRfc3339(text: string): number {
   return Date.parse(text);
 }
 
+/** The value at a JSON pointer, through own properties only (the input is hostile). */
+function valueAt(value: unknown, pointer: string): unknown {
+  let at = value;
+  for (const raw of pointer.split('/').slice(1)) {
+    const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (at === null || typeof at !== 'object' || !Object.hasOwn(at, key)) return undefined;
+    at = (at as Record<string, unknown>)[key];
+  }
+  return at;
+}
+
 /**
  * Validates an already-parsed value and returns the normalized event. Throws InvalidEventError
  * with a reason (bounded, for metrics) and a message that names the field.
  */
 export function toAuditEvent(value: unknown): AuditEvent {
   if (!validate(value)) {
-    throw new InvalidEventError(RejectReason.Schema, describeSchemaError(validate.errors?.[0]));
+    const error = validate.errors?.[0];
+    const at = error ? valueAt(value, error.instancePath) : undefined;
+    if (typeof at === 'number' && !Number.isFinite(at)) {
+      throw new InvalidEventError(RejectReason.Schema, `${error?.instancePath ?? ''}: must be a finite number (a literal like 1e999 overflows to Infinity)`);
+    }
+    throw new InvalidEventError(RejectReason.Schema, describeSchemaError(error));
   }
   const raw = value;
   const timeMs = typeof raw.time === 'number' ? raw.time : parseRfc3339(raw.time);
@@ -90,11 +109,15 @@ export function toAuditEvent(value: unknown): AuditEvent {
   return event;
 }
 
-/** Decodes one line (or Kafka message value) of the native format. */
+/** Decodes one line (or Kafka message value) of the native format; `maxBytes` counts UTF-8 bytes. */
 export function decodeAuditEvent(text: string, maxBytes = DEFAULT_MAX_EVENT_BYTES): AuditEvent {
-  // String length bounds UTF-8 bytes from below (and from above by 3x), cheap before parsing.
-  if (text.length > maxBytes) {
-    throw new InvalidEventError(RejectReason.TooLarge, `event is ${text.length} characters, over the ${maxBytes} limit`);
+  // Cheap before parsing: the length alone decides unless the text is within 3x of the limit.
+  if (overByteLimit(text, maxBytes)) {
+    throw new InvalidEventError(RejectReason.TooLarge, `event is ${utf8Length(text)} bytes, over the ${maxBytes} limit (input.maxEventBytes)`);
+  }
+  if (text.charCodeAt(0) === 10) {
+    const skipped = oversizedLineBytes(text);
+    if (skipped !== undefined) throw new InvalidEventError(RejectReason.TooLarge, `line is ${skipped} bytes, over the ${maxBytes} limit (input.maxEventBytes); skipped unread`);
   }
   let value: unknown;
   try {

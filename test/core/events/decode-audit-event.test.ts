@@ -45,6 +45,31 @@ describe('decodeAuditEvent', () => {
   });
 });
 
+describe('hostile values (issue 13)', () => {
+  const line = (extra: string) => `{"id":"e1","time":"2026-03-02T10:00:00Z","agentId":"a","category":"api_call","action":"x"${extra}}`;
+
+  it('rejects numbers that overflow to Infinity, in attributes and in source coordinates', () => {
+    expect(reject(line(',"attributes":{"n":1e999}'))).toMatchObject({ reason: 'schema', message: '/attributes/n: must be a finite number (a literal like 1e999 overflows to Infinity)' });
+    expect(reject(line(',"attributes":{"n":-1e999}'))).toMatchObject({ reason: 'schema' });
+    expect(reject(line(',"source":{"lat":1e999}')).message).toMatch(/^\/source\/lat: must be a finite number/);
+    expect(reject(line(',"source":{"lon":-1e400}')).message).toMatch(/^\/source\/lon: must be a finite number/);
+    expect(decodeAuditEvent(line(',"attributes":{"n":1.5e300}')).attributes).toEqual({ n: 1.5e300 });
+  });
+
+  it('measures maxBytes in UTF-8 bytes, not characters', () => {
+    const pad = 'é'.repeat(400); // 400 characters, 800 bytes
+    expect(reject(line(`,"pad":"${pad}"`), 600)).toMatchObject({ reason: 'too_large' });
+    expect(reject(line(`,"pad":"${pad}"`), 600).message).toMatch(/^event is \d+ bytes, over the 600 limit/);
+    expect(decodeAuditEvent(line(`,"pad":"${pad}"`), 1000).id).toBe('e1');
+  });
+
+  it('rejects the placeholder of a line the reader skipped as too_large', () => {
+    expect(reject('\n123456789')).toMatchObject({ reason: 'too_large', message: 'line is 123456789 bytes, over the 65536 limit (input.maxEventBytes); skipped unread' });
+    // Leading whitespace is still just JSON.
+    expect(decodeAuditEvent(`\n${line('')}`).id).toBe('e1');
+  });
+});
+
 describe('RFC 3339 times', () => {
   it('agrees with Date.parse on every form the schema accepts', () => {
     const samples = ['1970-01-01T00:00:00Z', '2024-02-29T23:59:59.999Z', '2026-03-08T07:00:00.5Z', '2026-12-31T12:34:56.07z', '2000-03-01T00:00:00Z', '2100-02-28T01:02:03.004Z', '2026-03-02T10:00:00.123456Z', '2026-03-02 10:00:00+05:30', '2026-03-02T10:00:00.250-08:00'];

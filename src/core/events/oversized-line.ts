@@ -1,0 +1,47 @@
+/**
+ * A line the reader refused to hold (longer than its cap) still has a line number, and every
+ * reader of lines must reject it as `too_large` there. Readers take lines as strings, so the
+ * reader hands this placeholder in the line's place: it begins with a line feed, which a line
+ * split on line feeds never contains, so no input line can be mistaken for it (a Kafka message
+ * that spells it is not an event either way).
+ */
+const PLACEHOLDER = /^\n\d{1,16}$/;
+
+export function oversizedLine(bytes: number): string {
+  return `\n${bytes}`;
+}
+
+/** The size in bytes of the line a placeholder stands for; undefined for any real line. */
+export function oversizedLineBytes(line: string): number | undefined {
+  return line.charCodeAt(0) === 10 && PLACEHOLDER.test(line) ? Number(line.slice(1)) : undefined;
+}
+
+/**
+ * UTF-8 length of a string: limits are in bytes, as Kafka and the files count them, while
+ * `string.length` counts UTF-16 units (one to three bytes each; a surrogate pair is four).
+ */
+export function utf8Length(text: string): number {
+  let bytes = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) continue;
+    if (c < 0x800) {
+      bytes += 1;
+    } else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      // A surrogate pair: four bytes for two units.
+      bytes += 2;
+      i++;
+    } else {
+      // The rest of the BMP, and a lone surrogate (written as U+FFFD), take three.
+      bytes += 2;
+    }
+  }
+  return bytes;
+}
+
+/** Whether a string's UTF-8 form exceeds `maxBytes`, counting only when its length cannot tell. */
+export function overByteLimit(text: string, maxBytes: number): boolean {
+  if (text.length > maxBytes) return true;
+  if (text.length * 3 <= maxBytes) return false;
+  return utf8Length(text) > maxBytes;
+}
