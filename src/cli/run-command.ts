@@ -35,7 +35,12 @@ export async function runLive(opts: { config?: string; baselines?: string; state
   for (const w of warm?.warnings ?? []) logger.warn(w);
   const metrics = new PrometheusMetrics();
   // kafkajs warns that bounded retries weaken exactly-once; agentwatch is at-least-once by design.
-  const kafka = createKafka(config.kafka, { quiet: [/Limiting retries for the idempotent producer/], onProducerRetry: () => metrics.sinkRetried('kafka') });
+  const r = config.kafka.retry;
+  const kafka = createKafka(config.kafka, {
+    quiet: [/Limiting retries for the idempotent producer/],
+    onProducerRetry: () => metrics.sinkRetried('kafka'),
+    retry: { retries: r.retries, initialRetryTime: r.initialRetryTimeMs, maxRetryTime: r.maxRetryTimeMs },
+  });
   // Sinks of alerts.sinks (default: the alerts topic only); their queues re-send what a previous run left.
   const router = await buildAlertRouter({ config, mode: 'run', baseDir: configFile ? dirname(configFile) : process.cwd(), env: process.env, metrics, registry: metrics.registry, log: pipelineLog(logger) });
   const pipeline = new LivePipeline(kafka, config, baselines, pipelineLog(logger), { metrics, router });
@@ -48,6 +53,9 @@ export async function runLive(opts: { config?: string; baselines?: string; state
     // After the last commit: delivery queues drain for alerts.queue.drainTimeoutMs, the rest stays on disk.
     await router.close();
     await server.close();
+    // Nothing may keep a stopped or crashed service alive (issue 12: kafkajs's and our timers
+    // kept a crashed consumer's process up for minutes, and no orchestrator restarted it).
+    setTimeout(() => process.exit(), 3_000).unref();
   }
 }
 
@@ -65,7 +73,7 @@ async function seedFrom(state: StateEnvelope, file: string, kafka: ReturnType<ty
       }
     }
     const r = await seedChangelog(kafka, k.topics, state.engine.agents, k.groupId);
-    logger.info({ state: file, seeded: r.seeded, alreadyPresent: r.alreadyPresent, partitions: r.inputPartitions, lastEventTime: state.lastEventTime, ms: Math.round(r.ms) }, 'changelog seeded from state');
+    logger.info({ state: file, seeded: r.seeded, alreadyPresent: r.alreadyPresent, trimmed: r.trimmed, requests: r.requests, partitions: r.inputPartitions, lastEventTime: state.lastEventTime, ms: Math.round(r.ms) }, 'changelog seeded from state');
   } catch (err) {
     if (err instanceof AgentwatchError) throw err;
     throw kafkaUnavailable(k, err, 'seed the changelog on');
@@ -90,8 +98,9 @@ async function runUntilStopped(pipeline: LivePipeline, config: Config, logger: L
     pipeline.running.catch(reject);
   });
   try {
-    await pipeline.start();
+    await Promise.race([pipeline.start(), pipeline.running]);
   } catch (err) {
+    if (err instanceof AgentwatchError) throw err;
     throw kafkaUnavailable(config.kafka, err, 'start on');
   }
   logger.info({ groupId: config.kafka.groupId, topic: config.kafka.topics.input }, 'running');

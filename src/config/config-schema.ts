@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { EngineSettingsSchema } from '../core/engine-settings.js';
 import { DEFAULT_MAX_EVENT_BYTES } from '../core/events/decode-audit-event.js';
+import { type EventTimeLimits } from '../core/events/event-time-guard.js';
 import { FormatName } from '../formats/log-format.js';
 import { KafkaConfigSchema, RunConfigSchema } from './kafka-config-schema.js';
 import { AlertsConfigSchema } from './sinks-config-schema.js';
@@ -21,6 +22,21 @@ export const ConfigSchema = Type.Object(
           default: 'auto',
           description: 'Log format of the input: auto (recognised per file or Kafka message), native, cloudtrail, k8s-audit, entra, ocsf or otel. See docs/formats.md.',
         }),
+        maxAheadMs: Type.Integer({
+          minimum: 60_000,
+          default: 86_400_000,
+          description: 'An event further ahead than this of the stream’s watermark (live: also of the wall clock) is rejected as time_out_of_range and moves no clock.',
+        }),
+        maxAgeMs: Type.Integer({
+          minimum: 3_600_000,
+          default: 30 * 86_400_000,
+          description: 'An event older than this behind the stream’s watermark (live: also the wall clock) is rejected as time_out_of_range.',
+        }),
+        earliestEventTime: Type.String({
+          format: 'date-time',
+          default: '2000-01-01T00:00:00Z',
+          description: 'Events dated before this (epoch 0, a zeroed clock) are rejected as time_out_of_range.',
+        }),
         maxDocumentBytes: Type.Integer({ minimum: 1024, maximum: 1_073_741_824, default: 268_435_456, description: 'Largest whole JSON document (a CloudTrail delivery file, decompressed), foreign-format line or Kafka message; native events keep maxEventBytes.' }),
       },
       { additionalProperties: false, default: {} },
@@ -38,5 +54,10 @@ export const ConfigSchema = Type.Object(
     default: {},
   },
 );
+
+/** The event-time window of `input` in the engine's terms (epoch milliseconds). */
+export function eventTimeLimits(input: Config['input']): EventTimeLimits {
+  return { maxAheadMs: input.maxAheadMs, maxAgeMs: input.maxAgeMs, earliestMs: Date.parse(input.earliestEventTime) };
+}
 
 export type Config = Static<typeof ConfigSchema>;

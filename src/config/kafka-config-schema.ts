@@ -40,6 +40,14 @@ export const KafkaConfigSchema = Type.Object(
       ),
     ),
     connectionTimeoutMs: Type.Integer({ minimum: 100, default: 10_000 }),
+    retry: Type.Object(
+      {
+        retries: Type.Integer({ minimum: 0, maximum: 30, default: 8, description: 'Attempts kafkajs retries a failed request before the consumer gives up and `run` exits non-zero (to be restarted).' }),
+        initialRetryTimeMs: Type.Integer({ minimum: 10, default: 300 }),
+        maxRetryTimeMs: Type.Integer({ minimum: 100, default: 5_000, description: 'Back-off doubles from initialRetryTimeMs up to this: with the defaults a broker away for about 25 s is ridden out, longer ends the process.' }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
     sessionTimeoutMs: Type.Integer({ minimum: 6_000, default: 30_000 }),
     maxBytesPerPartition: Type.Integer({ minimum: 1024, default: 1_048_576 }),
   },

@@ -9,6 +9,7 @@ import { detectorRegistry } from './detectors/registry.js';
 import { type EngineContext, createEngineContext } from './engine-context.js';
 import { type EngineSettings } from './engine-settings.js';
 import { type AuditEvent } from './events/audit-event.js';
+import { StreamWatermark } from './events/stream-watermark.js';
 import { type Verdict } from './feedback/verdict.js';
 
 const NO_ALERTS: readonly Alert[] = Object.freeze([]);
@@ -28,6 +29,8 @@ export interface EngineStats extends IncidentStats {
   /** Events older than their agent's current bucket (beyond the reorder window). */
   lateEvents: number;
   evictedAgents: number;
+  /** Events at or before their agent's recorded input position: already learned, skipped (live re-reads). */
+  relearnedSkipped: number;
 }
 
 /**
@@ -36,11 +39,13 @@ export interface EngineStats extends IncidentStats {
  */
 export class Engine {
   readonly ctx: EngineContext;
-  readonly stats: EngineStats = { events: 0, lateEvents: 0, alerts: 0, incidentUpdates: 0, updates: 0, resolved: 0, suppressed: 0, verdictsApplied: 0, evictedAgents: 0 };
+  readonly stats: EngineStats = { events: 0, lateEvents: 0, alerts: 0, incidentUpdates: 0, updates: 0, resolved: 0, suppressed: 0, verdictsApplied: 0, evictedAgents: 0, relearnedSkipped: 0 };
   private readonly agents = new Map<string, AgentBaseline>();
   private readonly classes = new Map<string, ClassBaseline>();
   private readonly detectors: readonly Detector[];
   private sweepAtMs = Number.NEGATIVE_INFINITY;
+  /** Drives the idle sweep and quiet resolution: one agent's clock never evicts or resolves another's (issue 12). */
+  private readonly clock = new StreamWatermark();
   private readonly incidents: IncidentBook;
 
   constructor(settings: EngineSettings, declared: DeclaredBaselines = DeclaredBaselines.empty(), options: EngineOptions = {}) {
@@ -68,11 +73,22 @@ export class Engine {
   /**
    * Processes one event (in event-time order per agent) and returns the alerts it raises.
    * `detectedAtMs` stamps `detectedAt`: the wall clock live, the watermark in replay.
+   * `position` (live): the event's place in its source, increasing per agent; an event at or
+   * before the agent's recorded position was learned already and is skipped.
    */
-  process(event: AuditEvent, detectedAtMs: number): readonly Alert[] {
+  process(event: AuditEvent, detectedAtMs: number, position?: number): readonly Alert[] {
+    if (position !== undefined) {
+      const known = this.agents.get(event.agentId);
+      if (known !== undefined && known.inputPosition >= position) {
+        this.stats.relearnedSkipped++;
+        return NO_ALERTS;
+      }
+    }
     this.stats.events++;
     if (event.timeMs < this.ctx.stream.startedAtMs) this.ctx.stream.startedAtMs = event.timeMs;
-    if (event.timeMs >= this.sweepAtMs) this.sweep(event.timeMs);
+    this.clock.observe(event.agentId, event.timeMs);
+    const robustMs = this.clock.robustMs;
+    if (robustMs >= this.sweepAtMs) this.sweep(robustMs);
     let agent = this.agents.get(event.agentId);
     if (agent === undefined) {
       agent = this.createAgent(event.agentId);
@@ -88,9 +104,10 @@ export class Engine {
     }
     // No array per event: almost every event raises nothing.
     let alerts: Alert[] | undefined;
-    if (this.incidents.hasUnresolved) this.incidents.beforeEvent(agent, event.timeMs, detectedAtMs, (alerts = []));
+    if (this.incidents.hasUnresolved) this.incidents.beforeEvent(agent, event.timeMs, this.clock.clockMs, detectedAtMs, (alerts = []));
     const newResource = event.resource !== undefined && agent.resources.touch(event.resource, event.timeMs);
     agent.record(event, this.ctx, newResource);
+    if (position !== undefined) agent.inputPosition = position;
     for (const detector of this.detectors) {
       const finding = detector.check(this.ctx, agent, event);
       if (finding === undefined) continue;

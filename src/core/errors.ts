@@ -11,6 +11,10 @@ export const ErrorCode = {
   InvalidTimezone: 'AW_INVALID_TIMEZONE',
   InputNotFound: 'AW_INPUT_NOT_FOUND',
   Io: 'AW_IO',
+  /** Baselines could not be written to the changelog topic (at shutdown: the process exits non-zero). */
+  Changelog: 'AW_CHANGELOG',
+  /** The Kafka consumer stopped for good (broker gone past the retries, a fatal error): the process exits to be restarted. */
+  ConsumerCrashed: 'AW_CONSUMER_CRASHED',
   /** An alert could not be delivered to a sink (webhook, Alertmanager…): retried, or the sink disabled. */
   Delivery: 'AW_DELIVERY',
   /** A webhook whose Standard Webhooks signature does not verify (receivers' side). */
@@ -45,6 +49,8 @@ export const RejectReason = {
   Unmapped: 'unmapped',
   /** Valid JSON that no known log format (native or adapter) recognises. */
   UnknownFormat: 'unknown_format',
+  /** A time outside the window around the stream's watermark (and, live, the wall clock): never moves a clock. */
+  TimeOutOfRange: 'time_out_of_range',
 } as const;
 export type RejectReason = (typeof RejectReason)[keyof typeof RejectReason];
 
@@ -63,5 +69,17 @@ export class InvalidConfigError extends AgentwatchError {
 export class InvalidSnapshotError extends AgentwatchError {
   constructor(message: string, options?: { cause?: unknown }) {
     super(ErrorCode.InvalidSnapshot, message, options);
+  }
+}
+
+export class ChangelogWriteError extends AgentwatchError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(ErrorCode.Changelog, message, options);
+  }
+}
+
+export class ConsumerCrashedError extends AgentwatchError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(ErrorCode.ConsumerCrashed, message, options);
   }
 }

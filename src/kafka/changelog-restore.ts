@@ -1,10 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { type Kafka } from 'kafkajs';
 import { type AgentSnapshot } from '../core/baselines/agent-baseline-snapshot.js';
+import { withKafkaRetries } from './kafka-retry.js';
 
 export interface RestoreResult {
   snapshots: Map<string, { partition: number; snapshot: AgentSnapshot }>;
   records: number;
+  /** Records that were not a snapshot of their key's agent (corrupt, foreign): set aside, their neighbours restored. */
+  invalid: number;
   ms: number;
 }
 
@@ -17,15 +20,16 @@ export async function restoreFromChangelog(kafka: Kafka, topic: string, partitio
   const started = performance.now();
   const snapshots = new Map<string, { partition: number; snapshot: AgentSnapshot }>();
   const admin = kafka.admin();
-  await admin.connect();
+  await withKafkaRetries(() => admin.connect());
   let records = 0;
+  let invalid = 0;
   try {
-    const offsets = await admin.fetchTopicOffsets(topic);
+    const offsets = await withKafkaRetries(() => admin.fetchTopicOffsets(topic));
     const end = new Map<number, bigint>();
     for (const o of offsets) {
       if (partitions.includes(o.partition) && BigInt(o.high) > BigInt(o.low)) end.set(o.partition, BigInt(o.high));
     }
-    if (end.size === 0) return { snapshots, records, ms: performance.now() - started };
+    if (end.size === 0) return { snapshots, records, invalid, ms: performance.now() - started };
     const groupId = `${groupPrefix}-restore-${randomUUID()}`;
     const consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false });
     await consumer.connect();
@@ -49,7 +53,11 @@ export async function restoreFromChangelog(kafka: Kafka, topic: string, partitio
                 const key = m.key?.toString();
                 if (!key) continue;
                 if (m.value === null) snapshots.delete(key);
-                else snapshots.set(key, { partition: batch.partition, snapshot: JSON.parse(m.value.toString()) as AgentSnapshot });
+                else {
+                  const snapshot = parseSnapshot(key, m.value);
+                  if (snapshot) snapshots.set(key, { partition: batch.partition, snapshot });
+                  else invalid++;
+                }
               }
               if (BigInt(batch.lastOffset()) + 1n >= last) {
                 remaining.delete(batch.partition);
@@ -66,5 +74,19 @@ export async function restoreFromChangelog(kafka: Kafka, topic: string, partitio
   } finally {
     await admin.disconnect();
   }
-  return { snapshots, records, ms: performance.now() - started };
+  return { snapshots, records, invalid, ms: performance.now() - started };
+}
+
+/** The record's snapshot if it is one of its key's agent, else undefined (counted as invalid by the caller). */
+function parseSnapshot(key: string, value: Buffer): AgentSnapshot | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+  if (typeof parsed !== 'object' || parsed === null) return undefined;
+  const s = parsed as Partial<AgentSnapshot>;
+  if (s.agentId !== key || typeof s.v !== 'number' || !Number.isFinite(s.lastSeenMs) || !Number.isFinite(s.eventCount)) return undefined;
+  return parsed as AgentSnapshot;
 }

@@ -1,9 +1,11 @@
-import { type Kafka, type Message, Partitioners } from 'kafkajs';
+import { type Kafka, Partitioners } from 'kafkajs';
+import { trimSnapshot } from '../core/baselines/trim-snapshot.js';
 import { type AgentSnapshot } from '../core/baselines/agent-baseline-snapshot.js';
 import { InvalidConfigError } from '../core/errors.js';
 import { restoreFromChangelog } from './changelog-restore.js';
-
-const SEND_CHUNK = 500;
+import { type ChangelogRecord, writeChangelog } from './changelog-writer.js';
+import { withKafkaRetries } from './kafka-retry.js';
+import { maxMessageBytes, RECORD_OVERHEAD_BYTES, requestBudgetBytes } from './topic-limits.js';
 
 export interface SeedResult {
   /** Snapshots written to the changelog. */
@@ -11,6 +13,10 @@ export interface SeedResult {
   /** Agents left alone: the changelog already has them (a deployment learned them). */
   alreadyPresent: number;
   inputPartitions: number;
+  /** Snapshots too large for one request, written trimmed of their least recently seen entries. */
+  trimmed: number;
+  /** Produce requests it took (bounded by the changelog topic's max.message.bytes). */
+  requests: number;
   ms: number;
 }
 
@@ -25,11 +31,13 @@ export interface SeedResult {
 export async function seedChangelog(kafka: Kafka, topics: { input: string; baselines: string }, agents: readonly AgentSnapshot[], groupPrefix: string): Promise<SeedResult> {
   const started = performance.now();
   const admin = kafka.admin();
-  await admin.connect();
+  await withKafkaRetries(() => admin.connect());
+  let budget: number;
   let inputMeta: { partitionId: number; leader: number; replicas: number[]; isr: number[]; partitionErrorCode: number }[];
   let changelogPartitions: number;
   try {
-    const meta = await admin.fetchTopicMetadata({ topics: [topics.input, topics.baselines] });
+    const meta = await withKafkaRetries(() => admin.fetchTopicMetadata({ topics: [topics.input, topics.baselines] }));
+    budget = requestBudgetBytes((await withKafkaRetries(() => maxMessageBytes(admin, [topics.baselines]))).get(topics.baselines) as number);
     inputMeta = meta.topics.find((t) => t.name === topics.input)?.partitions ?? [];
     changelogPartitions = meta.topics.find((t) => t.name === topics.baselines)?.partitions.length ?? 0;
   } finally {
@@ -41,20 +49,24 @@ export async function seedChangelog(kafka: Kafka, topics: { input: string; basel
   }
   const present = (await restoreFromChangelog(kafka, topics.baselines, inputMeta.map((p) => p.partitionId), groupPrefix)).snapshots;
   const partitionOf = Partitioners.DefaultPartitioner();
-  const messages: Message[] = [];
+  const records: ChangelogRecord[] = [];
+  let trimmed = 0;
   for (const snapshot of agents) {
     if (present.has(snapshot.agentId)) continue;
     const partition = partitionOf({ topic: topics.input, partitionMetadata: inputMeta, message: { key: snapshot.agentId, value: null } });
-    messages.push({ key: snapshot.agentId, value: JSON.stringify(snapshot), partition });
+    const fit = trimSnapshot(snapshot, budget - RECORD_OVERHEAD_BYTES - Buffer.byteLength(snapshot.agentId), (s) => Buffer.byteLength(s));
+    if (fit.dropped > 0) trimmed++;
+    records.push({ key: snapshot.agentId, value: fit.json, partition });
   }
-  if (messages.length > 0) {
+  let requests = 0;
+  if (records.length > 0) {
     const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
-    await producer.connect();
+    await withKafkaRetries(() => producer.connect());
     try {
-      for (let i = 0; i < messages.length; i += SEND_CHUNK) await producer.send({ topic: topics.baselines, acks: -1, messages: messages.slice(i, i + SEND_CHUNK) });
+      requests = (await writeChangelog(producer, topics.baselines, records, budget)).requests;
     } finally {
       await producer.disconnect();
     }
   }
-  return { seeded: messages.length, alreadyPresent: agents.length - messages.length, inputPartitions: inputMeta.length, ms: performance.now() - started };
+  return { seeded: records.length, alreadyPresent: agents.length - records.length, inputPartitions: inputMeta.length, trimmed, requests, ms: performance.now() - started };
 }

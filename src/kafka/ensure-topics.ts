@@ -1,27 +1,35 @@
 import { type Admin } from 'kafkajs';
 import { type KafkaConfig } from '../config/kafka-config-schema.js';
 import { InvalidConfigError } from '../core/errors.js';
+import { withKafkaRetries } from './kafka-retry.js';
+import { CREATED_TOPIC_MAX_MESSAGE_BYTES } from './topic-limits.js';
 
 /**
  * Creates the topics agentwatch uses when missing. The changelog gets the input topic's
  * partition count and `cleanup.policy=compact`: each input partition's agents are restored from
- * the changelog partition of the same number (the Kafka Streams model).
+ * the changelog partition of the same number (the Kafka Streams model). The changelog and the
+ * dead-letter topic get a `max.message.bytes` large enough for big snapshots and dead letters;
+ * requests are bounded well below whatever a topic allows in any case. Returns once every
+ * partition of every topic has a leader that answers (issue 12: offsets fetched right after
+ * creation failed with "This server is not the leader for that topic-partition").
  */
 export async function ensureTopics(admin: Admin, config: KafkaConfig): Promise<{ inputPartitions: number }> {
   const t = config.topics;
-  const existing = new Set(await admin.listTopics());
+  const maxMessage = { name: 'max.message.bytes', value: String(CREATED_TOPIC_MAX_MESSAGE_BYTES) };
+  const existing = new Set(await withKafkaRetries(() => admin.listTopics()));
   const partitionsOf = async (topic: string) => (await admin.fetchTopicMetadata({ topics: [topic] })).topics[0]?.partitions.length ?? 0;
   const inputPartitions = existing.has(t.input) ? await partitionsOf(t.input) : config.partitions;
   const wanted = [
     { topic: t.input, numPartitions: inputPartitions },
     { topic: t.alerts, numPartitions: inputPartitions },
-    { topic: t.deadLetter, numPartitions: inputPartitions },
-    { topic: t.baselines, numPartitions: inputPartitions, configEntries: [{ name: 'cleanup.policy', value: 'compact' }] },
+    { topic: t.deadLetter, numPartitions: inputPartitions, configEntries: [maxMessage] },
+    { topic: t.baselines, numPartitions: inputPartitions, configEntries: [{ name: 'cleanup.policy', value: 'compact' }, maxMessage] },
     // Verdicts are few and read whole by every instance: one partition keeps them in order.
     { topic: t.feedback, numPartitions: 1, configEntries: [{ name: 'cleanup.policy', value: 'compact' }] },
   ].filter((w) => !existing.has(w.topic));
   if (wanted.length > 0) {
-    await admin.createTopics({ waitForLeaders: true, topics: wanted.map((w) => ({ ...w, replicationFactor: config.replicationFactor })) });
+    await withKafkaRetries(() => admin.createTopics({ waitForLeaders: true, topics: wanted.map((w) => ({ ...w, replicationFactor: config.replicationFactor })) }));
+    await waitForLeaders(admin, wanted.map((w) => w.topic));
   }
   if (existing.has(t.baselines)) {
     const changelog = await partitionsOf(t.baselines);
@@ -30,4 +38,9 @@ export async function ensureTopics(admin: Admin, config: KafkaConfig): Promise<{
     }
   }
   return { inputPartitions };
+}
+
+/** Until the offsets of every partition of `topics` can be read (each has a leader that knows it is one). */
+export async function waitForLeaders(admin: Admin, topics: readonly string[], deadlineMs = 30_000): Promise<void> {
+  for (const topic of topics) await withKafkaRetries(() => admin.fetchTopicOffsets(topic), { deadlineMs });
 }

@@ -121,11 +121,30 @@ export function createKafka(config: KafkaConfig, opts: KafkaClientOptions = {}):
   });
 }
 
-/** Wraps a kafkajs failure to connect as a KafkaUnavailableError naming the brokers (never the credentials). */
+/**
+ * Wraps a kafkajs failure as a KafkaUnavailableError naming the brokers (never the credentials),
+ * with a hint that fits the cause (issue 12: "not the leader" was blamed on the broker address).
+ */
 export function kafkaUnavailable(config: KafkaConfig, err: unknown, doing = 'connect to'): KafkaUnavailableError {
   const reason = err instanceof Error ? err.message : String(err);
-  return new KafkaUnavailableError(
-    `cannot ${doing} Kafka at ${config.brokers.join(',')}: ${reason} (check kafka.brokers or AGENTWATCH_KAFKA_BROKERS, and TLS/SASL settings)`,
-    { cause: err },
-  );
+  return new KafkaUnavailableError(`cannot ${doing} Kafka at ${config.brokers.join(',')}: ${reason} (${hintFor(err)})`, { cause: err });
+}
+
+function hintFor(err: unknown): string {
+  const chain: { name?: unknown; type?: unknown }[] = [];
+  for (let e: unknown = err, i = 0; e && typeof e === 'object' && i < 4; i++) {
+    chain.push(e as { name?: unknown; type?: unknown });
+    e = (e as { cause?: unknown; originalError?: unknown }).cause ?? (e as { originalError?: unknown }).originalError;
+  }
+  const types = chain.map((e) => e.type).filter((t): t is string => typeof t === 'string');
+  const names = chain.map((e) => e.name).filter((n): n is string => typeof n === 'string');
+  if (types.some((t) => t.includes('SASL') || t.includes('AUTHENTICATION'))) return 'check kafka.sasl: the credentials were refused';
+  if (types.some((t) => t.includes('AUTHORIZATION'))) return 'the credentials lack an ACL for this topic or group';
+  if (types.some((t) => t.includes('LEADER') || t.includes('COORDINATOR') || t === 'UNKNOWN_TOPIC_OR_PARTITION')) {
+    return 'the broker answered but was not ready (leaders or the group coordinator still moving); it kept saying so past the retries: check the broker’s health';
+  }
+  if (names.some((n) => n === 'KafkaJSConnectionError' || n === 'KafkaJSBrokerNotFound' || n === 'KafkaJSConnectionClosedError')) {
+    return 'no broker answered: check kafka.brokers or AGENTWATCH_KAFKA_BROKERS, that the broker runs, and TLS/SASL settings';
+  }
+  return 'check kafka.brokers or AGENTWATCH_KAFKA_BROKERS, and TLS/SASL settings';
 }

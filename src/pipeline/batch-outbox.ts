@@ -1,6 +1,7 @@
 import { type Context, type Span } from '@opentelemetry/api';
 import { type KafkaMessage, type Message, type Producer } from 'kafkajs';
 import { type Alert } from '../core/alerts/alert.js';
+import { messageChunks } from '../kafka/changelog-writer.js';
 import { type AlertRouter } from '../sinks/alert-router.js';
 import { type PipelineMetrics } from '../telemetry/pipeline-metrics.js';
 import { endSpan, injectSpan } from '../telemetry/tracing.js';
@@ -32,6 +33,8 @@ export class BatchOutbox {
     private readonly batchCtx: Context,
     /** Which messages go to the alerts topic, and the other sinks (`alerts.sinks`); none: all to the topic. */
     private readonly router?: AlertRouter,
+    /** Bytes per produce request for each topic (from its max.message.bytes); unbounded when absent. */
+    private readonly budgets: { alerts: number; deadLetters: number } = { alerts: Number.POSITIVE_INFINITY, deadLetters: Number.POSITIVE_INFINITY },
   ) {}
 
   /** Alert messages on the alerts topic: opening alerts, updates and resolutions. */
@@ -79,11 +82,20 @@ export class BatchOutbox {
   private async send(producer: Producer): Promise<void> {
     if (this.alerts.length === 0 && this.deadLetters.length === 0) return;
     const span = startDeliverySpan(this.alerts.length, this.deadLetters.length, this.batchCtx);
-    const sends: { topic: string; messages: Message[] }[] = [];
-    if (this.alerts.length) sends.push({ topic: this.topics.alerts, messages: this.alerts.map((a) => a.message) });
-    if (this.deadLetters.length) sends.push({ topic: this.topics.deadLetter, messages: this.deadLetters });
     try {
-      await producer.sendBatch({ topicMessages: sends, acks: -1 });
+      // Requests bounded by bytes (issue 12): many large dead letters in one request broke the
+      // topic's max.message.bytes and failed the batch for good. The common case is one request.
+      const alertChunks = [...messageChunks(this.alerts.map((a) => a.message), this.budgets.alerts)];
+      const letterChunks = [...messageChunks(this.deadLetters, this.budgets.deadLetters)];
+      if (alertChunks.length <= 1 && letterChunks.length <= 1) {
+        const sends: { topic: string; messages: Message[] }[] = [];
+        if (alertChunks[0]) sends.push({ topic: this.topics.alerts, messages: alertChunks[0] });
+        if (letterChunks[0]) sends.push({ topic: this.topics.deadLetter, messages: letterChunks[0] });
+        await producer.sendBatch({ topicMessages: sends, acks: -1 });
+      } else {
+        for (const messages of alertChunks) await producer.send({ topic: this.topics.alerts, messages, acks: -1 });
+        for (const messages of letterChunks) await producer.send({ topic: this.topics.deadLetter, messages, acks: -1 });
+      }
     } catch (err) {
       this.metrics.sinkFailed('kafka');
       for (const a of this.alerts) endSpan(a.span, err);

@@ -1,11 +1,16 @@
 import { type Span } from '@opentelemetry/api';
-import { type Consumer, type EachBatchPayload, type Kafka, type Message, Partitioners, type Producer } from 'kafkajs';
+import { type Consumer, type EachBatchPayload, type Kafka, Partitioners, type Producer } from 'kafkajs';
 import { type DeclaredBaselines } from '../core/baselines/declared-baselines.js';
 import { Engine } from '../core/engine.js';
-import { InvalidEventError } from '../core/errors.js';
+import { ChangelogWriteError, ConsumerCrashedError, InvalidEventError } from '../core/errors.js';
+import { EventTimeGuard } from '../core/events/event-time-guard.js';
 import { type Verdict } from '../core/feedback/verdict.js';
 import { FeedbackListener } from '../feedback/feedback-topic.js';
-import { type Config } from '../config/config-schema.js';
+import { type Config, eventTimeLimits } from '../config/config-schema.js';
+import { snapshotRecords } from '../kafka/changelog-records.js';
+import { writeChangelog } from '../kafka/changelog-writer.js';
+import { withKafkaRetries } from '../kafka/kafka-retry.js';
+import { maxMessageBytes, requestBudgetBytes } from '../kafka/topic-limits.js';
 import { restoreFromChangelog } from '../kafka/changelog-restore.js';
 import { deadLetterMessage } from '../kafka/dead-letter.js';
 import { decodeKafkaMessage } from '../kafka/decode-message.js';
@@ -30,11 +35,14 @@ export interface LiveStats {
   flushes: number;
   restoredAgents: number;
   lastFlushMs: number;
+  /** Events read again whose agent had learned them already (after a restart, rebalance or lost commit). */
+  relearnSkipped: number;
 }
 
 export interface LiveLog {
   info(msg: string, fields?: Record<string, unknown>): void;
   warn(msg: string, fields?: Record<string, unknown>): void;
+  error?(msg: string, fields?: Record<string, unknown>): void;
 }
 
 export interface LivePipelineOptions {
@@ -58,7 +66,7 @@ export interface LivePipelineOptions {
  */
 export class LivePipeline {
   readonly engine: Engine;
-  readonly stats: LiveStats = { consumed: 0, accepted: 0, rejected: {}, alerts: 0, alertMessages: 0, flushes: 0, restoredAgents: 0, lastFlushMs: 0 };
+  readonly stats: LiveStats = { consumed: 0, accepted: 0, rejected: {}, alerts: 0, alertMessages: 0, flushes: 0, restoredAgents: 0, lastFlushMs: 0, relearnSkipped: 0 };
   private consumer: Consumer | undefined;
   private producer: Producer | undefined;
   private readonly agentPartition = new Map<string, number>();
@@ -66,8 +74,18 @@ export class LivePipeline {
   /** Next offset to commit per partition (processed up to, exclusive). */
   private readonly positions = new Map<number, string>();
   private readonly restoring = new Map<number, Promise<void>>();
-  /** Latest event time seen per partition: the clock that resolves its agents' quiet incidents. */
-  private readonly partitionClock = new Map<number, number>();
+  /**
+   * Per partition: which event times are trusted (a window around the partition's watermark and
+   * the wall clock), and the watermark itself, which resolves its agents' quiet incidents. One
+   * agent cannot drag it (issue 12).
+   */
+  private readonly partitionTime = new Map<number, EventTimeGuard>();
+  /** A member of the consumer group (joined, not rebalancing): /readyz is false otherwise. */
+  private member = false;
+  /** Request budgets from the topics' max.message.bytes (read at start). */
+  private changelogBudget = 0;
+  private deadLetterBudget = 0;
+  private alertsBudget = 0;
   private feedback: FeedbackListener | undefined;
   private assigned = new Set<number>();
   /** Assigned partitions whose baselines are restored (readiness). */
@@ -82,6 +100,7 @@ export class LivePipeline {
   private busy: Promise<unknown> = Promise.resolve();
   private crashed: ((err: Error) => void) | undefined;
   private stopping = false;
+  private failed = false;
   /** The changelog write and commit in progress, if any (one at a time). */
   private flushing: Promise<void> | undefined;
 
@@ -105,42 +124,73 @@ export class LivePipeline {
   /** Connects, joins the group and consumes until `stop()`; rejects if the consumer dies. */
   async start(): Promise<void> {
     const k = this.config.kafka;
-    if (k.createTopics) {
-      const admin = this.kafka.admin();
-      await admin.connect();
-      try {
-        await ensureTopics(admin, k);
-      } finally {
-        await admin.disconnect();
-      }
+    const admin = this.kafka.admin();
+    await withKafkaRetries(() => admin.connect());
+    try {
+      if (k.createTopics) await ensureTopics(admin, k);
+      // Requests are sized from what each topic accepts, whoever created it (issue 12).
+      const limits = await withKafkaRetries(() => maxMessageBytes(admin, [k.topics.baselines, k.topics.deadLetter, k.topics.alerts]));
+      this.changelogBudget = requestBudgetBytes(limits.get(k.topics.baselines) as number);
+      this.deadLetterBudget = requestBudgetBytes(limits.get(k.topics.deadLetter) as number);
+      this.alertsBudget = requestBudgetBytes(limits.get(k.topics.alerts) as number);
+    } finally {
+      await admin.disconnect();
     }
     // The Java client's partitioner (murmur2), so agents land where any other producer puts them.
     this.producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
-    await this.producer.connect();
+    await withKafkaRetries(() => (this.producer as Producer).connect());
     const consumer = this.kafka.consumer({
       groupId: k.groupId,
       sessionTimeout: k.sessionTimeoutMs,
       maxBytesPerPartition: k.maxBytesPerPartition,
       allowAutoTopicCreation: false,
-      // A failed batch leaves the engine ahead of the committed offsets; restarting inside the
-      // process would count those events twice. Crash instead: a restart restores from the changelog.
-      retry: { retries: 5, restartOnFailure: async () => false },
+      // kafkajs's retries ride out a short broker restart. Past them the consumer crashes and the
+      // process exits (issue 12: a consumer restarted in-process stayed a zombie); the restarted
+      // instance resumes from the committed offsets and the changelog.
+      retry: { retries: k.retry.retries, initialRetryTime: k.retry.initialRetryTimeMs, maxRetryTime: k.retry.maxRetryTimeMs, restartOnFailure: async () => false },
     });
     this.consumer = consumer;
-    consumer.on(consumer.events.GROUP_JOIN, (e) => this.onAssignment(e.payload.memberAssignment[k.topics.input] ?? []));
+    consumer.on(consumer.events.GROUP_JOIN, (e) => {
+      this.member = true;
+      this.onAssignment(e.payload.memberAssignment[k.topics.input] ?? []);
+    });
+    consumer.on(consumer.events.REBALANCING, () => (this.member = false));
+    consumer.on(consumer.events.STOP, () => (this.member = false));
     consumer.on(consumer.events.CRASH, (e) => {
       this.connected = false;
-      this.crashed?.(e.payload.error);
+      this.member = false;
+      void this.fail(e.payload.error);
     });
     consumer.on(consumer.events.CONNECT, () => (this.connected = true));
     consumer.on(consumer.events.DISCONNECT, () => (this.connected = false));
-    await consumer.connect();
-    await consumer.subscribe({ topics: [k.topics.input], fromBeginning: true });
+    await withKafkaRetries(() => consumer.connect());
+    await withKafkaRetries(() => consumer.subscribe({ topics: [k.topics.input], fromBeginning: true }));
     this.feedback = new FeedbackListener(this.kafka, k.topics.feedback, k.groupId, (v) => this.serial(() => this.applyVerdict(v)), this.log);
-    await this.feedback.start();
+    await withKafkaRetries(() => (this.feedback as FeedbackListener).start());
     this.lastFlushAt = Date.now();
     this.flushTimer = setInterval(() => void this.serial(() => this.flushIfDue()), Math.min(1000, this.config.run.flushIntervalMs));
     await consumer.run({ autoCommit: false, eachBatchAutoResolve: true, eachBatch: (p) => this.serial(() => this.onBatch(p)) });
+  }
+
+  /**
+   * The consumer is gone for good (retries exhausted, a fatal error): stop the timers, save what
+   * was learned (the changelog may run ahead of the committed offsets: re-read events are
+   * recognised by their agents' input positions), let go of every connection, and reject
+   * `running` so that the process exits non-zero within seconds and is restarted.
+   */
+  private async fail(err: Error): Promise<void> {
+    if (this.failed || this.stopping) return;
+    this.failed = true;
+    this.stopping = true;
+    if (this.flushTimer) clearInterval(this.flushTimer);
+    this.log.error?.('the Kafka consumer stopped for good; saving baselines and exiting', { error: err.message });
+    const bounded = <T>(p: Promise<T> | undefined, ms: number) => Promise.race([p?.catch(() => undefined), new Promise((r) => setTimeout(r, ms).unref())]);
+    await bounded(this.flushing, 5_000);
+    await bounded(this.writeChangelog([...this.dirty]).then(() => undefined), 5_000);
+    await bounded(this.feedback?.stop(), 2_000);
+    await bounded(this.consumer?.disconnect(), 2_000);
+    await bounded(this.producer?.disconnect(), 2_000);
+    this.crashed?.(new ConsumerCrashedError(`the Kafka consumer stopped: ${err.message}`, { cause: err }));
   }
 
   /** Rejects when the consumer crashes for good (the CLI then exits non-zero). */
@@ -148,13 +198,24 @@ export class LivePipeline {
 
   /** Graceful stop: finish the batch, flush baselines, commit, leave the group. */
   async stop(): Promise<void> {
+    if (this.failed) return;
     if (this.flushTimer) clearInterval(this.flushTimer);
-    this.crashed = undefined;
     // Batches fetched from now on are left for the next owner; the flush and commit happen while
     // the consumer is still a group member (kafkajs cannot commit once stopped).
     this.stopping = true;
-    await this.flushing;
-    await this.serial(() => this.flush());
+    await this.flushing?.catch(() => undefined);
+    // A last flush that fails is an error (exit non-zero), never a quiet "stopped" (issue 12).
+    const last = await this.serial(() => this.flush()).then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+    this.crashed = undefined;
+    if (last !== undefined) {
+      await this.consumer?.disconnect().catch(() => undefined);
+      await this.producer?.disconnect().catch(() => undefined);
+      await this.feedback?.stop().catch(() => undefined);
+      throw last;
+    }
     await this.feedback?.stop();
     await this.consumer?.stop();
     await this.consumer?.disconnect();
@@ -181,7 +242,7 @@ export class LivePipeline {
         this.dirty.delete(agentId);
       }
       this.positions.delete(p);
-      this.partitionClock.delete(p);
+      this.partitionTime.delete(p);
       this.restoring.delete(p);
       this.restoredPartitions.delete(p);
     }
@@ -211,6 +272,7 @@ export class LivePipeline {
     this.stats.restoredAgents += r.snapshots.size;
     this.metrics.baselinesRestored(r.ms / 1000, r.snapshots.size);
     this.log.info('baselines restored', { partitions, agents: r.snapshots.size, records: r.records, ms: Math.round(r.ms) });
+    if (r.invalid > 0) this.log.warn('changelog records set aside: not a snapshot of their key’s agent', { partitions, records: r.invalid });
   }
 
   /** True once every assigned partition has its baselines restored (for /readyz). */
@@ -223,6 +285,7 @@ export class LivePipeline {
   /** For /readyz, synchronous: connected, partitions assigned, and all their baselines restored. */
   readiness(): Readiness {
     if (!this.connected || this.stopping) return { ready: false, reason: this.stopping ? 'stopping' : 'not connected to Kafka' };
+    if (!this.member) return { ready: false, reason: 'not a member of the consumer group (joining or rebalancing)' };
     if (this.assigned.size === 0) return { ready: false, reason: 'no partitions assigned' };
     const pending = [...this.assigned].filter((p) => !this.restoredPartitions.has(p));
     if (pending.length) return { ready: false, reason: `restoring the baselines of partitions ${pending.join(',')}` };
@@ -249,44 +312,68 @@ export class LivePipeline {
   private async processBatch({ batch, heartbeat, isRunning, isStale }: EachBatchPayload, span: Span): Promise<void> {
     const k = this.config.kafka;
     const partition = batch.partition;
-    const outbox = new BatchOutbox(k.topics, this.metrics, contextOf(span), this.router);
+    const outbox = new BatchOutbox(k.topics, this.metrics, contextOf(span), this.router, { alerts: this.alertsBudget, deadLetters: this.deadLetterBudget });
     const accepted = this.stats.accepted;
+    const skippedBefore = this.engine.stats.relearnedSkipped;
     const limits = { maxEventBytes: this.config.input.maxEventBytes, maxDocumentBytes: this.config.input.maxDocumentBytes };
+    let time = this.partitionTime.get(partition);
+    if (time === undefined) this.partitionTime.set(partition, (time = new EventTimeGuard(eventTimeLimits(this.config.input))));
     let processed: string | undefined;
-    let clock = this.partitionClock.get(partition) ?? Number.NEGATIVE_INFINITY;
     for (const message of batch.messages) {
       if (!isRunning() || isStale()) break;
       this.stats.consumed++;
       try {
         // A foreign-format message may hold several events, and some bad records (dead-lettered after).
         const decoded = decodeKafkaMessage(message, limits, this.format);
-        for (const event of decoded.events) {
+        // The event's place in the partition: offset, then record within the message (2^16 per message).
+        const base = Number(message.offset) * 65_536;
+        const wallMs = Date.now();
+        let outOfRange: InvalidEventError | undefined;
+        for (const [i, event] of decoded.events.entries()) {
+          const position = base + Math.min(i, 65_535);
+          if ((this.engine.agent(event.agentId)?.inputPosition ?? -1) >= position) {
+            // Learned before a restart or a lost commit: neither the clock nor the counts move again.
+            this.engine.process(event, wallMs, position);
+            continue;
+          }
+          const timeError = time.check(event.agentId, event.timeMs, wallMs);
+          if (timeError) {
+            outOfRange ??= timeError;
+            continue;
+          }
           this.stats.accepted++;
           this.agentPartition.set(event.agentId, partition);
           this.dirty.add(event.agentId);
-          if (event.timeMs > clock) clock = event.timeMs;
           // A resolution returned here was closed by this event's clock, not triggered by it.
-          for (const alert of this.engine.process(event, Date.now())) outbox.addAlert(alert, alert.status === 'resolved' ? undefined : message);
+          for (const alert of this.engine.process(event, wallMs, position)) outbox.addAlert(alert, alert.status === 'resolved' ? undefined : message);
         }
         if (decoded.error) throw decoded.error;
+        if (outOfRange) throw outOfRange;
       } catch (err) {
         if (!(err instanceof InvalidEventError)) throw err;
         this.stats.rejected[err.reason] = (this.stats.rejected[err.reason] ?? 0) + 1;
-        outbox.addDeadLetter(deadLetterMessage({ topic: batch.topic, partition, message, groupId: k.groupId, reason: err.reason, error: err.message }), err.reason);
+        outbox.addDeadLetter(deadLetterMessage({ topic: batch.topic, partition, message, groupId: k.groupId, reason: err.reason, error: err.message, maxBytes: this.deadLetterBudget }), err.reason);
       }
       processed = message.offset;
     }
+    const clock = time.clockMs;
     if (processed !== undefined && Number.isFinite(clock)) {
-      this.partitionClock.set(partition, clock);
       for (const alert of this.engine.resolveQuiet(clock, Date.now(), (id) => this.agentPartition.get(id) === partition)) {
         this.dirty.add(alert.agentId);
         outbox.addAlert(alert);
       }
     }
+    const skipped = this.engine.stats.relearnedSkipped - skippedBefore;
+    if (skipped > 0) {
+      this.stats.relearnSkipped += skipped;
+      this.metrics.eventsRelearnSkipped(skipped);
+    }
     this.metrics.eventsAccepted(this.stats.accepted - accepted);
     for (const [reason, n] of Object.entries(outbox.rejected)) this.metrics.eventsRejected(reason, n);
     span.setAttributes({ 'agentwatch.events.accepted': this.stats.accepted - accepted, 'agentwatch.events.rejected': outbox.deadLetterCount, 'agentwatch.alerts': outbox.alertCount });
-    await outbox.deliver(this.producer as Producer);
+    // A sink whose queue is full makes this wait: heartbeats keep the group membership meanwhile
+    // (issue 12: a wait longer than sessionTimeout cost the membership, and events were counted twice).
+    await this.keepingMembership(outbox.deliver(this.producer as Producer), heartbeat);
     this.stats.alerts += outbox.openingCount;
     this.stats.alertMessages += outbox.alertCount;
     if (processed !== undefined) {
@@ -295,6 +382,32 @@ export class LivePipeline {
       this.metrics.consumerLag(partition, Number(BigInt(batch.highWatermark) - next));
     }
     await heartbeat();
+  }
+
+  /** Awaits `work`, sending a heartbeat every few seconds meanwhile; a failed heartbeat (rebalance) only marks the instance not ready. */
+  private async keepingMembership<T>(work: Promise<T>, heartbeat: () => Promise<void>): Promise<T> {
+    const everyMs = Math.max(500, Math.min(3_000, Math.floor(this.config.kafka.sessionTimeoutMs / 5)));
+    let done = false;
+    const beat = async () => {
+      while (!done) {
+        await new Promise((r) => setTimeout(r, everyMs));
+        if (done) return;
+        try {
+          await heartbeat();
+          if (!this.failed) this.member = true;
+        } catch (err) {
+          this.member = false;
+          this.log.warn('heartbeat failed while waiting for a sink', { error: (err as Error).message });
+        }
+      }
+    };
+    const beating = beat();
+    try {
+      return await work;
+    } finally {
+      done = true;
+      void beating;
+    }
   }
 
   /** An analyst's verdict from the feedback topic: applied if its alert's agent is here (else kept for when it is raised). */
@@ -314,65 +427,70 @@ export class LivePipeline {
   }
 
   private async flushIfDue(): Promise<void> {
-    if (this.flushing === undefined && Date.now() - this.lastFlushAt >= this.config.run.flushIntervalMs) this.flush();
+    if (this.flushing === undefined && !this.stopping && Date.now() - this.lastFlushAt >= this.config.run.flushIntervalMs) this.flush().catch(() => undefined);
   }
 
   /**
    * Changed baselines to the changelog (acknowledged), then offsets: never the other way round.
    * The snapshots and the offsets they correspond to are taken here, between two batches; the
    * writes run beside the next batches, so a flush does not stall the stream (it did: hundreds
-   * of milliseconds every interval at the p99 of event-to-alert latency).
+   * of milliseconds every interval at the p99 of event-to-alert latency). Rejects when the
+   * changelog could not be written (the agents stay dirty for the next flush).
    */
   private flush(): Promise<void> {
     this.lastFlushAt = Date.now();
     const k = this.config.kafka;
-    const messages: Message[] = [];
-    let bytes = 0;
-    for (const agentId of this.dirty) {
-      const snapshot = this.engine.snapshotAgent(agentId);
-      const partition = this.agentPartition.get(agentId);
-      if (snapshot === undefined || partition === undefined) continue;
-      const value = JSON.stringify(snapshot);
-      bytes += Buffer.byteLength(value);
-      messages.push({ key: agentId, value, partition });
-    }
     const agents = [...this.dirty];
     this.dirty.clear();
     const offsets = [...this.positions].filter(([p]) => this.assigned.has(p)).map(([partition, offset]) => ({ topic: k.topics.input, partition, offset }));
-    const done = this.writeFlush(messages, bytes, offsets, agents).finally(() => {
+    const done = this.writeFlush(agents, offsets).finally(() => {
       if (this.flushing === done) this.flushing = undefined;
     });
     this.flushing = done;
     return done;
   }
 
-  private async writeFlush(messages: Message[], bytes: number, offsets: { topic: string; partition: number; offset: string }[], agents: string[]): Promise<void> {
+  /** Snapshots of `agents` to the changelog in bounded requests; resolves with the records and bytes written. */
+  private async writeChangelog(agents: readonly string[]): Promise<{ records: number; bytes: number }> {
+    const built = snapshotRecords(this.engine, agents, (id) => this.agentPartition.get(id), this.changelogBudget);
+    if (built.trimmed > 0) {
+      this.metrics.snapshotsTrimmed(built.trimmed);
+      this.log.warn('snapshots trimmed to fit the changelog', { agents: built.trimmed, entriesDropped: built.droppedEntries, budgetBytes: this.changelogBudget });
+    }
+    if (built.records.length === 0) return { records: 0, bytes: 0 };
+    await writeChangelog(this.producer as Producer, this.config.kafka.topics.baselines, built.records, this.changelogBudget);
+    return { records: built.records.length, bytes: built.bytes };
+  }
+
+  private async writeFlush(agents: string[], offsets: { topic: string; partition: number; offset: string }[]): Promise<void> {
     const started = Date.now();
     const span = startFlushSpan(this.config.kafka.topics.baselines);
+    let written: { records: number; bytes: number };
     try {
-      if (messages.length) await (this.producer as Producer).send({ topic: this.config.kafka.topics.baselines, messages, acks: -1 });
+      written = await this.writeChangelog(agents);
     } catch (err) {
       // Nothing is committed; the agents are flushed again next time.
       for (const a of agents) this.dirty.add(a);
       this.metrics.changelogFlushed((Date.now() - started) / 1000, false, 0, 0);
       this.log.warn('changelog flush failed', { error: (err as Error).message, agents: agents.length });
       endSpan(span, err);
-      return;
+      throw new ChangelogWriteError(`cannot write ${agents.length} baselines to ${this.config.kafka.topics.baselines}: ${(err as Error).message}`, { cause: err });
     }
     if (offsets.length && this.consumer) {
       try {
         await this.consumer.commitOffsets(offsets);
       } catch (err) {
         // A rebalance in progress: the next owner resumes from the previous commit, with the
-        // baselines just flushed (ahead of it): nothing is lost; alerts may repeat with their ids.
+        // baselines just flushed (ahead of it); their input positions say which events they
+        // have learned, so nothing is counted twice and alerts repeat with their ids at most.
         this.metrics.offsetCommitFailed();
         this.log.warn('offset commit failed', { error: (err as Error).message });
       }
     }
     this.stats.flushes++;
     this.stats.lastFlushMs = Date.now() - started;
-    this.metrics.changelogFlushed(this.stats.lastFlushMs / 1000, true, messages.length, bytes);
-    span.setAttributes({ 'messaging.batch.message_count': messages.length, 'agentwatch.flush.bytes': bytes });
+    this.metrics.changelogFlushed(this.stats.lastFlushMs / 1000, true, written.records, written.bytes);
+    span.setAttributes({ 'messaging.batch.message_count': written.records, 'agentwatch.flush.bytes': written.bytes });
     endSpan(span);
   }
 }

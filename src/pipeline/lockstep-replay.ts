@@ -4,8 +4,9 @@ import { Engine } from '../core/engine.js';
 import { InvalidConfigError, InvalidEventError } from '../core/errors.js';
 import { type AuditEvent } from '../core/events/audit-event.js';
 import { decodeAuditEvent } from '../core/events/decode-audit-event.js';
+import { EventTimeGuard } from '../core/events/event-time-guard.js';
 import { ReorderBuffer } from '../core/events/reorder-buffer.js';
-import { type Config } from '../config/config-schema.js';
+import { type Config, eventTimeLimits } from '../config/config-schema.js';
 import { resolveFormatChoice } from '../formats/format-registry.js';
 import { SkippedRecord } from '../formats/log-format.js';
 import { readFormatFile } from '../sources/format-file-source.js';
@@ -47,6 +48,7 @@ interface LaneState {
   lane: ReplayLane;
   engine: Engine;
   buffer: ReorderBuffer;
+  timeGuard: EventTimeGuard;
   released: AuditEvent[];
   maxBytes: number;
   summary: LaneSummary;
@@ -79,6 +81,7 @@ export async function lockstepReplay(files: readonly string[], lanes: readonly R
     lane,
     engine: new Engine(lane.config.engine, lane.baselines),
     buffer: new ReorderBuffer(lane.config.input.latenessMs),
+    timeGuard: new EventTimeGuard(eventTimeLimits(lane.config.input)),
     released: [],
     maxBytes: lane.config.input.maxEventBytes,
     summary: { accepted: 0, rejected: {}, skipped: {}, lateEvents: 0, alerts: 0, messages: 0, agents: 0 },
@@ -110,10 +113,12 @@ export async function lockstepReplay(files: readonly string[], lanes: readonly R
     s.summary.rejected[reason] = (s.summary.rejected[reason] ?? 0) + 1;
   };
   const accept = (s: LaneState, event: AuditEvent): void => {
+    const outOfRange = s.timeGuard.check(event.agentId, event.timeMs);
+    if (outOfRange) return reject(s, outOfRange.reason);
     s.summary.accepted++;
     if (event.timeMs < s.minTime) s.minTime = event.timeMs;
     if (event.timeMs > s.maxTime) s.maxTime = event.timeMs;
-    s.buffer.push(event, s.released);
+    s.buffer.push(event, s.released, s.timeGuard.clockMs);
     if (s.released.length > 0) drain(s);
   };
 

@@ -6,8 +6,9 @@ import { InvalidEventError } from '../core/errors.js';
 import { type AuditEvent } from '../core/events/audit-event.js';
 import { type Verdict } from '../core/feedback/verdict.js';
 import { decodeAuditEvent } from '../core/events/decode-audit-event.js';
+import { EventTimeGuard } from '../core/events/event-time-guard.js';
 import { ReorderBuffer } from '../core/events/reorder-buffer.js';
-import { type Config } from '../config/config-schema.js';
+import { type Config, eventTimeLimits } from '../config/config-schema.js';
 import { type AlertSink } from '../sinks/alert-sink.js';
 import { type JsonlFileWriter } from '../sinks/jsonl-file-writer.js';
 import { resolveFormatChoice } from '../formats/format-registry.js';
@@ -90,6 +91,8 @@ export async function replay(opts: ReplayOptions): Promise<{ summary: ReplaySumm
   metrics.observeEngine(engine);
   metrics.declareSinks(opts.sinks.map((s) => s.name));
   const buffer = new ReorderBuffer(opts.config.input.latenessMs);
+  // Replay has no wall clock: the window is the stream's own watermark (deterministic).
+  const timeGuard = new EventTimeGuard(eventTimeLimits(opts.config.input));
   const maxBytes = opts.config.input.maxEventBytes;
   const summary: ReplaySummary = {
     files: opts.files.length, lines: 0, blankLines: 0, accepted: 0, rejected: {}, skipped: {}, formats: {}, lateEvents: 0, alerts: 0,
@@ -151,10 +154,16 @@ export async function replay(opts: ReplayOptions): Promise<{ summary: ReplaySumm
           if (pending) await pending;
           continue;
         }
+        const outOfRange = timeGuard.check(out.agentId, out.timeMs);
+        if (outOfRange) {
+          const pending = reject(outOfRange, { file, line, ...(record !== undefined && { record }) }, raw);
+          if (pending) await pending;
+          continue;
+        }
         summary.accepted++;
         if (out.timeMs < minTime) minTime = out.timeMs;
         if (out.timeMs > maxTime) maxTime = out.timeMs;
-        buffer.push(out, released);
+        buffer.push(out, released, timeGuard.clockMs);
         if (released.length > 0) {
           const pending = drain();
           if (pending) await pending;
@@ -196,10 +205,16 @@ export async function replay(opts: ReplayOptions): Promise<{ summary: ReplaySumm
           if (pending) await pending;
           continue;
         }
+        const outOfRange = timeGuard.check(event.agentId, event.timeMs);
+        if (outOfRange) {
+          const pending = reject(outOfRange, { file, line: batch.firstLine + i }, line);
+          if (pending) await pending;
+          continue;
+        }
         summary.accepted++;
         if (event.timeMs < minTime) minTime = event.timeMs;
         if (event.timeMs > maxTime) maxTime = event.timeMs;
-        buffer.push(event, released);
+        buffer.push(event, released, timeGuard.clockMs);
         if (released.length > 0) {
           const pending = drain();
           if (pending) await pending;

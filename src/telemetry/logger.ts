@@ -40,9 +40,14 @@ export function createLogger(opts: LoggerOptions | string = {}): Logger {
 }
 
 /** The two-method log interface the pipeline uses, over pino. */
-export function pipelineLog(logger: Logger): { info(msg: string, fields?: Record<string, unknown>): void; warn(msg: string, fields?: Record<string, unknown>): void } {
+export function pipelineLog(logger: Logger): {
+  info(msg: string, fields?: Record<string, unknown>): void;
+  warn(msg: string, fields?: Record<string, unknown>): void;
+  error(msg: string, fields?: Record<string, unknown>): void;
+} {
   return {
     info: (msg, fields) => logger.info(fields ?? {}, msg),
     warn: (msg, fields) => logger.warn(fields ?? {}, msg),
+    error: (msg, fields) => logger.error(fields ?? {}, msg),
   };
 }

@@ -23,6 +23,10 @@ export interface PipelineMetrics {
   /** One flush of changed baselines to the changelog: `records` snapshots of `bytes` in all. */
   changelogFlushed(seconds: number, ok: boolean, records: number, bytes: number): void;
   offsetCommitFailed(): void;
+  /** Snapshots too large for one changelog request, sent trimmed of their least recently seen entries. */
+  snapshotsTrimmed(n: number): void;
+  /** Events read again after a restart or a lost commit whose agent had already learned them: skipped. */
+  eventsRelearnSkipped(n: number): void;
   /** Sinks known up front, so that their failure counters exist (at 0) before anything fails. */
   declareSinks(sinks: readonly string[]): void;
   sinkDelivered(sink: string, n: number): void;
@@ -68,6 +72,8 @@ export const noopPipelineMetrics: PipelineMetrics = {
   baselinesRestored: nothing,
   changelogFlushed: nothing,
   offsetCommitFailed: nothing,
+  snapshotsTrimmed: nothing,
+  eventsRelearnSkipped: nothing,
   declareSinks: nothing,
   sinkDelivered: nothing,
   sinkFailed: nothing,

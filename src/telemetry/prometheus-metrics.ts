@@ -42,6 +42,8 @@ export class PrometheusMetrics implements PipelineMetrics {
   private readonly flushRecords = new Counter({ name: 'agentwatch_changelog_records_total', help: 'Baseline snapshots written to the changelog.', registers: [this.registry] });
   private readonly flushBytes = new Counter({ name: 'agentwatch_changelog_bytes_total', help: 'Bytes of baseline snapshots written to the changelog.', registers: [this.registry] });
   private readonly commitFailures = new Counter({ name: 'agentwatch_offset_commit_failures_total', help: 'Offset commits that failed (a rebalance in progress: events are re-processed, alerts repeat with their ids).', registers: [this.registry] });
+  private readonly trimmed = new Counter({ name: 'agentwatch_changelog_snapshots_trimmed_total', help: 'Agent snapshots too large for one changelog request, sent without their least recently seen resources, permissions or places.', registers: [this.registry] });
+  private readonly relearnSkipped = new Counter({ name: 'agentwatch_events_relearn_skipped_total', help: 'Events read again (after a restart, a rebalance or a lost commit) that their agent had already learned: not counted twice.', registers: [this.registry] });
   private readonly deliveries = new Counter({ name: 'agentwatch_sink_deliveries_total', help: 'Alerts delivered (acknowledged), by sink.', labelNames: ['sink'] as const, registers: [this.registry] });
   private readonly failures = new Counter({ name: 'agentwatch_sink_failures_total', help: 'Alert deliveries that failed for good, by sink.', labelNames: ['sink'] as const, registers: [this.registry] });
   private readonly retries = new Counter({ name: 'agentwatch_sink_retries_total', help: 'Failed delivery attempts that were retried, by sink (kafka: every send of the shared producer, alerts, dead letters and changelog).', labelNames: ['sink'] as const, registers: [this.registry] });
@@ -119,6 +121,14 @@ export class PrometheusMetrics implements PipelineMetrics {
     this.flushRecords.inc(records);
     this.flushBytes.inc(bytes);
     if (records > 0) this.bytesPerAgent = bytes / records;
+  }
+
+  snapshotsTrimmed(n: number): void {
+    this.trimmed.inc(n);
+  }
+
+  eventsRelearnSkipped(n: number): void {
+    this.relearnSkipped.inc(n);
   }
 
   offsetCommitFailed(): void {

@@ -49,11 +49,11 @@ export class IncidentBook {
     return this.unresolved.size > 0;
   }
 
-  /** Before an event's detectors run: close what its clock has made quiet. */
-  beforeEvent(agent: AgentBaseline, timeMs: number, detectedAtMs: number, out: Alert[]): void {
+  /** Before an event's detectors run: close what its clock (the agent's own, and the stream's) has made quiet. */
+  beforeEvent(agent: AgentBaseline, timeMs: number, streamMs: number, detectedAtMs: number, out: Alert[]): void {
     if (this.unresolved.size === 0) return;
     if (this.unresolved.has(agent.agentId)) this.resolveAgent(agent, timeMs, detectedAtMs, out);
-    if (timeMs > this.clockMs) this.clockMs = timeMs;
+    if (streamMs > this.clockMs) this.clockMs = streamMs;
     if (this.resolveByStreamClock && this.clockMs >= this.resolveAtMs) {
       this.resolveAtMs = this.clockMs + RESOLVE_EVERY_MS;
       this.resolveQuiet(this.clockMs, detectedAtMs, undefined, out);

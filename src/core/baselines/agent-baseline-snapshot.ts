@@ -23,6 +23,8 @@ export interface AgentSnapshot {
   firstSeenMs: number;
   lastSeenMs: number;
   eventCount: number;
+  /** Source position of the last event learned (live service only). */
+  position?: number;
   bucket: { startMs: number; count: number; failures: number; suspicious: number; threshold: number | null; expected: number; flagged: boolean; errorFlagged: boolean; evidence: string[]; errorEvidence?: string[]; basis: 'learned' | 'class' };
   errors?: ErrorWindowSnapshot;
   hour: { index: number; endMs: number; offsetMs: number; slot: number; count: number; maxBucket: number; idle: boolean; flagged: boolean; policyFlagged: boolean; evidence: string[]; basis: 'learned' | 'class' };
@@ -48,6 +50,7 @@ export function snapshotAgent(a: AgentBaseline): AgentSnapshot {
     firstSeenMs: a.firstSeenMs,
     lastSeenMs: a.lastSeenMs,
     eventCount: a.eventCount,
+    ...(a.inputPosition >= 0 && { position: a.inputPosition }),
     bucket: {
       startMs: a.bucketStartMs,
       count: a.bucketCount,
@@ -107,6 +110,7 @@ export function restoreAgent(s: AgentSnapshot, ctx: EngineContext): AgentBaselin
   a.firstSeenMs = s.firstSeenMs;
   a.lastSeenMs = s.lastSeenMs;
   a.eventCount = s.eventCount;
+  a.inputPosition = s.position ?? -1;
   a.bucketStartMs = s.bucket.startMs;
   a.bucketCount = s.bucket.count;
   a.bucketFailures = s.bucket.failures;

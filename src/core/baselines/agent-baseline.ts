@@ -31,6 +31,12 @@ export class AgentBaseline {
   firstSeenMs = 0;
   lastSeenMs = 0;
   eventCount = 0;
+  /**
+   * The source's position of the last event learned (live: input offset and record), or -1.
+   * An event at or before it was already learned: the changelog may be ahead of the committed
+   * offsets after a crash or a lost commit, and re-reading must not count an event twice.
+   */
+  inputPosition = -1;
 
   bucketStartMs = 0;
   bucketCount = 0;
