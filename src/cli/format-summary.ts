@@ -1,5 +1,14 @@
 import { SEVERITY_ORDER } from '../core/detectors/detector.js';
 import { type ReplaySummary } from '../pipeline/replay.js';
+import { escapeControls, topCounts } from '../core/escape-controls.js';
+
+/** Reason and format names can come from events: bounded in number, escaped, counted. */
+function countList(counts: Record<string, number>, n: (x: number) => string): string {
+  const { entries, more, moreCount } = topCounts(counts);
+  const list = entries.map(([r, c]) => `${r}: ${n(c)}`);
+  if (more > 0) list.push(`${n(more)} more (${n(moreCount)})`);
+  return list.join(', ');
+}
 
 /** The end-of-replay summary a person reads: volumes, rejects, and alerts by detector and severity. */
 export function formatSummary(s: ReplaySummary): string {
@@ -10,14 +19,17 @@ export function formatSummary(s: ReplaySummary): string {
   if (s.firstEventTime) out.push(`Event time: ${s.firstEventTime} → ${s.lastEventTime}`);
   out.push(`Agents: ${n(s.agents)} (${n(s.learningAgents)} still learning).  Late events (beyond the reorder window): ${n(s.lateEvents)}.`);
   const formats = Object.entries(s.formats).filter(([f]) => f !== 'native');
-  if (formats.length > 0) out.push(`Formats: ${Object.entries(s.formats).map(([f, c]) => `${f} (${n(c)} file${c === 1 ? '' : 's'})`).join(', ')}.`);
-  const skipped = Object.entries(s.skipped);
-  if (skipped.length > 0) out.push(`Skipped (valid records with nothing to detect on): ${skipped.map(([r, c]) => `${r}: ${n(c)}`).join(', ')}.`);
+  if (formats.length > 0) {
+    const { entries, more } = topCounts(s.formats);
+    out.push(`Formats: ${[...entries.map(([f, c]) => `${f} (${n(c)} file${c === 1 ? '' : 's'})`), ...(more > 0 ? [`${n(more)} more`] : [])].join(', ')}.`);
+  }
+  if (Object.keys(s.skipped).length > 0) out.push(`Skipped (valid records with nothing to detect on): ${countList(s.skipped, n)}.`);
   if (rejected > 0) {
-    out.push(`Rejected: ${n(rejected)} (${Object.entries(s.rejected).map(([r, c]) => `${r}: ${n(c)}`).join(', ')}).`);
+    out.push(`Rejected: ${n(rejected)} (${countList(s.rejected, n)}).`);
   }
   out.push('');
   const detectors = Object.keys(s.alertsByDetector).sort();
+  const name = (d: string) => escapeControls(d);
   if (detectors.length === 0) {
     out.push('No alerts.');
   } else {
@@ -25,7 +37,7 @@ export function formatSummary(s: ReplaySummary): string {
     const rows = detectors.map((d) => {
       const by = s.alertsByDetector[d] ?? {};
       const counts = SEVERITY_ORDER.map((sev) => by[sev] ?? 0);
-      return [d, ...counts.map(String), String(counts.reduce((a, b) => a + b, 0))];
+      return [name(d), ...counts.map(String), String(counts.reduce((a, b) => a + b, 0))];
     });
     const totals = SEVERITY_ORDER.map((sev) => detectors.reduce((a, d) => a + (s.alertsByDetector[d]?.[sev] ?? 0), 0));
     rows.push(['total', ...totals.map(String), String(s.alerts)]);

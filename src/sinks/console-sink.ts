@@ -1,4 +1,5 @@
 import { type Alert } from '../core/alerts/alert.js';
+import { escapeControls } from '../core/escape-controls.js';
 import { type AlertSink } from './alert-sink.js';
 
 const COLORS: Record<string, string> = { low: '\x1b[36m', medium: '\x1b[33m', high: '\x1b[31m', critical: '\x1b[1;41;97m', resolved: '\x1b[32m' };
@@ -47,7 +48,9 @@ export class ConsoleSink implements AlertSink {
       label = alert.severity.toUpperCase();
       text = `${alert.status === 'update' ? `update #${ep?.revision ?? '?'}: ` : ''}${short(alert.summary)}`;
     }
-    const plain = `${time}  ${label.padEnd(8)} ${alert.detector.padEnd(22)} ${text}`;
+    // Agent ids and summaries carry event text: an OSC or CSI sequence in an agent id would set
+    // the window title or overwrite the line, a CR or LF would forge a line of its own.
+    const plain = `${time}  ${label.padEnd(8)} ${alert.detector.padEnd(22)} ${escapeControls(text)}`;
     const line = this.options.columns && [...plain].length > this.options.columns ? `${[...plain].slice(0, this.options.columns - 1).join('').trimEnd()}…` : plain;
     // Colour is added after fitting, so escape codes never count as columns.
     this.out.write(`${this.color ? line.replace(label.padEnd(8), `${COLORS[kind] ?? ''}${label.padEnd(8)}${RESET}`) : line}\n`);

@@ -58,3 +58,19 @@ describe('terminal text', () => {
     expect(shortenArns('arn:aws:iam::123456789012:role/x and arn:aws:s3:::bucket')).toBe('role/x and arn:aws:s3:::bucket');
   });
 });
+
+describe('ConsoleSink with hostile event text (issue 13)', () => {
+  it('escapes OSC/CSI sequences, CR/LF and bidi overrides in agent ids and summaries', () => {
+    const agentId = 'bot\u001b]0;owned\u0007\u001b[2K\rforged\u202e';
+    const out = lines((o) => new ConsoleSink(o, false), [testAlert(1, { summary: `${agentId} made 401 calls/min\nFAKE 2026 CRITICAL` })]);
+    expect(out).toHaveLength(1);
+    expect(out[0]).toContain('bot\\x1b]0;owned\\x07\\x1b[2K\\x0dforged\\u202e made 401 calls/min\\x0aFAKE 2026 CRITICAL');
+    expect(out[0]).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u202e]/);
+  });
+
+  it('colours only its own label, after escaping', () => {
+    const out = lines((o) => new ConsoleSink(o, true), [testAlert(1, { summary: 'x\u001b[31mred' })]);
+    expect(out[0]).toContain('x\\x1b[31mred');
+    expect(out[0]?.match(/\u001b/g)).toHaveLength(2);
+  });
+});

@@ -15,6 +15,8 @@ export function isK8sAuditEvent(value: unknown): value is JsonObject {
 
 /** Stages after the response: one event per request, with its status. */
 const FINAL_STAGES = new Set(['ResponseComplete', 'Panic']);
+/** The stages of audit.k8s.io/v1: a skip reason is a metric label and a summary line, never free text. */
+const EARLY_STAGES = new Set(['RequestReceived', 'ResponseStarted']);
 const RBAC_BINDINGS = new Set(['rolebindings', 'clusterrolebindings']);
 const GRANT_VERBS = new Set(['create', 'update', 'patch']);
 
@@ -60,7 +62,7 @@ export function mapK8sAuditEvent(value: unknown): RawAuditEvent | SkippedRecord 
   if (!isK8sAuditEvent(value)) throw new InvalidEventError(RejectReason.Unmapped, 'Kubernetes audit: not an audit.k8s.io Event (kind "Event" with auditID and verb)');
   const event = value;
   const stage = str(event['stage']);
-  if (stage !== undefined && !FINAL_STAGES.has(stage)) return new SkippedRecord(`k8s-audit stage ${stage}`);
+  if (stage !== undefined && !FINAL_STAGES.has(stage)) return new SkippedRecord(`k8s-audit stage ${EARLY_STAGES.has(stage) ? stage : 'unknown'}`);
   const id = str(event['auditID']);
   if (id === undefined) throw new InvalidEventError(RejectReason.Schema, 'Kubernetes audit: no auditID');
   const timeMs = epochMs(event['requestReceivedTimestamp'] ?? event['stageTimestamp'] ?? event['timestamp']);

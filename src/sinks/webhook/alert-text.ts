@@ -1,7 +1,10 @@
 import { type Alert } from '../../core/alerts/alert.js';
 import { type Observation } from '../../core/detectors/detector.js';
 
-/** Words a person reads in chat (Slack, Teams): the incident's state, what, who, compared with what. */
+/**
+ * Words a person reads in chat (Slack, Teams): the incident's state, what, who, compared with what.
+ * These are raw (event text included); each chat format escapes them by its own rules.
+ */
 export function alertHeadline(alert: Alert): string {
   const state = alert.status === 'resolved' ? 'Resolved' : alert.status === 'update' ? 'Update' : 'New';
   return `${state}: ${alert.severity.toUpperCase()} ${alert.detector.replaceAll('_', ' ')} on ${alert.agentId}`;

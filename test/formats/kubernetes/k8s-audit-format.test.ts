@@ -24,6 +24,12 @@ describe('Kubernetes audit adapter', () => {
     expect(outs[8]).toMatchObject({ reason: 'unmapped', message: 'Kubernetes audit a-0008: no user.username' });
   });
 
+  it('an unknown stage is skipped under one bounded reason, never its own text (issue 13)', () => {
+    const event = { kind: 'Event', apiVersion: 'audit.k8s.io/v1', auditID: 'x', verb: 'get', user: { username: 'system:serviceaccount:a:b' }, requestReceivedTimestamp: '2026-03-02T09:00:00Z' };
+    expect([...decodeRecords({ ...event, stage: '\u001b]0;pwned\u0007' })]).toEqual([new SkippedRecord('k8s-audit stage unknown')]);
+    expect([...decodeRecords({ ...event, stage: 'ResponseStarted' })]).toEqual([new SkippedRecord('k8s-audit stage ResponseStarted')]);
+  });
+
   it('a service account reading a secret: verb + resource, namespaced path, marked as a service account', () => {
     expect(byId('a-0001')).toMatchObject({
       agentId: 'system:serviceaccount:payments:invoice-agent',
