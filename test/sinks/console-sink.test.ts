@@ -65,12 +65,14 @@ describe('ConsoleSink with hostile event text (issue 13)', () => {
     const out = lines((o) => new ConsoleSink(o, false), [testAlert(1, { summary: `${agentId} made 401 calls/min\nFAKE 2026 CRITICAL` })]);
     expect(out).toHaveLength(1);
     expect(out[0]).toContain('bot\\x1b]0;owned\\x07\\x1b[2K\\x0dforged\\u202e made 401 calls/min\\x0aFAKE 2026 CRITICAL');
+    // eslint-disable-next-line no-control-regex -- the point is to find control characters
     expect(out[0]).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u202e]/);
   });
 
   it('colours only its own label, after escaping', () => {
     const out = lines((o) => new ConsoleSink(o, true), [testAlert(1, { summary: 'x\u001b[31mred' })]);
     expect(out[0]).toContain('x\\x1b[31mred');
+    // eslint-disable-next-line no-control-regex -- the point is to find control characters
     expect(out[0]?.match(/\u001b/g)).toHaveLength(2);
   });
 });
