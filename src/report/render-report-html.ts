@@ -1,5 +1,5 @@
 import { escapeHtml as esc } from './html-escape.js';
-import { type AgentPanel, type Incident, type ReportData } from './report-data.js';
+import { type AgentPanel, type Incident, MAX_RANGE_MS, type ReportData } from './report-data.js';
 import { agentBar, agentRateChart, detectorColor, stackedBarChart } from './svg-charts.js';
 
 export interface ReportSources {
@@ -51,7 +51,8 @@ td.when { white-space: nowrap; font-variant-numeric: tabular-nums; }
 .summary { max-width: 640px; }
 `;
 
-const when = (ms: number) => `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')}`;
+// An alert's time is the event's: it may be no date at all (toISOString would throw).
+const when = (ms: number) => (Number.isFinite(ms) && Math.abs(ms) <= 8.64e15 ? new Date(ms).toISOString().slice(0, 16).replace('T', ' ') : 'invalid time');
 const sev = (s: string) => `<span class="sev" style="background:${SEVERITY_COLORS[s] ?? '#868e96'}">${esc(s)}</span>`;
 const det = (d: string, all: readonly string[]) => `<span class="det" style="background:${detectorColor(d, all)}"></span>${esc(d)}`;
 
@@ -90,6 +91,7 @@ export function renderReportHtml(data: ReportData, src: ReportSources): string {
     src.stateFile && `State: ${src.stateFile} (${src.stateAgents ?? 0} agents, learned up to ${src.stateLastEventTime ?? 'unknown'})`,
     src.eventFiles?.length && `Events: ${src.eventFiles.join(', ')}`,
     `Period: ${period}`,
+    data.range?.outside && `${data.range.outside} alert${data.range.outside === 1 ? '' : 's'} dated outside this period (charts cover at most ${Math.round(MAX_RANGE_MS / 86_400_000)} days: the busiest stretch), still listed below`,
     `Generated ${src.generatedAt} by agentwatch ${src.agentwatchVersion}`,
   ].filter(Boolean) as string[];
   const cards = [

@@ -10,6 +10,15 @@ const DAY_MS = 86_400_000;
 /** Up to this span the timeline has a bar per hour; beyond, a bar per day. */
 const HOURLY_UP_TO_MS = 4 * DAY_MS;
 const MAX_LISTED_INCIDENTS = 300;
+/**
+ * Longest period charted. Alert times come from events, which may say year 9999 or epoch-ms
+ * 8.64e15: a range stretched to them made millions of daily buckets and hourly points (a stack
+ * overflow in the chart, then an out-of-memory). Beyond this the busiest window is charted and
+ * the rest counted as outside it.
+ */
+export const MAX_RANGE_MS = 400 * DAY_MS;
+/** The latest time a JavaScript Date can hold. */
+const MAX_DATE_MS = 8.64e15;
 
 /** Events per minute of each agent, by minute index (epoch ms / 60 000), from the event files. */
 export type MinuteCounts = ReadonlyMap<number, number>;
@@ -74,7 +83,8 @@ export interface ReportData {
   eventsCounted: boolean;
   /** Whether a state was given (learned bands). */
   stateGiven: boolean;
-  range: { fromMs: number; toMs: number } | undefined;
+  /** What is charted; `outside`: alerts (incidents) dated out of it (a period over MAX_RANGE_MS, or invalid times). */
+  range: { fromMs: number; toMs: number; outside?: number } | undefined;
   summary: {
     incidents: number;
     bySeverity: Record<Severity, number>;
@@ -119,20 +129,34 @@ export function incidentsOf(alerts: readonly Alert[]): Incident[] {
   return [...byId.values()].sort((x, y) => x.timeMs - y.timeMs || (x.id < y.id ? -1 : 1));
 }
 
+const chartable = (ms: number) => Number.isFinite(ms) && Math.abs(ms) <= MAX_DATE_MS;
+
+/**
+ * The period to chart: from the first to the last alert or counted minute, or, when that is over
+ * MAX_RANGE_MS, the window of that length holding the most of them (the latest on a tie), so a
+ * few outliers cannot stretch the charts. Linear after one sort.
+ */
 function rangeOf(incidents: readonly Incident[], rates: ReadonlyMap<string, MinuteCounts> | undefined): ReportData['range'] {
-  let from = Number.POSITIVE_INFINITY;
-  let to = Number.NEGATIVE_INFINITY;
-  for (const i of incidents) {
-    from = Math.min(from, i.timeMs);
-    to = Math.max(to, i.timeMs);
-  }
-  for (const counts of rates?.values() ?? []) {
-    for (const minute of counts.keys()) {
-      from = Math.min(from, minute * 60_000);
-      to = Math.max(to, minute * 60_000);
+  const times: number[] = [];
+  for (const i of incidents) if (chartable(i.timeMs)) times.push(i.timeMs);
+  for (const counts of rates?.values() ?? []) for (const minute of counts.keys()) if (chartable(minute * 60_000)) times.push(minute * 60_000);
+  if (times.length === 0) return undefined;
+  const sorted = Float64Array.from(times).sort();
+  let fromMs = sorted[0] as number;
+  let toMs = sorted[sorted.length - 1] as number;
+  if (toMs - fromMs > MAX_RANGE_MS) {
+    let best = 0;
+    for (let lo = 0, hi = 0; hi < sorted.length; hi++) {
+      while ((sorted[hi] as number) - (sorted[lo] as number) > MAX_RANGE_MS) lo++;
+      if (hi - lo + 1 >= best) {
+        best = hi - lo + 1;
+        fromMs = sorted[lo] as number;
+        toMs = sorted[hi] as number;
+      }
     }
   }
-  return Number.isFinite(from) ? { fromMs: from, toMs: to } : undefined;
+  const outside = incidents.reduce((n, i) => n + (i.timeMs >= fromMs && i.timeMs <= toMs ? 0 : 1), 0);
+  return { fromMs, toMs, ...(outside > 0 && { outside }) };
 }
 
 function hourPoints(agentId: string, range: NonNullable<ReportData['range']>, input: ReportInput, snapshot: AgentSnapshot | undefined): { hours: HourPoint[]; learning?: boolean } {

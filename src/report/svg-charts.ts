@@ -85,7 +85,7 @@ function legend(items: { label: string; color: string; kind: 'box' | 'line' | 'd
 export function stackedBarChart(buckets: readonly TimelineBucket[], detectors: readonly string[], bucketMs: number, width = 960, height = 260): string {
   const fr: Frame = { width, height, left: 44, right: 12, top: 44, bottom: 28 };
   const totals = buckets.map((b) => Object.values(b.byDetector).reduce((n, v) => n + v, 0));
-  const ticks = niceTicks(Math.max(1, ...totals), 4, true);
+  const ticks = niceTicks(totals.reduce((m, v) => (v > m ? v : m), 1), 4, true);
   const top = ticks.at(-1) as number;
   const plotW = width - fr.left - fr.right;
   const plotH = height - fr.top - fr.bottom;
@@ -169,7 +169,8 @@ export function agentRateChart(panel: AgentPanel, fromMs: number, toMs: number, 
   const start = Math.floor(fromMs / HOUR_MS) * HOUR_MS;
   const end = Math.max(start + HOUR_MS, Math.ceil((toMs + 1) / HOUR_MS) * HOUR_MS);
   const values = hours.flatMap((p) => [p.peakPerMinute ?? 0, p.usualPeakPerMinute ?? 0, p.alertAbovePerMinute ?? 0]).concat(panel.alertThresholds.map((t) => t.thresholdPerMinute));
-  const ticks = niceTicks(Math.max(1, ...values) * 1.05);
+  // A loop, not Math.max(...values): a spread of one argument per point overflows the stack.
+  const ticks = niceTicks(values.reduce((m, v) => (v > m ? v : m), 1) * 1.05);
   const top = ticks.at(-1) as number;
   const plotW = width - fr.left - fr.right;
   const plotH = height - fr.top - fr.bottom;

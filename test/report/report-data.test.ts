@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { type Alert } from '../../src/core/alerts/alert.js';
 import { defaultEngineSettings } from '../../src/core/engine-context.js';
 import { buildReportData, incidentsOf } from '../../src/report/report-data.js';
+import { renderReportHtml } from '../../src/report/render-report-html.js';
 import { BURST_AT, knownFleetEvents } from '../helpers/known-fleet.js';
 import { HOUR, T0, engineWith, runAll } from '../helpers/traffic.js';
 
@@ -72,5 +73,38 @@ describe('report data', () => {
     expect(bare?.band).toBe('alerts');
     expect(bare?.hours).toEqual([]);
     expect(bare?.alertThresholds).toEqual([{ timeMs: expect.any(Number), thresholdPerMinute: 31, typicalPeakPerMinute: expect.closeTo(12.18, 1) }]);
+  });
+});
+
+describe('report on hostile alert times (issue 13)', () => {
+  const fleet = Array.from({ length: 50 }, (_, i) => alert(`f${i}`, `agent-${i % 5}`, 'rate_spike', T0 + i * HOUR));
+
+  it('an alert dated year 9999 neither stretches the range nor the buckets', () => {
+    const far = alert('far', 'agent-x', 'rate_spike', Date.UTC(9999, 11, 31, 23, 59));
+    const data = buildReportData({ alerts: [...fleet, far], settings });
+    expect(data.range).toEqual({ fromMs: T0, toMs: T0 + 49 * HOUR, outside: 1 });
+    expect(data.timeline.buckets.length).toBeLessThanOrEqual(401);
+    for (const p of data.panels) expect(p.hours.length).toBeLessThanOrEqual(400 * 24 + 1);
+    const html = renderReportHtml(data, { alertsFile: 'a.jsonl', generatedAt: 'now', agentwatchVersion: 'test' });
+    expect(html).toContain('1 alert dated outside this period');
+    expect(html).toContain('9999-12-31 23:59');
+  });
+
+  it('epoch-ms 8.64e15 (the last date there is) and invalid times render without overflow', () => {
+    const last = { ...alert('last', 'agent-y', 'off_hours', 0), time: new Date(8.64e15).toISOString() };
+    const invalid = { ...alert('bad', 'agent-z', 'off_hours', 0), time: 'not a time', episode: undefined };
+    const started = performance.now();
+    const data = buildReportData({ alerts: [...fleet, last, invalid], settings });
+    const html = renderReportHtml(data, { alertsFile: 'a.jsonl', generatedAt: 'now', agentwatchVersion: 'test' });
+    expect(performance.now() - started).toBeLessThan(5_000);
+    expect(data.range?.outside).toBe(2);
+    expect(html).toContain('invalid time');
+  });
+
+  it('alerts that are all far apart chart the busiest 400 days, the latest on a tie', () => {
+    const spread = [alert('1', 'a', 'rate_spike', Date.UTC(1970, 0, 1)), alert('2', 'a', 'rate_spike', Date.UTC(2026, 0, 1)), alert('3', 'a', 'rate_spike', Date.UTC(2026, 5, 1)), alert('4', 'a', 'rate_spike', 8.64e15)];
+    const data = buildReportData({ alerts: spread, settings });
+    expect(data.range).toEqual({ fromMs: Date.UTC(2026, 0, 1), toMs: Date.UTC(2026, 5, 1), outside: 2 });
+    expect(data.timeline.bucketMs).toBe(86_400_000);
   });
 });
