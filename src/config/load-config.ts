@@ -36,7 +36,7 @@ export function loadConfig(file?: string, env: NodeJS.ProcessEnv = process.env):
     throw new InvalidConfigError(`cannot read config file ${file}: ${(cause as Error).message}`, { cause });
   }
   const parsed = parseYamlWithLines(text);
-  if (parsed.errors.length) throw new InvalidConfigError(`${file} is not valid YAML/JSON:\n  ${parsed.errors.join('\n  ')}`);
+  if (parsed.errors.length) throw new InvalidConfigError(`${file} is not valid YAML/JSON:\n  ${parsed.errors.map((e) => `${file}: ${e}`).join('\n  ')}`);
   const value = parsed.value ?? {};
   const isObject = typeof value === 'object' && !Array.isArray(value);
   const config = parseConfig(isObject ? applyEnvOverrides(value as Record<string, unknown>, env) : value, file, parsed);

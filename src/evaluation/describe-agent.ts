@@ -3,6 +3,7 @@ import { CountSketch } from '../core/baselines/count-sketch.js';
 import { HourProfile } from '../core/baselines/hour-profile.js';
 import { type SeenSetSnapshot } from '../core/baselines/seen-set.js';
 import { type EngineSettings } from '../core/engine-settings.js';
+import { own } from '../core/own-property.js';
 
 const DAY_MS = 86_400_000;
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -94,7 +95,7 @@ function seenList(s: SeenSetSnapshot | undefined, limit: number, label: (key: st
 }
 
 function locationLabel(key: string): string {
-  const kind = LOCATION_KINDS[key.slice(0, 1)];
+  const kind = own(LOCATION_KINDS, key.slice(0, 1));
   return kind && key[1] === ':' ? `${kind} ${key.slice(2)}` : key;
 }
 

@@ -1,6 +1,7 @@
 import { escapeHtml as esc } from './html-escape.js';
 import { type AgentPanel, type Incident, MAX_RANGE_MS, type ReportData } from './report-data.js';
 import { agentBar, agentRateChart, detectorColor, stackedBarChart } from './svg-charts.js';
+import { own } from '../core/own-property.js';
 
 export interface ReportSources {
   alertsFile: string;
@@ -53,7 +54,7 @@ td.when { white-space: nowrap; font-variant-numeric: tabular-nums; }
 
 // An alert's time is the event's: it may be no date at all (toISOString would throw).
 const when = (ms: number) => (Number.isFinite(ms) && Math.abs(ms) <= 8.64e15 ? new Date(ms).toISOString().slice(0, 16).replace('T', ' ') : 'invalid time');
-const sev = (s: string) => `<span class="sev" style="background:${SEVERITY_COLORS[s] ?? '#868e96'}">${esc(s)}</span>`;
+const sev = (s: string) => `<span class="sev" style="background:${own(SEVERITY_COLORS, s) ?? '#868e96'}">${esc(s)}</span>`;
 const det = (d: string, all: readonly string[]) => `<span class="det" style="background:${detectorColor(d, all)}"></span>${esc(d)}`;
 
 function card(n: number | string, label: string): string {

@@ -1,5 +1,6 @@
 import { escapeHtml as esc } from './html-escape.js';
 import { type AgentPanel, type HourPoint, type Incident, type TimelineBucket } from './report-data.js';
+import { own } from '../core/own-property.js';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
@@ -15,7 +16,7 @@ const PALETTE: Record<string, string> = {
 const FALLBACK = ['#5c940d', '#862e9c', '#0b7285', '#a61e4d', '#364fc7'];
 
 export function detectorColor(detector: string, all: readonly string[] = []): string {
-  return PALETTE[detector] ?? FALLBACK[Math.max(0, all.indexOf(detector)) % FALLBACK.length] as string;
+  return own(PALETTE, detector) ?? FALLBACK[Math.max(0, all.indexOf(detector)) % FALLBACK.length] as string;
 }
 
 const f = (x: number) => (Math.round(x * 10) / 10).toString();

@@ -47,7 +47,9 @@ describe('alerts.sinks and alerts.queue in the config', () => {
     expect(bad).toThrow(/:4 at \/alerts\/sinks\/1: missing required key "url"/);
     expect(bad).toThrow(/:5 at \/alerts\/sinks\/1\/name: "Bad Name" does not have the expected form \(Unique name of the sink/);
     expect(bad).toThrow(/:6 at \/alerts\/sinks\/1\/preset: must be one of "standard", "slack", "teams"/);
-    expect(bad).toThrow(/:7 at \/alerts\/sinks\/1\/secrets\/0: "not-a-secret" does not have the expected form \(whsec_ followed by the base64 key\)/);
+    // A signing secret is never echoed, even a malformed one (issue 13).
+    expect(bad).toThrow(/:7 at \/alerts\/sinks\/1\/secrets\/0: the value \(12 characters, not shown: it may be a secret\) does not have the expected form \(whsec_ followed by the base64 key\)/);
+    expect(bad).not.toThrow(/not-a-secret/);
     expect(bad).toThrow(/:8 at \/alerts\/sinks\/2: missing required key "path"/);
     expect(bad).toThrow(/at \/alerts\/sinks\/2\/minSeverity: must be one of "low", "medium", "high", "critical"/);
     expect(bad).toThrow(/at \/alerts\/sinks\/2\/detectors\/0: must be one of "rate_spike"/);

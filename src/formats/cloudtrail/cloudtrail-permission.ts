@@ -1,5 +1,6 @@
 import { type JsonObject, obj, str } from '../record-fields.js';
 import { type ArnContext } from './cloudtrail-resource.js';
+import { own } from '../../core/own-property.js';
 
 /**
  * IAM and STS calls that grant or mint access: each becomes a `permission_request` whose
@@ -50,7 +51,7 @@ const GRANTS: Record<string, Grant> = {
 
 /** The permission an IAM/STS call asks for, or undefined when the call grants nothing. */
 export function permissionOf(action: string, record: JsonObject, ctx: ArnContext): string | undefined {
-  const grant = GRANTS[action];
+  const grant = own(GRANTS, action);
   if (grant === undefined) return undefined;
   return grant(obj(record['requestParameters']) ?? {}, ctx) ?? action;
 }

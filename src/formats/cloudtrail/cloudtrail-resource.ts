@@ -1,4 +1,5 @@
 import { type JsonObject, arr, firstStr, obj, str } from '../record-fields.js';
+import { own } from '../../core/own-property.js';
 
 /** Where a call happened, to build the ARNs that CloudTrail names only by their short ids. */
 export interface ArnContext {
@@ -93,11 +94,11 @@ export function resourceOf(record: JsonObject, service: string, eventName: strin
     const name = firstStr(params['name'], params['path']);
     if (name !== undefined) return { resource: ssmParameterArn(name, ctx), count: 1 };
   }
-  for (const [key, build] of BY_SERVICE[service] ?? []) {
+  for (const [key, build] of own(BY_SERVICE, service) ?? []) {
     const id = str(params[key]);
     if (id !== undefined) return { resource: build(id, ctx), count: 1 };
   }
-  const list = LISTS[service];
+  const list = own(LISTS, service);
   if (list) {
     const ids = arr(params[list[0]]).map((v) => str(v)).filter((s): s is string => s !== undefined);
     if (ids.length > 0) return { resource: list[1](ids[0] as string, ctx), count: ids.length };

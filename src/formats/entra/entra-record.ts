@@ -4,6 +4,7 @@ import { SkippedRecord } from '../log-format.js';
 import { type JsonObject, arr, field, isObject, str } from '../record-fields.js';
 import { mapAuditLog } from './entra-audit-log.js';
 import { SignInKind, mapSignIn } from './entra-sign-in.js';
+import { own } from '../../core/own-property.js';
 
 export const EntraKind = {
   ServicePrincipalSignIn: 'ServicePrincipalSignInLogs',
@@ -39,7 +40,7 @@ const AADIAM = /\/providers\/microsoft\.aadiam/i;
 /** Which Entra stream a record belongs to, or undefined when it is not an Entra record at all. */
 export function entraKind(record: JsonObject): EntraKind | undefined {
   for (const name of [str(record['category']), str(record['Type']), str(record['Category'])]) {
-    const kind = name === undefined ? undefined : KINDS[name.toLowerCase()];
+    const kind = name === undefined ? undefined : own(KINDS, name.toLowerCase());
     if (kind) return kind;
   }
   // A KQL projection may overwrite Type (the OTRF Golden SAML rows say "Application"): an audit
@@ -86,7 +87,7 @@ export function mapEntraRecord(record: unknown): RawAuditEvent[] | SkippedRecord
 function skipReason(record: JsonObject): string {
   for (const name of [str(record['category']), str(record['Type'])]) {
     const key = name?.toLowerCase();
-    if (key !== undefined && KINDS[key] === EntraKind.Other) return `entra ${key.replace(/^aad/, '')}: no workload identity`;
+    if (key !== undefined && own(KINDS, key) === EntraKind.Other) return `entra ${key.replace(/^aad/, '')}: no workload identity`;
   }
   return 'entra other stream: no workload identity';
 }

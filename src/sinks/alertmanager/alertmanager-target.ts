@@ -2,6 +2,7 @@ import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { rootCertificates } from 'node:tls';
 import { type Alert } from '../../core/alerts/alert.js';
+import { InvalidConfigError } from '../../core/errors.js';
 import { DeliveryError, type DeliveryTarget, deliveryErrorForStatus, parseRetryAfter } from '../delivery/delivery-target.js';
 import { type PostableAlert, alertmanagerLabels, toPostableAlert } from './alertmanager-alert.js';
 import { type AlertmanagerMetrics, noopAlertmanagerMetrics } from './alertmanager-metrics.js';
@@ -79,8 +80,14 @@ export class AlertmanagerTarget implements DeliveryTarget {
 
   constructor(private readonly opts: AlertmanagerTargetOptions) {
     this.name = opts.name;
-    const base = new URL(opts.url);
-    if (base.protocol !== 'http:' && base.protocol !== 'https:') throw new TypeError(`alertmanager url must be http(s): ${opts.url}`);
+    // The URL may hold credentials (user:password@, a token in the query): never in a message.
+    let base: URL;
+    try {
+      base = new URL(opts.url);
+    } catch (cause) {
+      throw new InvalidConfigError(`alertmanager sink ${opts.name}: url is not a valid URL`, { cause });
+    }
+    if (base.protocol !== 'http:' && base.protocol !== 'https:') throw new InvalidConfigError(`alertmanager sink ${opts.name}: url must be http(s), not ${base.protocol}`);
     if (!base.pathname.endsWith('/')) base.pathname += '/';
     this.endpoint = new URL('api/v2/alerts', base);
     this.resendIntervalMs = opts.resendIntervalMs ?? DEFAULT_RESEND_INTERVAL_MS;

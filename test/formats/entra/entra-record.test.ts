@@ -190,3 +190,13 @@ describe('the entra LogFormat', () => {
     ]);
   });
 });
+
+describe('names from the record look up own table entries only (issue 13)', () => {
+  it('a category or Type named like an Object.prototype member is not an Entra stream', () => {
+    for (const name of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {
+      expect(isEntraValue({ category: name })).toBe(false);
+      expect(isEntraValue({ Type: name, records: undefined })).toBe(false);
+      expect(() => mapEntraRecord({ category: name })).toThrow(InvalidEventError);
+    }
+  });
+});
