@@ -6,6 +6,8 @@
 #                                   prints KAFKA_BROKERS=127.0.0.1:<port>
 #   scripts/kafka/kafka.sh stop     SIGTERM, wait, SIGKILL if needed; removes the data dir
 #   scripts/kafka/kafka.sh status   exit 0 when running (prints KAFKA_BROKERS=...), 3 when not
+#   scripts/kafka/kafka.sh kill     SIGKILL the broker, keep its data dir (fault tests)
+#   scripts/kafka/kafka.sh resume   start again on the kept data dir (same topics, offsets, changelog)
 #
 # Environment (all optional):
 #   AGENTWATCH_CACHE_DIR    jar cache root               (default: $HOME/.cache/agentwatch)
@@ -350,6 +352,12 @@ cmd_start() {
     die "formatting the KRaft storage in $DATA_ROOT/data failed"
   fi
 
+  launch_broker "$t0"
+}
+
+# Starts the JVM on the data dir as configured, waits until it answers; $1: start time (ms).
+launch_broker() {
+  local t0="$1" pid
   # shellcheck disable=SC2206 # word splitting of the option strings is intended
   local heap=(${KAFKA_HEAP_OPTS:--Xms256m -Xmx768m}) extra=(${KAFKA_JVM_OPTS:-})
   local launcher=()
@@ -383,6 +391,34 @@ cmd_start() {
   done
   log "ready in $(( ($(now_ms) - t0) / 1000 )) s"
   printf 'KAFKA_BROKERS=%s\n' "$BROKERS"
+}
+
+# Chaos testing: the broker killed like a crashed machine (SIGKILL), its data dir kept.
+cmd_kill() {
+  local pid
+  if pid="$(running_pid)"; then
+    log "killing broker pid $pid (SIGKILL; data kept in $DATA_ROOT)"
+    kill -KILL "$pid" 2>/dev/null || true
+    local i
+    for ((i = 0; i < 50; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    rm -f "$PID_FILE"
+  else
+    log "no broker running from $DATA_ROOT"
+  fi
+}
+
+# Starts again on the data dir a previous start made (after kill or stop --keep): same topics, offsets, changelog.
+cmd_resume() {
+  require_java
+  require_lib
+  [[ -f "$MARKER" && -f "$CONFIG" ]] || die "no broker data in $DATA_ROOT to resume from; use '$0 start'"
+  local pid
+  if pid="$(running_pid)"; then
+    log "already running (pid $pid, data dir $DATA_ROOT)"
+    printf 'KAFKA_BROKERS=%s\n' "$BROKERS"
+    return 0
+  fi
+  launch_broker "$(now_ms)"
 }
 
 # A real metadata round trip: kcat if installed (fast), else Kafka's own TopicCommand.
@@ -443,6 +479,8 @@ main() {
     start) cmd_start ;;
     stop) cmd_stop ;;
     status) cmd_status ;;
+    kill) cmd_kill ;;
+    resume) cmd_resume ;;
     -h | --help | help) usage ;;
     *) usage >&2; exit 2 ;;
   esac

@@ -30,10 +30,17 @@ export const ConfigSchema = Type.Object(
         maxAgeMs: Type.Integer({
           minimum: 3_600_000,
           default: 30 * 86_400_000,
-          description: 'An event older than this behind the stream’s watermark (live: also the wall clock) is rejected as time_out_of_range.',
+          description: 'An event older than this behind the latest event of the stream is rejected as time_out_of_range.',
         }),
+        maxWallClockAgeMs: Type.Optional(
+          Type.Integer({
+            minimum: 3_600_000,
+            description:
+              'Live only: an event older than this by the machine’s clock is rejected as time_out_of_range. Unset by default, so that historical logs produced into a topic (tests, demos, back-fills) are read; set it to the input topic’s retention in production.',
+          }),
+        ),
         earliestEventTime: Type.String({
-          format: 'date-time',
+          pattern: '^\\d{4}-\\d{2}-\\d{2}(T\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?(Z|[+-]\\d{2}:\\d{2}))?$',
           default: '2000-01-01T00:00:00Z',
           description: 'Events dated before this (epoch 0, a zeroed clock) are rejected as time_out_of_range.',
         }),
@@ -57,7 +64,7 @@ export const ConfigSchema = Type.Object(
 
 /** The event-time window of `input` in the engine's terms (epoch milliseconds). */
 export function eventTimeLimits(input: Config['input']): EventTimeLimits {
-  return { maxAheadMs: input.maxAheadMs, maxAgeMs: input.maxAgeMs, earliestMs: Date.parse(input.earliestEventTime) };
+  return { maxAheadMs: input.maxAheadMs, maxAgeMs: input.maxAgeMs, earliestMs: Date.parse(input.earliestEventTime), maxWallClockAgeMs: input.maxWallClockAgeMs ?? Number.POSITIVE_INFINITY };
 }
 
 export type Config = Static<typeof ConfigSchema>;

@@ -60,7 +60,7 @@ export async function seedChangelog(kafka: Kafka, topics: { input: string; basel
   }
   let requests = 0;
   if (records.length > 0) {
-    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
     await withKafkaRetries(() => producer.connect());
     try {
       requests = (await writeChangelog(producer, topics.baselines, records, budget)).requests;

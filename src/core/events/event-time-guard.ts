@@ -8,6 +8,8 @@ export interface EventTimeLimits {
   maxAgeMs: number;
   /** Nothing before this is an audit event of an agent (epoch 0, a zeroed clock). */
   earliestMs: number;
+  /** Live: events older than this by the wall clock are rejected (Infinity: no bound). */
+  maxWallClockAgeMs: number;
 }
 
 /**
@@ -36,11 +38,11 @@ export class EventTimeGuard {
 
   /** Undefined when the event's time is acceptable (and then observed), else the error to reject it with. */
   check(agentId: string, timeMs: number, wallMs?: number): InvalidEventError | undefined {
-    const { maxAheadMs, maxAgeMs, earliestMs } = this.limits;
+    const { maxAheadMs, maxAgeMs, earliestMs, maxWallClockAgeMs } = this.limits;
     if (!(timeMs >= earliestMs)) return outOfRange(timeMs, `before ${iso(earliestMs)}, the earliest time accepted (input.earliestEventTime)`);
     if (wallMs !== undefined) {
       if (timeMs > wallMs + maxAheadMs) return outOfRange(timeMs, `${span(timeMs - wallMs)} ahead of this machine's clock (input.maxAheadMs: ${span(maxAheadMs)})`);
-      if (timeMs < wallMs - maxAgeMs) return outOfRange(timeMs, `${span(wallMs - timeMs)} old by this machine's clock (input.maxAgeMs: ${span(maxAgeMs)})`);
+      if (timeMs < wallMs - maxWallClockAgeMs) return outOfRange(timeMs, `${span(wallMs - timeMs)} old by this machine's clock (input.maxWallClockAgeMs: ${span(maxWallClockAgeMs)})`);
     }
     const latest = this.latestMs;
     if (latest !== Number.NEGATIVE_INFINITY) {
