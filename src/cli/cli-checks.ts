@@ -56,26 +56,40 @@ export function checkOutputPath(path: string, option: string): void {
   let existing: ReturnType<typeof statSync> | undefined;
   try {
     existing = statSync(path);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOTDIR') fail('a part of the path is a file, not a folder', err);
+  } catch {
+    // Absent (or a file in the way, which the walk below names).
   }
   if (existing?.isDirectory()) fail('is a folder; name a file in it (e.g. ' + `${path.replace(/\/$/, '')}/alerts.jsonl)`);
-  // The nearest existing ancestor must be a folder: `mkdir -p` would fail with EEXIST on a file.
+  // Folders are made one by one from the nearest existing one: Node's recursive mkdir spins
+  // forever on some paths (/proc/nope/x), and a file in the way must be named, not EEXIST.
+  const missing: string[] = [];
   let dir = dirname(resolve(path));
   for (;;) {
+    let stats: ReturnType<typeof statSync> | undefined;
     try {
-      if (!statSync(dir).isDirectory()) fail(`${dir} is a file, not a folder`);
-      break;
+      stats = statSync(dir);
     } catch (err) {
-      if (err instanceof AgentwatchError) throw err;
-      if (dirname(dir) === dir) break;
-      dir = dirname(dir);
+      if ((err as NodeJS.ErrnoException).code === 'ENOTDIR') {
+        missing.unshift(dir);
+        dir = dirname(dir);
+        continue;
+      }
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') fail(`cannot use its folder ${dir}: ${reason(err)}`, err);
     }
+    if (stats) {
+      if (!stats.isDirectory()) fail(`${dir} is a file, not a folder`);
+      break;
+    }
+    if (dirname(dir) === dir) break;
+    missing.unshift(dir);
+    dir = dirname(dir);
   }
-  try {
-    mkdirSync(dirname(resolve(path)), { recursive: true });
-  } catch (cause) {
-    fail(`cannot create its folder: ${reason(cause)}`, cause);
+  for (const d of missing) {
+    try {
+      mkdirSync(d);
+    } catch (cause) {
+      fail(`cannot create its folder ${d}: ${reason(cause)}`, cause);
+    }
   }
   try {
     // 'a' opens (and creates) without truncating what is there until the command really writes.
