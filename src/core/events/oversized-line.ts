@@ -5,15 +5,18 @@
  * split on line feeds never contains, so no input line can be mistaken for it (a Kafka message
  * that spells it is not an event either way).
  */
-const PLACEHOLDER = /^\n\d{1,16}$/;
+const PLACEHOLDER = /^\n\(line of (\d{1,16}) bytes, skipped unread\)$/;
 
+/** Readable as it is, since a rejects file may show it as the line's `raw`. */
 export function oversizedLine(bytes: number): string {
-  return `\n${bytes}`;
+  return `\n(line of ${bytes} bytes, skipped unread)`;
 }
 
 /** The size in bytes of the line a placeholder stands for; undefined for any real line. */
 export function oversizedLineBytes(line: string): number | undefined {
-  return line.charCodeAt(0) === 10 && PLACEHOLDER.test(line) ? Number(line.slice(1)) : undefined;
+  if (line.charCodeAt(0) !== 10) return undefined;
+  const m = PLACEHOLDER.exec(line);
+  return m ? Number(m[1]) : undefined;
 }
 
 /**

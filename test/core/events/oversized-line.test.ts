@@ -21,7 +21,9 @@ describe('overByteLimit', () => {
 describe('oversizedLine', () => {
   it('round-trips a size and is recognised only in its exact form', () => {
     expect(oversizedLineBytes(oversizedLine(209_715_200))).toBe(209_715_200);
-    expect(oversizedLineBytes('\n12a')).toBeUndefined();
+    expect(oversizedLine(12)).toBe('\n(line of 12 bytes, skipped unread)');
+    expect(oversizedLineBytes('\n12')).toBeUndefined();
+    expect(oversizedLineBytes('\n(line of 12a bytes, skipped unread)')).toBeUndefined();
     expect(oversizedLineBytes('\n')).toBeUndefined();
     expect(oversizedLineBytes('12')).toBeUndefined();
   });
