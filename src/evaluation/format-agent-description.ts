@@ -1,4 +1,5 @@
 import { type AgentDescription, type SeenList } from './describe-agent.js';
+import { escapeControls } from '../core/escape-controls.js';
 
 const DAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 const when = (isoTime: string) => `${isoTime.slice(0, 10)} ${isoTime.slice(11, 16)}`;
@@ -85,5 +86,6 @@ export function formatAgentDescription(d: AgentDescription): string {
   if (accepted.length) out.push(`Marked normal by analysts: ${accepted.map(([det, a]) => `${det} (${a.patterns} pattern${a.patterns === 1 ? '' : 's'}${a.upTo !== null ? `, up to ${a.upTo}` : ''})`).join(', ')}`);
   if (d.peers) out.push(`Peer group ${d.peers.agentClass}: ${d.peers.members.length ? d.peers.members.join(', ') : 'no other member in this state'}${d.peers.more ? ` … ${d.peers.more} more` : ''}`);
   else out.push('Peer group: none (no agentClass)');
-  return out.join('\n');
+  // Agent ids, resources and summaries come from events: each line is escaped for the terminal.
+  return out.map(escapeControls).join('\n');
 }

@@ -1,5 +1,6 @@
 import { type DiffExample, type DiffGroup, type SeverityChangeExample, escalated } from './alert-diff.js';
 import { type ConfigDiffResult } from './config-diff.js';
+import { escapeControls } from '../core/escape-controls.js';
 
 const clip = (s: string | undefined, n = 180) => (s === undefined ? '' : s.length > n ? `${s.slice(0, n - 1)}…` : s);
 
@@ -41,5 +42,6 @@ export function formatConfigDiff(r: ConfigDiffResult): string {
   out.push(
     ...section('Severity changed', r.severityChanged, (e: SeverityChangeExample) => `${e.time}  ${e.from} ${escalated(e) ? '↑' : '↓'} ${e.to}  ${clip(e.summary)}`),
   );
-  return out.join('\n');
+  // Agent ids, resources and summaries come from events: each line is escaped for the terminal.
+  return out.map(escapeControls).join('\n');
 }

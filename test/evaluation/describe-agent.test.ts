@@ -86,6 +86,14 @@ describe('describeAgent (what agentwatch believes is normal)', () => {
     expect(text).toMatch(/Peer group etl: bot-2, young/);
   });
 
+  it('escapes control characters from events in the text (issue 13)', () => {
+    const d = describeAgent(agent('bot-1'), settings, { fleet: snapshot.agents, limit: 2, timezone: 'UTC' });
+    const text = formatAgentDescription({ ...d, agentId: 'bot\u001b]0;pwned\u0007\nforged' });
+    expect(text.split('\n')[0]).toBe('bot\\x1b]0;pwned\\x07\\x0aforged  (class etl)');
+    // eslint-disable-next-line no-control-regex -- looking for the control characters themselves
+    expect(text).not.toMatch(/[\u0000-\u0009\u000b-\u001f]/);
+  });
+
   it('suggests close matches for a mistyped agent id', () => {
     const ids = ['bot-1', 'bot-2', 'young', 'arn:aws:iam::1:role/fraud-scorer-eu', 'arn:aws:iam::1:role/etl-loader'];
     expect(closeMatches('bot1', ids)).toEqual(['bot-1', 'bot-2']);
