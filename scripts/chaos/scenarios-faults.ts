@@ -1,0 +1,130 @@
+import { Rng } from '../fleet/prng.js';
+import { chaosConfig, chaosFleet } from './chaos-fleet.js';
+import { produceSteadily, waitCaughtUp } from './chaos-kafka.js';
+import { type ChaosContext, type ScenarioResult, instance, judge, kafkaFor, result, sleep } from './chaos-scenario.js';
+import { type RunInstance, restoreLines } from './chaos-instance.js';
+
+/** Fleet size and load: a stream of about a minute (quick: about 20 s). */
+function fleetSize(ctx: ChaosContext) {
+  return ctx.quick ? { agents: 8, days: 9, scale: 0.1, perSecond: 2_000 } : { agents: 12, days: 10, scale: 0.2, perSecond: 1_500 };
+}
+
+/** SIGTERM and the exit code of a clean stop, which must be 0. */
+async function stopCleanly(i: RunInstance): Promise<{ code: number | null; ms: number }> {
+  const e = await i.kill('SIGTERM');
+  return { code: e.code, ms: e.ms };
+}
+
+/** `kill -9` of the instance at random points under steady load, restarted each time. */
+export async function killNine(ctx: ChaosContext): Promise<ScenarioResult> {
+  const started = Date.now();
+  const kills = ctx.quick ? 2 : 10;
+  const size = fleetSize(ctx);
+  const fleet = await chaosFleet(`${ctx.dir}/kill9`, size);
+  const { file, config } = chaosConfig(ctx.dir, ctx.broker.brokers, 'kill9', { baselinesDir: fleet.baselinesDir });
+  const kafka = kafkaFor(config);
+  const rng = new Rng('chaos-kill9');
+  let a = instance(ctx, 'kill9', file).start();
+  await a.waitForLog('"running"');
+  const producing = produceSteadily(kafka, config.kafka.topics.input, fleet.lines, size.perSecond);
+  const streamMs = (fleet.lines.length / size.perSecond) * 1000;
+  const restoreMs: number[] = [];
+  for (let k = 0; k < kills; k++) {
+    await sleep(rng.range(0.3, 1) * (streamMs / kills));
+    await a.kill('SIGKILL');
+    ctx.log(`kill9: killed at ${k + 1}/${kills}`);
+    a = instance(ctx, 'kill9', file).start();
+    await a.waitForLog('"baselines restored"');
+    for (const r of restoreLines(a.log)) restoreMs.push(r.ms);
+  }
+  await producing;
+  await waitCaughtUp(kafka, config.kafka.groupId, config.kafka.topics.input);
+  const stop = await stopCleanly(a);
+  const { checks, outcome } = await judge(kafka, config, fleet.reference);
+  checks.push({ name: 'SIGTERM exits 0', ok: stop.code === 0, detail: `exit ${stop.code} in ${stop.ms} ms` });
+  return result('kill-9', `kill -9 of the instance at ${kills} random points under steady load`, started, checks, {
+    events: fleet.lines.length,
+    kills,
+    'restore ms (max)': Math.max(0, ...restoreMs),
+    'alert messages': outcome.alertMessages,
+  });
+}
+
+/** The broker killed and resumed on the same data under load; the last outage outlasts the retries. */
+export async function brokerRestarts(ctx: ChaosContext): Promise<ScenarioResult> {
+  const started = Date.now();
+  const outagesMs = ctx.quick ? [6_000] : [6_000, 6_000, 45_000];
+  const size = fleetSize(ctx);
+  const fleet = await chaosFleet(`${ctx.dir}/broker`, size);
+  const { file, config } = chaosConfig(ctx.dir, ctx.broker.brokers, 'broker', { baselinesDir: fleet.baselinesDir });
+  const kafka = kafkaFor(config);
+  // An orchestrator: restarts the instance whenever it exits, after a second.
+  const exits: { code: number | null; ms: number }[] = [];
+  let current = instance(ctx, 'broker', file).start();
+  let supervising = true;
+  const supervisor = (async () => {
+    while (supervising) {
+      const e = await current.exited;
+      if (!supervising) break;
+      exits.push({ code: e.code, ms: e.ms });
+      await sleep(1_000);
+      current = instance(ctx, 'broker', file).start();
+    }
+  })();
+  await current.waitForLog('"running"');
+  const producing = produceSteadily(kafka, config.kafka.topics.input, fleet.lines, size.perSecond / 2);
+  const downAt: number[] = [];
+  for (const outage of outagesMs) {
+    await sleep(3_000);
+    await ctx.broker.kill();
+    downAt.push(Date.now());
+    ctx.log(`broker: killed for ${outage} ms`);
+    await sleep(outage);
+    await ctx.broker.resume();
+  }
+  await producing;
+  await waitCaughtUp(kafka, config.kafka.groupId, config.kafka.topics.input);
+  supervising = false;
+  const stop = await stopCleanly(current);
+  await supervisor;
+  const { checks } = await judge(kafka, config, fleet.reference);
+  checks.push({ name: 'SIGTERM exits 0', ok: stop.code === 0, detail: `exit ${stop.code}` });
+  const longOutage = outagesMs.some((o) => o > 30_000);
+  if (longOutage) {
+    const failed = exits.filter((e) => e.code !== 0);
+    checks.push({ name: 'a broker gone past the retries ends the process, exit ≠ 0', ok: failed.length > 0 && exits.every((e) => e.code !== 0), detail: `exits ${exits.map((e) => e.code).join(', ') || 'none'}` });
+  }
+  return result('broker-restarts', `the broker killed (SIGKILL) and restarted ${outagesMs.length} times on the same data under load`, started, checks, {
+    events: fleet.lines.length,
+    'outages s': outagesMs.map((o) => o / 1000).join(', '),
+    'instance exits (codes)': exits.map((e) => e.code).join(', ') || 'none',
+  });
+}
+
+/** A second instance joining and leaving every 10 s under load. */
+export async function joinLeave(ctx: ChaosContext): Promise<ScenarioResult> {
+  const started = Date.now();
+  const durationMs = ctx.quick ? 25_000 : 120_000;
+  const size = fleetSize(ctx);
+  const fleet = await chaosFleet(`${ctx.dir}/join`, size);
+  const { file, config } = chaosConfig(ctx.dir, ctx.broker.brokers, 'join', { baselinesDir: fleet.baselinesDir, sessionTimeoutMs: 10_000 });
+  const kafka = kafkaFor(config);
+  const a = instance(ctx, 'join-a', file).start();
+  await a.waitForLog('"running"');
+  const producing = produceSteadily(kafka, config.kafka.topics.input, fleet.lines, (fleet.lines.length / durationMs) * 1000);
+  let cycles = 0;
+  const leaveCodes: (number | null)[] = [];
+  while (Date.now() - started < durationMs) {
+    const b = instance(ctx, 'join-b', file).start();
+    await sleep(10_000);
+    leaveCodes.push((await b.kill('SIGTERM')).code);
+    cycles++;
+    await sleep(10_000);
+  }
+  await producing;
+  await waitCaughtUp(kafka, config.kafka.groupId, config.kafka.topics.input);
+  const stop = await stopCleanly(a);
+  const { checks } = await judge(kafka, config, fleet.reference);
+  checks.push({ name: 'every leave and the final stop exit 0', ok: stop.code === 0 && leaveCodes.every((c) => c === 0), detail: `leaves ${leaveCodes.join(', ')}; final ${stop.code}` });
+  return result('join-leave', `a second instance joining and leaving every 10 s for ${durationMs / 1000} s`, started, checks, { events: fleet.lines.length, cycles });
+}
