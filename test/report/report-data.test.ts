@@ -107,4 +107,11 @@ describe('report on hostile alert times (issue 13)', () => {
     expect(data.range).toEqual({ fromMs: Date.UTC(2026, 0, 1), toMs: Date.UTC(2026, 5, 1), outside: 2 });
     expect(data.timeline.bucketMs).toBe(86_400_000);
   });
+
+  it('agent ids with bidi overrides and controls are shown escaped in the page', () => {
+    const html = renderReportHtml(buildReportData({ alerts: [alert('x', 'bot\u202egnp.exe\u001b[2J', 'rate_spike', T0)], settings }), { alertsFile: 'a.jsonl', generatedAt: 'now', agentwatchVersion: 'test' });
+    expect(html).toContain('bot\\u202egnp.exe\\x1b[2J');
+    // eslint-disable-next-line no-control-regex -- looking for the control characters themselves
+    expect(html).not.toMatch(/[\u202a-\u202e\u2066-\u2069\u001b]/);
+  });
 });
