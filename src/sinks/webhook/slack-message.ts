@@ -35,9 +35,10 @@ export function slackMessage(alert: Alert): Record<string, unknown> {
     unfurl_links: false,
     unfurl_media: false,
     blocks: [
-      // plain_text: no markup, no mentions; `emoji: false` so an agent id cannot draw :emoji:.
-      { type: 'header', text: { type: 'plain_text', text: clip(escapeControls(headline), 150), emoji: false } },
-      { type: 'section', text: { type: 'plain_text', text: clip(`${icon} ${escapeControls(alert.summary)}`, 3000), emoji: true } },
+      // plain_text: no markup; & < > escaped all the same, as Slack asks of every text object;
+      // `emoji: false` so an agent id cannot draw :emoji: in the header.
+      { type: 'header', text: { type: 'plain_text', text: clip(escape(headline), 150), emoji: false } },
+      { type: 'section', text: { type: 'plain_text', text: clip(`${icon} ${escape(alert.summary)}`, 3000), emoji: true } },
       { type: 'section', fields: facts.slice(0, 10).map(([k, v]) => ({ type: 'mrkdwn', text: clip(`*${k}*\n${code(v)}`, 2000), verbatim: true })) },
       { type: 'context', elements: [{ type: 'mrkdwn', text: `agentwatch · ${id[0]} \`${escape(id[1])}\` · detected ${alert.detectedAt}`, verbatim: true }] },
     ],

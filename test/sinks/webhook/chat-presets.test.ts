@@ -54,9 +54,8 @@ describe('Slack preset (incoming webhook, Block Kit)', () => {
     const long = testAlert(2, { agentId: 'x'.repeat(400), summary: `<!channel> & ${'y'.repeat(4000)}`, observed: { resource: 'z'.repeat(5000) } });
     const body = slackMessage(long) as unknown as SlackBody;
     expect(body.blocks[0]?.text?.text.length).toBeLessThanOrEqual(150);
-    // plain_text: Slack parses no mentions there, so the text stays as written.
     expect(body.blocks[1]?.text).toMatchObject({ type: 'plain_text' });
-    expect(body.blocks[1]?.text?.text).toMatch(/^:red_circle: <!channel> & y/);
+    expect(body.blocks[1]?.text?.text).toMatch(/^:red_circle: &lt;!channel&gt; &amp; y/);
     expect(body.text).toMatch(/&lt;!channel&gt; &amp; y/);
     expect(body.blocks[1]?.text?.text.length).toBeLessThanOrEqual(3000);
     for (const f of body.blocks[2]?.fields ?? []) expect(f.text.length).toBeLessThanOrEqual(2000);
@@ -109,7 +108,7 @@ describe('hostile event text in chat messages (issue 13)', () => {
   it('Slack: no mention, no link, no markup and no control character reaches a parsed field', () => {
     const body = slackMessage(hostile) as unknown as SlackBody & { unfurl_links: boolean };
     expect(body.unfurl_links).toBe(false);
-    const parsed = [body.text, ...(body.blocks[2]?.fields ?? []).map((f) => f.text), body.blocks[3]?.elements?.[0]?.text ?? ''];
+    const parsed = [body.text, body.blocks[0]?.text?.text ?? '', body.blocks[1]?.text?.text ?? '', ...(body.blocks[2]?.fields ?? []).map((f) => f.text), body.blocks[3]?.elements?.[0]?.text ?? ''];
     for (const text of parsed) {
       expect(text).not.toMatch(/<[!@#]|<https?:/);
       // A line feed of our own separates a label from its value; any other control is escaped.
@@ -121,7 +120,8 @@ describe('hostile event text in chat messages (issue 13)', () => {
     for (const f of fields) expect(f.verbatim).toBe(true);
     expect(fields.map((f) => f.text)).toContain('*Observed*\n`resource: ˋcodeˋ &lt;!here&gt; _x_ https://evil.example`');
     expect(fields.find((f) => f.text.startsWith('*Agent*'))?.text).toBe('*Agent*\n`bot&lt;@U024BE7LH&gt;\\x1b]0;pwned\\x07 (invoice-summarizer)`');
-    // Plain text objects: shown as written, controls visible.
+    // Plain text objects: & < > escaped too, controls visible.
+    expect(body.blocks[1]?.text?.text).toContain('&lt;!channel&gt; see &lt;https://evil.example|your bank&gt;');
     expect(body.blocks[1]?.text?.text).toContain('\\u202egnp.exe\\x0aforged line');
     expect(body.blocks[0]?.text?.text).not.toContain('\u001b');
   });
