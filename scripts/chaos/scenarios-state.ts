@@ -103,7 +103,7 @@ export async function slowSink(ctx: ChaosContext): Promise<ScenarioResult> {
   const url = receiver.url;
   await receiver.down();
   const secret = `whsec_${Buffer.from('agentwatch-chaos-secret-0123456789').toString('base64')}`;
-  const alerts = { queue: { dir: `${ctx.dir}/sink-queue`, maxAlerts: 2, drainTimeoutMs: 10_000 }, sinks: [{ type: 'kafka' }, { name: 'soc', type: 'webhook', url, secrets: [secret], retry: { initialBackoffMs: 200, maxBackoffMs: 1_000 } }] };
+  const alerts = { queue: { dir: `${ctx.dir}/sink-queue`, maxAlerts: 2, drainTimeoutMs: 10_000 }, sinks: [{ name: 'topic', type: 'kafka' }, { name: 'soc', type: 'webhook', url, secrets: [secret], retry: { initialBackoffMs: 200, maxBackoffMs: 1_000 } }] };
   const { file, config } = chaosConfig(ctx.dir, ctx.broker.brokers, 'sink', { baselinesDir: fleet.baselinesDir, sessionTimeoutMs, alerts });
   const kafka = kafkaFor(config);
   const a = instance(ctx, 'sink', file).start();
