@@ -6,7 +6,7 @@ import { AgentwatchError, ErrorCode } from '../core/errors.js';
 import { createKafka, kafkaUnavailable } from '../kafka/kafka-client.js';
 import { ConsoleSink } from '../sinks/console-sink.js';
 import { numberOption } from './cli-checks.js';
-import { outputColumns } from './terminal-text.js';
+import { outputColumns, shortenArns } from './terminal-text.js';
 
 export interface TailOptions {
   config?: string;
@@ -41,7 +41,8 @@ export async function runTail(opts: TailOptions, out: NodeJS.WritableStream = pr
   } finally {
     await admin.disconnect().catch(() => undefined);
   }
-  const console = new ConsoleSink(out, undefined, 'tail', { columns: outputColumns(out) });
+  // As `npm start` prints them: ARNs without account prefixes; `--json` has every byte.
+  const console = new ConsoleSink(out, undefined, 'tail', { columns: outputColumns(out), shorten: shortenArns });
   // A group of its own each time: a tail never takes partitions (or offsets) from another reader.
   const consumer = kafka.consumer({ groupId: `${config.kafka.clientId}-tail-${randomUUID().slice(0, 8)}` });
   let printed = 0;
