@@ -35,7 +35,7 @@ export async function chaosFleet(dir: string, opts: { agents: number; days: numb
 }
 
 /** A config of its own topics and group on `brokers`, written to `dir/<name>.json`; returns both. */
-export function chaosConfig(dir: string, brokers: string, name: string, extra: { partitions?: number; sessionTimeoutMs?: number; baselinesDir?: string; alerts?: unknown; flushIntervalMs?: number } = {}): { file: string; config: Config } {
+export function chaosConfig(dir: string, brokers: string, name: string, extra: { partitions?: number; sessionTimeoutMs?: number; baselinesDir?: string; alerts?: unknown; flushIntervalMs?: number; retry?: { retries: number; initialRetryTimeMs: number; maxRetryTimeMs: number } } = {}): { file: string; config: Config } {
   const id = `${name}-${randomUUID().slice(0, 6)}`;
   const doc = {
     kafka: {
@@ -44,6 +44,7 @@ export function chaosConfig(dir: string, brokers: string, name: string, extra: {
       topics: { input: `in-${id}`, alerts: `alerts-${id}`, deadLetter: `dlq-${id}`, baselines: `baselines-${id}`, feedback: `feedback-${id}` },
       partitions: extra.partitions ?? 3,
       sessionTimeoutMs: extra.sessionTimeoutMs ?? 10_000,
+      ...(extra.retry && { retry: extra.retry }),
     },
     run: { flushIntervalMs: extra.flushIntervalMs ?? 1_000, shutdownTimeoutMs: 20_000 },
     telemetry: { port: 0 },
