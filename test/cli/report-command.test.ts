@@ -74,7 +74,7 @@ describe('agentwatch report', { timeout: 180_000 }, () => {
   it('explains a missing alerts file and has --help with an example', () => {
     const r = agentwatch(['report', join(dir, 'nope.jsonl'), '--out', join(dir, 'x.html')]);
     expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/cannot read input .*nope\.jsonl/);
+    expect(r.stderr).toMatch(/cannot read alerts file .*nope\.jsonl: no such file or folder/);
     expect(agentwatch(['report', '--help']).stdout).toMatch(/Example:\n {2}agentwatch report /);
   });
 
