@@ -49,7 +49,7 @@ export function decodeKafkaMessage(message: KafkaMessage, limits: MessageLimits,
   let error: InvalidEventError | undefined;
   let bad = 0;
   let skipped = 0;
-  for (const out of decodeRecords(parsed, format)) {
+  for (const out of decodeRecords(parsed, format, undefined, 0, { maxBytes: limits.maxEventBytes, wholeFits: value.length <= limits.maxEventBytes })) {
     if (out instanceof SkippedRecord) skipped++;
     else if (out instanceof InvalidEventError) {
       bad++;

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { type ConnectionOptions } from 'node:tls';
 import { Kafka, logLevel, type LogEntry, type logCreator, type RetryOptions, type SASLOptions } from 'kafkajs';
 import { type KafkaConfig } from '../config/kafka-config-schema.js';
+import { kafkaSecurityWarnings } from '../config/kafka-security.js';
 import { AgentwatchError, ErrorCode, InvalidConfigError } from '../core/errors.js';
 
 /**
@@ -108,6 +109,8 @@ function kafkaSaslOptions(sasl: NonNullable<KafkaConfig['sasl']>): SASLOptions {
  */
 export function createKafka(config: KafkaConfig, opts: KafkaClientOptions = {}): Kafka {
   const ssl = kafkaSslOptions(config.ssl);
+  // Every Kafka command warns once about credentials sent in the clear (issue 13).
+  for (const w of kafkaSecurityWarnings(config)) (opts.stream ?? process.stderr).write(`agentwatch: warning: ${w}\n`);
   const level = opts.level ?? logLevel.WARN;
   return new Kafka({
     clientId: opts.clientId ?? config.clientId,

@@ -5,6 +5,7 @@ import { InvalidConfigError, InvalidEventError } from '../core/errors.js';
 import { type AuditEvent } from '../core/events/audit-event.js';
 import { decodeAuditEvent } from '../core/events/decode-audit-event.js';
 import { EventTimeGuard } from '../core/events/event-time-guard.js';
+import { overByteLimit } from '../core/events/oversized-line.js';
 import { ReorderBuffer } from '../core/events/reorder-buffer.js';
 import { type Config, eventTimeLimits } from '../config/config-schema.js';
 import { resolveFormatChoice } from '../formats/format-registry.js';
@@ -128,7 +129,7 @@ export async function lockstepReplay(files: readonly string[], lanes: readonly R
     const plan = sniffInput(file, fixedFormat);
     if (!plan.native) {
       // Foreign formats and whole documents, as replay reads them: adapters, then every lane.
-      for await (const batch of readFormatFile(file, plan, maxDocumentBytes)) {
+      for await (const batch of readFormatFile(file, plan, maxDocumentBytes, maxBytes)) {
         result.lines += batch.lines;
         result.blankLines += batch.blankLines;
         for (const { out } of batch.items) {
@@ -144,7 +145,7 @@ export async function lockstepReplay(files: readonly string[], lanes: readonly R
       }
       continue;
     }
-    for await (const batch of readJsonlFile(file)) {
+    for await (const batch of readJsonlFile(file, { maxLineBytes: maxBytes })) {
       for (const line of batch.lines) {
         result.lines++;
         if (line.length === 0 || (line.length < 4 && line.trim() === '')) {
@@ -156,11 +157,11 @@ export async function lockstepReplay(files: readonly string[], lanes: readonly R
           event = decodeAuditEvent(line, maxBytes);
         } catch (err) {
           if (!(err instanceof InvalidEventError)) throw err;
-          for (const s of states) reject(s, line.length > s.maxBytes ? 'too_large' : err.reason);
+          for (const s of states) reject(s, overByteLimit(line, s.maxBytes) ? 'too_large' : err.reason);
           continue;
         }
         for (const s of states) {
-          if (!uniformLimit && line.length > s.maxBytes) reject(s, 'too_large');
+          if (!uniformLimit && overByteLimit(line, s.maxBytes)) reject(s, 'too_large');
           else accept(s, event);
         }
       }

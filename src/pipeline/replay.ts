@@ -139,7 +139,7 @@ export async function replay(opts: ReplayOptions): Promise<{ summary: ReplaySumm
   // small enough for V8 to optimise as before.
   const replayForeign = async (file: string, fileIndex: number, plan: ReturnType<typeof sniffInput>): Promise<void> => {
     // Foreign formats and whole documents: adapters, then the same validation, reorder and engine.
-    for await (const batch of readFormatFile(file, plan, maxDocumentBytes)) {
+    for await (const batch of readFormatFile(file, plan, maxDocumentBytes, maxBytes)) {
       const batchStarted = performance.now();
       const accepted = summary.accepted;
       summary.lines += batch.lines;
@@ -185,7 +185,7 @@ export async function replay(opts: ReplayOptions): Promise<{ summary: ReplaySumm
       await replayForeign(file, fileIndex, plan);
       continue;
     }
-    for await (const batch of readJsonlFile(file)) {
+    for await (const batch of readJsonlFile(file, { maxLineBytes: maxBytes })) {
       const { lines } = batch;
       const batchStarted = performance.now();
       const accepted = summary.accepted;
