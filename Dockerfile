@@ -3,7 +3,7 @@
 #
 #   docker build -t agentwatch .
 #   docker run --rm -e AGENTWATCH_KAFKA_BROKERS=kafka:9092 -p 9464:9464 agentwatch
-#   docker run --rm -v "$PWD/logs:/data:ro" agentwatch replay /data/events.jsonl.gz --output /dev/stdout --no-progress
+#   docker run --rm -v "$PWD/logs:/data:ro" agentwatch replay /data/events.jsonl.gz --output - --no-progress   # alerts on stdout
 #
 # docker-compose.yml runs it next to a Kafka broker.
 
