@@ -16,8 +16,8 @@ export interface EvalOptions {
 function evalNumbers(opts: EvalOptions): { grace: number; agents: number | undefined; days: number | undefined } {
   const grace = numberOption('--grace-minutes', opts.graceMinutes ?? '15', { min: 0, what: 'a number of minutes' }) as number;
   const agents = numberOption('--agents', opts.agents, { min: 1, integer: true });
-  const days = numberOption('--days', opts.days, { min: 0, max: 36_500, what: 'a number of days' });
-  if (days === 0) throw new InvalidConfigError(`--days "${opts.days}": expected a number of days above 0`);
+  const days = numberOption('--days', opts.days, { what: 'a number of days above 0' });
+  if (days !== undefined && !(days > 0 && days <= 36_500)) throw new InvalidConfigError(`--days "${opts.days}": expected a number of days above 0`);
   return { grace, agents, days };
 }
 
