@@ -11,7 +11,7 @@ import { ROOT } from '../helpers/cli.js';
 const committed = readFileSync(join(ROOT, 'docs/configuration.md'), 'utf8');
 
 describe('docs/configuration.md', () => {
-  it('is what `npm run docs` renders from the schema (run it after changing src/config)', () => {
+  it('is what `npm run docs` renders from the schema: run `npm run docs` after changing any setting (src/config, src/core/engine-settings.ts)', () => {
     expect(committed).toBe(renderConfigReference());
   });
 
