@@ -18,6 +18,7 @@ export function formatSummary(s: ReplaySummary): string {
   out.push(`Replayed ${n(s.accepted)} events from ${s.files} file(s) in ${(s.elapsedMs / 1000).toFixed(1)} s (${n(s.eventsPerSecond)} events/s).`);
   if (s.firstEventTime) out.push(`Event time: ${s.firstEventTime} → ${s.lastEventTime}`);
   out.push(`Agents: ${n(s.agents)} (${n(s.learningAgents)} still learning).  Late events (beyond the reorder window): ${n(s.lateEvents)}.`);
+  if (s.duplicates > 0) out.push(`Duplicates (same id and time for the same agent, learned once): ${n(s.duplicates)}.`);
   const formats = Object.entries(s.formats).filter(([f]) => f !== 'native');
   if (formats.length > 0) {
     const { entries, more } = topCounts(s.formats);

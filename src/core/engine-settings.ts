@@ -58,6 +58,13 @@ export const EngineSettingsSchema = Type.Object(
       },
       { default: {} },
     ),
+    duplicates: Type.Object(
+      {
+        windowMs: Type.Integer({ minimum: 0, default: 120_000, description: 'An event with the id and time of one seen this recently (event time) for the same agent is a duplicate: counted, never learned twice. 0 turns the check off.' }),
+        maxIdsPerAgent: Type.Integer({ minimum: 1, maximum: 65_536, default: 256, description: 'Recent event ids remembered per agent (a very busy agent keeps its last ones).' }),
+      },
+      { default: {} },
+    ),
     rateSpike: Type.Object(
       {
         enabled: Type.Boolean({ default: true }),

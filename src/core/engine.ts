@@ -10,6 +10,7 @@ import { type EngineContext, createEngineContext } from './engine-context.js';
 import { type EngineSettings } from './engine-settings.js';
 import { type AuditEvent } from './events/audit-event.js';
 import { StreamWatermark } from './events/stream-watermark.js';
+import { RecentIds, idHash } from './baselines/recent-ids.js';
 import { type Verdict } from './feedback/verdict.js';
 
 const NO_ALERTS: readonly Alert[] = Object.freeze([]);
@@ -31,6 +32,8 @@ export interface EngineStats extends IncidentStats {
   evictedAgents: number;
   /** Events at or before their agent's recorded input position: already learned, skipped (live re-reads). */
   relearnedSkipped: number;
+  /** The same event (id and time) again within `duplicates.windowMs`: counted, not learned twice. */
+  duplicates: number;
 }
 
 /**
@@ -39,7 +42,7 @@ export interface EngineStats extends IncidentStats {
  */
 export class Engine {
   readonly ctx: EngineContext;
-  readonly stats: EngineStats = { events: 0, lateEvents: 0, alerts: 0, incidentUpdates: 0, updates: 0, resolved: 0, suppressed: 0, verdictsApplied: 0, evictedAgents: 0, relearnedSkipped: 0 };
+  readonly stats: EngineStats = { events: 0, lateEvents: 0, alerts: 0, incidentUpdates: 0, updates: 0, resolved: 0, suppressed: 0, verdictsApplied: 0, evictedAgents: 0, relearnedSkipped: 0, duplicates: 0 };
   private readonly agents = new Map<string, AgentBaseline>();
   private readonly classes = new Map<string, ClassBaseline>();
   private readonly detectors: readonly Detector[];
@@ -77,10 +80,15 @@ export class Engine {
    * before the agent's recorded position was learned already and is skipped.
    */
   process(event: AuditEvent, detectedAtMs: number, position?: number): readonly Alert[] {
-    if (position !== undefined) {
-      const known = this.agents.get(event.agentId);
-      if (known !== undefined && known.inputPosition >= position) {
+    const dup = this.ctx.settings.duplicates;
+    let agent = this.agents.get(event.agentId);
+    if (agent !== undefined) {
+      if (position !== undefined && agent.inputPosition >= position) {
         this.stats.relearnedSkipped++;
+        return NO_ALERTS;
+      }
+      if (dup.windowMs > 0 && (agent.recentIds ??= new RecentIds(dup.maxIdsPerAgent)).seenOrAdd(idHash(event.id), event.timeMs, dup.windowMs)) {
+        this.stats.duplicates++;
         return NO_ALERTS;
       }
     }
@@ -88,11 +96,15 @@ export class Engine {
     if (event.timeMs < this.ctx.stream.startedAtMs) this.ctx.stream.startedAtMs = event.timeMs;
     this.clock.observe(event.agentId, event.timeMs);
     const robustMs = this.clock.robustMs;
-    if (robustMs >= this.sweepAtMs) this.sweep(robustMs);
-    let agent = this.agents.get(event.agentId);
+    if (robustMs >= this.sweepAtMs) {
+      this.sweep(robustMs);
+      // Back after longer than agentIdleForgetMs: it starts afresh.
+      if (agent !== undefined && !this.agents.has(event.agentId)) agent = undefined;
+    }
     if (agent === undefined) {
       agent = this.createAgent(event.agentId);
       agent.start(event, this.ctx);
+      if (dup.windowMs > 0) (agent.recentIds = new RecentIds(dup.maxIdsPerAgent)).seenOrAdd(idHash(event.id), event.timeMs, dup.windowMs);
       agent.peers = this.peersOf(agent.agentClass);
     } else if (event.timeMs < agent.bucketStartMs) {
       this.stats.lateEvents++;

@@ -315,6 +315,7 @@ export class LivePipeline {
     const outbox = new BatchOutbox(k.topics, this.metrics, contextOf(span), this.router, { alerts: this.alertsBudget, deadLetters: this.deadLetterBudget });
     const accepted = this.stats.accepted;
     const skippedBefore = this.engine.stats.relearnedSkipped;
+    const duplicatesBefore = this.engine.stats.duplicates;
     const limits = { maxEventBytes: this.config.input.maxEventBytes, maxDocumentBytes: this.config.input.maxDocumentBytes };
     let time = this.partitionTime.get(partition);
     if (time === undefined) this.partitionTime.set(partition, (time = new EventTimeGuard(eventTimeLimits(this.config.input))));
@@ -363,6 +364,8 @@ export class LivePipeline {
         outbox.addAlert(alert);
       }
     }
+    const duplicates = this.engine.stats.duplicates - duplicatesBefore;
+    if (duplicates > 0) this.metrics.eventsDuplicate(duplicates);
     const skipped = this.engine.stats.relearnedSkipped - skippedBefore;
     if (skipped > 0) {
       this.stats.relearnSkipped += skipped;

@@ -127,6 +127,7 @@ export async function lockstepReplay(files: readonly string[], lanes: readonly R
   const maxDocumentBytes = first?.input.maxDocumentBytes ?? 0;
   for (const [fileIndex, file] of files.entries()) {
     const plan = sniffInput(file, fixedFormat);
+    for (const st of states) st.timeGuard.startSource();
     if (!plan.native) {
       // Foreign formats and whole documents, as replay reads them: adapters, then every lane.
       for await (const batch of readFormatFile(file, plan, maxDocumentBytes, maxBytes)) {

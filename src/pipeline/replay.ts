@@ -58,6 +58,8 @@ export interface ReplaySummary {
   formats: Record<string, number>;
   /** Arrived later than the reorder window: processed, counted in their agent's current bucket. */
   lateEvents: number;
+  /** The same event (id and time) again for its agent: counted here, learned once. */
+  duplicates: number;
   alerts: number;
   alertsByDetector: Record<string, Partial<Record<Severity, number>>>;
   incidentUpdates: number;
@@ -95,7 +97,7 @@ export async function replay(opts: ReplayOptions): Promise<{ summary: ReplaySumm
   const timeGuard = new EventTimeGuard(eventTimeLimits(opts.config.input));
   const maxBytes = opts.config.input.maxEventBytes;
   const summary: ReplaySummary = {
-    files: opts.files.length, lines: 0, blankLines: 0, accepted: 0, rejected: {}, skipped: {}, formats: {}, lateEvents: 0, alerts: 0,
+    files: opts.files.length, lines: 0, blankLines: 0, accepted: 0, rejected: {}, skipped: {}, formats: {}, lateEvents: 0, duplicates: 0, alerts: 0,
     alertsByDetector: {}, incidentUpdates: 0, updates: 0, resolved: 0, suppressed: 0, verdictsApplied: 0, agents: 0, learningAgents: 0, elapsedMs: 0, eventsPerSecond: 0,
   };
   let minTime = Number.POSITIVE_INFINITY;
@@ -179,6 +181,7 @@ export async function replay(opts: ReplayOptions): Promise<{ summary: ReplaySumm
   const maxDocumentBytes = opts.config.input.maxDocumentBytes;
   for (const [fileIndex, file] of opts.files.entries()) {
     const plan = sniffInput(file, fixedFormat);
+    timeGuard.startSource();
     const formatName = planFormatName(plan);
     summary.formats[formatName] = (summary.formats[formatName] ?? 0) + 1;
     if (!plan.native) {
@@ -229,6 +232,8 @@ export async function replay(opts: ReplayOptions): Promise<{ summary: ReplaySumm
   await drain();
 
   summary.lateEvents = buffer.lateEvents;
+  summary.duplicates = engine.stats.duplicates;
+  if (summary.duplicates > 0) metrics.eventsDuplicate(summary.duplicates);
   summary.incidentUpdates = engine.stats.incidentUpdates;
   summary.updates = engine.stats.updates;
   summary.resolved = engine.stats.resolved;

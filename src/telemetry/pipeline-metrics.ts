@@ -27,6 +27,8 @@ export interface PipelineMetrics {
   snapshotsTrimmed(n: number): void;
   /** Events read again after a restart or a lost commit whose agent had already learned them: skipped. */
   eventsRelearnSkipped(n: number): void;
+  /** The same event (id and time) delivered again for its agent: counted, learned once. */
+  eventsDuplicate(n: number): void;
   /** Sinks known up front, so that their failure counters exist (at 0) before anything fails. */
   declareSinks(sinks: readonly string[]): void;
   sinkDelivered(sink: string, n: number): void;
@@ -74,6 +76,7 @@ export const noopPipelineMetrics: PipelineMetrics = {
   offsetCommitFailed: nothing,
   snapshotsTrimmed: nothing,
   eventsRelearnSkipped: nothing,
+  eventsDuplicate: nothing,
   declareSinks: nothing,
   sinkDelivered: nothing,
   sinkFailed: nothing,

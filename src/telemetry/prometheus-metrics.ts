@@ -44,6 +44,7 @@ export class PrometheusMetrics implements PipelineMetrics {
   private readonly commitFailures = new Counter({ name: 'agentwatch_offset_commit_failures_total', help: 'Offset commits that failed (a rebalance in progress: events are re-processed, alerts repeat with their ids).', registers: [this.registry] });
   private readonly trimmed = new Counter({ name: 'agentwatch_changelog_snapshots_trimmed_total', help: 'Agent snapshots too large for one changelog request, sent without their least recently seen resources, permissions or places.', registers: [this.registry] });
   private readonly relearnSkipped = new Counter({ name: 'agentwatch_events_relearn_skipped_total', help: 'Events read again (after a restart, a rebalance or a lost commit) that their agent had already learned: not counted twice.', registers: [this.registry] });
+  private readonly duplicates = new Counter({ name: 'agentwatch_events_duplicate_total', help: 'Events delivered again (same id and time for the same agent, within engine.duplicates.windowMs): counted here, learned once.', registers: [this.registry] });
   private readonly deliveries = new Counter({ name: 'agentwatch_sink_deliveries_total', help: 'Alerts delivered (acknowledged), by sink.', labelNames: ['sink'] as const, registers: [this.registry] });
   private readonly failures = new Counter({ name: 'agentwatch_sink_failures_total', help: 'Alert deliveries that failed for good, by sink.', labelNames: ['sink'] as const, registers: [this.registry] });
   private readonly retries = new Counter({ name: 'agentwatch_sink_retries_total', help: 'Failed delivery attempts that were retried, by sink (kafka: every send of the shared producer, alerts, dead letters and changelog).', labelNames: ['sink'] as const, registers: [this.registry] });
@@ -129,6 +130,10 @@ export class PrometheusMetrics implements PipelineMetrics {
 
   eventsRelearnSkipped(n: number): void {
     this.relearnSkipped.inc(n);
+  }
+
+  eventsDuplicate(n: number): void {
+    this.duplicates.inc(n);
   }
 
   offsetCommitFailed(): void {

@@ -3,7 +3,7 @@ import { formatSummary } from '../../src/cli/format-summary.js';
 import { type ReplaySummary } from '../../src/pipeline/replay.js';
 
 const base: ReplaySummary = {
-  files: 1, lines: 10, blankLines: 0, accepted: 5, rejected: {}, skipped: {}, formats: { native: 1 }, lateEvents: 0, alerts: 0, alertsByDetector: {},
+  files: 1, lines: 10, blankLines: 0, accepted: 5, rejected: {}, skipped: {}, formats: { native: 1 }, lateEvents: 0, duplicates: 0, alerts: 0, alertsByDetector: {},
   incidentUpdates: 0, updates: 0, resolved: 0, suppressed: 0, verdictsApplied: 0, agents: 1, learningAgents: 1, elapsedMs: 1000, eventsPerSecond: 5,
 };
 

@@ -7,6 +7,7 @@ import { CountSketch, type CountSketchSnapshot } from './count-sketch.js';
 import { ErrorWindow, type ErrorWindowSnapshot } from './error-window.js';
 import { HourProfile, type HourProfileSnapshot } from './hour-profile.js';
 import { LocationState, type LocationSnapshot } from './location-state.js';
+import { RecentIds } from './recent-ids.js';
 import { SeenSet, type SeenSetSnapshot } from './seen-set.js';
 
 export const AGENT_SNAPSHOT_VERSION = 1;
@@ -25,6 +26,8 @@ export interface AgentSnapshot {
   eventCount: number;
   /** Source position of the last event learned (live service only). */
   position?: number;
+  /** Recent event ids (32-bit hashes) with their times: duplicates are recognised across a restart. */
+  recentIds?: [hash: number, timeMs: number][];
   bucket: { startMs: number; count: number; failures: number; suspicious: number; threshold: number | null; expected: number; flagged: boolean; errorFlagged: boolean; evidence: string[]; errorEvidence?: string[]; basis: 'learned' | 'class' };
   errors?: ErrorWindowSnapshot;
   hour: { index: number; endMs: number; offsetMs: number; slot: number; count: number; maxBucket: number; idle: boolean; flagged: boolean; policyFlagged: boolean; evidence: string[]; basis: 'learned' | 'class' };
@@ -51,6 +54,7 @@ export function snapshotAgent(a: AgentBaseline): AgentSnapshot {
     lastSeenMs: a.lastSeenMs,
     eventCount: a.eventCount,
     ...(a.inputPosition >= 0 && { position: a.inputPosition }),
+    ...(a.recentIds !== undefined && a.recentIds.size > 0 && { recentIds: a.recentIds.snapshot() }),
     bucket: {
       startMs: a.bucketStartMs,
       count: a.bucketCount,
@@ -111,6 +115,7 @@ export function restoreAgent(s: AgentSnapshot, ctx: EngineContext): AgentBaselin
   a.lastSeenMs = s.lastSeenMs;
   a.eventCount = s.eventCount;
   a.inputPosition = s.position ?? -1;
+  if (s.recentIds?.length) a.recentIds = RecentIds.restore(s.recentIds, ctx.settings.duplicates.maxIdsPerAgent);
   a.bucketStartMs = s.bucket.startMs;
   a.bucketCount = s.bucket.count;
   a.bucketFailures = s.bucket.failures;

@@ -10,6 +10,7 @@ import { type AgentDeclaration } from './declared-baselines.js';
 import { ErrorWindow } from './error-window.js';
 import { Ewma } from './ewma.js';
 import { HourProfile } from './hour-profile.js';
+import { type RecentIds } from './recent-ids.js';
 import { SeenSet } from './seen-set.js';
 
 const HOUR_MS = 3_600_000;
@@ -37,6 +38,8 @@ export class AgentBaseline {
    * offsets after a crash or a lost commit, and re-reading must not count an event twice.
    */
   inputPosition = -1;
+  /** Ids of recent events, to recognise duplicates (created on the second event). */
+  recentIds: RecentIds | undefined;
 
   bucketStartMs = 0;
   bucketCount = 0;

@@ -36,6 +36,16 @@ export class EventTimeGuard {
     return this.watermark.clockMs;
   }
 
+  /**
+   * A new source begins (the next file of a replay): its times are judged afresh, since separate
+   * captures or exports may be years apart and in any order (the Stratus Red Team detonations
+   * are). The stream clocks are kept: events older than them are late, not lost.
+   */
+  startSource(): void {
+    this.latestMs = Number.NEGATIVE_INFINITY;
+    this.jumpAgent = undefined;
+  }
+
   /** Undefined when the event's time is acceptable (and then observed), else the error to reject it with. */
   check(agentId: string, timeMs: number, wallMs?: number): InvalidEventError | undefined {
     const { maxAheadMs, maxAgeMs, earliestMs, maxWallClockAgeMs } = this.limits;
