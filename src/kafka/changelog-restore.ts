@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type Kafka } from 'kafkajs';
 import { type AgentSnapshot } from '../core/baselines/agent-baseline-snapshot.js';
+import { isAgentSnapshot } from '../core/baselines/agent-snapshot-schema.js';
 import { withKafkaRetries } from './kafka-retry.js';
 
 export interface RestoreResult {
@@ -78,15 +79,12 @@ export async function restoreFromChangelog(kafka: Kafka, topic: string, partitio
 }
 
 /** The record's snapshot if it is one of its key's agent, else undefined (counted as invalid by the caller). */
-function parseSnapshot(key: string, value: Buffer): AgentSnapshot | undefined {
+export function parseSnapshot(key: string, value: Buffer): AgentSnapshot | undefined {
   let parsed: unknown;
   try {
     parsed = JSON.parse(value.toString('utf8'));
   } catch {
     return undefined;
   }
-  if (typeof parsed !== 'object' || parsed === null) return undefined;
-  const s = parsed as Partial<AgentSnapshot>;
-  if (s.agentId !== key || typeof s.v !== 'number' || !Number.isFinite(s.lastSeenMs) || !Number.isFinite(s.eventCount)) return undefined;
-  return parsed as AgentSnapshot;
+  return isAgentSnapshot(parsed) && parsed.agentId === key ? parsed : undefined;
 }
