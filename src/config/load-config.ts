@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { getHeapStatistics } from 'node:v8';
 import { dirname, resolve } from 'node:path';
 import { InvalidConfigError } from '../core/errors.js';
 import { type Config, ConfigSchema } from './config-schema.js';
@@ -20,7 +21,14 @@ export function parseConfig(value: unknown, file = '<config>', doc?: ReturnType<
   if (problems.length) {
     throw new InvalidConfigError(`invalid configuration:\n${formatProblems(file, problems)}`);
   }
+  // The machine's share, filled in here at the edge: the engine itself knows no heap.
+  config.engine.maxStateBytes ??= defaultStateBudgetBytes();
   return config;
+}
+
+/** A quarter of this process's heap limit (issue 13: one budget for all state, sized for the machine). */
+export function defaultStateBudgetBytes(): number {
+  return Math.floor(getHeapStatistics().heap_size_limit / 4);
 }
 
 /**

@@ -17,6 +17,13 @@ export const EngineSettingsSchema = Type.Object(
     anomalyLearningWeight: Type.Number({ minimum: 0, maximum: 1, default: 0.02, description: 'Share of its excess over the expected value that an anomalous bucket or hour teaches the baseline (0: none; 1: as if normal).' }),
     evidenceLimit: Type.Integer({ minimum: 1, maximum: 100, default: 10, description: 'Event ids kept as evidence per alert.' }),
     maxAgents: Type.Integer({ minimum: 1, default: 1_000_000, description: 'Baselines kept in memory; beyond this the least recently active agent is evicted.' }),
+    maxStateBytes: Type.Optional(
+      Type.Integer({
+        minimum: 1_048_576,
+        description:
+          'Memory budget of all learned state (agents, peer groups, their remembered values), approximate bytes. Beyond it the least recently active agents and peer groups are evicted (agentwatch_agents_evicted_total; live: tombstoned in the changelog). Default: a quarter of the process heap limit (node --max-old-space-size).',
+      }),
+    ),
     agentIdleForgetMs: Type.Integer({ minimum: HOUR, default: 45 * DAY, description: 'An agent silent this long is forgotten.' }),
     episodes: Type.Object(
       {

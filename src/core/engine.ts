@@ -23,6 +23,8 @@ export interface EngineOptions {
    * calls `resolveQuiet` per input partition, whose clocks may be hours apart.
    */
   resolveByStreamClock?: boolean;
+  /** Called for every agent the engine forgets on its own (idle, agent cap, memory budget); the live service tombstones it. */
+  onEvict?: (agentId: string) => void;
 }
 
 export interface EngineStats extends IncidentStats {
@@ -34,6 +36,8 @@ export interface EngineStats extends IncidentStats {
   relearnedSkipped: number;
   /** The same event (id and time) again within `duplicates.windowMs`: counted, not learned twice. */
   duplicates: number;
+  /** Peer groups forgotten to stay within the memory budget or for being idle. */
+  evictedClasses: number;
 }
 
 /**
@@ -42,7 +46,7 @@ export interface EngineStats extends IncidentStats {
  */
 export class Engine {
   readonly ctx: EngineContext;
-  readonly stats: EngineStats = { events: 0, lateEvents: 0, alerts: 0, incidentUpdates: 0, updates: 0, resolved: 0, suppressed: 0, verdictsApplied: 0, evictedAgents: 0, relearnedSkipped: 0, duplicates: 0 };
+  readonly stats: EngineStats = { events: 0, lateEvents: 0, alerts: 0, incidentUpdates: 0, updates: 0, resolved: 0, suppressed: 0, verdictsApplied: 0, evictedAgents: 0, relearnedSkipped: 0, duplicates: 0, evictedClasses: 0 };
   private readonly agents = new Map<string, AgentBaseline>();
   private readonly classes = new Map<string, ClassBaseline>();
   private readonly detectors: readonly Detector[];
@@ -50,15 +54,30 @@ export class Engine {
   /** Drives the idle sweep and quiet resolution: one agent's clock never evicts or resolves another's (issue 12). */
   private readonly clock = new StreamWatermark();
   private readonly incidents: IncidentBook;
+  /** Approximate bytes of all agents and peer groups (issue 13: one budget bounds all state). */
+  private stateBytes = 0;
+  private readonly maxStateBytes: number;
+  private readonly onEvict: ((agentId: string) => void) | undefined;
 
   constructor(settings: EngineSettings, declared: DeclaredBaselines = DeclaredBaselines.empty(), options: EngineOptions = {}) {
     this.ctx = createEngineContext(settings, declared);
+    this.maxStateBytes = settings.maxStateBytes ?? Number.POSITIVE_INFINITY;
+    this.onEvict = options.onEvict;
     this.detectors = detectorRegistry.filter((d) => d.enabled(this.ctx));
     this.incidents = new IncidentBook(this.ctx, this.stats, this.detectors, this.agents, options.resolveByStreamClock ?? true);
   }
 
   get agentCount(): number {
     return this.agents.size;
+  }
+
+  /** Approximate bytes of the learned state, against `maxStateBytes`. */
+  get stateBytesApprox(): number {
+    return this.stateBytes;
+  }
+
+  get peerGroupCount(): number {
+    return this.classes.size;
   }
 
   agent(agentId: string): AgentBaseline | undefined {
@@ -101,11 +120,12 @@ export class Engine {
       // Back after longer than agentIdleForgetMs: it starts afresh.
       if (agent !== undefined && !this.agents.has(event.agentId)) agent = undefined;
     }
+    const bytesBefore = agent === undefined ? 0 : agent.approxBytes();
     if (agent === undefined) {
       agent = this.createAgent(event.agentId);
       agent.start(event, this.ctx);
       if (dup.windowMs > 0) (agent.recentIds = new RecentIds(dup.maxIdsPerAgent)).seenOrAdd(idHash(event.id), event.timeMs, dup.windowMs);
-      agent.peers = this.peersOf(agent.agentClass);
+      agent.peers = this.peersOf(agent.agentClass, event.timeMs);
     } else if (event.timeMs < agent.bucketStartMs) {
       this.stats.lateEvents++;
     } else {
@@ -125,6 +145,8 @@ export class Engine {
       if (finding === undefined) continue;
       this.incidents.raise(agent, finding, event, detectedAtMs, (alerts ??= []));
     }
+    this.stateBytes += agent.approxBytes() - bytesBefore;
+    if (this.stateBytes > this.maxStateBytes) this.evictForBudget(agent);
     return alerts !== undefined && alerts.length > 0 ? alerts : NO_ALERTS;
   }
 
@@ -154,13 +176,19 @@ export class Engine {
     return this.incidents.find(alertId)?.agent.agentId;
   }
 
-  private peersOf(agentClass: string | undefined): ClassBaseline | undefined {
+  private peersOf(agentClass: string | undefined, nowMs: number): ClassBaseline | undefined {
     if (agentClass === undefined) return undefined;
     let c = this.classes.get(agentClass);
+    if (c !== undefined) {
+      if (nowMs > c.joinedMs) c.joinedMs = nowMs;
+      return c;
+    }
     if (!c) {
       const seen = this.ctx.settings.seen;
       c = new ClassBaseline(agentClass, seen.maxPermissions, seen.forgetAfterMs, this.ctx.settings.sketch.relativeAccuracy, this.ctx.settings.sketch.binLimit);
+      c.joinedMs = nowMs;
       this.classes.set(agentClass, c);
+      this.stateBytes += classBytes(c);
     }
     return c;
   }
@@ -172,24 +200,68 @@ export class Engine {
     return agent;
   }
 
-  /** Forgets agents silent for `agentIdleForgetMs`, once per hour of event time. */
+  /**
+   * Once per hour of event time: forgets agents silent for `agentIdleForgetMs` and peer groups
+   * with no activity for as long, and recounts the state's bytes (the running count drifts with
+   * what peer groups learn between sweeps).
+   */
   private sweep(nowMs: number): void {
     this.sweepAtMs = nowMs + SWEEP_EVERY_MS;
     const cutoff = nowMs - this.ctx.settings.agentIdleForgetMs;
+    let bytes = 0;
     for (const [id, a] of this.agents) {
-      if (a.lastSeenMs < cutoff) {
-        this.agents.delete(id);
-        this.stats.evictedAgents++;
-      }
+      if (a.lastSeenMs < cutoff) this.evict(id, a);
+      else bytes += a.approxBytes();
     }
+    for (const [name, c] of this.classes) {
+      if (c.activeMs < cutoff) {
+        this.classes.delete(name);
+        this.stats.evictedClasses++;
+      } else bytes += classBytes(c);
+    }
+    this.stateBytes = bytes;
+  }
+
+  private evict(id: string, a: AgentBaseline): void {
+    this.agents.delete(id);
+    this.incidents.forget(id);
+    this.stateBytes -= a.approxBytes();
+    this.stats.evictedAgents++;
+    this.onEvict?.(id);
   }
 
   /** At capacity: drops the least recently active 1 % at once, so the O(n) scan stays rare. */
   private evictLeastRecent(): void {
-    const byAge = [...this.agents.values()].sort((x, y) => x.lastSeenMs - y.lastSeenMs || (x.agentId < y.agentId ? -1 : 1));
+    const byAge = this.byActivity();
     const n = Math.max(1, Math.floor(byAge.length / 100));
-    for (let i = 0; i < n; i++) this.agents.delete((byAge[i] as AgentBaseline).agentId);
-    this.stats.evictedAgents += n;
+    for (let i = 0; i < n; i++) this.evict((byAge[i] as AgentBaseline).agentId, byAge[i] as AgentBaseline);
+  }
+
+  /**
+   * Over the memory budget: the least recently active agents go until a tenth of the budget is
+   * free (so the O(n log n) ordering stays rare under a flood of new ids), and peer groups no
+   * more recent than the last agent evicted go with them. `keep` (the agent of the event at
+   * hand) stays.
+   */
+  private evictForBudget(keep: AgentBaseline): void {
+    const target = this.maxStateBytes * 0.9;
+    let lastMs = Number.NEGATIVE_INFINITY;
+    for (const a of this.byActivity()) {
+      if (this.stateBytes <= target) break;
+      if (a === keep) continue;
+      lastMs = a.lastSeenMs;
+      this.evict(a.agentId, a);
+    }
+    for (const [name, c] of this.classes) {
+      if (c.activeMs > lastMs || c === keep.peers) continue;
+      this.classes.delete(name);
+      this.stateBytes -= classBytes(c);
+      this.stats.evictedClasses++;
+    }
+  }
+
+  private byActivity(): AgentBaseline[] {
+    return [...this.agents.values()].sort((x, y) => x.lastSeenMs - y.lastSeenMs || (x.agentId < y.agentId ? -1 : 1));
   }
 
   snapshotAgent(agentId: string): AgentSnapshot | undefined {
@@ -199,17 +271,27 @@ export class Engine {
 
   restoreAgent(snapshot: AgentSnapshot): void {
     const agent = restoreAgent(snapshot, this.ctx);
-    agent.peers = this.peersOf(agent.agentClass);
+    agent.peers = this.peersOf(agent.agentClass, agent.lastSeenMs);
     // The class learns again what its restored members had requested.
     for (const [permission, , lastMs] of snapshot.permissions ?? []) agent.peers?.permissions.touch(permission, lastMs);
     // A restored history is not a cold start: it begins when the oldest restored agent was first seen.
     if (agent.firstSeenMs < this.ctx.stream.startedAtMs) this.ctx.stream.startedAtMs = agent.firstSeenMs;
+    const replaced = this.agents.get(snapshot.agentId);
+    if (replaced !== undefined) this.stateBytes -= replaced.approxBytes();
+    else if (this.agents.size >= this.ctx.settings.maxAgents) this.evictLeastRecent();
     this.agents.set(snapshot.agentId, agent);
+    this.stateBytes += agent.approxBytes();
     this.incidents.restored(agent);
+    // A restore obeys the cap and the budget like a new agent does (issue 13).
+    if (this.stateBytes > this.maxStateBytes) this.evictForBudget(agent);
   }
 
+  /** Forgets an agent another instance now owns (a revoked partition): not an eviction. */
   dropAgent(agentId: string): void {
+    const a = this.agents.get(agentId);
+    if (a === undefined) return;
     this.agents.delete(agentId);
+    this.stateBytes -= a.approxBytes();
     this.incidents.forget(agentId);
   }
 
@@ -220,6 +302,7 @@ export class Engine {
 
   restore(snapshot: EngineSnapshot): void {
     this.agents.clear();
+    this.stateBytes = 0;
     this.incidents.forget();
     this.ctx.stream.startedAtMs = Number.POSITIVE_INFINITY;
     this.sweepAtMs = snapshot.sweepAtMs ?? Number.NEGATIVE_INFINITY;
@@ -231,4 +314,10 @@ export interface EngineSnapshot {
   v: 1;
   sweepAtMs: number | null;
   agents: AgentSnapshot[];
+}
+
+/** Fixed part of a peer group's footprint (sketch, hour profile) plus its remembered permissions. */
+const CLASS_FIXED_BYTES = 2_400;
+function classBytes(c: ClassBaseline): number {
+  return CLASS_FIXED_BYTES + c.agentClass.length + c.permissions.bytes;
 }

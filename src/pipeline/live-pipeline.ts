@@ -71,6 +71,8 @@ export class LivePipeline {
   private producer: Producer | undefined;
   private readonly agentPartition = new Map<string, number>();
   private readonly dirty = new Set<string>();
+  /** Agents the engine forgot since the last flush, with their partition: tombstoned in the changelog (issue 13). */
+  private readonly tombstones = new Map<string, number>();
   /** Next offset to commit per partition (processed up to, exclusive). */
   private readonly positions = new Map<number, string>();
   private readonly restoring = new Map<number, Promise<void>>();
@@ -112,7 +114,7 @@ export class LivePipeline {
     opts: LivePipelineOptions = {},
   ) {
     // Incidents resolve by each partition's own event-time clock (see processBatch).
-    this.engine = new Engine(config.engine, baselines, { resolveByStreamClock: false });
+    this.engine = new Engine(config.engine, baselines, { resolveByStreamClock: false, onEvict: (id) => this.evicted(id) });
     this.format = resolveFormatChoice(config.input.format);
     this.metrics = opts.metrics ?? noopPipelineMetrics;
     this.metrics.observeEngine(this.engine);
@@ -186,7 +188,7 @@ export class LivePipeline {
     this.log.error?.('the Kafka consumer stopped for good; saving baselines and exiting', { error: err.message });
     const bounded = <T>(p: Promise<T> | undefined, ms: number) => Promise.race([p?.catch(() => undefined), new Promise((r) => setTimeout(r, ms).unref())]);
     await bounded(this.flushing, 5_000);
-    await bounded(this.writeChangelog([...this.dirty]).then(() => undefined), 5_000);
+    await bounded(this.writeChangelog([...this.dirty], this.tombstones).then(() => undefined), 5_000);
     await bounded(this.feedback?.stop(), 2_000);
     await bounded(this.consumer?.disconnect(), 2_000);
     await bounded(this.producer?.disconnect(), 2_000);
@@ -344,6 +346,8 @@ export class LivePipeline {
           }
           this.stats.accepted++;
           this.agentPartition.set(event.agentId, partition);
+          // Back after an eviction within the same flush interval: its new snapshot, not the tombstone.
+          if (this.tombstones.size > 0) this.tombstones.delete(event.agentId);
           this.dirty.add(event.agentId);
           // A resolution returned here was closed by this event's clock, not triggered by it.
           for (const alert of this.engine.process(event, wallMs, position)) outbox.addAlert(alert, alert.status === 'resolved' ? undefined : message);
@@ -445,17 +449,31 @@ export class LivePipeline {
     const k = this.config.kafka;
     const agents = [...this.dirty];
     this.dirty.clear();
+    const tombstones = new Map(this.tombstones);
+    this.tombstones.clear();
     const offsets = [...this.positions].filter(([p]) => this.assigned.has(p)).map(([partition, offset]) => ({ topic: k.topics.input, partition, offset }));
-    const done = this.writeFlush(agents, offsets).finally(() => {
+    const done = this.writeFlush(agents, tombstones, offsets).finally(() => {
       if (this.flushing === done) this.flushing = undefined;
     });
     this.flushing = done;
     return done;
   }
 
-  /** Snapshots of `agents` to the changelog in bounded requests; resolves with the records and bytes written. */
-  private async writeChangelog(agents: readonly string[]): Promise<{ records: number; bytes: number }> {
+  /**
+   * An agent the engine forgot (idle, over the agent cap or the memory budget): its maps here
+   * are pruned and its changelog record tombstoned, so that a restore does not bring it back.
+   */
+  private evicted(agentId: string): void {
+    const partition = this.agentPartition.get(agentId);
+    this.agentPartition.delete(agentId);
+    this.dirty.delete(agentId);
+    if (partition !== undefined) this.tombstones.set(agentId, partition);
+  }
+
+  /** Snapshots of `agents` (and the pending tombstones) to the changelog in bounded requests; resolves with the records and bytes written. */
+  private async writeChangelog(agents: readonly string[], tombstones: ReadonlyMap<string, number> = new Map()): Promise<{ records: number; bytes: number }> {
     const built = snapshotRecords(this.engine, agents, (id) => this.agentPartition.get(id), this.changelogBudget);
+    for (const [key, partition] of tombstones) built.records.push({ key, value: null, partition });
     if (built.trimmed > 0) {
       this.metrics.snapshotsTrimmed(built.trimmed);
       this.log.warn('snapshots trimmed to fit the changelog', { agents: built.trimmed, entriesDropped: built.droppedEntries, budgetBytes: this.changelogBudget });
@@ -465,15 +483,16 @@ export class LivePipeline {
     return { records: built.records.length, bytes: built.bytes };
   }
 
-  private async writeFlush(agents: string[], offsets: { topic: string; partition: number; offset: string }[]): Promise<void> {
+  private async writeFlush(agents: string[], tombstones: Map<string, number>, offsets: { topic: string; partition: number; offset: string }[]): Promise<void> {
     const started = Date.now();
     const span = startFlushSpan(this.config.kafka.topics.baselines);
     let written: { records: number; bytes: number };
     try {
-      written = await this.writeChangelog(agents);
+      written = await this.writeChangelog(agents, tombstones);
     } catch (err) {
       // Nothing is committed; the agents are flushed again next time.
       for (const a of agents) this.dirty.add(a);
+      for (const [a, p] of tombstones) if (!this.agentPartition.has(a)) this.tombstones.set(a, p);
       this.metrics.changelogFlushed((Date.now() - started) / 1000, false, 0, 0);
       this.log.warn('changelog flush failed', { error: (err as Error).message, agents: agents.length });
       endSpan(span, err);

@@ -80,7 +80,8 @@ export async function lockstepReplay(files: readonly string[], lanes: readonly R
   }
   const states: LaneState[] = lanes.map((lane) => ({
     lane,
-    engine: new Engine(lane.config.engine, lane.baselines),
+    // Lanes share one process: each gets its share of the memory budget.
+    engine: new Engine({ ...lane.config.engine, ...(lane.config.engine.maxStateBytes !== undefined && { maxStateBytes: Math.floor(lane.config.engine.maxStateBytes / lanes.length) }) }, lane.baselines),
     buffer: new ReorderBuffer(lane.config.input.latenessMs),
     timeGuard: new EventTimeGuard(eventTimeLimits(lane.config.input)),
     released: [],

@@ -18,6 +18,8 @@ function canonical(value: unknown): string {
  * that), but its thresholds were learned under other rules: the CLI warns.
  */
 export function configFingerprint(config: Pick<Config, 'engine' | 'input'>, baselines: DeclaredBaselinesDocument | undefined): string {
-  const hash = createHash('sha256').update(canonical({ engine: config.engine, latenessMs: config.input.latenessMs, baselines: baselines ?? {} }));
+  // The memory budget is the machine's, not a rule of detection: the same state on a larger machine is the same state.
+  const { maxStateBytes: _budget, ...engine } = config.engine;
+  const hash = createHash('sha256').update(canonical({ engine, latenessMs: config.input.latenessMs, baselines: baselines ?? {} }));
   return `sha256:${hash.digest('hex').slice(0, 16)}`;
 }

@@ -57,6 +57,10 @@ export interface SinkQueueGauges {
 export interface EngineGauges {
   readonly agentCount: number;
   learningAgentCount(): number;
+  /** Approximate bytes of the learned state (engine.maxStateBytes bounds it). */
+  readonly stateBytesApprox?: number;
+  readonly peerGroupCount?: number;
+  readonly stats?: { readonly evictedAgents: number; readonly evictedClasses: number };
 }
 
 const nothing = (): void => {};

@@ -64,6 +64,22 @@ export class PrometheusMetrics implements PipelineMetrics {
       `Estimated size of the baselines held: agents tracked times the mean serialized snapshot size of the last changelog flush (${DEFAULT_SNAPSHOT_BYTES} bytes per agent before the first one).`,
       () => Math.round((this.engine?.agentCount ?? 0) * this.bytesPerAgent),
     );
+    this.gauge('agentwatch_state_bytes', 'Approximate heap bytes of all learned state (agents, peer groups, remembered values), bounded by engine.maxStateBytes.', () => this.engine?.stateBytesApprox ?? 0);
+    this.gauge('agentwatch_peer_groups_tracked', 'Peer groups (agentClass) with a baseline in this instance.', () => this.engine?.peerGroupCount ?? 0);
+    // Counters read from the engine at scrape time: it counts, the adapter reports.
+    const engine = () => this.engine;
+    let evictedAgents = 0;
+    let evictedClasses = 0;
+    new Counter({ name: 'agentwatch_agents_evicted_total', help: 'Agents forgotten by this instance: idle past engine.agentIdleForgetMs, over engine.maxAgents, or over the memory budget engine.maxStateBytes (least recently active first).', registers: [this.registry], collect() {
+      const n = engine()?.stats?.evictedAgents ?? 0;
+      if (n > evictedAgents) this.inc(n - evictedAgents);
+      evictedAgents = Math.max(evictedAgents, n);
+    } });
+    new Counter({ name: 'agentwatch_peer_groups_evicted_total', help: 'Peer groups forgotten: idle, or over the memory budget.', registers: [this.registry], collect() {
+      const n = engine()?.stats?.evictedClasses ?? 0;
+      if (n > evictedClasses) this.inc(n - evictedClasses);
+      evictedClasses = Math.max(evictedClasses, n);
+    } });
     this.sinkGauge('agentwatch_sink_queued_alerts', 'Alerts waiting in a sink\'s delivery queue (persisted, not yet acknowledged by the receiver).', (q) => q.queued);
     this.sinkGauge('agentwatch_sink_queued_bytes', 'Bytes of the alerts waiting in a sink\'s delivery queue.', (q) => q.queuedBytes);
     this.sinkGauge('agentwatch_sink_oldest_queued_age_seconds', 'Age of the oldest alert waiting in a sink\'s delivery queue (0 when empty): how long the receiver has been behind.', (q) => q.oldestQueuedSeconds());

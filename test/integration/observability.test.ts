@@ -203,7 +203,7 @@ describeKafka('observability: agentwatch run scraped by a real Prometheus, trace
     }
     expect(empty).toEqual([]);
     expect(dashboard.length).toBeGreaterThanOrEqual(30);
-    expect(rules.length).toBe(14);
+    expect(rules.length).toBe(15);
 
     const loaded = await p.api<{ groups: { rules: { name: string; health: string; lastError?: string; lastEvaluation: string }[] }[] }>('rules');
     const evaluated = loaded.groups.flatMap((g) => g.rules);

@@ -38,6 +38,13 @@ describe('PrometheusMetrics', () => {
       agentwatch_agents_tracked: 'gauge',
       agentwatch_agents_learning: 'gauge',
       agentwatch_baseline_state_bytes: 'gauge',
+      agentwatch_state_bytes: 'gauge',
+      agentwatch_peer_groups_tracked: 'gauge',
+      agentwatch_agents_evicted_total: 'counter',
+      agentwatch_peer_groups_evicted_total: 'counter',
+      agentwatch_changelog_snapshots_trimmed_total: 'counter',
+      agentwatch_events_relearn_skipped_total: 'counter',
+      agentwatch_events_duplicate_total: 'counter',
       agentwatch_ready: 'gauge',
     });
     expect(await samples(a)).toContain('agentwatch_events_consumed_total{outcome="accepted"} 5');
@@ -55,6 +62,16 @@ describe('PrometheusMetrics', () => {
     // Kafka has no queue: acknowledged before the offsets move, nothing waits.
     expect(s).toContain('agentwatch_sink_queued_alerts{sink="kafka"} 0');
     expect(s).toContain('agentwatch_ready 0');
+    expect(s).toContain('agentwatch_agents_evicted_total 0');
+  });
+
+  it('reports the engine’s evictions and state bytes as it counts them', async () => {
+    const m = new PrometheusMetrics({ defaultMetrics: false });
+    const engine = { agentCount: 3, learningAgentCount: () => 0, stateBytesApprox: 12_345, peerGroupCount: 2, stats: { evictedAgents: 7, evictedClasses: 1 } };
+    m.observeEngine(engine);
+    expect(await samples(m)).toEqual(expect.arrayContaining(['agentwatch_agents_evicted_total 7', 'agentwatch_peer_groups_evicted_total 1', 'agentwatch_state_bytes 12345', 'agentwatch_peer_groups_tracked 2']));
+    engine.stats.evictedAgents = 10;
+    expect(await samples(m)).toContain('agentwatch_agents_evicted_total 10');
   });
 
   it('reads the engine and readiness at scrape time, and estimates state bytes from the last flush', async () => {

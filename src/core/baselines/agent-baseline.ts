@@ -11,7 +11,10 @@ import { ErrorWindow } from './error-window.js';
 import { Ewma } from './ewma.js';
 import { HourProfile } from './hour-profile.js';
 import { type RecentIds } from './recent-ids.js';
-import { SeenSet } from './seen-set.js';
+import { SEEN_ENTRY_BYTES, SeenSet } from './seen-set.js';
+
+/** The fixed part of an agent's heap footprint (bench/memory-per-agent.ts measures about this, without values). */
+export const AGENT_FIXED_BYTES = 3_200;
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
@@ -109,6 +112,23 @@ export class AgentBaseline {
     this.ratios = new CountSketch(s.sketch.relativeAccuracy, s.sketch.binLimit);
     this.profile = new HourProfile();
     this.resources = new SeenSet(s.seen.maxResources, s.seen.forgetAfterMs);
+  }
+
+  /**
+   * Approximate heap bytes of this baseline, for the memory budget (engine.maxStateBytes): a
+   * fixed part measured by `npm run bench` (sketches, EWMAs, hour profile, bucket state) plus
+   * what grows with the input — remembered values (by their length), sessions and recent ids.
+   */
+  approxBytes(): number {
+    return (
+      AGENT_FIXED_BYTES +
+      this.agentId.length +
+      this.resources.bytes +
+      (this.sensitive?.bytes ?? 0) +
+      (this.permissions?.bytes ?? 0) +
+      (this.locations ? this.locations.known.bytes + (this.locations.sessions?.size ?? 0) * SEEN_ENTRY_BYTES : 0) +
+      (this.recentIds?.size ?? 0) * 16
+    );
   }
 
   /** First event: identity, declarations and the clocks start here. */

@@ -18,6 +18,8 @@ export class ClassBaseline {
   readonly sketch: CountSketch;
   firstSeenMs = Number.POSITIVE_INFINITY;
   lastSeenMs = Number.NEGATIVE_INFINITY;
+  /** Latest event time a member joined (or the group was created) at: with lastSeenMs, how recently the group was active. */
+  joinedMs = Number.NEGATIVE_INFINITY;
   private dayIndex = Number.NEGATIVE_INFINITY;
 
   constructor(
@@ -29,6 +31,11 @@ export class ClassBaseline {
   ) {
     this.permissions = new SeenSet(maxPermissions, forgetAfterMs);
     this.sketch = new CountSketch(relativeAccuracy, binLimit);
+  }
+
+  /** Event time of the group's latest activity (a bucket observed, a member joined). */
+  get activeMs(): number {
+    return Math.max(this.lastSeenMs, this.joinedMs);
   }
 
   /** Old enough to judge a newcomer by. */

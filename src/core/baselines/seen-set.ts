@@ -5,6 +5,15 @@ export interface SeenEntry {
 
 const REORDER_AFTER_MS = 60_000;
 
+/**
+ * Approximate heap bytes of one remembered value beside its key's characters: the Map entry,
+ * the SeenEntry object and the string header (measured with --expose-gc, Node 20). The memory
+ * budget (engine.maxStateBytes) counts with it; it need not be exact, only proportional.
+ */
+export const SEEN_ENTRY_BYTES = 120;
+
+const entryBytes = (key: string): number => SEEN_ENTRY_BYTES + key.length;
+
 export type SeenSetSnapshot = [key: string, firstMs: number, lastMs: number][];
 
 /**
@@ -14,6 +23,8 @@ export type SeenSetSnapshot = [key: string, firstMs: number, lastMs: number][];
  */
 export class SeenSet {
   private readonly entries = new Map<string, SeenEntry>();
+  /** Approximate heap bytes of the values held (see SEEN_ENTRY_BYTES). */
+  bytes = 0;
 
   constructor(
     private readonly maxEntries: number,
@@ -51,20 +62,23 @@ export class SeenSet {
       return forgotten;
     }
     this.entries.set(key, { firstMs: nowMs, lastMs: nowMs });
-    if (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
+    this.bytes += entryBytes(key);
+    if (this.entries.size > this.maxEntries) this.forget(this.entries.keys().next().value as string);
     return true;
   }
 
   /** Forgets one value, so its next use is new again (an analyst confirmed its first use as malicious). */
   forget(key: string): boolean {
-    return this.entries.delete(key);
+    const had = this.entries.delete(key);
+    if (had) this.bytes -= entryBytes(key);
+    return had;
   }
 
   /** Drops values not seen for `forgetAfterMs`. */
   expire(nowMs: number): void {
     for (const [key, e] of this.entries) {
       if (nowMs - e.lastMs <= this.forgetAfterMs) break;
-      this.entries.delete(key);
+      this.forget(key);
     }
   }
 
@@ -78,7 +92,10 @@ export class SeenSet {
 
   static restore(s: SeenSetSnapshot, maxEntries: number, forgetAfterMs: number): SeenSet {
     const set = new SeenSet(maxEntries, forgetAfterMs);
-    for (const [k, firstMs, lastMs] of s) set.entries.set(k, { firstMs, lastMs });
+    for (const [k, firstMs, lastMs] of s) {
+      if (!set.entries.has(k)) set.bytes += entryBytes(k);
+      set.entries.set(k, { firstMs, lastMs });
+    }
     return set;
   }
 }
