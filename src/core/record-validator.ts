@@ -36,7 +36,7 @@ function describe(e: ErrorObject | undefined, value: unknown): RecordProblem {
       return { path: `${e.instancePath}/${missing}`, message: 'missing' };
     }
     case 'type':
-      return { path, message: `must be ${String(e.params['type'])}, got ${kind(valueAt(value, e.instancePath))}` };
+      return { path, message: `must be ${String(e.params['type']).split(',').join(' or ')}, got ${kind(valueAt(value, e.instancePath))}` };
     case 'enum':
       return { path, message: `must be one of ${(e.params['allowedValues'] as unknown[]).map((v) => JSON.stringify(v)).join(', ')}` };
     case 'const':

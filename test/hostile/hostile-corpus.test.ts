@@ -151,3 +151,48 @@ describe('huge lines (issue 13)', () => {
     expect(r.summary?.accepted).toBe(2);
   }, 60_000);
 });
+
+describe('spoiled state files (issue 13)', () => {
+  /** One CLI run from the corpus folder: exit status and stderr. */
+  const cli = (args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/agentwatch.ts'), ...args], { cwd: CORPUS, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  const refused = (r: ReturnType<typeof cli>) => {
+    expect(r.stderr).not.toMatch(/unexpected error|TypeError|RangeError|at .*\.ts:\d+/);
+    expect(r.status).toBe(2);
+    const lines = r.stderr.split('\n').filter((l) => l && !l.startsWith('agentwatch: warning:'));
+    expect(lines).toHaveLength(1);
+    return lines[0] as string;
+  };
+  const replayWith = (state: string) => cli(['replay', 'terminal-escapes.jsonl', '-o', join(out, 'state-alerts.jsonl'), '--no-progress', '--state', state]);
+
+  it('a missing field: one line with the file and the path, no TypeError (replay, inspect)', () => {
+    const expected = 'agentwatch: state/missing-field.state.json: invalid snapshot of agent "agent-two" at /engine/agents/1/hour: missing (a damaged or edited file: save the state again, or start without it) [AW_INVALID_SNAPSHOT]';
+    expect(refused(replayWith('state/missing-field.state.json'))).toBe(expected);
+    expect(refused(cli(['inspect', 'agent-two', '--state', 'state/missing-field.state.json']))).toBe(expected);
+  });
+
+  it('a mistyped field is refused, not taken silently', () => {
+    expect(refused(replayWith('state/mistyped.state.json'))).toBe(
+      'agentwatch: state/mistyped.state.json: invalid snapshot of agent "agent-ok" at /engine/agents/0/eventCount: must be number, got string (a damaged or edited file: save the state again, or start without it) [AW_INVALID_SNAPSHOT]',
+    );
+  });
+
+  it('a state cut short by a crash', () => {
+    expect(refused(replayWith('state/truncated.state.json.gz'))).toMatch(/^agentwatch: state\/truncated\.state\.json\.gz is not an agentwatch state file: corrupt gzip data \(unexpected end of file\) \[AW_INVALID_SNAPSHOT\]$/);
+  });
+
+  it('a gzip bomb stops at the 512 MiB limit, named, in seconds', async () => {
+    // About 600 KB that inflate to 600 MB: past the limit. 1.5 MB inflating to 1.6 GB took 23 s and 3.2 GB before.
+    const bomb = join(out, 'bomb.state.json.gz');
+    const gz = createGzip({ level: 9 });
+    const done = finished(gz.pipe(createWriteStream(bomb)));
+    gz.write('{"format":"agentwatch-state","formatVersion":1,"pad":"');
+    const chunk = Buffer.alloc(1 << 20, 'a');
+    for (let i = 0; i < 600; i++) if (!gz.write(chunk)) await new Promise((resolve) => gz.once('drain', resolve));
+    gz.end('"}');
+    await done;
+    const started = performance.now();
+    const line = refused(replayWith(bomb));
+    expect(line).toBe(`agentwatch: ${bomb} holds more than 536870888 bytes once decompressed, the most a state file can hold: not an agentwatch state file (a gzip bomb?), or one that cannot be read [AW_INVALID_SNAPSHOT]`);
+    expect(performance.now() - started).toBeLessThan(60_000);
+  }, 120_000);
+});
