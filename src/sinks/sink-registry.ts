@@ -5,6 +5,7 @@ import { type AlertmanagerSinkConfig } from '../config/alertmanager-sink-config-
 import { type FileSinkConfig, type KafkaSinkConfig, type SinkConfig, type SinkType, type StdoutSinkConfig, type WebhookSinkConfig } from '../config/sinks-config-schema.js';
 import { InvalidConfigError } from '../core/errors.js';
 import { type PipelineMetrics, noopPipelineMetrics } from '../telemetry/pipeline-metrics.js';
+import { prometheusReloadMetrics } from '../telemetry/reload-metrics.js';
 import { type AlertSink } from './alert-sink.js';
 import { type AlertRoute, AlertRouter, RoutedSink } from './alert-router.js';
 import { alertmanagerTargetFromConfig } from './alertmanager/alertmanager-target-from-config.js';
@@ -49,7 +50,7 @@ export function queueDir(ctx: Pick<SinkContext, 'config' | 'baseDir' | 'env'>): 
 /** A remote target behind its delivery queue (persisted per alerts.queue). */
 export async function queued(target: DeliveryTarget, retry: RetrySettings, ctx: SinkContext): Promise<DeliveryQueue> {
   const q = ctx.config.alerts.queue;
-  const store = q.persist ? await AlertSpool.open(join(queueDir(ctx), target.name), { warn: ctx.log.warn }) : new MemoryAlertStore();
+  const store = q.persist ? await AlertSpool.open(join(queueDir(ctx), target.name), { warn: ctx.log.warn, ...(ctx.registry && { metrics: prometheusReloadMetrics(ctx.registry) }) }) : new MemoryAlertStore();
   return new DeliveryQueue({ target, store, maxAlerts: q.maxAlerts, maxBytes: q.maxBytes, drainTimeoutMs: q.drainTimeoutMs, retry, metrics: ctx.metrics, log: ctx.log });
 }
 

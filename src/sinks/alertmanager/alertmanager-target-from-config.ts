@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { type Registry } from 'prom-client';
 import { type AlertmanagerAuthConfig, type AlertmanagerSinkConfig } from '../../config/alertmanager-sink-config-schema.js';
 import { InvalidConfigError } from '../../core/errors.js';
+import { prometheusReloadMetrics } from '../../telemetry/reload-metrics.js';
 import { type DeliveryError } from '../delivery/delivery-target.js';
 import { prometheusAlertmanagerMetrics } from './alertmanager-metrics.js';
 import { type AlertmanagerAuth, AlertmanagerTarget } from './alertmanager-target.js';
@@ -82,6 +83,7 @@ export function alertmanagerTargetFromConfig(config: AlertmanagerSinkConfig, ctx
     ...(auth && { auth }),
     ...(ca !== undefined && { ca }),
     ...(ctx.registry && { metrics: prometheusAlertmanagerMetrics(ctx.registry, config.name) }),
+    ...(ctx.registry && { reloadMetrics: prometheusReloadMetrics(ctx.registry) }),
     ...(ctx.onResendError && { onResendError: ctx.onResendError }),
     ...(ctx.stateDir !== undefined && { stateFile: join(ctx.stateDir, OPEN_ALERTS_FILE) }),
     ...(ctx.warn && { warn: ctx.warn }),

@@ -3,6 +3,7 @@ import { request as httpsRequest } from 'node:https';
 import { rootCertificates } from 'node:tls';
 import { type Alert } from '../../core/alerts/alert.js';
 import { InvalidConfigError } from '../../core/errors.js';
+import { type ReloadMetrics } from '../../telemetry/reload-metrics.js';
 import { DeliveryError, type DeliveryTarget, deliveryErrorForStatus, parseRetryAfter } from '../delivery/delivery-target.js';
 import { type PostableAlert, alertmanagerLabels, toPostableAlert } from './alertmanager-alert.js';
 import { type AlertmanagerMetrics, noopAlertmanagerMetrics } from './alertmanager-metrics.js';
@@ -41,6 +42,8 @@ export interface AlertmanagerTargetOptions {
    */
   maxSilenceMs?: number;
   metrics?: AlertmanagerMetrics;
+  /** Counts journal entries dropped as unreadable or invalid when the open alerts are read back. */
+  reloadMetrics?: ReloadMetrics;
   /** A re-send round failed (the next round retries); for logs. */
   onResendError?: (err: DeliveryError) => void;
   /**
@@ -102,7 +105,7 @@ export class AlertmanagerTarget implements DeliveryTarget {
     if (auth && 'bearerToken' in auth) this.headers['authorization'] = `Bearer ${auth.bearerToken}`;
     else if (auth) this.headers['authorization'] = `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`;
     if (opts.stateFile !== undefined) {
-      const loaded = OpenAlertsJournal.load(opts.stateFile, opts.warn);
+      const loaded = OpenAlertsJournal.load(opts.stateFile, opts.warn, opts.reloadMetrics);
       this.journal = loaded.journal;
       this.open = loaded.open;
       this.trim();

@@ -3,13 +3,15 @@ import { appendFile, type FileHandle, open, readdir, readFile, rm, truncate } fr
 import { join } from 'node:path';
 import { type Alert } from '../../core/alerts/alert.js';
 import { AgentwatchError, ErrorCode } from '../../core/errors.js';
+import { type ReloadMetrics, ReloadKind, noopReloadMetrics } from '../../telemetry/reload-metrics.js';
 import { type AlertStore, type QueuedAlert, spoolLine } from './alert-store.js';
+import { parseSpoolRecord } from './spool-record-schema.js';
 import { lockSpool } from './spool-lock.js';
 
 interface Spooled extends QueuedAlert {
   readonly segment: number;
-  /** Byte offset just after its line: the cursor once it is removed. */
-  readonly end: number;
+  /** Byte offset just after its line (and after records set aside behind it): the cursor once it is removed. */
+  end: number;
 }
 
 interface Position {
@@ -28,6 +30,8 @@ export interface SpoolOptions {
   /** A new segment file starts past this size; a segment is deleted once all of it is delivered. */
   segmentBytes?: number;
   warn?: (msg: string, fields?: Record<string, unknown>) => void;
+  /** Counts the records set aside as unreadable or invalid. */
+  metrics?: ReloadMetrics;
 }
 
 const SEGMENT = /^segment-(\d{10})\.jsonl$/;
@@ -37,6 +41,8 @@ const WINDOW = 512;
 const READ_CHUNK = 1 << 20;
 /** cursor.json is one record of this size, rewritten in place. */
 const CURSOR_BYTES = 64;
+/** Beside the segments: records that cannot be delivered (unreadable, or not an alert), with why. */
+export const REJECTED_FILE = 'rejected.jsonl';
 
 /**
  * The persisted queue of one sink: JSON lines appended to numbered segment files and fsync'd
@@ -50,6 +56,7 @@ export class AlertSpool implements AlertStore {
   bytes = 0;
   readonly persistent = true;
   readonly setAsidePath: string;
+  readonly rejectedPath: string;
   private writer: FileHandle | undefined;
   private writeSegment = 1;
   private writeOffset = 0;
@@ -70,9 +77,11 @@ export class AlertSpool implements AlertStore {
     private readonly segmentBytes: number,
     private readonly unlock: () => void,
     private readonly warn: (msg: string, fields?: Record<string, unknown>) => void,
+    private readonly metrics: ReloadMetrics,
     cursor: Position,
   ) {
     this.setAsidePath = join(dir, 'failed.jsonl');
+    this.rejectedPath = join(dir, REJECTED_FILE);
     this.cursor = cursor;
     this.readPos = { ...cursor };
   }
@@ -89,7 +98,7 @@ export class AlertSpool implements AlertStore {
       let cursor = await readCursor(join(dir, 'cursor.json'));
       const first = segments.find((s) => s >= (cursor?.segment ?? 0));
       if (cursor === undefined || first !== cursor.segment) cursor = { segment: first ?? (segments.at(-1) ?? 0) + 1, offset: 0 };
-      const spool = new AlertSpool(dir, opts.segmentBytes ?? 8 << 20, unlock, opts.warn ?? (() => undefined), cursor);
+      const spool = new AlertSpool(dir, opts.segmentBytes ?? 8 << 20, unlock, opts.warn ?? (() => undefined), opts.metrics ?? noopReloadMetrics, cursor);
       await spool.recover(segments);
       return spool;
     } catch (err) {
@@ -202,7 +211,11 @@ export class AlertSpool implements AlertStore {
     return this.window[0];
   }
 
-  /** Reads the next alerts after the window from disk. */
+  /**
+   * Reads the next alerts after the window from disk. A record that is not a spooled alert (a
+   * disk error, a hand edit) is set aside in rejected.jsonl: delivering it would fail on every
+   * attempt and hold up every alert behind it.
+   */
   private async load(): Promise<void> {
     while (this.window.length === 0) {
       const { segment } = this.readPos;
@@ -213,29 +226,77 @@ export class AlertSpool implements AlertStore {
         continue;
       }
       const length = Math.min(READ_CHUNK, size - this.readPos.offset);
-      const buffer = Buffer.alloc(length);
-      const fh = await open(join(this.dir, segmentName(segment)), 'r');
-      try {
-        await fh.read(buffer, 0, length, this.readPos.offset);
-      } finally {
-        await fh.close();
-      }
+      const buffer = await this.read(segment, this.readPos.offset, length);
       let at = 0;
+      /** Past records set aside with nothing before them left to deliver: the cursor may skip them. */
+      let skipTo: Position | undefined;
+      let rejected = 0;
+      let rejectedBytes = 0;
       for (let nl = buffer.indexOf(10); nl >= 0 && this.window.length < WINDOW; nl = buffer.indexOf(10, at)) {
         const bytes = nl + 1 - at;
         const end = this.readPos.offset + nl + 1;
-        try {
-          const { queuedAt, alert } = JSON.parse(buffer.toString('utf8', at, nl)) as { queuedAt: number; alert: Alert };
-          this.window.push({ alert, queuedAtMs: queuedAt, bytes, segment, end });
-        } catch {
-          this.warn('alert queue: skipped an unreadable record', { dir: this.dir, segment, offset: this.readPos.offset + at });
-          this.count--;
-          this.bytes -= bytes;
+        const text = buffer.toString('utf8', at, nl);
+        const record = parseSpoolRecord(text);
+        if ('alert' in record) this.window.push({ alert: record.alert, queuedAtMs: record.queuedAt, bytes, segment, end });
+        else {
+          await this.reject(segment, this.readPos.offset + at, bytes, `${record.path}: ${record.message}`, text);
+          rejected++;
+          rejectedBytes += bytes;
+          // The cursor passes it with the alert before it, or at once when there is none.
+          const before = this.window.at(-1);
+          if (before) before.end = end;
+          else skipTo = { segment, offset: end };
         }
         at = nl + 1;
       }
-      if (at === 0) throw new AgentwatchError(ErrorCode.Io, `the alert queue ${this.dir} holds a record larger than ${READ_CHUNK} bytes`);
+      if (at === 0) {
+        // One line longer than a read: set aside unread (an alert is a few KB; this is no alert).
+        const end = await this.lineEnd(segment, this.readPos.offset + length, size);
+        await this.reject(segment, this.readPos.offset, end - this.readPos.offset, `longer than ${READ_CHUNK} bytes`);
+        rejected++;
+        rejectedBytes += end - this.readPos.offset;
+        skipTo = { segment, offset: end };
+        at = end - this.readPos.offset;
+      }
       this.readPos = { segment, offset: this.readPos.offset + at };
+      if (skipTo && this.window.length === 0) await this.advanceCursor(skipTo);
+      // Only now: a caller waiting for an empty queue (idle, close) must find the cursor saved.
+      this.count -= rejected;
+      this.bytes -= rejectedBytes;
+    }
+  }
+
+  private async read(segment: number, offset: number, length: number): Promise<Buffer> {
+    const buffer = Buffer.alloc(length);
+    const fh = await open(join(this.dir, segmentName(segment)), 'r');
+    try {
+      await fh.read(buffer, 0, length, offset);
+    } finally {
+      await fh.close();
+    }
+    return buffer;
+  }
+
+  /** The offset just after the line feed at or after `from` (segments end with one: see recover). */
+  private async lineEnd(segment: number, from: number, size: number): Promise<number> {
+    for (let offset = from; offset < size; offset += READ_CHUNK) {
+      const chunk = await this.read(segment, offset, Math.min(READ_CHUNK, size - offset));
+      const nl = chunk.indexOf(10);
+      if (nl >= 0) return offset + nl + 1;
+    }
+    return size;
+  }
+
+  private async reject(segment: number, offset: number, bytes: number, reason: string, text?: string): Promise<void> {
+    this.metrics.rejected(ReloadKind.Spool, 1);
+    const file = segmentName(segment);
+    this.warn('alert queue: set aside a record that is not a queued alert; the alerts after it go on', { dir: this.dir, segment: file, offset, reason, file: this.rejectedPath });
+    const entry = { rejectedAt: new Date().toISOString(), reason, segment: file, offset, bytes, ...(text !== undefined && { record: text }) };
+    try {
+      await appendFile(this.rejectedPath, `${JSON.stringify(entry)}\n`);
+    } catch (err) {
+      // Keeping a copy is a courtesy: the queue must not stop because the copy failed.
+      this.warn('alert queue: cannot keep a copy of the record set aside', { file: this.rejectedPath, error: (err as Error).message });
     }
   }
 
@@ -244,9 +305,14 @@ export class AlertSpool implements AlertStore {
     const spooled = this.window.shift() as Spooled;
     this.count--;
     this.bytes -= spooled.bytes;
+    await this.advanceCursor({ segment: spooled.segment, offset: spooled.end });
+  }
+
+  /** Everything before `to` is done with: delivered, set aside or rejected. */
+  private async advanceCursor(to: Position): Promise<void> {
     const previous = this.cursor.segment;
-    this.cursor = { segment: spooled.segment, offset: spooled.end };
-    for (let s = previous; s < spooled.segment; s++) {
+    this.cursor = to;
+    for (let s = previous; s < to.segment; s++) {
       this.sizes.delete(s);
       await rm(join(this.dir, segmentName(s)), { force: true });
     }

@@ -154,7 +154,10 @@ export class DeliveryQueue implements AlertSink, SinkQueueGauges {
   private async run(): Promise<void> {
     while (!this.stopped) {
       try {
+        const before = this.store.count;
         const item = await this.store.head();
+        // Reading ahead, the store may have set aside records that are not alerts: their room is free.
+        if (this.store.count < before || item === undefined) this.roomMade();
         if (item === undefined) {
           if (this.closing) return;
           await new Promise<void>((resolve) => (this.wakeLoop = resolve));
