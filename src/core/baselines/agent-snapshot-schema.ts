@@ -10,6 +10,8 @@ import { AGENT_SNAPSHOT_VERSION, type AgentSnapshot } from './agent-baseline-sna
 // fixed-size parts (the week, the error window) must have their exact size, since restore
 // copies them into typed arrays by index.
 const HOURS_PER_WEEK = 168;
+/** A time zone's offset from UTC is less than a day. */
+const DAY_MS = 86_400_000;
 /** 2 × WINDOW_BUCKETS of error-window.ts: (calls, suspicious) pairs. */
 const ERROR_RING = 10;
 /** engine.sketch.binLimit's maximum. */
@@ -17,11 +19,14 @@ const MAX_SKETCH_BINS = 4096;
 /** engine.duplicates.maxIdsPerAgent's maximum. */
 const MAX_RECENT_IDS = 65_536;
 
+/** The range of a JavaScript Date: a time past it makes toISOString throw in every alert. */
+const MAX_TIME_MS = 8.64e15;
+const TimeMs = Type.Number({ minimum: -MAX_TIME_MS, maximum: MAX_TIME_MS });
 const Count = Type.Number({ minimum: 0 });
 const Basis = oneOf(['learned', 'class'] as const);
 const Evidence = Type.Array(Type.String());
 
-const SeenSetSchema = Type.Array(Type.Tuple([Type.String(), Type.Number(), Type.Number()]));
+const SeenSetSchema = Type.Array(Type.Tuple([Type.String(), TimeMs, TimeMs]));
 
 const CountSketchSchema = Type.Object({
   offset: Type.Integer(),
@@ -35,21 +40,21 @@ const LatLonSchema = Type.Object({ lat: Type.Readonly(Type.Number({ minimum: -90
 const LocationSchema = Type.Object({
   sessions: Type.Optional(Type.Array(Type.Tuple([Type.String(), Type.Object({ network: Type.String(), label: Type.String(), fired: Type.Boolean() })]))),
   known: SeenSetSchema,
-  lastKnownMs: Type.Number(),
+  lastKnownMs: TimeMs,
   lastKnownLabel: Type.String(),
   lastKnownCoords: Type.Optional(LatLonSchema),
   pending: Type.Optional(
-    Type.Object({ kind: oneOf(Object.values(LocationKind)), key: Type.String(), label: Type.String(), firstMs: Type.Number(), lastMs: Type.Number(), fired: Type.Boolean(), evidence: Evidence }),
+    Type.Object({ kind: oneOf(Object.values(LocationKind)), key: Type.String(), label: Type.String(), firstMs: TimeMs, lastMs: TimeMs, fired: Type.Boolean(), evidence: Evidence }),
   ),
 });
 
 const OpenIncidentSchema = Type.Object({
   alertId: Type.String(),
-  openedMs: Type.Number(),
-  lastMs: Type.Number(),
+  openedMs: TimeMs,
+  lastMs: TimeMs,
   count: Count,
   revision: Type.Optional(Type.Number()),
-  emittedMs: Type.Optional(Type.Number()),
+  emittedMs: Type.Optional(TimeMs),
   pending: Type.Optional(Type.Number()),
   peakScore: Type.Optional(Type.Number()),
   resolved: Type.Optional(Type.Boolean()),
@@ -69,13 +74,13 @@ export const AgentSnapshotSchema = Type.Object({
   agentId: Type.String(),
   agentClass: Type.Optional(Type.String()),
   tenant: Type.Optional(Type.String()),
-  firstSeenMs: Type.Number(),
-  lastSeenMs: Type.Number(),
+  firstSeenMs: TimeMs,
+  lastSeenMs: TimeMs,
   eventCount: Count,
   position: Type.Optional(Type.Integer({ minimum: 0 })),
-  recentIds: Type.Optional(Type.Array(Type.Tuple([Type.Number(), Type.Number()]), { maxItems: MAX_RECENT_IDS })),
+  recentIds: Type.Optional(Type.Array(Type.Tuple([Type.Number(), TimeMs]), { maxItems: MAX_RECENT_IDS })),
   bucket: Type.Object({
-    startMs: Type.Number(),
+    startMs: TimeMs,
     count: Count,
     failures: Count,
     suspicious: Count,
@@ -92,9 +97,9 @@ export const AgentSnapshotSchema = Type.Object({
   ),
   hour: Type.Object({
     index: Type.Number(),
-    endMs: Type.Number(),
-    offsetMs: Type.Number(),
-    slot: Type.Number(),
+    endMs: TimeMs,
+    offsetMs: Type.Number({ minimum: -DAY_MS, maximum: DAY_MS }),
+    slot: Type.Integer({ minimum: 0, maximum: HOURS_PER_WEEK - 1 }),
     count: Count,
     maxBucket: Type.Number(),
     idle: Type.Boolean(),
@@ -108,7 +113,7 @@ export const AgentSnapshotSchema = Type.Object({
   sketch: CountSketchSchema,
   ratios: CountSketchSchema,
   tailMultiplier: Type.Number(),
-  sketchDecayAtMs: Type.Number(),
+  sketchDecayAtMs: TimeMs,
   profile: Type.Object({
     weekly: Type.Array(NumberOrNull, { minItems: HOURS_PER_WEEK, maxItems: HOURS_PER_WEEK }),
     peaks: Type.Array(Type.Number(), { minItems: 24, maxItems: 24 }),

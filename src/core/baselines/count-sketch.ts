@@ -96,7 +96,9 @@ export class CountSketch {
     const mapping = cs.sketch.mapping;
     // Replaying each bin at its representative value rebuilds an identical store.
     s.bins.forEach((w, i) => {
-      if (w > 0) cs.sketch.accept(mapping.value(s.offset + i), w);
+      // Clamped like accept: an offset from another accuracy (or a spoiled record) can map past
+      // the largest double, and the library then sizes its store with NaN.
+      if (w > 0) cs.sketch.accept(Math.min(mapping.value(s.offset + i), MAX_SKETCH_VALUE), w);
     });
     cs.sketch.sum = s.weight;
     return cs;

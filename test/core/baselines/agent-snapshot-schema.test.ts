@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { type AgentSnapshot } from '../../../src/core/baselines/agent-baseline-snapshot.js';
 import { agentSnapshotProblem, checkAgentSnapshot, isAgentSnapshot } from '../../../src/core/baselines/agent-snapshot-schema.js';
 import { InvalidSnapshotError } from '../../../src/core/errors.js';
-import { DAY, HOUR, MINUTE, T0, engineWith, event, merge, run, traffic } from '../../helpers/traffic.js';
+import { DAY, HOUR, MINUTE, T0, engineWith, event, merge, prng, run, traffic } from '../../helpers/traffic.js';
 
 /** Snapshots with every optional part: places, sessions, permissions, sensitive resources, open incidents, errors. */
 function richSnapshots(): AgentSnapshot[] {
@@ -84,6 +84,37 @@ describe('the agent snapshot schema (issue 13)', () => {
     const s = clone(steady);
     agentSnapshotProblem(s);
     expect(s).toEqual(steady);
+  });
+
+  it('whatever one field is changed to, a snapshot is either refused or restored and run without a throw', () => {
+    const rand = prng(13);
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)] as T;
+    const values: unknown[] = [null, 'x', '', -1, 0, 1e300, -1e300, 0.5, 2 ** 31, [], [1], ['x'], {}, true, undefined];
+    /** Every path to a value in the snapshot. */
+    const paths = (v: unknown, at: (string | number)[] = []): (string | number)[][] =>
+      v !== null && typeof v === 'object' ? [at, ...Object.entries(v).flatMap(([k, c]) => paths(c, [...at, Array.isArray(v) ? Number(k) : k]))] : [at];
+    const all = paths(steady).filter((p) => p.length > 0);
+    let restored = 0;
+    for (let i = 0; i < 3000; i++) {
+      const s = clone(steady) as unknown as Record<string | number, unknown>;
+      const path = pick(all);
+      let parent = s;
+      for (const k of path.slice(0, -1)) parent = parent[k] as Record<string | number, unknown>;
+      const value = pick(values);
+      if (value === undefined) delete parent[path.at(-1) as string | number];
+      else parent[path.at(-1) as string | number] = value;
+      if (!isAgentSnapshot(s)) continue;
+      restored++;
+      const engine = engineWith({}, { sensitive: [{ pattern: 'vault/*', label: 'secrets' }] });
+      const at = (s as unknown as AgentSnapshot).lastSeenMs;
+      expect(() => {
+        engine.restore({ v: 1, sweepAtMs: null, agents: [s as unknown as AgentSnapshot] });
+        run(engine, [...traffic('steady', at + MINUTE, at + 90 * MINUTE, () => 3, i, { source: { ip: '10.0.0.1', region: 'eu-west-1', country: 'IE', session: 's-1', sessionBound: true } }), event('steady', at + 91 * MINUTE, { category: 'resource_access', resource: 'vault/x', outcome: 'denied' })]);
+        engine.snapshot();
+      }, `${path.join('/')} = ${JSON.stringify(value)}`).not.toThrow();
+    }
+    // Enough of the changes are valid ones (numbers for numbers…) for the check to mean something.
+    expect(restored).toBeGreaterThan(300);
   });
 
   it('checks 100k snapshots fast enough for a restore of a million agents', () => {
