@@ -37,6 +37,7 @@ export async function runLive(opts: { config?: string; baselines?: string; state
   // kafkajs warns that bounded retries weaken exactly-once; agentwatch is at-least-once by design.
   const r = config.kafka.retry;
   const kafka = createKafka(config.kafka, {
+    logger: logger.child({ component: 'kafka' }),
     quiet: [/Limiting retries for the idempotent producer/],
     onProducerRetry: () => metrics.sinkRetried('kafka'),
     retry: { retries: r.retries, initialRetryTime: r.initialRetryTimeMs, maxRetryTime: r.maxRetryTimeMs },

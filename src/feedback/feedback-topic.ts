@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { type Consumer, type Kafka } from 'kafkajs';
+import { type Consumer, type Kafka, Partitioners } from 'kafkajs';
 import { type Verdict } from '../core/feedback/verdict.js';
 import { checkVerdict } from './verdict-file.js';
 
 /** Publishes a verdict to the compacted feedback topic, keyed by alert id (the latest wins). */
 export async function publishVerdict(kafka: Kafka, topic: string, verdict: Verdict): Promise<void> {
-  const producer = kafka.producer({ allowAutoTopicCreation: false });
+  const producer = kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
   await producer.connect();
   try {
     await producer.send({ topic, acks: -1, messages: [{ key: verdict.alertId, value: JSON.stringify(verdict) }] });

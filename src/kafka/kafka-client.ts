@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { type ConnectionOptions } from 'node:tls';
 import { Kafka, logLevel, type LogEntry, type logCreator, type RetryOptions, type SASLOptions } from 'kafkajs';
+import { type Logger } from 'pino';
 import { type KafkaConfig } from '../config/kafka-config-schema.js';
 import { kafkaSecurityWarnings } from '../config/kafka-security.js';
 import { AgentwatchError, ErrorCode, InvalidConfigError } from '../core/errors.js';
@@ -20,9 +21,11 @@ export interface KafkaClientOptions {
   clientId?: string;
   /** kafkajs retry policy; bounded by default (about 10 s of back-off in all). */
   retry?: RetryOptions;
-  /** Where kafkajs logs go (default: stderr). */
+  /** Long-running services: kafkajs entries become records of this logger (at their mapped level). */
+  logger?: Logger;
+  /** Otherwise readable lines on this stream (default: stderr), warn and more severe. */
   stream?: NodeJS.WritableStream;
-  /** Least severe kafkajs level printed (default WARN). */
+  /** Least severe entry kafkajs produces (default WARN; INFO when the logger shows debug). */
   level?: logLevel;
   /** Messages not to print, known to be expected by the caller. */
   quiet?: readonly RegExp[];
@@ -33,38 +36,83 @@ export interface KafkaClientOptions {
 /** Default retry policy: 5 retries, 300 ms doubling to at most 3 s: a dead broker fails in seconds, not forever. */
 export const DEFAULT_KAFKA_RETRY: RetryOptions = { retries: 5, initialRetryTime: 300, maxRetryTime: 3_000 };
 
-const LEVEL_NAMES: Partial<Record<logLevel, string>> = {
-  [logLevel.ERROR]: 'ERROR',
-  [logLevel.WARN]: 'WARN',
-  [logLevel.INFO]: 'INFO',
-  [logLevel.DEBUG]: 'DEBUG',
+// kafkajs warns once per process about its v2 default partitioner. Every producer here passes
+// createPartitioner, so the warning names nothing a user could change; it is silenced for any
+// producer added later too (kafkajs reads the variable when the first producer is created).
+process.env['KAFKAJS_NO_PARTITIONER_WARNING'] ??= '1';
+
+/** pino's level names for kafkajs's: what a log line or collector shows. */
+export type KafkaLogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+const FROM_KAFKAJS: Partial<Record<logLevel, KafkaLogLevel>> = {
+  [logLevel.ERROR]: 'error',
+  [logLevel.WARN]: 'warn',
+  [logLevel.INFO]: 'info',
+  [logLevel.DEBUG]: 'debug',
 };
+const SEVERITY: Record<KafkaLogLevel, number> = { debug: 20, info: 30, warn: 40, error: 50 };
+
+/**
+ * Errors kafkajs logs at ERROR and then retries by itself: a broker that has just started, a
+ * fresh topic whose leader is being elected, a group coordinator loading its log. They are the
+ * normal first seconds of a run; when they outlast the retries, the caller's own error says so.
+ */
+const TRANSIENT = [
+  /coordinator is loading/i,
+  /coordinator is not available/i,
+  /not the (correct )?coordinator/i,
+  /not the leader/i,
+  /no leader for this topic-partition/i,
+  /leadership election/i,
+  /does not host this topic-partition/i,
+  /group is rebalancing/i,
+  /rebalance in progress/i,
+];
+
+/** The pino level of one kafkajs entry: its own, except that retried start-up errors are debug. */
+export function kafkaLogLevel(level: logLevel, message: string, error?: unknown): KafkaLogLevel | undefined {
+  const mapped = FROM_KAFKAJS[level];
+  if (mapped === 'error' || mapped === 'warn') {
+    const text = `${message} ${typeof error === 'string' ? error : ''}`;
+    if (TRANSIENT.some((re) => re.test(text))) return 'debug';
+  }
+  return mapped;
+}
 
 /** Fields of a kafkajs log entry worth printing; everything else (requests, payloads, SASL state) is left out. */
 const LOGGED_FIELDS = ['broker', 'clientId', 'groupId', 'topic', 'partition', 'error', 'retryCount', 'retryTime'] as const;
 
+/** Where kafkajs entries end up: a pino logger (services), or readable lines on a stream (one-shot commands). */
+export type KafkaLogSink = { logger: Pick<Logger, 'debug' | 'info' | 'warn' | 'error'> } | { stream: NodeJS.WritableStream; minLevel?: KafkaLogLevel };
+
 /**
- * A kafkajs logCreator that writes one line per entry to `stream`, at `minLevel` or more severe,
- * with a whitelist of fields, every secret masked, and each distinct message printed once a
- * minute at most (a broker that is down makes kafkajs repeat itself on every retry).
+ * A kafkajs logCreator: each entry gets a pino level (kafkaLogLevel), keeps a whitelist of fields,
+ * has every secret masked, and each distinct message is written once a minute at most (a broker
+ * that is down makes kafkajs repeat itself on every retry). With a logger, entries become
+ * structured records `{ kafka: namespace, ...fields }`; with a stream, one line each, at minLevel
+ * (default warn) or more severe.
  */
 export function kafkaLogCreator(
-  stream: NodeJS.WritableStream = process.stderr,
-  minLevel: logLevel = logLevel.WARN,
+  sink: KafkaLogSink | NodeJS.WritableStream = process.stderr,
   secrets: readonly string[] = [],
   quiet: readonly RegExp[] = [],
   onProducerRetry?: () => void,
 ): logCreator {
+  const to: KafkaLogSink = typeof (sink as NodeJS.WritableStream).write === 'function' ? { stream: sink as NodeJS.WritableStream } : (sink as KafkaLogSink);
   const masked = secrets.filter((s) => s.length > 0);
+  const mask = (text: string): string => masked.reduce((t, secret) => t.split(secret).join('[redacted]'), text);
   const lastPrinted = new Map<string, number>();
   return () =>
     ({ namespace, level, log }: LogEntry) => {
-      if (level === logLevel.NOTHING || level > minLevel) return;
+      if (level === logLevel.NOTHING) return;
       const entry = log as Record<string, unknown> & { message?: unknown };
       // kafkajs reports retries only in its logs: a producer send attempt that failed logs an
-      // error with its retryCount (before the once-a-minute filter below, so each one counts).
+      // error with its retryCount (before any filter below, so each one counts).
       if (onProducerRetry && namespace === 'Producer' && level === logLevel.ERROR && entry['retryCount'] !== undefined) onProducerRetry();
-      const message = String(entry.message ?? '');
+      const message = mask(String(entry.message ?? ''));
+      const pinoLevel = kafkaLogLevel(level, message, entry['error']);
+      if (pinoLevel === undefined) return;
+      if ('stream' in to && SEVERITY[pinoLevel] < SEVERITY[to.minLevel ?? 'warn']) return;
       if (quiet.some((re) => re.test(message))) return;
       const key = `${level} ${namespace} ${message} ${String(entry['broker'] ?? '')}`;
       const now = Date.now();
@@ -72,10 +120,18 @@ export function kafkaLogCreator(
       if (last !== undefined && now - last < 60_000) return;
       if (lastPrinted.size > 1000) lastPrinted.clear();
       lastPrinted.set(key, now);
-      const fields = LOGGED_FIELDS.filter((f) => entry[f] !== undefined && entry[f] !== null).map((f) => `${f}=${String(entry[f])}`);
-      let line = `agentwatch: kafka ${LEVEL_NAMES[level] ?? level} [${namespace}] ${message}${fields.length ? ` (${fields.join(', ')})` : ''}`;
-      for (const secret of masked) line = line.split(secret).join('[redacted]');
-      stream.write(`${line}\n`);
+      const fields: Record<string, string | number> = {};
+      for (const f of LOGGED_FIELDS) {
+        const v = entry[f];
+        if (v === undefined || v === null) continue;
+        fields[f] = typeof v === 'number' ? v : mask(String(v));
+      }
+      if ('logger' in to) {
+        to.logger[pinoLevel]({ kafka: namespace, ...fields }, message);
+        return;
+      }
+      const shown = Object.entries(fields).map(([k, v]) => `${k}=${v}`);
+      to.stream.write(`agentwatch: kafka ${pinoLevel} [${namespace}] ${message}${shown.length ? ` (${shown.join(', ')})` : ''}\n`);
     };
 }
 
@@ -104,21 +160,27 @@ function kafkaSaslOptions(sasl: NonNullable<KafkaConfig['sasl']>): SASLOptions {
 
 /**
  * The one place a kafkajs client is built from the `kafka` config section: brokers, client id,
- * TLS, SASL, connection timeout, a bounded retry policy and logs on stderr that never show the
- * SASL password.
+ * TLS, SASL, connection timeout, a bounded retry policy and logs (through pino, or lines on
+ * stderr) that never show the SASL password.
  */
 export function createKafka(config: KafkaConfig, opts: KafkaClientOptions = {}): Kafka {
   const ssl = kafkaSslOptions(config.ssl);
   // Every Kafka command warns once about credentials sent in the clear (issue 13).
-  for (const w of kafkaSecurityWarnings(config)) (opts.stream ?? process.stderr).write(`agentwatch: warning: ${w}\n`);
-  const level = opts.level ?? logLevel.WARN;
+  for (const w of kafkaSecurityWarnings(config)) {
+    if (opts.logger) opts.logger.warn(w);
+    else (opts.stream ?? process.stderr).write(`agentwatch: warning: ${w}\n`);
+  }
+  // kafkajs's INFO (joins, assignments) is what `AGENTWATCH_LOG_LEVEL=debug` is asked for; its
+  // DEBUG is a dump of every request, never wanted by default.
+  const level = opts.level ?? (opts.logger?.isLevelEnabled('debug') ? logLevel.INFO : logLevel.WARN);
+  const sink: KafkaLogSink = opts.logger ? { logger: opts.logger } : { stream: opts.stream ?? process.stderr };
   return new Kafka({
     clientId: opts.clientId ?? config.clientId,
     brokers: [...config.brokers],
     connectionTimeout: config.connectionTimeoutMs,
     retry: opts.retry ?? DEFAULT_KAFKA_RETRY,
     logLevel: level,
-    logCreator: kafkaLogCreator(opts.stream ?? process.stderr, level, config.sasl ? [config.sasl.password] : [], opts.quiet, opts.onProducerRetry),
+    logCreator: kafkaLogCreator(sink, config.sasl ? [config.sasl.password] : [], opts.quiet, opts.onProducerRetry),
     ...(ssl && { ssl }),
     ...(config.sasl && { sasl: kafkaSaslOptions(config.sasl) }),
   });
