@@ -58,6 +58,8 @@ describe('Entra ID sign-ins (diagnostic settings / Event Hubs envelope)', () => 
   });
 
   it('produces events the native schema accepts', () => {
+    // The count first: on an empty list the loop below would pass without checking anything.
+    expect(events).toHaveLength(4);
     for (const e of events) expect(() => toAuditEvent(structuredClone(e))).not.toThrow();
   });
 });
@@ -144,6 +146,8 @@ describe('Entra ID audit logs', () => {
   });
 
   it('produces events the native schema accepts', () => {
+    // Six records, one of them two consented scopes.
+    expect(events).toHaveLength(7);
     for (const e of events) expect(() => toAuditEvent(structuredClone(e))).not.toThrow();
   });
 });
@@ -152,7 +156,9 @@ describe('Entra ID detection and rejects', () => {
   it('recognises envelopes, diagnostic records and Log Analytics rows, and nothing else', () => {
     expect(isEntraValue(fixture('sign-ins.eventhub.json'))).toBe(true);
     expect(isEntraValue(fixture('audit-logs.eventhub.json'))).toBe(true);
-    for (const row of lines('sign-ins.log-analytics.jsonl')) expect(isEntraValue(row)).toBe(true);
+    const rows = lines('sign-ins.log-analytics.jsonl');
+    expect(rows.length).toBeGreaterThan(0);
+    for (const row of rows) expect(isEntraValue(row)).toBe(true);
     expect(isEntraValue({ id: 'e1', time: '2026-03-02T10:00:00Z', agentId: 'a', category: 'api_call', action: 'x' })).toBe(false);
     expect(isEntraValue({ Records: [{ eventVersion: '1.08', eventSource: 's3.amazonaws.com' }] })).toBe(false);
     expect(isEntraValue({ records: [{ category: 'AuditEvent', resourceId: '/SUBSCRIPTIONS/X/PROVIDERS/MICROSOFT.KEYVAULT/VAULTS/V' }] })).toBe(false);

@@ -67,6 +67,8 @@ describe('OpenTelemetry GenAI tool spans (OTLP/JSON)', () => {
   });
 
   it('produces events the native schema accepts', () => {
+    // The count first: on an empty list the loop below would pass without checking anything.
+    expect(events).toHaveLength(5);
     for (const e of events) expect(() => toAuditEvent(structuredClone(e))).not.toThrow();
   });
 
