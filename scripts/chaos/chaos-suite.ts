@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ChaosBroker } from './chaos-broker.js';
-import { type ChaosContext, type ScenarioResult } from './chaos-scenario.js';
+import { type ChaosContext, type ScenarioResult, result } from './chaos-scenario.js';
 import { brokerRestarts, joinLeave, killNine } from './scenarios-faults.js';
 import { badClocks, bigPartition, slowSink } from './scenarios-state.js';
 
@@ -33,7 +33,9 @@ export async function runChaos(opts: { quick: boolean; dist: boolean; only?: rea
   try {
     for (const name of opts.only ?? (Object.keys(SCENARIOS) as ScenarioName[])) {
       log(`${name}: starting`);
-      const r = await SCENARIOS[name](ctx);
+      const started = Date.now();
+      // A scenario that cannot finish (a group that never catches up) is a failed scenario, not the end of the run.
+      const r = await SCENARIOS[name](ctx).catch((err: unknown) => result(name, `${name} (did not finish)`, started, [{ name: 'finished', ok: false, detail: (err as Error).message.split('\n')[0] ?? '' }], {}));
       log(`${name}: ${r.ok ? 'ok' : 'FAILED'} in ${Math.round(r.ms / 1000)} s`);
       results.push(r);
     }
