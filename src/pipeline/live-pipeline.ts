@@ -243,6 +243,8 @@ export class LivePipeline {
         this.agentPartition.delete(agentId);
         this.dirty.delete(agentId);
       }
+      // Its next owner writes its changelog now: a late tombstone from here would delete what it learns.
+      for (const [agentId, tp] of this.tombstones) if (tp === p) this.tombstones.delete(agentId);
       this.positions.delete(p);
       this.partitionTime.delete(p);
       this.restoring.delete(p);
