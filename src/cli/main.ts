@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { AgentwatchError } from '../core/errors.js';
+import { agentwatchVersion } from '../version.js';
 import { registerDemoCommand } from './demo-command.js';
 import { registerDiffCommand } from './diff-command.js';
 import { registerEvalCommand } from './eval-command.js';
@@ -17,7 +18,7 @@ export function buildProgram(): Command {
   // settings when they are created, not afterwards.
   const program = new Command('agentwatch')
     .description('Streaming behavioural anomaly detection for AI agents and other non-human identities.')
-    .version('0.1.0')
+    .version(agentwatchVersion())
     .exitOverride()
     .configureOutput({
       // Commander's own mistakes (unknown option, missing argument) read like ours: one line.
