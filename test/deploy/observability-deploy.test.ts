@@ -54,7 +54,9 @@ describe('Grafana dashboard and alerting rules', () => {
   it('the dashboard uses the provisioned datasource and only metrics agentwatch exports', async () => {
     const dashboard = JSON.parse(readFileSync(DASHBOARD_FILE, 'utf8')) as { uid: string; panels: { datasource?: { uid: string }; targets?: { datasource?: { uid: string } }[] }[] };
     expect(dashboard.uid).toBe('agentwatch-fleet');
-    for (const p of dashboard.panels.filter((x) => x.targets)) {
+    const queried = dashboard.panels.filter((x) => x.targets);
+    expect(queried.length).toBeGreaterThan(0);
+    for (const p of queried) {
       expect(p.datasource?.uid).toBe('agentwatch-prometheus');
       for (const t of p.targets ?? []) expect(t.datasource?.uid).toBe('agentwatch-prometheus');
     }

@@ -84,6 +84,7 @@ describe('report on hostile alert times (issue 13)', () => {
     const data = buildReportData({ alerts: [...fleet, far], settings });
     expect(data.range).toEqual({ fromMs: T0, toMs: T0 + 49 * HOUR, outside: 1 });
     expect(data.timeline.buckets.length).toBeLessThanOrEqual(401);
+    expect(data.panels.length).toBeGreaterThan(0);
     for (const p of data.panels) expect(p.hours.length).toBeLessThanOrEqual(400 * 24 + 1);
     const html = renderReportHtml(data, { alertsFile: 'a.jsonl', generatedAt: 'now', agentwatchVersion: 'test' });
     expect(html).toContain('1 alert dated outside this period');
