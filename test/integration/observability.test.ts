@@ -226,6 +226,7 @@ describeKafka('observability: agentwatch run scraped by a real Prometheus, trace
 
   it('exports the metrics of the issue, with bounded labels only: never an agent id', async () => {
     const text = await (await fetch(`${url}/metrics`)).text();
+    expect(agentIds.length).toBeGreaterThan(0);
     for (const id of agentIds) expect(text).not.toContain(id);
     const samples = parseExposition(text);
     const ours = samples.filter((s) => s.name.startsWith('agentwatch_'));

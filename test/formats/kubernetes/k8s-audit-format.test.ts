@@ -17,6 +17,7 @@ const byId = (id: string): AuditEvent => events.find((e) => e.id === id) as Audi
 
 describe('Kubernetes audit adapter', () => {
   it('recognises audit Events; only final stages become events, earlier ones are skipped, no user is rejected', () => {
+    expect(values).toHaveLength(9);
     for (const v of values) expect(detectFormat(v)?.name).toBe('k8s-audit');
     expect(outs).toHaveLength(9);
     expect(outs[0]).toEqual(new SkippedRecord('k8s-audit stage RequestReceived'));
