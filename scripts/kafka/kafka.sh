@@ -303,8 +303,13 @@ random_cluster_id() {
   done
 }
 
+# The JVM's own temporary files (native compression libraries it unpacks, hsperfdata) stay in the
+# data dir, which stop removes: nothing of a broker outlives it in /tmp.
+jvm_tmp_opts() { mkdir -p "$DATA_ROOT/tmp"; printf '%s\n' "-Djava.io.tmpdir=$DATA_ROOT/tmp" -XX:-UsePerfData; }
+
 run_tool() {
-  "$JAVA" "${TOOL_JVM_OPTS[@]}" -Dlog4j2.configurationFile="$DATA_ROOT/tools-log4j2.properties" \
+  local tmp_opts; mapfile -t tmp_opts < <(jvm_tmp_opts)
+  "$JAVA" "${TOOL_JVM_OPTS[@]}" "${tmp_opts[@]}" -Dlog4j2.configurationFile="$DATA_ROOT/tools-log4j2.properties" \
     -cp "$LIB_DIR/*" "$@"
 }
 
@@ -360,10 +365,11 @@ launch_broker() {
   local t0="$1" pid
   # shellcheck disable=SC2206 # word splitting of the option strings is intended
   local heap=(${KAFKA_HEAP_OPTS:--Xms256m -Xmx768m}) extra=(${KAFKA_JVM_OPTS:-})
-  local launcher=()
+  local launcher=() tmp_opts
+  mapfile -t tmp_opts < <(jvm_tmp_opts)
   if command -v setsid >/dev/null 2>&1; then launcher=(setsid); fi   # own session: survives the caller's group
   "${launcher[@]}" "$JAVA" "${heap[@]}" -XX:+UseG1GC -XX:MaxGCPauseMillis=20 \
-    -XX:+ExitOnOutOfMemoryError -Djava.awt.headless=true \
+    -XX:+ExitOnOutOfMemoryError -Djava.awt.headless=true "${tmp_opts[@]}" \
     -Dlog4j2.configurationFile="$DATA_ROOT/log4j2.properties" -Dkafka.logs.dir="$DATA_ROOT/logs" \
     "${extra[@]}" -cp "$LIB_DIR/*" kafka.Kafka "$CONFIG" \
     </dev/null >"$DATA_ROOT/logs/stdout.log" 2>&1 &

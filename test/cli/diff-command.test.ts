@@ -1,7 +1,7 @@
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { agentwatch } from '../helpers/cli.js';
+import { cli } from '../helpers/cli.js';
 import { writeSmallFleet } from '../helpers/fleet-files.js';
 
 interface Group {
@@ -33,12 +33,12 @@ describe('agentwatch diff', () => {
     return dir;
   };
 
-  it('two configs: a lower rate-spike threshold adds rate_spike alerts, the labelled spike among them, and takes none away', () => {
+  it('two configs: a lower rate-spike threshold adds rate_spike alerts, the labelled spike among them, and takes none away', async () => {
     const a = join(fleet.dir, 'current.yaml');
     const b = join(fleet.dir, 'lower.yaml');
     writeFileSync(a, '{}\n');
     writeFileSync(b, 'engine:\n  rateSpike:\n    minCount: 5\n    peakMultiplier: 1.5\n');
-    const r = agentwatch(['diff', fleet.events, '--baselines', fleet.baselines, '--config', a, '--config', b, '--json', '--jobs', '2']);
+    const r = await cli(['diff', fleet.events, '--baselines', fleet.baselines, '--config', a, '--config', b, '--json', '--jobs', '2']);
     expect(r.status, r.stderr).toBe(0);
     const d = JSON.parse(r.stdout) as DiffJson;
     expect(d.appeared.length).toBeGreaterThan(0);
@@ -55,9 +55,9 @@ describe('agentwatch diff', () => {
     expect(spike?.summary).toMatch(/calls\/min/);
   });
 
-  it('two baselines folders: declaring exports sensitive adds new_sensitive_resource alerts for exactly the agents that write them', () => {
+  it('two baselines folders: declaring exports sensitive adds new_sensitive_resource alerts for exactly the agents that write them', async () => {
     const b = baselinesWith('with-exports', 'sensitive:\n  - pattern: "arn:aws:s3:::*-sync/exports/*"\n    label: sync-exports\n');
-    const r = agentwatch(['diff', fleet.events, '--baselines', fleet.baselines, '--baselines', b, '--json', '--examples', '2']);
+    const r = await cli(['diff', fleet.events, '--baselines', fleet.baselines, '--baselines', b, '--json', '--examples', '2']);
     expect(r.status, r.stderr).toBe(0);
     const d = JSON.parse(r.stdout) as DiffJson;
     const writers = new Set(fleet.lines.filter((l) => l.includes('-sync/exports/')).map(agentOf));
@@ -73,7 +73,7 @@ describe('agentwatch diff', () => {
 
     // B's side is what `agentwatch replay` with B's folder raises.
     const out = join(fleet.dir, 'b-alerts.jsonl');
-    const rep = agentwatch(['replay', fleet.events, '--baselines', b, '--output', out, '--no-progress']);
+    const rep = await cli(['replay', fleet.events, '--baselines', b, '--output', out, '--no-progress']);
     expect(rep.status, rep.stderr).toBe(0);
     const opening = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { id: string; status?: string; detector: string }).filter((x) => x.status === 'open' || x.status === undefined);
     expect(d.alertsB).toBe(opening.length);
@@ -81,9 +81,9 @@ describe('agentwatch diff', () => {
     for (const g of d.appeared) for (const e of g.examples) expect(ids.has(e.id)).toBe(true);
   });
 
-  it('a privileged pattern raises the severity of first requests (text output, grouped by detector and agent)', () => {
+  it('a privileged pattern raises the severity of first requests (text output, grouped by detector and agent)', async () => {
     const b = baselinesWith('all-privileged', 'privileged:\n  - pattern: "*"\n    label: everything\n');
-    const r = agentwatch(['diff', fleet.events, '--baselines', fleet.baselines, '--baselines', b, '--examples', '1']);
+    const r = await cli(['diff', fleet.events, '--baselines', fleet.baselines, '--baselines', b, '--examples', '1']);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^A: default config --baselines \S+\/baselines\nB: default config --baselines \S+\/all-privileged\n/);
     expect(r.stdout).toMatch(/^new_permission\s+2\s+3\s+1\s+0\s+1$/m);
@@ -93,11 +93,11 @@ describe('agentwatch diff', () => {
     expect(r.stdout).toContain('Disappeared in B: none');
   });
 
-  it('needs two of something to compare, and has --help with an example', () => {
-    const r = agentwatch(['diff', fleet.events, '--config', join(fleet.dir, 'x.yaml')]);
+  it('needs two of something to compare, and has --help with an example', async () => {
+    const r = await cli(['diff', fleet.events, '--config', join(fleet.dir, 'x.yaml')]);
     expect(r.status).toBe(2);
     expect(r.stderr).toBe('agentwatch: nothing to compare: give --config twice (A then B), --baselines twice, or both [AW_INVALID_CONFIG]\n');
-    const h = agentwatch(['diff', '--help']);
+    const h = await cli(['diff', '--help']);
     expect(h.status).toBe(0);
     expect(h.stdout).toMatch(/Examples:\n {2}agentwatch diff /);
   });

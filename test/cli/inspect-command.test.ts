@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load-config.js';
 import { describeAgent } from '../../src/evaluation/describe-agent.js';
 import { saveWarmState } from '../../src/state/warm-start.js';
-import { agentwatch } from '../helpers/cli.js';
+import { cli } from '../helpers/cli.js';
 import { knownFleetEvents } from '../helpers/known-fleet.js';
 import { engineWith, run } from '../helpers/traffic.js';
 
@@ -22,8 +22,8 @@ describe('agentwatch inspect', () => {
     saveWarmState(state, engine.snapshot(), { files: ['known-fleet'] }, config, undefined);
   });
 
-  it('prints what is normal for the agent: learning, rates, the week, resources, permissions, locations, incident, peers', () => {
-    const r = agentwatch(['inspect', 'bot-1', '--state', state, '--limit', '3']);
+  it('prints what is normal for the agent: learning, rates, the week, resources, permissions, locations, incident, peers', async () => {
+    const r = await cli(['inspect', 'bot-1', '--state', state, '--limit', '3']);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^bot-1 {2}\(class etl\)\n/);
     expect(r.stdout).toMatch(/Learning: done/);
@@ -36,8 +36,8 @@ describe('agentwatch inspect', () => {
     expect(r.stdout).toMatch(/Peer group etl: bot-2, young/);
   });
 
-  it('--json gives the same description as describeAgent, with the state it came from', () => {
-    const r = agentwatch(['inspect', 'young', '--state', state, '--json']);
+  it('--json gives the same description as describeAgent, with the state it came from', async () => {
+    const r = await cli(['inspect', 'young', '--state', state, '--json']);
     expect(r.status, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(out.state).toEqual({ file: state, lastEventTime: null });
@@ -48,16 +48,16 @@ describe('agentwatch inspect', () => {
     expect({ ...out, state: undefined }).toEqual({ ...JSON.parse(JSON.stringify(expected)), state: undefined });
   });
 
-  it('names close matches for an unknown agent, and refuses a file that is not a state', () => {
-    const r = agentwatch(['inspect', 'bot1', '--state', state]);
+  it('names close matches for an unknown agent, and refuses a file that is not a state', async () => {
+    const r = await cli(['inspect', 'bot1', '--state', state]);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/agent bot1 is not in .*fleet\.state\.json\.gz \(3 agents\); did you mean bot-1, bot-2\? \[AW_INPUT_NOT_FOUND\]/);
     const bad = join(dir, 'alerts.jsonl');
     writeFileSync(bad, '{"id":"x","agentId":"a","detector":"rate_spike"}\n');
-    const notState = agentwatch(['inspect', 'bot-1', '--state', bad]);
+    const notState = await cli(['inspect', 'bot-1', '--state', bad]);
     expect(notState.status).toBe(2);
     expect(notState.stderr).toMatch(/alerts\.jsonl is not an agentwatch state file \(it looks like an alert\)/);
-    const help = agentwatch(['inspect', '--help']);
+    const help = await cli(['inspect', '--help']);
     expect(help.stdout).toMatch(/Example:\n {2}agentwatch inspect /);
   });
 });

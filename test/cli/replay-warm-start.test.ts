@@ -5,7 +5,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createFleet } from '../../scripts/fleet/generate-fleet.js';
 import { type Alert } from '../../src/core/alerts/alert.js';
-import { agentwatch } from '../helpers/cli.js';
+import { cli } from '../helpers/cli.js';
 
 const DAY = 86_400_000;
 const START = Date.UTC(2026, 2, 2);
@@ -20,7 +20,7 @@ describe('replay --save-state / --state (warm start)', { timeout: 180_000 }, () 
   let dir = '';
   let full: Alert[] = [];
 
-  beforeAll(() => {
+  beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'aw-warm-'));
     // Some events up to 45 s late, as in real logs: each half is reordered on its own.
     const fleet = createFleet({ seed: 5, agents: 8, days: 16, scale: 0.1, anomalyRate: 4, lateFraction: 0.01, veryLateFraction: 0 });
@@ -31,14 +31,14 @@ describe('replay --save-state / --state (warm start)', { timeout: 180_000 }, () 
     writeFileSync(join(dir, 'all.jsonl'), `${lines.join('\n')}\n`);
     writeFileSync(join(dir, 'first.jsonl'), `${lines.filter((l) => time(l) < CUT).join('\n')}\n`);
     writeFileSync(join(dir, 'second.jsonl'), `${lines.filter((l) => time(l) >= CUT).join('\n')}\n`);
-    const r = agentwatch(['replay', join(dir, 'all.jsonl'), '--baselines', join(dir, 'baselines'), '--output', join(dir, 'full.jsonl')]);
+    const r = await cli(['replay', join(dir, 'all.jsonl'), '--baselines', join(dir, 'baselines'), '--output', join(dir, 'full.jsonl')]);
     expect(r.status, r.stderr).toBe(0);
     full = readAlerts(join(dir, 'full.jsonl'));
   });
 
-  it('a replay continued from a saved state raises over the second half exactly what one replay of both halves raises', () => {
+  it('a replay continued from a saved state raises over the second half exactly what one replay of both halves raises', async () => {
     const state = join(dir, 'first.state.json.gz');
-    const a = agentwatch(['replay', join(dir, 'first.jsonl'), '--baselines', join(dir, 'baselines'), '--output', join(dir, 'first-alerts.jsonl'), '--save-state', state]);
+    const a = await cli(['replay', join(dir, 'first.jsonl'), '--baselines', join(dir, 'baselines'), '--output', join(dir, 'first-alerts.jsonl'), '--save-state', state]);
     expect(a.status, a.stderr).toBe(0);
     expect(a.stderr).toMatch(/State: 8 agents saved to .*first\.state\.json\.gz/);
     const envelope = JSON.parse(gunzipSync(readFileSync(state)).toString('utf8'));
@@ -47,7 +47,7 @@ describe('replay --save-state / --state (warm start)', { timeout: 180_000 }, () 
     expect(Date.parse(envelope.lastEventTime)).toBeLessThan(CUT);
     expect(envelope.engine.agents).toHaveLength(8);
 
-    const b = agentwatch(['replay', join(dir, 'second.jsonl'), '--baselines', join(dir, 'baselines'), '--output', join(dir, 'second-alerts.jsonl'), '--state', state, '--save-state', join(dir, 'both.state.json')]);
+    const b = await cli(['replay', join(dir, 'second.jsonl'), '--baselines', join(dir, 'baselines'), '--output', join(dir, 'second-alerts.jsonl'), '--state', state, '--save-state', join(dir, 'both.state.json')]);
     expect(b.status, b.stderr).toBe(0);
     expect(b.stderr).toMatch(/Warm start: 8 agents from /);
     expect(b.stderr).not.toMatch(/warning/);
@@ -65,8 +65,8 @@ describe('replay --save-state / --state (warm start)', { timeout: 180_000 }, () 
     expect(Date.parse(both.lastEventTime)).toBeGreaterThanOrEqual(START + 15 * DAY);
   });
 
-  it('without the state, the second half alone learns from scratch and misses what the warm start catches', () => {
-    const r = agentwatch(['replay', join(dir, 'second.jsonl'), '--baselines', join(dir, 'baselines'), '--output', join(dir, 'cold.jsonl')]);
+  it('without the state, the second half alone learns from scratch and misses what the warm start catches', async () => {
+    const r = await cli(['replay', join(dir, 'second.jsonl'), '--baselines', join(dir, 'baselines'), '--output', join(dir, 'cold.jsonl')]);
     expect(r.status, r.stderr).toBe(0);
     const cold = new Set(readAlerts(join(dir, 'cold.jsonl')).filter((a) => a.status === 'open').map((a) => a.id));
     const warmOpening = full.filter((x) => Date.parse(x.time) >= CUT && x.status === 'open' && x.baseline.basis === 'learned');
@@ -74,27 +74,27 @@ describe('replay --save-state / --state (warm start)', { timeout: 180_000 }, () 
     expect(warmOpening.filter((x) => !cold.has(x.id)).length).toBeGreaterThan(0);
   });
 
-  it('warns when the state was learned under other settings, and refuses what is not a state file', () => {
+  it('warns when the state was learned under other settings, and refuses what is not a state file', async () => {
     const state = join(dir, 'plain.state.json');
-    expect(agentwatch(['replay', join(dir, 'first.jsonl'), '--output', join(dir, 'p.jsonl'), '--save-state', state]).status).toBe(0);
+    expect((await cli(['replay', join(dir, 'first.jsonl'), '--output', join(dir, 'p.jsonl'), '--save-state', state])).status).toBe(0);
     // Learned without the declared baselines, continued with them.
-    const other = agentwatch(['replay', join(dir, 'second.jsonl'), '--baselines', join(dir, 'baselines'), '--output', join(dir, 'o.jsonl'), '--state', state]);
+    const other = await cli(['replay', join(dir, 'second.jsonl'), '--baselines', join(dir, 'baselines'), '--output', join(dir, 'o.jsonl'), '--state', state]);
     expect(other.status, other.stderr).toBe(0);
     expect(other.stderr).toMatch(/warning: .*plain\.state\.json was learned under other engine settings or declared baselines/);
 
-    const notState = agentwatch(['replay', join(dir, 'second.jsonl'), '--output', join(dir, 'x.jsonl'), '--state', join(dir, 'full.jsonl')]);
+    const notState = await cli(['replay', join(dir, 'second.jsonl'), '--output', join(dir, 'x.jsonl'), '--state', join(dir, 'full.jsonl')]);
     expect(notState.status).toBe(2);
     expect(notState.stderr).toMatch(/full\.jsonl is not an agentwatch state file.*\[AW_INVALID_SNAPSHOT\]/);
 
     const future = join(dir, 'future.state.json.gz');
     const doc = JSON.parse(readFileSync(state, 'utf8'));
     writeFileSync(future, gzipSync(JSON.stringify({ ...doc, formatVersion: 7, agentwatchVersion: '9.0.0' })));
-    const newer = agentwatch(['replay', join(dir, 'second.jsonl'), '--output', join(dir, 'y.jsonl'), '--state', future]);
+    const newer = await cli(['replay', join(dir, 'second.jsonl'), '--output', join(dir, 'y.jsonl'), '--state', future]);
     expect(newer.status).toBe(2);
     expect(newer.stderr).toMatch(/format version 7 \(written by agentwatch 9\.0\.0\); this agentwatch \(0\.1\.0\) reads version 1: upgrade agentwatch to read it \[AW_INVALID_SNAPSHOT\]/);
 
-    const missing = agentwatch(['replay', join(dir, 'second.jsonl'), '--output', join(dir, 'z.jsonl'), '--state', join(dir, 'nope.json')]);
+    const missing = await cli(['replay', join(dir, 'second.jsonl'), '--output', join(dir, 'z.jsonl'), '--state', join(dir, 'nope.json')]);
     expect(missing.status).toBe(2);
-    expect(missing.stderr).toMatch(/cannot read state file .*nope\.json/);
+    expect(missing.stderr).toMatch(/cannot read --state .*nope\.json: no such file or folder \[AW_INPUT_NOT_FOUND\]/);
   });
 });

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { agentwatch } from '../helpers/cli.js';
+import { cli } from '../helpers/cli.js';
 import { writeSmallFleet } from '../helpers/fleet-files.js';
 
 interface SettingJson {
@@ -20,8 +20,8 @@ interface SettingJson {
 describe('agentwatch tune', () => {
   const fleet = writeSmallFleet();
 
-  it('sweeps a cartesian product: each setting raises what `agentwatch replay` with it raises, scored against labels', () => {
-    const r = agentwatch(['tune', fleet.events, '--baselines', fleet.baselines, '--labels', fleet.labels, '--set', 'engine.rateSpike.minCount=5,20', '--set', 'engine.rateSpike.peakMultiplier=1.5,2.5', '--json']);
+  it('sweeps a cartesian product: each setting raises what `agentwatch replay` with it raises, scored against labels', async () => {
+    const r = await cli(['tune', fleet.events, '--baselines', fleet.baselines, '--labels', fleet.labels, '--set', 'engine.rateSpike.minCount=5,20', '--set', 'engine.rateSpike.peakMultiplier=1.5,2.5', '--json']);
     expect(r.status, r.stderr).toBe(0);
     const result = JSON.parse(r.stdout) as { accepted: number; days: number; keys: string[]; settings: SettingJson[] };
     expect(result.accepted).toBe(fleet.lines.length);
@@ -37,7 +37,7 @@ describe('agentwatch tune', () => {
     const config = join(fleet.dir, 'low.yaml');
     writeFileSync(config, 'engine:\n  rateSpike:\n    minCount: 5\n    peakMultiplier: 1.5\n');
     const out = join(fleet.dir, 'low-alerts.jsonl');
-    const rep = agentwatch(['replay', fleet.events, '--baselines', fleet.baselines, '--config', config, '--output', out, '--no-progress']);
+    const rep = await cli(['replay', fleet.events, '--baselines', fleet.baselines, '--config', config, '--output', out, '--no-progress']);
     expect(rep.status, rep.stderr).toBe(0);
     const text = readFileSync(out, 'utf8');
     expect(low.digest).toBe(createHash('sha256').update(text).digest('hex'));
@@ -56,8 +56,8 @@ describe('agentwatch tune', () => {
     expect(current.alertsByDetector['rate_spike']).toBeUndefined();
   });
 
-  it('prints a table: per setting, alerts per day by detector, total, recall, precision and median delay', () => {
-    const r = agentwatch(['tune', fleet.events, '--baselines', fleet.baselines, '--labels', fleet.labels, '--set', 'engine.offHours.enabled=true,false', '--jobs', '1']);
+  it('prints a table: per setting, alerts per day by detector, total, recall, precision and median delay', async () => {
+    const r = await cli(['tune', fleet.events, '--baselines', fleet.baselines, '--labels', fleet.labels, '--set', 'engine.offHours.enabled=true,false', '--jobs', '1']);
     expect(r.status, r.stderr).toBe(0);
     const lines = r.stdout.split('\n');
     expect(lines[0]).toMatch(/^Swept 2 settings over 47,996 events \(12 days, .*\) in [\d.]+ s on 1 thread\.$/);
@@ -82,22 +82,22 @@ describe('agentwatch tune', () => {
   });
 
   // Every other --set error is in test/evaluation/sweep-settings.test.ts; here, how the CLI reports them.
-  it('rejects a bad --set with a clear message naming the key and the allowed range, exit 2', () => {
+  it('rejects a bad --set with a clear message naming the key and the allowed range, exit 2', async () => {
     const cases: [string[], RegExp][] = [
       [['--set', 'engine.rateSpike.minCount=10,0'], /^agentwatch: --set engine\.rateSpike\.minCount: 0 is out of range; allowed: an integer ≥ 1, default 20 — .* \[AW_INVALID_CONFIG\]\n$/],
       [['--set', 'engine.rateSpike.minRatio=0.1'], /unknown key "minRatio" in engine\.rateSpike \(did you mean engine\.errorRate\.minRatio\?\)/],
       [['--set', 'engine.offHours.minEvents=1,2,3,4,5,6,7,8,9', '--set', 'engine.rateSpike.minCount=1,2,3,4,5,6,7,8'], /72 settings \(9 × 8\) is more than 64/],
     ];
     for (const [args, message] of cases) {
-      const r = agentwatch(['tune', fleet.events, ...args]);
+      const r = await cli(['tune', fleet.events, ...args]);
       expect(r.status, args.join(' ')).toBe(2);
       expect(r.stderr, args.join(' ')).toMatch(message);
       expect(r.stdout).toBe('');
     }
   });
 
-  it('has --help with an example', () => {
-    const r = agentwatch(['tune', '--help']);
+  it('has --help with an example', async () => {
+    const r = await cli(['tune', '--help']);
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/--set <key=v1,v2,…>/);
     expect(r.stdout).toMatch(/Example:\n {2}agentwatch tune fixtures\/demo\/events\.jsonl\.gz/);

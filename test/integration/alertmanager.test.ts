@@ -9,7 +9,7 @@ import { type Alert } from '../../src/core/alerts/alert.js';
 import { DeliveryError } from '../../src/sinks/delivery/delivery-target.js';
 import { AlertmanagerTarget } from '../../src/sinks/alertmanager/alertmanager-target.js';
 import { NotificationRecorder, TestAlertmanager, describeAlertmanager, selfSignedCert } from '../helpers/alertmanager.js';
-import { agentwatch } from '../helpers/cli.js';
+import { cli } from '../helpers/cli.js';
 import { DAY, HOUR, MINUTE, T0, engineWith, merge, runAll, traffic } from '../helpers/traffic.js';
 
 // bcrypt (cost 4) of PASSWORD, as Alertmanager's web config wants it.
@@ -138,7 +138,7 @@ describeAlertmanager('agentwatch replay with an alertmanager sink, into a real A
     const before = { firing: await received('firing'), resolved: await received('resolved') };
 
     const output = join(dir, 'alerts.jsonl');
-    const r = agentwatch(['replay', events, '--baselines', baselines, '--config', config, '--output', output, '--no-progress']);
+    const r = await cli(['replay', events, '--baselines', baselines, '--config', config, '--output', output, '--no-progress']);
     expect(r.status, r.stderr).toBe(0);
 
     // What agentwatch raised (the premise): gone opens and resolves, stays opens.

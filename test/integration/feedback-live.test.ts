@@ -2,7 +2,7 @@ import { afterAll, expect, it } from 'vitest';
 import { type Alert } from '../../src/core/alerts/alert.js';
 import { DeclaredBaselines } from '../../src/core/baselines/declared-baselines.js';
 import { LivePipeline } from '../../src/pipeline/live-pipeline.js';
-import { agentwatch } from '../helpers/cli.js';
+import { cli } from '../helpers/cli.js';
 import { BURST_DAY10, BURST_DAY9, exporterBursts, toLines } from '../helpers/exporter-bursts.js';
 import { agentKey, consumeUntil, isolatedConfig, produceLines, runEnv, sleep, testKafka } from '../helpers/kafka.js';
 import { describeKafka, kafkaBrokers } from '../setup/kafka-env.js';
@@ -33,7 +33,7 @@ describeKafka('analyst feedback live, through the feedback topic', { timeout: 24
     const alert = opened.map(parse).find((a) => a.status === 'open')!;
     expect([alert.detector, alert.agentId]).toEqual(['rate_spike', 'spn:exporter']);
 
-    const f = agentwatch(['feedback', alert.id, '--normal', '--by', 'soc-oncall'], { env: runEnv(config) });
+    const f = await cli(['feedback', alert.id, '--normal', '--by', 'soc-oncall'], { env: runEnv(config) });
     expect(f.status, f.stderr).toBe(0);
     expect(f.stderr).toContain(`published to ${config.kafka.topics.feedback}`);
     const resolved = await consumeUntil(kafka, config.kafka.topics.alerts, (all) => all.some((m) => parse(m).status === 'resolved'), 60_000);

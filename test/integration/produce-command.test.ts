@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { Kafka, logLevel, type Admin, type Consumer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { agentwatch } from '../helpers/cli.js';
+import { cli } from '../helpers/cli.js';
 import { describeKafka, kafkaBrokers } from '../setup/kafka-env.js';
 
 const AGENTS = ['spn:invoice-summarizer-01', 'mi:report-builder', 'sa:k8s/default/ingest'];
@@ -32,24 +32,24 @@ function tempDir(): string {
 }
 
 describe('agentwatch produce (no broker needed)', () => {
-  it('has --help with an example', () => {
-    const r = agentwatch(['produce', '--help']);
+  it('has --help with an example', async () => {
+    const r = await cli(['produce', '--help']);
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/Example:\n {2}agentwatch produce /);
     expect(r.stdout).toContain('--rate');
   });
 
-  it('rejects a rate that is not a positive number', () => {
-    const r = agentwatch(['produce', 'x.jsonl', '--rate', '0']);
+  it('rejects a rate that is not a positive number', async () => {
+    const r = await cli(['produce', 'x.jsonl', '--rate', '0']);
     expect(r.status).not.toBe(0);
     expect(r.stderr).toMatch(/--rate.*positive number/);
   });
 
-  it('fails cleanly, within bounded retries, when the brokers are unreachable', () => {
+  it('fails cleanly, within bounded retries, when the brokers are unreachable', async () => {
     const file = join(tempDir(), 'events.jsonl');
     writeFileSync(file, `${eventLines(3, 'down').join('\n')}\n`);
     const started = Date.now();
-    const r = agentwatch(['produce', file], { env: { AGENTWATCH_KAFKA_BROKERS: '127.0.0.1:1' } });
+    const r = await cli(['produce', file], { env: { AGENTWATCH_KAFKA_BROKERS: '127.0.0.1:1' } });
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/agentwatch: cannot connect to Kafka at 127\.0\.0\.1:1: .*\[AW_IO\]/);
     expect(r.stderr).not.toMatch(/\n\s+at /); // one clear line, no stack
@@ -109,7 +109,7 @@ describeKafka('agentwatch produce (Kafka)', () => {
     writeFileSync(join(dir, 'a.jsonl'), `${plain.slice(0, 10).join('\n')}\nnot json at all\n\n{"id":"x","category":"api_call"}\n${plain.slice(10).join('\n')}\n`);
     writeFileSync(join(dir, 'b.jsonl.gz'), gzipSync(`${gz.join('\n')}\n`));
 
-    const r = agentwatch(['produce', join(dir, 'a.jsonl'), join(dir, 'b.jsonl.gz'), '--topic', topic], { env: { AGENTWATCH_KAFKA_BROKERS: brokers } });
+    const r = await cli(['produce', join(dir, 'a.jsonl'), join(dir, 'b.jsonl.gz'), '--topic', topic], { env: { AGENTWATCH_KAFKA_BROKERS: brokers } });
     expect(r.stderr).toContain(`Produced 30 events to topic ${topic} (created)`);
     expect(r.stderr).toMatch(/Skipped 2 lines \(1 not JSON, 1 without agentId\); first at .*a\.jsonl:11/);
     expect(r.status).toBe(0);
@@ -141,7 +141,7 @@ describeKafka('agentwatch produce (Kafka)', () => {
     const file = join(tempDir(), 'events.jsonl');
     writeFileSync(file, `${eventLines(40, 'rate').join('\n')}\n`);
 
-    const r = agentwatch(['produce', file, '--topic', topic, '--rate', '100'], { env: { AGENTWATCH_KAFKA_BROKERS: brokers } });
+    const r = await cli(['produce', file, '--topic', topic, '--rate', '100'], { env: { AGENTWATCH_KAFKA_BROKERS: brokers } });
     expect(r.status).toBe(0);
     const m = /Produced 40 events to topic \S+ \(created\) in ([\d.]+) s \((\d+) events\/s, paced at 100 events\/s\)/.exec(r.stderr);
     expect(m, r.stderr).not.toBeNull();

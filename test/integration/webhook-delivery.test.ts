@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Alert } from '../../src/core/alerts/alert.js';
 import { verifyWebhook } from '../../src/sinks/webhook/standard-webhooks.js';
-import { ROOT, agentwatch } from '../helpers/cli.js';
+import { ROOT, cli } from '../helpers/cli.js';
 import { consumeUntil, isolatedConfig, produceLines, runEnv, sleep, testKafka } from '../helpers/kafka.js';
 import { type ReceivedRequest, WebhookReceiver } from '../helpers/webhook-receiver.js';
 import { describeKafka, kafkaBrokers } from '../setup/kafka-env.js';
@@ -166,7 +166,7 @@ describe('webhook delivery through agentwatch replay', { timeout: 180_000 }, () 
   it('what a replay could not deliver stays queued on disk and is delivered, unchanged, by the next start', async () => {
     const f = writeFixture(dir);
     const out = join(dir, 'alerts.jsonl');
-    const first = agentwatch(['replay', f.events, '--config', writeConfig(dir, socSink(soc.url), 300), '--baselines', f.baselines, '--output', out], { env: secretsEnv });
+    const first = await cli(['replay', f.events, '--config', writeConfig(dir, socSink(soc.url), 300), '--baselines', f.baselines, '--output', out], { env: secretsEnv });
     expect(first.status, first.stderr).toBe(0);
     expect(first.stderr).toMatch(/Sink soc: 0 delivered, 8 still queued \(sent on the next start\)/);
 
@@ -180,15 +180,15 @@ describe('webhook delivery through agentwatch replay', { timeout: 180_000 }, () 
     expect(verifyAll(soc.requests)).toEqual(lines(out).map(messageId));
   });
 
-  it('refuses a standard webhook without a secret, naming the path and the fix, and never prints a secret', () => {
+  it('refuses a standard webhook without a secret, naming the path and the fix, and never prints a secret', async () => {
     const f = writeFixture(dir);
-    const noSecret = agentwatch(['replay', f.events, '--config', writeConfig(dir, `    - { type: webhook, name: soc, url: "${soc.url}" }`, 0), '--output', join(dir, 'a.jsonl')]);
+    const noSecret = await cli(['replay', f.events, '--config', writeConfig(dir, `    - { type: webhook, name: soc, url: "${soc.url}" }`, 0), '--output', join(dir, 'a.jsonl')]);
     expect(noSecret.status).toBe(2);
     expect(noSecret.stderr).toMatch(/alerts\.sinks\[0\] \(soc\): a standard webhook is signed: set secrets \(or secretsEnv\).*whsec_.*\[AW_INVALID_CONFIG\]/);
-    const unset = agentwatch(['replay', f.events, '--config', writeConfig(dir, socSink(soc.url), 0), '--output', join(dir, 'a.jsonl')], { env: { SOC_WEBHOOK_SECRETS: '' } });
+    const unset = await cli(['replay', f.events, '--config', writeConfig(dir, socSink(soc.url), 0), '--output', join(dir, 'a.jsonl')], { env: { SOC_WEBHOOK_SECRETS: '' } });
     expect(unset.status).toBe(2);
     expect(unset.stderr).toMatch(/secretsEnv names SOC_WEBHOOK_SECRETS, which is not set/);
-    const bad = agentwatch(['replay', f.events, '--config', writeConfig(dir, socSink(soc.url), 0), '--output', join(dir, 'a.jsonl')], { env: { SOC_WEBHOOK_SECRETS: 'hunter2-not-a-secret' } });
+    const bad = await cli(['replay', f.events, '--config', writeConfig(dir, socSink(soc.url), 0), '--output', join(dir, 'a.jsonl')], { env: { SOC_WEBHOOK_SECRETS: 'hunter2-not-a-secret' } });
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/secret 1 in SOC_WEBHOOK_SECRETS is not a whsec_… secret/);
     expect(bad.stderr).not.toContain('hunter2');

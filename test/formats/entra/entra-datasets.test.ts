@@ -6,7 +6,7 @@ import { InvalidEventError } from '../../../src/core/errors.js';
 import { toAuditEvent } from '../../../src/core/events/decode-audit-event.js';
 import { isEntraValue, mapEntraRecord } from '../../../src/formats/entra/entra-record.js';
 import { SkippedRecord } from '../../../src/formats/log-format.js';
-import { ROOT, agentwatch } from '../../helpers/cli.js';
+import { ROOT, cli } from '../../helpers/cli.js';
 import { DATASETS } from '../../helpers/datasets.js';
 
 /**
@@ -100,12 +100,12 @@ describe.skipIf(!present)('Entra adapter on the real samples (../shared/datasets
     }
   });
 
-  it('agentwatch replay of the Golden SAML audit rows with the Azure pack reports the Mail.ReadWrite grant as critical', () => {
+  it('agentwatch replay of the Golden SAML audit rows with the Azure pack reports the Mail.ReadWrite grant as critical', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'aw-goldensaml-'));
     // Four rows, all of the attack: no quiet cold start, every first is judged.
     writeFileSync(join(dir, 'config.yaml'), 'engine:\n  newSensitiveResource:\n    quietColdStart: false\n');
     const out = join(dir, 'alerts.jsonl');
-    const r = agentwatch(['replay', join(GOLDEN_SAML, 'AADAuditEvents.json'), '--baselines', join(ROOT, 'baselines/packs/azure'), '--config', join(dir, 'config.yaml'), '--output', out]);
+    const r = await cli(['replay', join(GOLDEN_SAML, 'AADAuditEvents.json'), '--baselines', join(ROOT, 'baselines/packs/azure'), '--config', join(dir, 'config.yaml'), '--output', out]);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/Formats: entra \(1 file\)/);
     const alerts = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { detector: string; severity: string; agentId: string; time: string; summary: string });
