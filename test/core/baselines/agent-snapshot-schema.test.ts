@@ -117,12 +117,17 @@ describe('the agent snapshot schema (issue 13)', () => {
     expect(restored).toBeGreaterThan(300);
   });
 
-  it('checks 100k snapshots fast enough for a restore of a million agents', () => {
-    const many = Array.from({ length: 100_000 }, (_, i) => ({ ...snapshots[i % snapshots.length], agentId: `a${i}` }));
-    const started = performance.now();
-    for (const s of many) if (!isAgentSnapshot(s)) throw new Error('invalid');
-    const ms = performance.now() - started;
-    // Measured about 0.1 s here (BENCHMARKS.md, issue 13); the bound is loose for a shared machine.
-    expect(ms).toBeLessThan(5_000);
+  it('costs less than parsing the snapshots it checks (a restore of a million agents pays both)', () => {
+    // Relative to JSON.parse on the same machine and moment: a shared machine makes absolute
+    // times meaningless. 100k snapshots: 0.13–0.43 s, 2–4 % of parsing them (BENCHMARKS.md).
+    const lines = Array.from({ length: 5_000 }, (_, i) => JSON.stringify({ ...snapshots[i % snapshots.length], agentId: `a${i}` }));
+    let started = performance.now();
+    const parsed = lines.map((l) => JSON.parse(l) as unknown);
+    const parseMs = performance.now() - started;
+    started = performance.now();
+    const valid = parsed.filter((s) => isAgentSnapshot(s)).length;
+    const checkMs = performance.now() - started;
+    expect(valid).toBe(parsed.length);
+    expect(checkMs).toBeLessThan(parseMs);
   });
 });
