@@ -1,12 +1,18 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    // Starts a real Kafka broker unless KAFKA_BROKERS is set (AGENTWATCH_TEST_KAFKA=off skips it).
-    globalSetup: ['test/setup/kafka-global-setup.ts'],
+    // In order (torn down in reverse): one temporary folder for the whole run, removed at the end;
+    // Prometheus, Alertmanager and Chromium installed if missing (apt-get, as root); a real Kafka
+    // broker unless KAFKA_BROKERS is set (AGENTWATCH_TEST_KAFKA=off skips it).
+    globalSetup: ['test/setup/tmpdir-global-setup.ts', 'test/setup/provision-global-setup.ts', 'test/setup/kafka-global-setup.ts'],
     // Every test must make at least one assertion.
     setupFiles: ['test/setup/expect-assertions.ts'],
+    // Vitest's default in a run is one worker less than the CPUs: one worker on a 2-core machine.
+    // Much of the suite waits (on the broker, spawned programs, timers), so every CPU gets one.
+    maxWorkers: Math.max(2, availableParallelism()),
     testTimeout: 60_000,
     hookTimeout: 120_000,
   },

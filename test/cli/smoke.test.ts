@@ -32,6 +32,12 @@ beforeAll(async () => {
 
 afterAll(() => rmSync(fleet.dir, { recursive: true, force: true }));
 
+// tsx caches what it compiles in os.tmpdir(), a fresh folder each test run: one start fills the
+// cache, so that the concurrent ones below do not all compile the same sources at once.
+beforeAll(async () => {
+  expect((await spawnCli(['--version'])).stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+});
+
 // Concurrent: each case is mostly a tsx start, and the starts overlap well even on two cores.
 describe.concurrent('agentwatch, spawned: one smoke test per command', { timeout: 120_000 }, () => {
   it('replay: alerts to stdout with --output -, the summary on stderr', async () => {

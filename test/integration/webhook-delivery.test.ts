@@ -127,7 +127,8 @@ describe('webhook delivery through agentwatch replay', { timeout: 180_000 }, () 
     const [, url] = await run.waitForStderr(/serving \/metrics, \/healthz and \/readyz at (\S+)/);
     // While the receiver is down, its alerts wait in the queue, and the metrics say so.
     let exposition = '';
-    for (let i = 0; i < 100 && !/agentwatch_sink_queued_alerts\{sink="soc"\} 8\b/.test(exposition); i++, await sleep(50)) {
+    // Waited out by the clock, not a count of tries: on a loaded machine the replay takes longer to queue all 8.
+    for (const end = Date.now() + 30_000; Date.now() < end && !/agentwatch_sink_queued_alerts\{sink="soc"\} 8\b/.test(exposition); await sleep(50)) {
       exposition = await (await fetch(`${url}/metrics`)).text();
     }
     expect(exposition).toMatch(/agentwatch_sink_queued_alerts\{sink="soc"\} 8\b/);
