@@ -19,6 +19,7 @@ import { type LogFormat } from '../formats/log-format.js';
 import { ensureTopics } from '../kafka/ensure-topics.js';
 import { type AlertRouter } from '../sinks/alert-router.js';
 import { type Readiness } from '../telemetry/metrics-server.js';
+import { type ReloadMetrics, ReloadKind, noopReloadMetrics } from '../telemetry/reload-metrics.js';
 import { type PipelineMetrics, noopPipelineMetrics } from '../telemetry/pipeline-metrics.js';
 import { contextOf, endSpan } from '../telemetry/tracing.js';
 import { BatchOutbox } from './batch-outbox.js';
@@ -49,6 +50,8 @@ export interface LivePipelineOptions {
   metrics?: PipelineMetrics;
   /** Where alert messages go (`alerts.sinks`); none: all to the alerts topic. Its writes are awaited before offsets move. */
   router?: AlertRouter;
+  /** Changelog records set aside on restore are counted here (agentwatch_reload_records_rejected_total). */
+  reload?: ReloadMetrics;
 }
 
 /**
@@ -95,6 +98,7 @@ export class LivePipeline {
   private connected = false;
   private readonly metrics: PipelineMetrics;
   private readonly router: AlertRouter | undefined;
+  private readonly reload: ReloadMetrics;
   /** input.format: one log format for every message, or undefined to recognise each message's own. */
   private readonly format: LogFormat | undefined;
   private lastFlushAt = 0;
@@ -120,6 +124,7 @@ export class LivePipeline {
     this.metrics.observeEngine(this.engine);
     this.metrics.observeReadiness(() => this.readiness().ready);
     this.router = opts.router;
+    this.reload = opts.reload ?? noopReloadMetrics;
     this.metrics.declareSinks(this.router?.names ?? ['kafka']);
   }
 
@@ -276,6 +281,7 @@ export class LivePipeline {
     this.stats.restoredAgents += r.snapshots.size;
     this.metrics.baselinesRestored(r.ms / 1000, r.snapshots.size);
     this.log.info('baselines restored', { partitions, agents: r.snapshots.size, records: r.records, ms: Math.round(r.ms) });
+    if (r.invalid > 0) this.reload.rejected(ReloadKind.Changelog, r.invalid);
     if (r.invalid > 0) this.log.warn('changelog records set aside: not a snapshot of their key’s agent', { partitions, records: r.invalid });
   }
 
