@@ -23,8 +23,5 @@ export default defineConfig({
     ...base.test,
     exclude: [...NOT_UNIT_TESTS, '**/node_modules/**'],
     globalSetup: ['test/setup/tmpdir-global-setup.ts'],
-    // One module graph per worker instead of one per file: most of a file's time was importing
-    // (and transforming) the same sources again. The files share no mutable module state.
-    isolate: false,
   },
 });
