@@ -16,7 +16,6 @@ import { buildAlertRouter } from '../sinks/sink-registry.js';
 import { createLogger, pipelineLog } from '../telemetry/logger.js';
 import { serveTelemetry } from '../telemetry/metrics-server.js';
 import { PrometheusMetrics } from '../telemetry/prometheus-metrics.js';
-import { prometheusReloadMetrics } from '../telemetry/reload-metrics.js';
 import { type StateEnvelope } from '../state/state-envelope.js';
 import { loadWarmState } from '../state/warm-start.js';
 
@@ -45,7 +44,7 @@ export async function runLive(opts: { config?: string; baselines?: string; state
   });
   // Sinks of alerts.sinks (default: the alerts topic only); their queues re-send what a previous run left.
   const router = await buildAlertRouter({ config, mode: 'run', baseDir: configFile ? dirname(configFile) : process.cwd(), env: process.env, metrics, registry: metrics.registry, log: pipelineLog(logger) });
-  const pipeline = new LivePipeline(kafka, config, baselines, pipelineLog(logger), { metrics, router, reload: prometheusReloadMetrics(metrics.registry) });
+  const pipeline = new LivePipeline(kafka, config, baselines, pipelineLog(logger), { metrics, router, reload: metrics.reload });
   // Up before Kafka is reached, so /healthz answers (and /readyz says why not ready) meanwhile.
   const server = await serveTelemetry(config.telemetry, metrics.registry, () => pipeline.readiness(), pipelineLog(logger));
   try {

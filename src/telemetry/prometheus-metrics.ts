@@ -1,3 +1,4 @@
+import { type ReloadMetrics, prometheusReloadMetrics } from './reload-metrics.js';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { RejectReason } from '../core/errors.js';
 import { type EngineGauges, type PipelineMetrics, type SinkQueueGauges } from './pipeline-metrics.js';
@@ -49,9 +50,13 @@ export class PrometheusMetrics implements PipelineMetrics {
   private readonly failures = new Counter({ name: 'agentwatch_sink_failures_total', help: 'Alert deliveries that failed for good, by sink.', labelNames: ['sink'] as const, registers: [this.registry] });
   private readonly retries = new Counter({ name: 'agentwatch_sink_retries_total', help: 'Failed delivery attempts that were retried, by sink (kafka: every send of the shared producer, alerts, dead letters and changelog).', labelNames: ['sink'] as const, registers: [this.registry] });
 
+  /** Records read back and set aside (changelog, spool, journal): one counter per registry. */
+  readonly reload: ReloadMetrics;
+
   constructor(opts: { defaultMetrics?: boolean } = {}) {
     if (opts.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry });
     // Series that alerting rules and dashboards rely on exist from the start, at 0.
+    this.reload = prometheusReloadMetrics(this.registry);
     this.events.inc({ outcome: 'accepted' }, 0);
     for (const reason of Object.values(RejectReason)) {
       this.events.inc({ outcome: 'rejected', reason }, 0);

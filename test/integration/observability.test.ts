@@ -57,6 +57,14 @@ const LABELS: Record<string, readonly string[]> = {
   agentwatch_agents_learning: [],
   agentwatch_baseline_state_bytes: [],
   agentwatch_ready: [],
+  agentwatch_state_bytes: [],
+  agentwatch_peer_groups_tracked: [],
+  agentwatch_agents_evicted_total: [],
+  agentwatch_peer_groups_evicted_total: [],
+  agentwatch_changelog_snapshots_trimmed_total: [],
+  agentwatch_events_relearn_skipped_total: [],
+  agentwatch_events_duplicate_total: [],
+  agentwatch_reload_records_rejected_total: ['what'],
 };
 
 /** The values each label may take: all bounded, none from the events themselves. */
@@ -67,6 +75,7 @@ const VALUES: Record<string, readonly string[]> = {
   severity: ['low', 'medium', 'high', 'critical'],
   partition: ['0', '1', '2'],
   sink: ['kafka'],
+  what: ['changelog', 'spool', 'journal'],
 };
 
 /** `name{a="x",b="y"} value` lines of an exposition as name, labels and value. */

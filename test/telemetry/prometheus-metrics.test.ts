@@ -45,6 +45,7 @@ describe('PrometheusMetrics', () => {
       agentwatch_changelog_snapshots_trimmed_total: 'counter',
       agentwatch_events_relearn_skipped_total: 'counter',
       agentwatch_events_duplicate_total: 'counter',
+      agentwatch_reload_records_rejected_total: 'counter',
       agentwatch_ready: 'gauge',
     });
     expect(await samples(a)).toContain('agentwatch_events_consumed_total{outcome="accepted"} 5');
