@@ -1,5 +1,6 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { type Static, type TSchema, Type } from '@sinclair/typebox';
+import { valueAt } from './json-pointer.js';
 
 // Records read back (state files, changelog records, spools, journals) are judged whole: the
 // first problem is enough to set one aside, and stopping there keeps a valid record's check to
@@ -12,17 +13,6 @@ const ajv = new Ajv({ allErrors: false, strict: false, strictNumbers: true, unic
 export interface RecordProblem {
   path: string;
   message: string;
-}
-
-/** The value at a JSON pointer, through own properties only (the record is untrusted). */
-function valueAt(value: unknown, pointer: string): unknown {
-  let at = value;
-  for (const raw of pointer.split('/').slice(1)) {
-    const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
-    if (at === null || typeof at !== 'object' || !Object.hasOwn(at, key)) return undefined;
-    at = (at as Record<string, unknown>)[key];
-  }
-  return at;
 }
 
 const kind = (v: unknown): string => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v === 'number' && !Number.isFinite(v) ? 'a non-finite number' : typeof v);

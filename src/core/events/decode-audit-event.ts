@@ -3,6 +3,7 @@ import { InvalidEventError, RejectReason } from '../errors.js';
 import { type AuditEvent } from './audit-event.js';
 import { AuditEventSchema, type RawAuditEvent } from './audit-event-schema.js';
 import { overByteLimit, oversizedLineBytes, utf8Length } from './oversized-line.js';
+import { valueAt } from '../json-pointer.js';
 
 // unicode: false measures strings by UTF-16 length: a bound as safe as code points, and ajv's
 // code-point counting was a fifth of the per-event cost. Ajv calls the option deprecated but
@@ -70,17 +71,6 @@ function parseRfc3339(text: string): number {
     return daysFromCivil(year, month, day) * 86_400_000 + ((hh * 60 + mm) * 60 + ss) * 1000 + ms;
   }
   return Date.parse(text);
-}
-
-/** The value at a JSON pointer, through own properties only (the input is hostile). */
-function valueAt(value: unknown, pointer: string): unknown {
-  let at = value;
-  for (const raw of pointer.split('/').slice(1)) {
-    const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
-    if (at === null || typeof at !== 'object' || !Object.hasOwn(at, key)) return undefined;
-    at = (at as Record<string, unknown>)[key];
-  }
-  return at;
 }
 
 /**
