@@ -82,6 +82,12 @@ export async function brokerRestarts(ctx: ChaosContext): Promise<ScenarioResult>
   const downAt: number[] = [];
   for (const outage of outagesMs) {
     await sleep(3_000);
+    // The broker goes down under a running instance (on a loaded machine the supervisor may
+    // have just restarted one that failed to start): that is the instance judged.
+    for (const deadline = Date.now() + 120_000; !(current.running && current.log.includes('"running"')); ) {
+      if (Date.now() > deadline) throw new Error(`no instance running before the outage:\n${current.log.slice(-2000)}`);
+      await sleep(200);
+    }
     await ctx.broker.kill();
     downAt.push(Date.now());
     ctx.log(`broker: killed for ${outage} ms`);
