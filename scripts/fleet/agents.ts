@@ -121,6 +121,7 @@ function buildAgent(
   return {
     index, id, agentClass, tenant, cloud: t.cloud, archetype: t.archetype, timezone, declared,
     baseRate: rng.lognormal(Math.log(Math.sqrt(t.rate[0] * t.rate[1])), 0.35) * opts.scale,
+    quiet: false,
     params: archetypeParams(rng, t),
     ops,
     burstOps: t.burstOps ? compile(t.burstOps) : ops,

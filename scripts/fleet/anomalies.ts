@@ -1,7 +1,9 @@
-import { place, type PlanContext } from './anomaly-kinds.js';
-import { derive } from './prng.js';
+import { place, type Placement, type PlanContext } from './anomaly-kinds.js';
+import { derive, type Rng } from './prng.js';
+import { BUSY_RATE, meanActiveRate } from './quiet.js';
+import { isRateKind, placeRate } from './rate-anomalies.js';
 import { DAY_MS, MINUTE_MS } from './timezones.js';
-import { type AgentProfile, ANOMALY_KINDS, type AnomalyKind, type AnomalyPlan, type ResolvedOptions } from './types.js';
+import { type AgentProfile, ALL_KINDS, type AnomalyKind, type AnomalyPlan, type ResolvedOptions } from './types.js';
 
 /** Agents that can plausibly show each kind. */
 function eligible(kind: AnomalyKind, a: AgentProfile): boolean {
@@ -11,6 +13,10 @@ function eligible(kind: AnomalyKind, a: AgentProfile): boolean {
     default:
       return true;
   }
+}
+
+function placeKind(kind: AnomalyKind, pc: PlanContext, agent: AgentProfile, day: number, rng: Rng, moderate: boolean): Placement | undefined {
+  return isRateKind(kind) ? placeRate(kind, pc, agent, day, rng) : place(kind, pc, agent, day, rng, moderate);
 }
 
 /** Windows of one agent's anomalies never overlap, nor sit this close to each other. */
@@ -33,8 +39,8 @@ export function planAnomalies(
   const windows = new Map<AgentProfile, [number, number][]>();
   for (const b of busy) windows.set(b.agent, [...(windows.get(b.agent) ?? []), [b.start, b.end]]);
   const perAgent = new Map<AgentProfile, number>();
-  const placed: { kind: AnomalyKind; agent: AgentProfile; p: NonNullable<ReturnType<typeof place>> }[] = [];
-  for (const kind of ANOMALY_KINDS) {
+  const placed: { kind: AnomalyKind; agent: AgentProfile; p: Placement }[] = [];
+  for (const kind of ALL_KINDS) {
     if (!opts.kinds.includes(kind)) continue;
     const rng = derive(opts.seed, 'anomalies', kind);
     const pool = rng.shuffle(agents.filter((a) => eligible(kind, a)));
@@ -43,20 +49,25 @@ export function planAnomalies(
     const expected = rng.range(2, 4) * opts.anomalyRate * (agents.length / 40) * (days / 21);
     const count = Math.max(1, Math.round(expected));
     const moderate = kind === 'rate_spike' ? (count >= 4 ? 2 : 1) : 0;
+    // Rate kinds alternate busy agents (≥ 1 event/min) and quiet ones, when the fleet has quiet ones.
+    const alternate = isRateKind(kind) && pool.some((a) => a.quiet);
+    const busyAgent = (a: AgentProfile): boolean => !a.quiet && meanActiveRate(a, opts.days) >= BUSY_RATE;
     for (let i = 0; i < count; i++) {
       const lo = firstDay + Math.floor((i * days) / count);
       const hi = Math.max(lo, firstDay + Math.floor(((i + 1) * days) / count) - 1);
       for (let attempt = 0; attempt < 60; attempt++) {
         // A moderate spike needs a busy, non-heavy agent; if none fits, settle for a full one.
         const wantModerate = i < moderate && attempt < 40;
+        const wantQuiet = alternate && attempt < 40 ? i % 2 === 1 : undefined;
         const candidates = pool
           .filter((a) => !(wantModerate && a.archetype === 'heavy'))
+          .filter((a) => wantQuiet === undefined || (wantQuiet ? a.quiet : busyAgent(a)))
           .sort((a, b) => (perAgent.get(a) ?? 0) - (perAgent.get(b) ?? 0));
         if (candidates.length === 0) break;
         // Mostly the least-used agents, with some randomness so the choice is not a round-robin.
         const agent = candidates[Math.min(candidates.length - 1, Math.floor(rng.next() * rng.next() * candidates.length))] as AgentProfile;
         const day = rng.int(lo, attempt < 30 ? hi : lastDay);
-        const p = place(kind, pc, agent, day, rng, wantModerate);
+        const p = placeKind(kind, pc, agent, day, rng, wantModerate);
         if (!p || p.startMs < earliest || p.endMs > latest) continue;
         const taken = windows.get(agent) ?? [];
         if (taken.some(([s, e]) => p.startMs < e + GAP_MS && p.endMs > s - GAP_MS)) continue;

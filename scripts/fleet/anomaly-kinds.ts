@@ -4,7 +4,7 @@ import { foreignLocation, publicIp, sourceLoc } from './geo.js';
 import { derive, type Rng } from './prng.js';
 import { DAY_MS, localToUtc, MINUTE_MS, utcOffsetMinutes } from './timezones.js';
 import { cachedLocalDay, makeEvent, permissionEvent, setClock } from './traffic.js';
-import { type AgentProfile, type AnomalyKind, type GenEvent, type Op } from './types.js';
+import { type AgentProfile, type DefaultKind, type GenEvent, type Op } from './types.js';
 
 export interface PlanContext {
   seed: number;
@@ -40,7 +40,7 @@ export function usualAt(pc: PlanContext, agent: AgentProfile, t: number): number
  * A start time on local day `day` when the agent is normally working, away from its batch runs
  * (a spike on top of a batch is indistinguishable from the batch).
  */
-function activeStart(pc: PlanContext, agent: AgentProfile, day: number, minutes: number, rng: Rng): number | undefined {
+export function activeStart(pc: PlanContext, agent: AgentProfile, day: number, minutes: number, rng: Rng): number | undefined {
   const ld = cachedLocalDay(pc.seed, agent, day, pc.startWeekday);
   for (let attempt = 0; attempt < 20; attempt++) {
     let m: number;
@@ -58,20 +58,20 @@ function activeStart(pc: PlanContext, agent: AgentProfile, day: number, minutes:
   return undefined;
 }
 
-function spread(rng: Rng, start: number, end: number, n: number): number[] {
+export function spread(rng: Rng, start: number, end: number, n: number): number[] {
   const out: number[] = [];
   for (let i = 0; i < n; i++) out.push(start + Math.floor(rng.next() * (end - start)));
   return out;
 }
 
-function fixedOp(op: Op, rng: Rng, agent: AgentProfile): Op {
+export function fixedOp(op: Op, rng: Rng, agent: AgentProfile): Op {
   const res = op.res ? op.res(agent.ctx, rng) : undefined;
   return { cat: op.cat, action: op.action, res: res === undefined ? undefined : () => res };
 }
 
-const fmt = (n: number): string => (n >= 10 ? n.toFixed(0) : n.toFixed(1));
+export const fmt = (n: number): string => (n >= 10 ? n.toFixed(0) : n.toFixed(1));
 
-export function place(kind: AnomalyKind, pc: PlanContext, agent: AgentProfile, day: number, rng: Rng, moderate: boolean): Placement | undefined {
+export function place(kind: DefaultKind, pc: PlanContext, agent: AgentProfile, day: number, rng: Rng, moderate: boolean): Placement | undefined {
   const erng = derive(pc.seed, 'anomaly-events', kind, agent.index, day);
   switch (kind) {
     case 'rate_spike': {

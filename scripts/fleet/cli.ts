@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { writeFleet } from './writer.js';
-import { ANOMALY_KINDS, type AnomalyKind } from './types.js';
+import { ALL_KINDS, ANOMALY_KINDS, type AnomalyKind, RATE_KINDS } from './types.js';
 
 const USAGE = `Generate a synthetic fleet of agent audit events with labelled anomalies.
 
@@ -12,14 +12,17 @@ Usage: npx tsx scripts/fleet/cli.ts --out DIR [options]
   --days N            length of the period (default 28)
   --start YYYY-MM-DD  first day, UTC midnight (default 2026-03-02)
   --scale X           event-rate multiplier (default 1)
-  --kinds a,b,...     anomaly kinds (default all: ${ANOMALY_KINDS.join(',')})
+  --kinds a,b,...     anomaly kinds (default ${ANOMALY_KINDS.join(',')});
+                      also ${RATE_KINDS.join(',')} (rate changes, labelled rate_spike / rate_drop)
   --anomaly-rate X    multiplier on anomalies per kind (default 1)
   --late-fraction X   events written 1–45 s late (default 0.01)
   --learning-days N   no anomaly before this day (default 8)
+  --quiet-share X     share of agents made quiet, 0.1-0.6 events/min while active (default 0)
   --gzip              write events.jsonl.gz
   --gzip-level N      1–9 (default 6)
 
-Example: npx tsx scripts/fleet/cli.ts --seed 42 --agents 40 --days 28 --start 2026-03-02 --out /tmp/fleet --gzip`;
+Example: npx tsx scripts/fleet/cli.ts --seed 42 --agents 40 --days 28 --start 2026-03-02 --out /tmp/fleet --gzip
+Rate kinds: npx tsx scripts/fleet/cli.ts --seed 11 --agents 60 --kinds burst,rise,silence --quiet-share 0.3 --out /tmp/rates`;
 
 function num(v: string | undefined, name: string): number | undefined {
   if (v === undefined) return undefined;
@@ -33,7 +36,7 @@ async function main(): Promise<void> {
     options: {
       seed: { type: 'string' }, agents: { type: 'string' }, days: { type: 'string' }, start: { type: 'string' },
       scale: { type: 'string' }, kinds: { type: 'string' }, 'anomaly-rate': { type: 'string' }, 'late-fraction': { type: 'string' },
-      'learning-days': { type: 'string' }, out: { type: 'string' }, gzip: { type: 'boolean' }, 'gzip-level': { type: 'string' },
+      'learning-days': { type: 'string' }, 'quiet-share': { type: 'string' }, out: { type: 'string' }, gzip: { type: 'boolean' }, 'gzip-level': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -43,12 +46,13 @@ async function main(): Promise<void> {
     return;
   }
   const kinds = values.kinds?.split(',').map((k) => k.trim()).filter(Boolean);
-  for (const k of kinds ?? []) if (!ANOMALY_KINDS.includes(k as AnomalyKind)) throw new RangeError(`unknown kind "${k}"; known: ${ANOMALY_KINDS.join(', ')}`);
+  for (const k of kinds ?? []) if (!ALL_KINDS.includes(k as AnomalyKind)) throw new RangeError(`unknown kind "${k}"; known: ${ALL_KINDS.join(', ')}`);
   const s = await writeFleet(
     {
       seed: num(values.seed, 'seed') ?? 42, agents: num(values.agents, 'agents'), days: num(values.days, 'days'), start: values.start,
       scale: num(values.scale, 'scale'), kinds: kinds as AnomalyKind[] | undefined, anomalyRate: num(values['anomaly-rate'], 'anomaly-rate'),
       lateFraction: num(values['late-fraction'], 'late-fraction'), learningDays: num(values['learning-days'], 'learning-days'),
+      quietShare: num(values['quiet-share'], 'quiet-share'),
     },
     values.out,
     { gzip: values.gzip ?? false, gzipLevel: num(values['gzip-level'], 'gzip-level') },

@@ -5,13 +5,15 @@ import { WindowBuffer } from './window-buffer.js';
 import { planIncidents } from './incidents.js';
 import { LateQueue } from './late.js';
 import { derive } from './prng.js';
+import { applyQuiet } from './quiet.js';
+import { silenceFilter } from './rate-anomalies.js';
 import { type NativeEvent, toLine, toNative } from './serialize.js';
 import { DAY_MS, HOUR_MS, isoTime, mondayWeekday, parseStartDate } from './timezones.js';
 import { AgentDay, type DayContext } from './traffic.js';
-import { ANOMALY_KINDS, type AnomalyPlan, type FleetOptions, type GenEvent, type Label, type ResolvedOptions, type Trap } from './types.js';
+import { ALL_KINDS, ANOMALY_KINDS, type AnomalyPlan, type FleetOptions, type GenEvent, KIND_DETECTOR, type Label, type ResolvedOptions, type Trap } from './types.js';
 
 export type { AnomalyKind, FleetOptions, Label, Trap } from './types.js';
-export { ANOMALY_KINDS, ARCHETYPES } from './types.js';
+export { ALL_KINDS, ANOMALY_KINDS, ARCHETYPES, KIND_DETECTOR, RATE_KINDS } from './types.js';
 export type { NativeEvent } from './serialize.js';
 export { writeFleet, type WriteOptions, type FleetSummary } from './writer.js';
 
@@ -22,11 +24,12 @@ export function resolveOptions(o: FleetOptions): ResolvedOptions {
   const r: ResolvedOptions = {
     seed: o.seed, agents: o.agents ?? 40, days: o.days ?? 28, start, startMs: parseStartDate(start), scale: o.scale ?? 1,
     kinds: o.kinds ?? ANOMALY_KINDS, anomalyRate: o.anomalyRate ?? 1, lateFraction: o.lateFraction ?? 0.01,
-    veryLateFraction: o.veryLateFraction ?? 0.0005, learningDays: o.learningDays ?? 8,
+    veryLateFraction: o.veryLateFraction ?? 0.0005, learningDays: o.learningDays ?? 8, quietShare: o.quietShare ?? 0,
   };
   if (!Number.isInteger(r.seed)) throw new RangeError('seed must be an integer');
   if (!(r.agents >= 1 && r.days >= 1 && r.scale > 0)) throw new RangeError('agents, days and scale must be positive');
-  for (const k of r.kinds) if (!ANOMALY_KINDS.includes(k)) throw new RangeError(`unknown anomaly kind ${k}`);
+  for (const k of r.kinds) if (!ALL_KINDS.includes(k)) throw new RangeError(`unknown anomaly kind ${k}`);
+  if (!(r.quietShare >= 0 && r.quietShare <= 1)) throw new RangeError('quietShare must be between 0 and 1');
   if (r.lateFraction < 0 || r.veryLateFraction < 0 || r.lateFraction + r.veryLateFraction > 0.5) throw new RangeError('late fractions must be small');
   return r;
 }
@@ -55,6 +58,7 @@ export class FleetRun {
     this.options = resolveOptions(options);
     const o = this.options;
     this.layout = buildFleet(o);
+    applyQuiet(o, this.layout.agents);
     const incidents = planIncidents(o, this.layout);
     const startWeekday = mondayWeekday(o.startMs);
     // Incidents are normal operations: no anomaly is placed on an agent while one touches it.
@@ -77,6 +81,9 @@ export class FleetRun {
     const o = this.options;
     const late = new LateQueue(derive(o.seed, 'late'), o.lateFraction, o.veryLateFraction);
     const buffer = new WindowBuffer(60);
+    // Silences drop the agent's every event inside their window (normal traffic still drawn, so
+    // the rest of the fleet is unchanged).
+    const sink = silenceFilter(this.anomalies, buffer);
     let next = 0;
     for (let d = 0; d < o.days; d++) {
       const dc: DayContext = { ...this.dayContext, dayIdx: d };
@@ -84,9 +91,9 @@ export class FleetRun {
       for (let h = 0; h < 24; h++) {
         const windowStart = o.startMs + d * DAY_MS + h * HOUR_MS;
         buffer.begin(windowStart);
-        for (const day of days) day.hour(h, buffer);
+        for (const day of days) day.hour(h, sink);
         while (next < this.anomalies.length && (this.anomalies[next] as AnomalyPlan).startMs < windowStart + HOUR_MS) {
-          for (const e of (this.anomalies[next] as AnomalyPlan).build()) buffer.push(e);
+          for (const e of (this.anomalies[next] as AnomalyPlan).build()) sink.push(e);
           next++;
         }
         yield late.process(buffer.drainSorted());
@@ -125,7 +132,7 @@ export class FleetRun {
   labels(): Label[] {
     return this.anomalies.map((a) => ({
       id: `lbl-${this.options.seed}-${String(a.index + 1).padStart(3, '0')}`,
-      detector: a.kind, agentId: a.agent.id, agentClass: a.agent.agentClass,
+      detector: KIND_DETECTOR[a.kind], kind: a.kind, agentId: a.agent.id, agentClass: a.agent.agentClass,
       start: isoTime(a.startMs), end: isoTime(a.endMs), description: a.description,
       eventCount: a.eventCount, evidence: a.evidence, details: a.details,
     }));

@@ -1,6 +1,7 @@
 import { type SourceLoc } from './geo.js';
 import { type Rng, type WeightedTable } from './prng.js';
 
+/** The default kinds: one per detector, each labelled with that detector's name. */
 export const ANOMALY_KINDS = [
   'rate_spike',
   'new_sensitive_resource',
@@ -9,7 +10,26 @@ export const ANOMALY_KINDS = [
   'new_permission',
   'error_rate',
 ] as const;
-export type AnomalyKind = (typeof ANOMALY_KINDS)[number];
+
+export type DefaultKind = (typeof ANOMALY_KINDS)[number];
+
+/**
+ * Rate changes for the rate detectors, opt-in (`kinds`): a short burst and a longer rise (both
+ * `rate_spike`) and a silence (`rate_drop`), placed on quiet and on busy agents alike.
+ */
+export const RATE_KINDS = ['burst', 'rise', 'silence'] as const;
+
+/** Every kind the generator knows, in placement order (the defaults first). */
+export const ALL_KINDS = [...ANOMALY_KINDS, ...RATE_KINDS] as const;
+export type AnomalyKind = (typeof ALL_KINDS)[number];
+export type RateKind = (typeof RATE_KINDS)[number];
+
+/** The detector a kind's labels name (the label's `detector`; the kind is its `kind`). */
+export const KIND_DETECTOR: Readonly<Record<AnomalyKind, string>> = {
+  rate_spike: 'rate_spike', new_sensitive_resource: 'new_sensitive_resource', off_hours: 'off_hours',
+  multi_location: 'multi_location', new_permission: 'new_permission', error_rate: 'error_rate',
+  burst: 'rate_spike', rise: 'rate_spike', silence: 'rate_drop',
+};
 
 export const ARCHETYPES = ['steady', 'business', 'nightly', 'weekly', 'heavy', 'growth', 'sparse'] as const;
 export type Archetype = (typeof ARCHETYPES)[number];
@@ -28,7 +48,7 @@ export interface FleetOptions {
   start?: string;
   /** Multiplies every agent's event rate (default 1 ≈ 5–6 M events for 40 agents × 28 days). */
   scale?: number;
-  /** Anomaly kinds to inject (default all). */
+  /** Anomaly kinds to inject (default ANOMALY_KINDS; RATE_KINDS are opt-in). */
   kinds?: readonly AnomalyKind[];
   /** Multiplies the number of injected anomalies per kind (default 1 ≈ 3 per kind per 40 agents per 3 weeks). */
   anomalyRate?: number;
@@ -38,6 +58,12 @@ export interface FleetOptions {
   veryLateFraction?: number;
   /** No anomaly starts before this many days from the start (default 8). */
   learningDays?: number;
+  /**
+   * Share of agents made quiet: 0.1–0.6 events/min on average while active, whatever `scale`
+   * (default 0, which keeps existing fleets byte-identical). Sparse pollers are quiet by nature
+   * and are not picked.
+   */
+  quietShare?: number;
 }
 
 export interface ResolvedOptions {
@@ -52,6 +78,7 @@ export interface ResolvedOptions {
   lateFraction: number;
   veryLateFraction: number;
   learningDays: number;
+  quietShare: number;
 }
 
 /** Per-agent mutable state that resource templates read (the day's date, counters). */
@@ -117,6 +144,8 @@ export interface AgentProfile {
   declared: boolean;
   /** Events per minute at the archetype's nominal level, after the scale factor. */
   baseRate: number;
+  /** One of the `quietShare` agents: rate set to 0.1–0.6 events/min while active. */
+  quiet: boolean;
   params: ArchetypeParams;
   ops: WeightedTable<Op>;
   burstOps: WeightedTable<Op>;
@@ -167,7 +196,10 @@ export interface AnomalyPlan {
 
 export interface Label {
   id: string;
-  detector: AnomalyKind;
+  /** The detector that should catch it (KIND_DETECTOR). */
+  detector: string;
+  /** What was injected: the generator's kind (`burst`, `silence`, `off_hours`…). */
+  kind: AnomalyKind;
   agentId: string;
   agentClass: string;
   start: string;

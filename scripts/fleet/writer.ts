@@ -65,10 +65,11 @@ export async function writeFleet(options: FleetOptions, outDir: string, w: Write
   const o = run.options;
   const fleet = {
     generator: 'scripts/fleet',
-    options: { seed: o.seed, agents: o.agents, days: o.days, start: o.start, scale: o.scale, kinds: o.kinds, anomalyRate: o.anomalyRate, lateFraction: o.lateFraction, veryLateFraction: o.veryLateFraction, learningDays: o.learningDays },
+    options: { seed: o.seed, agents: o.agents, days: o.days, start: o.start, scale: o.scale, kinds: o.kinds, anomalyRate: o.anomalyRate, lateFraction: o.lateFraction, veryLateFraction: o.veryLateFraction, learningDays: o.learningDays, ...(o.quietShare > 0 && { quietShare: o.quietShare }) },
     agents: run.layout.agents.map((a) => ({
       agentId: a.id, agentClass: a.agentClass, archetype: a.archetype, timezone: a.timezone, declared: a.declared,
       regions: a.homeRegions, meanRatePerMinute: Number(a.baseRate.toFixed(3)), routineSensitive: a.routine.map((r) => r.resource),
+      ...(a.quiet && { quiet: true }),
     })),
     traps: run.traps,
   };
@@ -82,7 +83,7 @@ export async function writeFleet(options: FleetOptions, outDir: string, w: Write
     ...run.stats,
     agents: run.layout.agents.length,
     archetypes: count(run.layout.agents.map((a) => a.archetype)),
-    anomalies: count(labels.map((l) => l.detector)),
+    anomalies: count(labels.map((l) => l.kind)),
     traps: count(run.traps.map((t) => t.kind)),
     eventsFile,
     seconds: (performance.now() - began) / 1000,

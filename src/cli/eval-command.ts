@@ -40,7 +40,7 @@ export function printEvaluation(allAlerts: readonly AlertLike[], allLabels: read
   const fit = (line: string) => fitLine(shortenArns(line), outputColumns(process.stdout));
   process.stdout.write(`${formatEvaluation(evaluation)}\n`);
   if (evaluation.missed.length) {
-    process.stdout.write(`\nMissed (${evaluation.missed.length}):\n${evaluation.missed.map((l) => fit(`  ${l.detector} ${l.agentId} ${l.start.slice(0, 16).replace('T', ' ')}  ${l.description ?? ''}`)).join('\n')}\n`);
+    process.stdout.write(`\nMissed (${evaluation.missed.length}):\n${evaluation.missed.map((l) => fit(`  ${l.kind && l.kind !== l.detector ? `${l.detector}/${l.kind}` : l.detector} ${l.agentId} ${l.start.slice(0, 16).replace('T', ' ')}  ${l.description ?? ''}`)).join('\n')}\n`);
   }
   if (evaluation.falseAlerts.length) {
     const shown = evaluation.falseAlerts.slice(0, 20);
@@ -61,7 +61,7 @@ export async function runEval(opts: EvalOptions & { alerts: string; labels: stri
 export function registerEvalCommand(program: Command): void {
   program
     .command('eval')
-    .description('Score alerts against labelled anomalies: recall, false alerts and detection delay per detector.')
+    .description('Score alerts against labelled anomalies: recall, false alerts and detection delay per detector and per kind of anomaly.')
     .requiredOption('--alerts <alerts.jsonl>', 'alerts written by `agentwatch replay`')
     .requiredOption('--labels <labels.jsonl>', 'labelled anomalies (as written by scripts/fleet/cli.ts)')
     .option('--grace-minutes <n>', 'an alert up to this long before or after a label still counts for it', '15')

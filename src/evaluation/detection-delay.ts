@@ -10,6 +10,16 @@ export function lowerMedian(values: readonly number[]): number | null {
   return sorted[Math.floor((sorted.length - 1) / 2)] as number;
 }
 
+/**
+ * Nearest-rank percentile (`q` in 0–1): the smallest value with at least q of them at or below
+ * it, so again a delay some detection had. Null when there is none.
+ */
+export function nearestRank(values: readonly number[], q: number): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] as number;
+}
+
 /** Median over every detected label (all detectors): label start → first alert of its detector and agent, seconds. */
 export function medianDetectionDelaySeconds(evaluation: Pick<Evaluation, 'detections'>): number | null {
   return lowerMedian(evaluation.detections.map((d) => d.delaySeconds));

@@ -23,7 +23,7 @@ interface Ev {
   outcome: string;
   source: { ip: string; region: string; country: string };
 }
-interface Lbl { id: string; detector: string; agentId: string; start: string; end: string; description: string; evidence: string[]; eventCount: number; details: Record<string, unknown> }
+interface Lbl { id: string; detector: string; kind: string; agentId: string; start: string; end: string; description: string; evidence: string[]; eventCount: number; details: Record<string, unknown> }
 interface FleetJson { agents: { agentId: string; archetype: string; timezone: string; regions: string[] }[]; traps: { kind: string }[] }
 
 const dirs: string[] = [];
@@ -192,6 +192,8 @@ describe('labels', () => {
     const kinds = new Set(labels.map((l) => l.detector));
     for (const k of ['rate_spike', 'new_sensitive_resource', 'off_hours']) expect(kinds.has(k), k).toBe(true);
     for (const l of labels) expect(ANOMALY_KINDS).toContain(l.detector);
+    // The default kinds are one per detector: each label's kind is its detector's name.
+    for (const l of labels) expect(l.kind).toBe(l.detector);
   });
 
   it('lie inside the period, after the learning days, on existing agents', () => {
@@ -301,10 +303,12 @@ describe('labels', () => {
     }
   });
 
-  it('only include the requested kinds', () => {
+  it('only include the requested kinds; the rate kinds are opt-in', () => {
     const run = createFleet({ ...OPTS, kinds: ['rate_spike'] });
     expect(run.anomalies.length).toBeGreaterThan(0);
     expect(new Set(run.anomalies.map((a) => a.kind))).toEqual(new Set(['rate_spike']));
+    expect(labels.some((l) => ['burst', 'rise', 'silence'].includes(l.kind))).toBe(false);
+    expect(() => createFleet({ ...OPTS, kinds: ['nope' as never] })).toThrow(/unknown anomaly kind nope/);
   });
 });
 
