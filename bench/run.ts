@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { writeFleet } from '../scripts/fleet/generate-fleet.js';
+import { hostileInputRows } from './hostile-input.js';
 import { measureMemoryPerAgent } from './memory-per-agent.js';
 import { fullReplay, rawParse } from './replay-throughput.js';
 
@@ -69,6 +70,7 @@ try {
       '|---|---|---|',
       `| replay throughput / raw \`JSON.parse\` (same file, same run, median of ${values.rounds}) | **${results.throughput.ratio}** (${results.throughput.replayEventsPerSecond.toLocaleString('en-US')} vs ${results.throughput.rawJsonParseEventsPerSecond.toLocaleString('en-US')} events/s) | ≥ 0.5 (${ok(ratio >= 0.5)}) |`,
       `| memory per tracked agent at ${memory.agents.toLocaleString('en-US')} agents | **${(memory.bytesPerAgent / 1024).toFixed(2)} KB** | ≤ 4 KB (${ok(memory.bytesPerAgent <= 4096)}) |`,
+      ...(await hostileInputRows(Number(values.rounds))),
       '',
     ].join('\n'),
   );

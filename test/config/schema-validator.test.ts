@@ -52,13 +52,15 @@ describe('config errors never echo a secret (issue 13)', () => {
     expect(message).not.toContain('hunter2');
   });
 
-  it('a YAML alias bomb is a config error at its first alias, in milliseconds', () => {
+  it('a YAML alias bomb is a config error at its first alias, after at most 100 expansions', () => {
+    // Expanded, these 9 lines are 9^9 (387 million) strings for the schema check to walk: the
+    // refusal, once the alias count passes the cap, is what bounds the work. Its cost against a
+    // config without aliases is measured by `npm run bench` (bench/hostile-input.ts).
     const levels = 'abcdefghi'.split('');
     const text = levels.map((l, i) => (i === 0 ? `${l}: &${l} [${Array(9).fill('"lol"').join(',')}]` : `${l}: &${l} [${Array(9).fill(`*${levels[i - 1]}`).join(',')}]`)).join('\n');
-    const started = performance.now();
     const { message } = failure(file('bomb.yaml', text));
-    expect(performance.now() - started).toBeLessThan(2_000);
     expect(message).toMatch(/bomb\.yaml: line 2, column \d+: more than 100 alias expansions \(a YAML alias bomb\?\)/);
+    expect(parseYamlWithLines(text).errors).toEqual([expect.stringMatching(/^line 2, column \d+: more than 100 alias expansions/)]);
   });
 
   it('a few aliases are still fine', () => {

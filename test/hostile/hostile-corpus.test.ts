@@ -27,14 +27,12 @@ interface Reject {
 
 function replay(files: string[], extra: string[] = [], nodeFlags: string[] = []) {
   const run = mkdtempSync(join(out, 'run-'));
-  const started = performance.now();
   const r = spawnSync(process.execPath, [...nodeFlags, '--import', 'tsx', join(ROOT, 'src/cli/agentwatch.ts'), 'replay', ...files, '-o', join(run, 'alerts.jsonl'), '--rejects', join(run, 'rejects.jsonl'), '--summary-json', join(run, 'summary.json'), '--no-progress', ...extra], {
     cwd: CORPUS,
     encoding: 'utf8',
     env: { ...process.env, NO_COLOR: '1' },
     maxBuffer: 64 * 1024 * 1024,
   });
-  const ms = performance.now() - started;
   const read = (name: string) => {
     try {
       return readFileSync(join(run, name), 'utf8');
@@ -44,7 +42,7 @@ function replay(files: string[], extra: string[] = [], nodeFlags: string[] = [])
   };
   const summary = (read('summary.json') ? JSON.parse(read('summary.json')) : undefined) as ReplaySummary | undefined;
   const rejects = read('rejects.jsonl').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Reject);
-  return { ...r, ms, summary, rejects, where: rejects.map((x) => `${x.file}:${x.line}${x.record ? `#${x.record}` : ''} ${x.reason}`) };
+  return { ...r, summary, rejects, where: rejects.map((x) => `${x.file}:${x.line}${x.record ? `#${x.record}` : ''} ${x.reason}`) };
 }
 
 // eslint-disable-next-line no-control-regex -- looking for the control characters themselves
@@ -54,12 +52,13 @@ describe('the hostile corpus through replay (issue 13)', () => {
   const files = readdirSync(CORPUS).filter((f) => f.endsWith('.jsonl')).sort();
   const r = replay(files, ['--baselines', 'baselines', '--print']);
 
-  it('runs to the end: exit 0, a summary, in seconds', () => {
+  it('runs to the end: exit 0, a summary', () => {
+    // The glob-bomb resources (2,000 characters) took seconds per event with the backtracking
+    // glob; that the matching stays linear is checked without a clock in test/core/glob.test.ts,
+    // and measured by `npm run bench` (bench/hostile-input.ts).
     expect(r.stderr).not.toMatch(/unexpected error|TypeError|RangeError|at .*\.ts:\d+/);
     expect(r.status).toBe(0);
     expect(r.summary).toBeDefined();
-    // The backtracking glob against 2,000-character resources took seconds per event before.
-    expect(r.ms).toBeLessThan(30_000);
   });
 
   it('rejects each bad record with its reason, file and line', () => {
@@ -116,7 +115,7 @@ async function gzipFile(path: string, head: string, fill: string, size: number):
 }
 
 describe('huge lines (issue 13)', () => {
-  it('a 200 MB line without a line feed in a .jsonl.gz: rejected as too_large in seconds, in a 160 MB heap', async () => {
+  it('a 200 MB line without a line feed in a .jsonl.gz: rejected as too_large, in a 160 MB heap', async () => {
     const file = join(out, 'huge-line.jsonl.gz');
     await gzipFile(file, '{"id":"', 'a', 200_000_000);
     const config = join(out, 'small-documents.yaml');
@@ -127,8 +126,8 @@ describe('huge lines (issue 13)', () => {
     expect(r.status).toBe(0);
     expect(r.where).toEqual([`${file}:1 too_large`]);
     expect(r.rejects[0]?.error).toBe('line is 200000007 bytes, over the 16777216 limit (input.maxDocumentBytes); skipped unread');
-    // Measured 3.3 s for the whole CLI run (the old reader: 166 s and 1.8 GB).
-    expect(r.ms).toBeLessThan(60_000);
+    // The old reader took 166 s and 1.8 GB here; that reading stays linear in the line is
+    // checked without a clock in test/sources/jsonl-file-source.test.ts, and measured by `npm run bench`.
   }, 120_000);
 
   it('a 20 MB line amid native events is rejected at its line, its neighbours accepted', () => {
@@ -180,19 +179,22 @@ describe('spoiled state files (issue 13)', () => {
     expect(refused(replayWith('state/truncated.state.json.gz'))).toMatch(/^agentwatch: state\/truncated\.state\.json\.gz is not an agentwatch state file: corrupt gzip data \(unexpected end of file\) \[AW_INVALID_SNAPSHOT\]$/);
   });
 
-  it('a gzip bomb stops at the 512 MiB limit, named, in seconds', async () => {
-    // About 600 KB that inflate to 600 MB: past the limit. 1.5 MB inflating to 1.6 GB took 23 s and 3.2 GB before.
-    const bomb = join(out, 'bomb.state.json.gz');
+  it('a gzip bomb stops at the 512 MiB limit, named, without inflating the rest', async () => {
+    // About 640 KB that inflate to 640 MiB, cut short at 7/8 (~560 MiB): past the limit, and a
+    // reader that went on inflating would reach the cut and call the file corrupt instead.
+    // 1.5 MB inflating to 1.6 GB took 23 s and 3.2 GB before.
+    const whole = join(out, 'bomb-whole.state.json.gz');
     const gz = createGzip({ level: 9 });
-    const done = finished(gz.pipe(createWriteStream(bomb)));
+    const done = finished(gz.pipe(createWriteStream(whole)));
     gz.write('{"format":"agentwatch-state","formatVersion":1,"pad":"');
     const chunk = Buffer.alloc(1 << 20, 'a');
-    for (let i = 0; i < 600; i++) if (!gz.write(chunk)) await new Promise((resolve) => gz.once('drain', resolve));
+    for (let i = 0; i < 640; i++) if (!gz.write(chunk)) await new Promise((resolve) => gz.once('drain', resolve));
     gz.end('"}');
     await done;
-    const started = performance.now();
+    const bytes = readFileSync(whole);
+    const bomb = join(out, 'bomb.state.json.gz');
+    writeFileSync(bomb, bytes.subarray(0, Math.floor((bytes.length * 7) / 8)));
     const line = refused(replayWith(bomb));
     expect(line).toBe(`agentwatch: ${bomb} holds more than 536870888 bytes once decompressed, the most a state file can hold: not an agentwatch state file (a gzip bomb?), or one that cannot be read [AW_INVALID_SNAPSHOT]`);
-    expect(performance.now() - started).toBeLessThan(60_000);
   }, 120_000);
 });

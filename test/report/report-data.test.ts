@@ -94,11 +94,14 @@ describe('report on hostile alert times (issue 13)', () => {
   it('epoch-ms 8.64e15 (the last date there is) and invalid times render without overflow', () => {
     const last = { ...alert('last', 'agent-y', 'off_hours', 0), time: new Date(8.64e15).toISOString() };
     const invalid = { ...alert('bad', 'agent-z', 'off_hours', 0), time: 'not a time', episode: undefined };
-    const started = performance.now();
     const data = buildReportData({ alerts: [...fleet, last, invalid], settings });
     const html = renderReportHtml(data, { alertsFile: 'a.jsonl', generatedAt: 'now', agentwatchVersion: 'test' });
-    expect(performance.now() - started).toBeLessThan(5_000);
-    expect(data.range?.outside).toBe(2);
+    // The work is bounded by what is charted, not by the span of the times (before: a heap
+    // exhausted after 86 s). The cost against an ordinary report is in `npm run bench`.
+    expect(data.range).toEqual({ fromMs: T0, toMs: T0 + 49 * HOUR, outside: 2 });
+    expect(data.timeline.buckets.length).toBeLessThanOrEqual(401);
+    for (const p of data.panels) expect(p.hours.length).toBeLessThanOrEqual(400 * 24 + 1);
+    expect(html.length).toBeLessThan(10 * renderReportHtml(buildReportData({ alerts: fleet, settings }), { alertsFile: 'a.jsonl', generatedAt: 'now', agentwatchVersion: 'test' }).length);
     expect(html).toContain('invalid time');
   });
 

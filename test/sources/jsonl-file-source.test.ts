@@ -66,21 +66,26 @@ describe('readJsonlFile: line length capped while scanning', () => {
 });
 
 describe('a huge line in time and memory linear in the file, constant in the line', () => {
-  it('a 64 MB line without a line feed in a .jsonl.gz: seconds, and no buffer of its size', async () => {
+  it('a 64 MB line without a line feed in a .jsonl.gz, in 16,384 chunks: one placeholder, and no buffer of its size', async () => {
+    // No clock: read in 4 KiB chunks, the quadratic reader (each chunk appended to the carried
+    // line, the whole split again) takes minutes here (measured: over 50 s for the first 24 MB,
+    // ~6 min in all); this one takes under a second, file included, so finishing inside the
+    // test's 60 s timeout is the check, with a margin of 60× and more. Its growth with the line,
+    // as a ratio, is measured by `npm run bench` (bench/hostile-input.ts).
     const size = 64 << 20;
     const path = file('huge.jsonl.gz', gzipSync(Buffer.alloc(size, 'a'), { level: 1 }));
     const before = process.memoryUsage().rss;
     let peak = before;
-    const started = performance.now();
     const got: string[] = [];
-    for await (const batch of readJsonlFile(path, { maxLineBytes: 65_536 })) {
+    let batches = 0;
+    for await (const batch of readJsonlFile(path, { maxLineBytes: 65_536, highWaterMark: 4096 })) {
+      batches++;
       got.push(...batch.lines);
       peak = Math.max(peak, process.memoryUsage().rss);
     }
-    const ms = performance.now() - started;
     expect(got.map((l) => oversizedLineBytes(l))).toEqual([size]);
-    // Measured ~0.3 s; the quadratic reader took minutes for 200 MB.
-    expect(ms).toBeLessThan(10_000);
+    // The line is never held: it comes out once, as its size, at the end of the file.
+    expect(batches).toBe(1);
     expect(peak - before).toBeLessThan(size);
-  }, 30_000);
+  }, 60_000);
 });
