@@ -12,7 +12,6 @@ import { parseArgs } from 'node:util';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { loadConfig } from '../src/config/load-config.js';
 import { type Alert } from '../src/core/alerts/alert.js';
-import { type AgentSnapshot } from '../src/core/baselines/agent-baseline-snapshot.js';
 import { isAgentSnapshot } from '../src/core/baselines/agent-snapshot-schema.js';
 import { defaultEngineSettings } from '../src/core/engine-context.js';
 import { GlobSet, compileGlob } from '../src/core/glob.js';
@@ -20,7 +19,8 @@ import { buildReportData } from '../src/report/report-data.js';
 import { renderReportHtml } from '../src/report/render-report-html.js';
 import { readJsonlFile } from '../src/sources/jsonl-file-source.js';
 import { readStateFile } from '../src/state/state-file.js';
-import { DAY, HOUR, MINUTE, T0, engineWith, event, merge, run, traffic } from '../test/helpers/traffic.js';
+import { richSnapshots } from '../test/helpers/rich-snapshots.js';
+import { HOUR, T0 } from '../test/helpers/traffic.js';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 
@@ -62,24 +62,6 @@ async function ratio(rounds: number, subject: () => Promise<number> | number, ba
   return { subjectMs, baselineMs, ratio: subjectMs / baselineMs };
 }
 
-/** The rich snapshots of test/core/baselines/agent-snapshot-schema.test.ts: every optional part present. */
-function richSnapshots(): AgentSnapshot[] {
-  const home = { ip: '52.23.1.10', region: 'us-east-1', country: 'US', session: 's-1', sessionBound: true };
-  const probe = T0 + 12 * DAY + 9 * HOUR;
-  const foreign = T0 + 13 * DAY + 4 * HOUR;
-  const spike = T0 + 13 * DAY + 13 * HOUR;
-  const engine = engineWith({}, { sensitive: [{ pattern: 'vault/*', label: 'secrets' }] });
-  const events = merge(
-    traffic('steady', T0, T0 + 14 * DAY, () => 6, 1, { source: home }),
-    Array.from({ length: 30 }, (_, i) => event('steady', probe + i * 5_000, { action: `iam.list${i % 4}`, outcome: 'denied', source: home })),
-    [event('steady', T0 + 2 * HOUR, { category: 'permission_request', permission: 'queue.send' }), event('steady', T0 + 12 * DAY, { category: 'resource_access', resource: 'vault/new' })],
-    traffic('steady', foreign, foreign + 6 * MINUTE, () => 2, 9, { source: { ip: '191.232.71.199', region: 'brazilsouth', country: 'BR' } }),
-    traffic('steady', spike, spike + 8 * MINUTE, () => 90, 3),
-    traffic('quiet', T0, T0 + DAY, () => 1, 4, { agentClass: 'batch', tenant: 't1' }),
-  );
-  run(engine, events.filter((e) => e.timeMs < spike + 9 * MINUTE));
-  return JSON.parse(JSON.stringify(engine.snapshot().agents)) as AgentSnapshot[];
-}
 
 function reportAlert(id: string, agentId: string, timeMs: number): Alert {
   const time = new Date(timeMs).toISOString();
