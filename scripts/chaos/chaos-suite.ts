@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ChaosBroker } from './chaos-broker.js';
+import { freePortPair } from './free-port.js';
 import { type ChaosContext, type ScenarioResult, result } from './chaos-scenario.js';
 import { brokerRestarts, joinLeave, killNine } from './scenarios-faults.js';
 import { badClocks, bigPartition, slowSink } from './scenarios-state.js';
@@ -24,7 +25,7 @@ export type ScenarioName = keyof typeof SCENARIOS;
  */
 export async function runChaos(opts: { quick: boolean; dist: boolean; only?: readonly ScenarioName[]; port?: number; log?: (msg: string) => void }): Promise<ScenarioResult[]> {
   const dir = mkdtempSync(join(tmpdir(), 'aw-chaos-'));
-  const port = opts.port ?? 39_092;
+  const port = opts.port ?? (await freePortPair());
   const broker = new ChaosBroker(port, join(dir, 'kafka'));
   const log = opts.log ?? (() => {});
   const ctx: ChaosContext = { broker, dir, quick: opts.quick, dist: opts.dist, log };
