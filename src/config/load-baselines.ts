@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { DeclaredBaselines } from '../core/baselines/declared-baselines.js';
 import { type DeclaredBaselinesDocument, DeclaredBaselinesSchema } from '../core/baselines/declared-baselines-schema.js';
 import { InvalidBaselinesError } from '../core/errors.js';
+import { spanProblem } from '../core/baselines/maintenance-windows.js';
 import { isValidTimezone } from '../core/time/timezone.js';
 import { type SchemaProblem, SchemaValidator, formatProblems, parseYamlWithLines } from './schema-validator.js';
 
@@ -17,6 +18,10 @@ export function checkBaselinesDocument(value: unknown, doc?: ReturnType<typeof p
     if (a.timezone !== undefined && !isValidTimezone(a.timezone)) {
       problems.push({ path: `/agents/${i}/timezone`, message: `unknown IANA time zone "${a.timezone}" (e.g. Europe/London, America/New_York, UTC)` });
     }
+    (a.maintenance ?? []).forEach((w, j) => {
+      const problem = 'from' in w ? spanProblem(w.from, w.to) : undefined;
+      if (problem !== undefined) problems.push({ path: `/agents/${i}/maintenance/${j}`, message: problem });
+    });
   });
   return problems;
 }

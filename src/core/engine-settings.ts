@@ -4,6 +4,23 @@ const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 
+/** How CloudTrail, Kubernetes audit and Azure spell a roll-out of new code (src/formats). */
+export const DEFAULT_DEPLOY_ACTIONS = [
+  'lambda:UpdateFunctionCode*',
+  'ecs:UpdateService',
+  'apprunner:StartDeployment',
+  'elasticbeanstalk:UpdateEnvironment',
+  'create deployments',
+  'patch deployments',
+  'update deployments',
+  'patch statefulsets',
+  'update statefulsets',
+  'patch daemonsets',
+  'update daemonsets',
+  'Microsoft.Web/sites/publish/action',
+  'Microsoft.App/containerApps/write',
+] as const;
+
 /**
  * Engine settings: one schema gives the TypeScript type, the defaults and the validation
  * (src/config validates and fills it at the edge). Units are in the names.
@@ -136,6 +153,18 @@ export const EngineSettingsSchema = Type.Object(
         weeklyAlpha: Type.Number({ exclusiveMinimum: 0, maximum: 1, default: 0.3, description: 'EWMA weight of each new week in the hour-of-week profile.' }),
       },
       { default: {} },
+    ),
+    grace: Type.Object(
+      {
+        deployActions: Type.Array(Type.String({ minLength: 1, maxLength: 512 }), {
+          maxItems: 256,
+          default: [...DEFAULT_DEPLOY_ACTIONS],
+          description:
+            'Actions (globs, as the adapters spell them) that mark a deploy: the agent that performs one re-learns for `graceMs` instead of alerting on learned detectors (issue 14; docs/tuning.md "Change without noise"). [] turns it off.',
+        }),
+        graceMs: Type.Integer({ minimum: 0, maximum: 7 * DAY, default: 2 * HOUR, description: 'Grace period after a deploy event, in event time. Declared maintenance windows (baselines) are their own grace.' }),
+      },
+      { additionalProperties: false, default: {} },
     ),
   },
   { additionalProperties: false, default: {} },

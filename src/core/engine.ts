@@ -4,6 +4,7 @@ import { AgentBaseline } from './baselines/agent-baseline.js';
 import { type AgentSnapshot, restoreAgent, snapshotAgent } from './baselines/agent-baseline-snapshot.js';
 import { ClassBaseline } from './baselines/class-baseline.js';
 import { DeclaredBaselines } from './baselines/declared-baselines.js';
+import { holdInGrace, noteDeploy } from './baselines/grace-period.js';
 import { type Detector } from './detectors/detector.js';
 import { detectorRegistry } from './detectors/registry.js';
 import { type EngineContext, createEngineContext } from './engine-context.js';
@@ -38,6 +39,8 @@ export interface EngineStats extends IncidentStats {
   duplicates: number;
   /** Peer groups forgotten to stay within the memory budget or for being idle. */
   evictedClasses: number;
+  /** Learned alerts held back in a grace period (after a deploy, in a maintenance window): issue 14, item 7. */
+  graceHeld: number;
 }
 
 /**
@@ -46,7 +49,7 @@ export interface EngineStats extends IncidentStats {
  */
 export class Engine {
   readonly ctx: EngineContext;
-  readonly stats: EngineStats = { events: 0, lateEvents: 0, alerts: 0, incidentUpdates: 0, updates: 0, resolved: 0, suppressed: 0, verdictsApplied: 0, evictedAgents: 0, relearnedSkipped: 0, duplicates: 0, evictedClasses: 0 };
+  readonly stats: EngineStats = { events: 0, lateEvents: 0, alerts: 0, incidentUpdates: 0, updates: 0, resolved: 0, suppressed: 0, verdictsApplied: 0, evictedAgents: 0, relearnedSkipped: 0, duplicates: 0, evictedClasses: 0, graceHeld: 0 };
   private readonly agents = new Map<string, AgentBaseline>();
   private readonly classes = new Map<string, ClassBaseline>();
   private readonly detectors: readonly Detector[];
@@ -140,9 +143,11 @@ export class Engine {
     const newResource = event.resource !== undefined && agent.resources.touch(event.resource, event.timeMs);
     agent.record(event, this.ctx, newResource);
     if (position !== undefined) agent.inputPosition = position;
+    noteDeploy(this.ctx, agent, event);
     for (const detector of this.detectors) {
       const finding = detector.check(this.ctx, agent, event);
       if (finding === undefined) continue;
+      if (holdInGrace(this.ctx, agent, detector, finding, event.timeMs, this.stats)) continue;
       this.incidents.raise(agent, finding, event, detectedAtMs, (alerts ??= []));
     }
     this.stateBytes += agent.approxBytes() - bytesBefore;

@@ -1,7 +1,7 @@
 import { type AgentSnapshot } from '../../src/core/baselines/agent-baseline-snapshot.js';
 import { DAY, HOUR, MINUTE, T0, engineWith, event, merge, run, traffic } from './traffic.js';
 
-/** Snapshots with every optional part present (locations, permissions, sensitive, an open incident, a class): for schema tests and benches. */
+/** Snapshots with every optional part present (locations, permissions, sensitive, an open incident, a class, a deploy grace): for schema tests and benches. */
 export function richSnapshots(): AgentSnapshot[] {
   const home = { ip: '52.23.1.10', region: 'us-east-1', country: 'US', session: 's-1', sessionBound: true };
   const probe = T0 + 12 * DAY + 9 * HOUR;
@@ -16,6 +16,8 @@ export function richSnapshots(): AgentSnapshot[] {
       traffic('steady', foreign, foreign + 6 * MINUTE, () => 2, 9, { source: { ip: '191.232.71.199', region: 'brazilsouth', country: 'BR' } }),
       traffic('steady', spike, spike + 8 * MINUTE, () => 90, 3),
       traffic('quiet', T0, T0 + DAY, () => 1, 4, { agentClass: 'batch', tenant: 't1' }),
+      // A deploy after the spike: its grace is in the snapshot, the spike's incident still open.
+      [event('steady', spike + 8 * MINUTE + 30_000, { action: 'ecs:UpdateService', source: home })],
   );
   run(engine, events.filter((e) => e.timeMs < spike + 9 * MINUTE));
   return JSON.parse(JSON.stringify(engine.snapshot().agents)) as AgentSnapshot[];

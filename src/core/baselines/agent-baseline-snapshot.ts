@@ -5,6 +5,7 @@ import { AcceptedPatterns, type AcceptedPatternsSnapshot } from '../feedback/acc
 import { AgentBaseline } from './agent-baseline.js';
 import { CountSketch, type CountSketchSnapshot } from './count-sketch.js';
 import { ErrorWindow, type ErrorWindowSnapshot } from './error-window.js';
+import { GracePeriod, type GraceSnapshot } from './grace-period.js';
 import { HourProfile, type HourProfileSnapshot } from './hour-profile.js';
 import { LocationState, type LocationSnapshot } from './location-state.js';
 import { RecentIds } from './recent-ids.js';
@@ -44,6 +45,8 @@ export interface AgentSnapshot {
   locations?: LocationSnapshot;
   incidents: [detector: string, incident: OpenIncident][];
   accepted?: AcceptedPatternsSnapshot;
+  /** Deploy grace and the alerts held back in grace (issue 14, item 7). */
+  grace?: GraceSnapshot;
 }
 
 export function snapshotAgent(a: AgentBaseline): AgentSnapshot {
@@ -96,6 +99,7 @@ export function snapshotAgent(a: AgentBaseline): AgentSnapshot {
   if (a.permissions !== undefined) snap.permissions = a.permissions.snapshot();
   if (a.locations !== undefined) snap.locations = a.locations.snapshot();
   if (a.accepted !== undefined) snap.accepted = a.accepted.snapshot();
+  if (a.grace !== undefined) snap.grace = a.grace.snapshot();
   if (a.agentClass !== undefined) snap.agentClass = a.agentClass;
   if (a.tenant !== undefined) snap.tenant = a.tenant;
   return snap;
@@ -152,5 +156,6 @@ export function restoreAgent(s: AgentSnapshot, ctx: EngineContext): AgentBaselin
   if (s.sensitive) a.sensitive = SeenSet.restore(s.sensitive, set.seen.maxSensitiveResources, set.seen.forgetAfterMs);
   if (s.incidents.length) a.incidents = new Map(s.incidents.map(([d, i]) => [d, { ...i }]));
   if (s.accepted) a.accepted = AcceptedPatterns.restore(s.accepted, set.feedback.maxPatternsPerDetector);
+  if (s.grace) a.grace = GracePeriod.restore(s.grace);
   return a;
 }

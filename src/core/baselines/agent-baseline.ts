@@ -8,6 +8,7 @@ import { type ClassBaseline } from './class-baseline.js';
 import { type LocationState } from './location-state.js';
 import { type AgentDeclaration } from './declared-baselines.js';
 import { ErrorWindow } from './error-window.js';
+import { type GracePeriod } from './grace-period.js';
 import { Ewma } from './ewma.js';
 import { HourProfile } from './hour-profile.js';
 import { type RecentIds } from './recent-ids.js';
@@ -98,6 +99,8 @@ export class AgentBaseline {
   lastNewPermissionForClass = false;
   /** Places the agent acts from (created on the first event with a source). */
   locations: LocationState | undefined;
+  /** Deploy grace and the alerts held back in grace (created on the first deploy or held finding). */
+  grace: GracePeriod | undefined;
   /** The agent's peer group, when it has an agentClass (not part of its snapshot). */
   peers: ClassBaseline | undefined;
 

@@ -23,6 +23,8 @@ const MAX_RECENT_IDS = 65_536;
 const MAX_TIME_MS = 8.64e15;
 const TimeMs = Type.Number({ minimum: -MAX_TIME_MS, maximum: MAX_TIME_MS });
 const Count = Type.Number({ minimum: 0 });
+/** Held alerts are counted per detector name: a handful, with room for detectors to come. */
+const MAX_GRACE_DETECTORS = 64;
 const Basis = oneOf(['learned', 'class'] as const);
 const Evidence = Type.Array(Type.String());
 
@@ -125,6 +127,15 @@ export const AgentSnapshotSchema = Type.Object({
   locations: Type.Optional(LocationSchema),
   incidents: Type.Array(Type.Tuple([Type.String(), OpenIncidentSchema])),
   accepted: Type.Optional(Type.Array(Type.Tuple([Type.String(), Type.Array(Type.String()), NumberOrNull]))),
+  grace: Type.Optional(
+    Type.Object({
+      // null: no deploy yet (-Infinity in memory).
+      deployMs: NumberOrNull,
+      untilMs: NumberOrNull,
+      action: Type.String(),
+      held: Type.Array(Type.Tuple([Type.String(), Count, TimeMs]), { maxItems: MAX_GRACE_DETECTORS }),
+    }),
+  ),
 });
 
 // Fails to compile when AgentSnapshot and its schema drift apart.

@@ -29,6 +29,30 @@ const PrivilegedPattern = Type.Object(
   { additionalProperties: false },
 );
 
+/** An instant with its offset (`2026-03-10T22:00:00Z`, `2026-03-10T23:00+01:00`): a maintenance window is absolute. */
+export const ISO_INSTANT_PATTERN = '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?(Z|[+-]\\d{2}:\\d{2})$';
+
+const MaintenanceWindow = Type.Union(
+  [
+    Type.Object(
+      {
+        from: Type.String({ pattern: ISO_INSTANT_PATTERN, description: 'Start, an ISO 8601 instant with its offset, e.g. 2026-03-10T22:00:00Z.' }),
+        to: Type.String({ pattern: ISO_INSTANT_PATTERN, description: 'End (exclusive), after `from`.' }),
+        label: Type.Optional(Type.String({ maxLength: 128, description: 'Why, e.g. a change ticket; shown by inspect.' })),
+      },
+      { additionalProperties: false },
+    ),
+    Type.Object(
+      {
+        weekly: Type.String({ pattern: ACTIVE_HOURS_PATTERN, description: 'A recurring window in the agent\'s time zone, in the activeHours format: "Sun 02:00-04:00".' }),
+        label: Type.Optional(Type.String({ maxLength: 128 })),
+      },
+      { additionalProperties: false },
+    ),
+  ],
+  { description: 'A maintenance window: learned detectors re-learn instead of alerting inside it (docs/baselines.md).' },
+);
+
 const AgentMatch = Type.Object(
   {
     agentId: Type.Optional(Type.String({ minLength: 1, maxLength: 512, description: 'Glob over agentId.' })),
@@ -50,6 +74,7 @@ const AgentDeclaration = Type.Object(
     expectedPermissions: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 512 }), { maxItems: 1024 })),
     allowedResources: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 1024 }), { maxItems: 1024 })),
     maxEventsPerMinute: Type.Optional(Type.Integer({ minimum: 1 })),
+    maintenance: Type.Optional(Type.Array(MaintenanceWindow, { maxItems: 256 })),
   },
   { additionalProperties: false },
 );
@@ -70,3 +95,4 @@ export const DeclaredBaselinesSchema = Type.Object(
 
 export type DeclaredBaselinesDocument = Static<typeof DeclaredBaselinesSchema>;
 export type AgentDeclarationDocument = Static<typeof AgentDeclaration>;
+export type MaintenanceWindowDocument = Static<typeof MaintenanceWindow>;

@@ -1,6 +1,7 @@
 import { GlobSet, compileGlob } from '../glob.js';
 import { ActiveHours } from './active-hours.js';
-import { type DeclaredBaselinesDocument } from './declared-baselines-schema.js';
+import { type DeclaredBaselinesDocument, type MaintenanceWindowDocument } from './declared-baselines-schema.js';
+import { MaintenanceWindows } from './maintenance-windows.js';
 
 export interface SensitiveMatch {
   pattern: string;
@@ -15,6 +16,8 @@ export interface AgentDeclaration {
   expectedPermissions?: GlobSet<string>;
   allowedResources?: GlobSet<string>;
   maxEventsPerMinute?: number;
+  /** Maintenance windows of every matching entry (not only the first): a class's weekly window and an agent's one-off both apply. */
+  maintenance?: MaintenanceWindows;
   /** Which entries matched (indexes into `agents:`), for explanations. */
   matchedEntries: readonly number[];
 }
@@ -22,7 +25,8 @@ export interface AgentDeclaration {
 interface CompiledEntry {
   agentId?: RegExp;
   agentClass?: string;
-  declaration: Omit<AgentDeclaration, 'matchedEntries'>;
+  declaration: Omit<AgentDeclaration, 'matchedEntries' | 'maintenance'>;
+  maintenance?: readonly MaintenanceWindowDocument[];
 }
 
 /**
@@ -35,6 +39,8 @@ export class DeclaredBaselines {
   readonly sensitivePermissions: GlobSet<SensitiveMatch>;
   readonly privileged: GlobSet<SensitiveMatch>;
   private readonly entries: CompiledEntry[];
+  /** Compiled once per set of matching entries, shared by the agents they match (a weekly window is 10 kB). */
+  private readonly maintenanceBy = new Map<string, MaintenanceWindows>();
 
   static empty(): DeclaredBaselines {
     return new DeclaredBaselines({});
@@ -47,7 +53,7 @@ export class DeclaredBaselines {
     this.sensitivePermissions = new GlobSet(sensitive.filter((s) => s.field === 'permission' || s.field === 'any').map(toMatch));
     this.privileged = new GlobSet((doc.privileged ?? []).map((p) => ({ pattern: p.pattern, value: { pattern: p.pattern, label: p.label ?? 'privileged' } })));
     this.entries = (doc.agents ?? []).map((a) => {
-      const declaration: Omit<AgentDeclaration, 'matchedEntries'> = {};
+      const declaration: Omit<AgentDeclaration, 'matchedEntries' | 'maintenance'> = {};
       if (a.timezone !== undefined) declaration.timezone = a.timezone;
       if (a.activeHours !== undefined) declaration.activeHours = new ActiveHours(a.activeHours);
       if (a.allowedRegions !== undefined) declaration.allowedRegions = a.allowedRegions;
@@ -57,6 +63,7 @@ export class DeclaredBaselines {
         declaration.allowedResources = new GlobSet(a.allowedResources.map((p) => ({ pattern: p, value: p })));
       if (a.maxEventsPerMinute !== undefined) declaration.maxEventsPerMinute = a.maxEventsPerMinute;
       const entry: CompiledEntry = { declaration };
+      if (a.maintenance?.length) entry.maintenance = a.maintenance;
       if (a.match.agentId !== undefined) entry.agentId = compileGlob(a.match.agentId);
       if (a.match.agentClass !== undefined) entry.agentClass = a.match.agentClass;
       return entry;
@@ -73,6 +80,16 @@ export class DeclaredBaselines {
       matched.push(index);
       merged = { ...entry.declaration, ...merged, matchedEntries: matched };
     });
+    const withWindows = matched.filter((i) => this.entries[i]?.maintenance !== undefined);
+    if (merged !== undefined && withWindows.length > 0) {
+      const key = withWindows.join(',');
+      let windows = this.maintenanceBy.get(key);
+      if (windows === undefined) {
+        windows = new MaintenanceWindows(withWindows.flatMap((i) => this.entries[i]?.maintenance ?? []));
+        this.maintenanceBy.set(key, windows);
+      }
+      (merged as AgentDeclaration).maintenance = windows;
+    }
     return merged;
   }
 }

@@ -43,4 +43,7 @@ export const offHours: Detector = {
       basis,
     };
   },
+  rearm(agent) {
+    agent.hourFlagged = false;
+  },
 };

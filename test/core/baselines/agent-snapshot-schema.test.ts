@@ -19,6 +19,7 @@ describe('the agent snapshot schema (issue 13)', () => {
     expect(steady.sensitive?.length).toBeGreaterThan(0);
     expect(steady.incidents.some(([, i]) => i.last !== undefined)).toBe(true);
     expect(steady.errors).toBeDefined();
+    expect(steady.grace?.action).toBe('ecs:UpdateService');
     for (const s of snapshots) expect(agentSnapshotProblem(s)).toBeUndefined();
     expect(agentSnapshotProblem({ ...steady, position: 17 })).toBeUndefined();
   });
@@ -32,6 +33,7 @@ describe('the agent snapshot schema (issue 13)', () => {
     ['Infinity (1e999 in the JSON)', (s: Record<string, unknown>) => (s['tailMultiplier'] = Number.POSITIVE_INFINITY), '/tailMultiplier', 'must be number, got a non-finite number'],
     ['an unknown basis', (s: Record<string, unknown>) => ((s['bucket'] as Record<string, unknown>)['basis'] = 'guess'), '/bucket/basis', 'must be one of "learned", "class"'],
     ['an incident whose last alert has no id', (s: Record<string, unknown>) => delete ((s['incidents'] as [string, { last: Record<string, unknown> }][]).find(([, i]) => i.last)?.[1].last ?? {})['id'], /^\/incidents\/\d+\/1\/last\/id$/, 'missing'],
+    ['a held grace count as a string', (s: Record<string, unknown>) => ((s['grace'] as { held: unknown[] }).held = [['rate_spike', '2', 0]]), '/grace/held/0/1', 'must be number, got string'],
     ['another version', (s: Record<string, unknown>) => (s['v'] = 2), '/v', 'unsupported version 2 (this agentwatch reads 1)'],
   ])('names the path and the reason of %s', (_, spoil, path, message) => {
     const s = clone(steady) as unknown as Record<string, unknown>;

@@ -53,6 +53,39 @@ describe('baseline snapshot and restore', () => {
     }
   });
 
+  it('restores a grace period exactly: a snapshot mid-grace holds back and counts what the uninterrupted engine does', () => {
+    const deploy = T0 + 10 * DAY + 13 * HOUR;
+    const doc = { ...declared, privileged: [{ pattern: 'iam:*' }], agents: [...declared.agents, { match: { agentId: 'office' }, maintenance: [{ weekly: 'Wed 10:00-12:00' }] }] };
+    const events = merge(
+      fleet(),
+      [event('steady', deploy, { action: 'ecs:UpdateService' })],
+      traffic('steady', deploy + 20 * MINUTE, deploy + 30 * MINUTE, () => 80, 5),
+      [event('steady', deploy + 40 * MINUTE, { category: 'permission_request', permission: 'sqs.purge' }), event('steady', deploy + 50 * MINUTE, { category: 'permission_request', permission: 'iam:PassRole' })],
+      // Wednesday 11 March, 10:00-12:00 London: a burst the office agent's maintenance covers.
+      traffic('office', T0 + 9 * DAY + 10 * HOUR + 15 * MINUTE, T0 + 9 * DAY + 10 * HOUR + 25 * MINUTE, () => 60, 6),
+    );
+    const reference = engineWith({}, doc);
+    const alerts = run(reference, events);
+    expect(reference.stats.graceHeld).toBe(3);
+    expect(alerts.some((a) => a.detector === 'new_permission' && a.observed['permission'] === 'iam:PassRole')).toBe(true);
+    const held = (e: ReturnType<typeof engineWith>) => ['steady', 'office'].map((id) => e.snapshotAgent(id)?.grace?.held);
+    expect(held(reference).map((h) => h?.length)).toEqual([2, 1]);
+    // Mid-grace: inside the held spike's bucket, between the two permissions, inside the maintenance burst.
+    for (const cut of [deploy + 24 * MINUTE + 7_000, deploy + 45 * MINUTE, T0 + 9 * DAY + 10 * HOUR + 20 * MINUTE + 30_000]) {
+      const first = engineWith({}, doc);
+      const before = run(first, events.filter((e) => e.timeMs < cut));
+      const saved = JSON.parse(JSON.stringify(first.snapshot()));
+      const second = engineWith({}, doc);
+      second.restore(saved);
+      expect(JSON.parse(JSON.stringify(second.snapshot()))).toEqual(saved);
+      const after = run(second, events.filter((e) => e.timeMs >= cut));
+      expect([...before, ...after]).toEqual(alerts);
+      expect(held(second).map((h) => h?.map(([d, n]) => [d, n]))).toEqual([[['rate_spike', 1], ['new_permission', 1]], [['rate_spike', 1]]]);
+      expect(second.stats.graceHeld + first.stats.graceHeld).toBe(3);
+      expect(second.snapshot()).toEqual(reference.snapshot());
+    }
+  });
+
   it('rejects a snapshot of an unknown version with a clear error', () => {
     const engine = engineWith();
     expect(() => engine.restore({ v: 1, sweepAtMs: null, agents: [{ v: 99, agentId: 'x' } as never] })).toThrow(/unsupported agent snapshot \(version 99/);
