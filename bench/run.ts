@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: replay throughput as a ratio against raw JSON.parse of the same file, measured
- * in the same run (interleaved, median of N), and memory per tracked agent at 100k agents.
+ * in the same run (interleaved, median of N), memory per tracked agent at 100k agents, and the
+ * CLI's start-up as whole processes beside Node's own start.
  * Ratios, not absolute timings: they hold from one machine to the next.
  *   --agents N --days N --scale X   generated fleet (default 40 agents × 14 days)
  *   --rounds N                      interleaved rounds (default 3)
@@ -12,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { writeFleet } from '../scripts/fleet/generate-fleet.js';
+import { startupRows } from './cli-startup.js';
 import { hostileInputRows } from './hostile-input.js';
 import { measureMemoryPerAgent } from './memory-per-agent.js';
 import { fullReplay, rawParse } from './replay-throughput.js';
@@ -71,6 +73,7 @@ try {
       `| replay throughput / raw \`JSON.parse\` (same file, same run, median of ${values.rounds}) | **${results.throughput.ratio}** (${results.throughput.replayEventsPerSecond.toLocaleString('en-US')} vs ${results.throughput.rawJsonParseEventsPerSecond.toLocaleString('en-US')} events/s) | ≥ 0.5 (${ok(ratio >= 0.5)}) |`,
       `| memory per tracked agent at ${memory.agents.toLocaleString('en-US')} agents | **${(memory.bytesPerAgent / 1024).toFixed(2)} KB** | ≤ 4 KB (${ok(memory.bytesPerAgent <= 4096)}) |`,
       ...(await hostileInputRows(Number(values.rounds))),
+      ...startupRows(Number(values.rounds)),
       '',
     ].join('\n'),
   );

@@ -1,19 +1,13 @@
 import { Command, CommanderError } from 'commander';
 import { AgentwatchError } from '../core/errors.js';
 import { agentwatchVersion } from '../version.js';
-import { registerDemoCommand } from './demo-command.js';
-import { registerDiffCommand } from './diff-command.js';
-import { registerEvalCommand } from './eval-command.js';
-import { registerFeedbackCommand } from './feedback-command.js';
-import { registerInspectCommand } from './inspect-command.js';
-import { registerProduceCommand } from './produce-command.js';
-import { registerReplayCommand } from './replay-command.js';
-import { registerReportCommand } from './report-command.js';
-import { registerRunCommand } from './run-command.js';
-import { registerTailCommand } from './tail-command.js';
-import { registerTuneCommand } from './tune-command.js';
-
-export function buildProgram(): Command {
+import { COMMAND_CATALOG, commandsNamedIn } from './command-catalog.js';
+/**
+ * The program with every command (`only` unset: tests, docs) or with just the named ones loaded and
+ * the others listed by their summary, so that `--help` and each command start without importing
+ * the rest (kafkajs, prom-client, schema compilers; issue 16).
+ */
+export async function buildProgram(only?: readonly string[]): Promise<Command> {
   // Configured before the commands are added: subcommands inherit exitOverride and the output
   // settings when they are created, not afterwards.
   const program = new Command('agentwatch')
@@ -24,17 +18,15 @@ export function buildProgram(): Command {
       // Commander's own mistakes (unknown option, missing argument) read like ours: one line.
       outputError: (text, write) => write(`agentwatch: ${text.trim().replace(/^error: /, '')} (see --help)\n`),
     });
-  registerReplayCommand(program);
-  registerRunCommand(program);
-  registerTailCommand(program);
-  registerDemoCommand(program);
-  registerEvalCommand(program);
-  registerProduceCommand(program);
-  registerFeedbackCommand(program);
-  registerInspectCommand(program);
-  registerReportCommand(program);
-  registerTuneCommand(program);
-  registerDiffCommand(program);
+  for (const [name, entry] of Object.entries(COMMAND_CATALOG)) {
+    if (only === undefined || only.includes(name)) {
+      (await entry.load())(program);
+      program.commands.at(-1)?.summary(entry.summary);
+    } else {
+      // Listed, never run: main() loads a command before parsing whenever the arguments name it.
+      program.command(name).summary(entry.summary).allowUnknownOption().helpOption(false);
+    }
+  }
   program.addHelpText('after', '\nExample:\n  npx agentwatch replay fixtures/demo/events.jsonl.gz --baselines fixtures/demo/baselines --output alerts.jsonl');
   return program;
 }
@@ -58,7 +50,8 @@ const IO_REASONS: Record<string, string> = {
  */
 export async function main(argv: string[]): Promise<number> {
   try {
-    await buildProgram().parseAsync(argv);
+    const program = await buildProgram(commandsNamedIn(argv.slice(2)));
+    await program.parseAsync(argv);
     return 0;
   } catch (err) {
     if (err instanceof CommanderError) return err.exitCode;

@@ -75,8 +75,8 @@ describe.each(pages)('%s', (page) => {
     expect(text(page)).not.toMatch(/\.\.\/shared|\/work\/|(?<!\w)DESIGN\.md/);
   });
 
-  it('shows agentwatch commands as `npx agentwatch <command>`, each command and option known', () => {
-    const program = buildProgram();
+  it('shows agentwatch commands as `npx agentwatch <command>`, each command and option known', async () => {
+    const program = await buildProgram();
     const wrong: string[] = [];
     let checked = 0;
     for (const line of shellLines(page)) {
