@@ -12,7 +12,7 @@
  * - any series that would still exceed `maxEvents` events (nyc_taxi: 156 M passengers) is scaled
  *   down proportionally to `maxEvents`, which keeps its shape and the run within minutes.
  */
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type AuditEvent } from '../../src/core/events/audit-event.js';
@@ -81,12 +81,18 @@ export function parseNabCsv(text: string): NabRow[] {
   });
 }
 
-/** The dataset: env NAB_DIR, else ../shared/datasets/nab beside the repository. */
+/**
+ * The dataset, read in place: env NAB_DIR, else `nab` under AGENTWATCH_DATASETS, under
+ * ../shared/datasets beside the repository, or under the workspace's /work/shared/datasets (a
+ * clone made elsewhere, as CI does) — the same places the tests look for the other public logs.
+ */
 export function defaultNabDir(): string {
   const env = process.env['NAB_DIR'];
   if (env !== undefined && env.trim() !== '') return resolve(env);
   const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-  return resolve(repo, '..', 'shared', 'datasets', 'nab');
+  const roots = [process.env['AGENTWATCH_DATASETS'], resolve(repo, '..', 'shared', 'datasets'), '/work/shared/datasets'].filter((d): d is string => d !== undefined && d.trim() !== '');
+  const candidates = roots.map((d) => resolve(d, 'nab'));
+  return candidates.find((d) => existsSync(d)) ?? (candidates[0] as string);
 }
 
 /** Series keys as NAB names them in its label files: `<dir>/<file>.csv`, sorted. */

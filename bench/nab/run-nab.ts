@@ -8,7 +8,7 @@
  *   --rate N            mean events per minute of a non-count series (default 10)
  *   --max-events N      most events per series (default 2000000)
  *   --settings JSON     extra engine settings overrides, e.g. '{"bucketMs":300000}'
- * The dataset is read in place from $NAB_DIR, else ../shared/datasets/nab beside the repository.
+ * The dataset is read in place from $NAB_DIR, else nab/ under the datasets folder (see defaultNabDir).
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
