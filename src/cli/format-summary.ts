@@ -50,5 +50,6 @@ export function formatSummary(s: ReplaySummary): string {
   if (s.verdictsApplied > 0 || s.suppressed > 0) {
     out.push(`Feedback: ${n(s.verdictsApplied)} verdicts applied; ${n(s.suppressed)} findings suppressed as patterns marked normal.`);
   }
+  if (s.graceHeld) out.push(`Grace: ${n(s.graceHeld)} learned alerts held back after deploys or in maintenance windows, their traffic learned as normal (per agent: agentwatch inspect).`);
   return out.join('\n');
 }

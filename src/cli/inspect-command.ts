@@ -31,8 +31,10 @@ export function runInspect(agentId: string, opts: InspectOptions): void {
     const hint = near.length ? `; did you mean ${near.join(', ')}?` : agents.length ? `; it has e.g. ${agents.slice(0, 3).map((a) => a.agentId).join(', ')}` : '';
     throw new AgentwatchError(ErrorCode.InputNotFound, `agent ${agentId} is not in ${opts.state} (${agents.length} agents)${hint}`);
   }
-  const timezone = declared.forAgent(agentId, snapshot.agentClass)?.timezone;
-  const description = describeAgent(snapshot, config.engine, { limit, fleet: agents, ...(timezone && { timezone }) });
+  const declaration = declared.forAgent(agentId, snapshot.agentClass);
+  const timezone = declaration?.timezone;
+  const maintenance = declaration?.maintenance?.declared;
+  const description = describeAgent(snapshot, config.engine, { limit, fleet: agents, ...(timezone && { timezone }), ...(maintenance && { maintenance }) });
   const text = opts.json ? JSON.stringify({ state: { file: opts.state, lastEventTime: state.lastEventTime ?? null }, ...description }, null, 2) : formatAgentDescription(description);
   process.stdout.write(`${text}\n`);
 }
@@ -40,7 +42,7 @@ export function runInspect(agentId: string, opts: InspectOptions): void {
 export function registerInspectCommand(program: Command): void {
   program
     .command('inspect')
-    .description('What agentwatch believes is normal for one agent: learning status, rates by hour of week, known resources, permissions and locations, open incidents, peer group.')
+    .description('What agentwatch believes is normal for one agent: learning status, rates by hour of week, known resources, permissions and locations, open incidents, grace periods and the alerts they held back, peer group.')
     .argument('<agent-id>', 'the agent (exact id; close matches are suggested)')
     .requiredOption('-s, --state <file>', 'state saved by `agentwatch replay … --save-state <file>`')
     .option('--json', 'machine-readable output')

@@ -1,6 +1,7 @@
 import { type AgentSnapshot } from '../core/baselines/agent-baseline-snapshot.js';
 import { CountSketch } from '../core/baselines/count-sketch.js';
 import { HourProfile } from '../core/baselines/hour-profile.js';
+import { type MaintenanceMatch } from '../core/baselines/maintenance-windows.js';
 import { type SeenSetSnapshot } from '../core/baselines/seen-set.js';
 import { type EngineSettings } from '../core/engine-settings.js';
 import { own } from '../core/own-property.js';
@@ -76,6 +77,16 @@ export interface AgentDescription {
   /** What analysts marked normal, per detector: exact patterns, and the largest magnitude (rate, share) accepted. */
   acceptedPatterns: Record<string, { patterns: number; upTo: number | null }>;
   peers?: { agentClass: string; members: string[]; more: number };
+  /** Change without noise (issue 14, item 7): the last deploy's grace, declared maintenance windows, and the learned alerts held back in grace. */
+  grace: GraceDescription;
+}
+
+export interface GraceDescription {
+  lastDeploy?: { action: string; at: string; graceUntil: string; activeAtLastEvent: boolean };
+  maintenance: MaintenanceMatch[];
+  /** Alerts that would have fired, per detector, with the time of the last finding held. */
+  heldAlerts: Record<string, { alerts: number; last: string }>;
+  heldTotal: number;
 }
 
 export interface DescribeOptions {
@@ -85,6 +96,8 @@ export interface DescribeOptions {
   fleet?: readonly AgentSnapshot[];
   /** The declared time zone, when known (the snapshot stores only the current offset). */
   timezone?: string;
+  /** The agent's declared maintenance windows, when the baselines are known. */
+  maintenance?: readonly MaintenanceMatch[];
 }
 
 const LOCATION_KINDS: Record<string, string> = { c: 'country', r: 'region', n: 'network' };
@@ -110,6 +123,19 @@ function threshold(s: AgentSnapshot, settings: EngineSettings, profile: HourProf
   const expected = Math.max(profile.peakAround(hour), sketch.quantile(r.quantile));
   const slowMean = s.slow[0];
   return Math.max(r.minCount, Math.ceil(Math.max(r.peakMultiplier, s.tailMultiplier) * expected), Math.ceil(slowMean + r.zScore * Math.sqrt(slowMean)));
+}
+
+function describeGrace(s: AgentSnapshot, maintenance: readonly MaintenanceMatch[]): GraceDescription {
+  const g = s.grace;
+  const heldAlerts: GraceDescription['heldAlerts'] = {};
+  let heldTotal = 0;
+  for (const [detector, alerts, lastMs] of g?.held ?? []) {
+    heldAlerts[detector] = { alerts, last: iso(lastMs) };
+    heldTotal += alerts;
+  }
+  const out: GraceDescription = { maintenance: [...maintenance], heldAlerts, heldTotal };
+  if (g !== undefined && g.deployMs !== null && g.untilMs !== null) out.lastDeploy = { action: g.action, at: iso(g.deployMs), graceUntil: iso(g.untilMs), activeAtLastEvent: s.lastSeenMs < g.untilMs };
+  return out;
 }
 
 export function describeAgent(s: AgentSnapshot, settings: EngineSettings, opts: DescribeOptions = {}): AgentDescription {
@@ -152,6 +178,7 @@ export function describeAgent(s: AgentSnapshot, settings: EngineSettings, opts: 
   for (const [detector, keys, magnitude] of s.accepted ?? []) acceptedPatterns[detector] = { patterns: keys.length, upTo: magnitude };
   const d: AgentDescription = {
     agentId: s.agentId,
+    grace: describeGrace(s, opts.maintenance ?? []),
     firstSeen: iso(s.firstSeenMs),
     lastSeen: iso(s.lastSeenMs),
     events: s.eventCount,

@@ -41,6 +41,17 @@ function seenSection(title: string, list: SeenList, out: string[]): void {
   if (list.more > 0) out.push(`  … ${list.more} more`);
 }
 
+/** Deploys and maintenance windows, and what they held back (issue 14, item 7). */
+function graceSection(d: AgentDescription, out: string[]): void {
+  const g = d.grace;
+  const parts: string[] = [];
+  if (g.lastDeploy) parts.push(`last deploy ${g.lastDeploy.action} at ${when(g.lastDeploy.at)} UTC, grace until ${when(g.lastDeploy.graceUntil)}${g.lastDeploy.activeAtLastEvent ? ' (in grace at its last event)' : ''}`);
+  if (g.maintenance.length) parts.push(`maintenance ${g.maintenance.map((m) => `${m.window}${m.label ? ` (${m.label})` : ''}`).join(', ')}`);
+  out.push(parts.length ? `Grace: ${parts.join('; ')}` : 'Grace: none (no deploy seen, no maintenance window declared)');
+  const held = Object.entries(g.heldAlerts);
+  if (held.length) out.push(`  Held back in grace: ${g.heldTotal} alert${g.heldTotal === 1 ? '' : 's'} (${held.map(([det, h]) => `${det} ${h.alerts}, last ${when(h.last)}`).join('; ')}), learned as normal`);
+}
+
 /** The text of `agentwatch inspect`: what is normal for the agent, as a SOC engineer reads it. */
 export function formatAgentDescription(d: AgentDescription): string {
   const out: string[] = [];
@@ -84,6 +95,7 @@ export function formatAgentDescription(d: AgentDescription): string {
   }
   const accepted = Object.entries(d.acceptedPatterns);
   if (accepted.length) out.push(`Marked normal by analysts: ${accepted.map(([det, a]) => `${det} (${a.patterns} pattern${a.patterns === 1 ? '' : 's'}${a.upTo !== null ? `, up to ${a.upTo}` : ''})`).join(', ')}`);
+  graceSection(d, out);
   if (d.peers) out.push(`Peer group ${d.peers.agentClass}: ${d.peers.members.length ? d.peers.members.join(', ') : 'no other member in this state'}${d.peers.more ? ` … ${d.peers.more} more` : ''}`);
   else out.push('Peer group: none (no agentClass)');
   // Agent ids, resources and summaries come from events: each line is escaped for the terminal.

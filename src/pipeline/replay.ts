@@ -68,6 +68,8 @@ export interface ReplaySummary {
   resolved: number;
   /** Findings not raised because an analyst marked the same pattern normal (`--feedback`). */
   suppressed: number;
+  /** Learned alerts held back in a grace period (after a deploy, in a maintenance window); see `inspect`. */
+  graceHeld?: number;
   verdictsApplied: number;
   agents: number;
   learningAgents: number;
@@ -238,6 +240,7 @@ export async function replay(opts: ReplayOptions): Promise<{ summary: ReplaySumm
   summary.updates = engine.stats.updates;
   summary.resolved = engine.stats.resolved;
   summary.suppressed = engine.stats.suppressed;
+  if (engine.stats.graceHeld > 0) summary.graceHeld = engine.stats.graceHeld;
   summary.verdictsApplied = engine.stats.verdictsApplied;
   summary.agents = engine.agentCount;
   summary.learningAgents = engine.learningAgentCount();

@@ -60,7 +60,7 @@ export interface EngineGauges {
   /** Approximate bytes of the learned state (engine.maxStateBytes bounds it). */
   readonly stateBytesApprox?: number;
   readonly peerGroupCount?: number;
-  readonly stats?: { readonly evictedAgents: number; readonly evictedClasses: number };
+  readonly stats?: { readonly evictedAgents: number; readonly evictedClasses: number; readonly graceHeld?: number };
 }
 
 const nothing = (): void => {};

@@ -85,6 +85,12 @@ export class PrometheusMetrics implements PipelineMetrics {
       if (n > evictedClasses) this.inc(n - evictedClasses);
       evictedClasses = Math.max(evictedClasses, n);
     } });
+    let graceHeld = 0;
+    new Counter({ name: 'agentwatch_alerts_held_in_grace_total', help: 'Learned alerts not raised because their agent was in a grace period: after a deploy (engine.grace.deployActions) or in a declared maintenance window. agentwatch inspect shows them per agent and detector.', registers: [this.registry], collect() {
+      const n = engine()?.stats?.graceHeld ?? 0;
+      if (n > graceHeld) this.inc(n - graceHeld);
+      graceHeld = Math.max(graceHeld, n);
+    } });
     this.sinkGauge('agentwatch_sink_queued_alerts', 'Alerts waiting in a sink\'s delivery queue (persisted, not yet acknowledged by the receiver).', (q) => q.queued);
     this.sinkGauge('agentwatch_sink_queued_bytes', 'Bytes of the alerts waiting in a sink\'s delivery queue.', (q) => q.queuedBytes);
     this.sinkGauge('agentwatch_sink_oldest_queued_age_seconds', 'Age of the oldest alert waiting in a sink\'s delivery queue (0 when empty): how long the receiver has been behind.', (q) => q.oldestQueuedSeconds());

@@ -34,6 +34,7 @@ describe('agentwatch inspect', () => {
     expect(r.stdout).toMatch(/Locations \(2, most recent first\)\n {2}(country NL|region westeurope) /);
     expect(r.stdout).toMatch(/Open incidents \(1\)\n {2}rate_spike /);
     expect(r.stdout).toMatch(/Peer group etl: bot-2, young/);
+    expect(r.stdout).toMatch(/^Grace: none \(no deploy seen, no maintenance window declared\)$/m);
   });
 
   it('--json gives the same description as describeAgent, with the state it came from', async () => {

@@ -42,6 +42,7 @@ describe('PrometheusMetrics', () => {
       agentwatch_peer_groups_tracked: 'gauge',
       agentwatch_agents_evicted_total: 'counter',
       agentwatch_peer_groups_evicted_total: 'counter',
+      agentwatch_alerts_held_in_grace_total: 'counter',
       agentwatch_changelog_snapshots_trimmed_total: 'counter',
       agentwatch_events_relearn_skipped_total: 'counter',
       agentwatch_events_duplicate_total: 'counter',
@@ -68,9 +69,9 @@ describe('PrometheusMetrics', () => {
 
   it('reports the engine’s evictions and state bytes as it counts them', async () => {
     const m = new PrometheusMetrics({ defaultMetrics: false });
-    const engine = { agentCount: 3, learningAgentCount: () => 0, stateBytesApprox: 12_345, peerGroupCount: 2, stats: { evictedAgents: 7, evictedClasses: 1 } };
+    const engine = { agentCount: 3, learningAgentCount: () => 0, stateBytesApprox: 12_345, peerGroupCount: 2, stats: { evictedAgents: 7, evictedClasses: 1, graceHeld: 4 } };
     m.observeEngine(engine);
-    expect(await samples(m)).toEqual(expect.arrayContaining(['agentwatch_agents_evicted_total 7', 'agentwatch_peer_groups_evicted_total 1', 'agentwatch_state_bytes 12345', 'agentwatch_peer_groups_tracked 2']));
+    expect(await samples(m)).toEqual(expect.arrayContaining(['agentwatch_agents_evicted_total 7', 'agentwatch_peer_groups_evicted_total 1', 'agentwatch_alerts_held_in_grace_total 4', 'agentwatch_state_bytes 12345', 'agentwatch_peer_groups_tracked 2']));
     engine.stats.evictedAgents = 10;
     expect(await samples(m)).toContain('agentwatch_agents_evicted_total 10');
   });
