@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const BIN = join(ROOT, 'bin/agentwatch.js');
-const EVENT = { id: 'evt-1', time: '2026-03-02T00:00:24.628Z', agentId: 'agent:startup', action: 's3:GetObject', resource: 'arn:aws:s3:::bucket/key', outcome: 'success' };
+const EVENT = { id: 'evt-1', time: '2026-03-02T00:00:24.628Z', agentId: 'agent:startup', category: 'resource_access', action: 's3:GetObject', resource: 'arn:aws:s3:::bucket/key', outcome: 'success' };
 
 function wallMs(args: string[]): number {
   const t0 = process.hrtime.bigint();

@@ -1,4 +1,4 @@
-import { Ajv, type ErrorObject } from 'ajv';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { type TSchema, type Static } from '@sinclair/typebox';
 import { LineCounter, parseDocument, isNode, visit, type Document } from 'yaml';
 
@@ -62,10 +62,14 @@ function explain(e: ErrorObject): string {
 
 /** A compiled validator that fills defaults and names the path (and line) of each problem. */
 export class SchemaValidator<S extends TSchema> {
-  private readonly validate;
+  private compiled: ValidateFunction<Static<S>> | undefined;
 
-  constructor(schema: S) {
-    this.validate = ajv.compile<Static<S>>(schema);
+  /** Compiled on first use: start-up pays only for the schemas its command reads (issue 16). */
+  constructor(private readonly schema: S) {}
+
+  private get validate(): ValidateFunction<Static<S>> {
+    this.compiled ??= ajv.compile<Static<S>>(this.schema);
+    return this.compiled;
   }
 
   /** Validates `value` in place (defaults are filled). Returns problems, empty when valid. */

@@ -38,12 +38,19 @@ function describe(e: ErrorObject | undefined, value: unknown): RecordProblem {
   }
 }
 
-/** A schema compiled once, for records read back from disk or a topic. */
+/**
+ * A schema compiled once, on first use, for records read back from disk or a topic. Compiling is
+ * the costliest part of start-up (tens of ms per schema), and most commands never read most
+ * kinds of record (issue 16).
+ */
 export class RecordValidator<S extends TSchema> {
-  private readonly validate: ValidateFunction<Static<S>>;
+  private compiled: ValidateFunction<Static<S>> | undefined;
 
-  constructor(schema: S) {
-    this.validate = ajv.compile<Static<S>>(schema);
+  constructor(private readonly schema: S) {}
+
+  private get validate(): ValidateFunction<Static<S>> {
+    this.compiled ??= ajv.compile<Static<S>>(this.schema);
+    return this.compiled;
   }
 
   /** The first problem of `value`, or undefined when it matches (then it is a `Static<S>`). */
