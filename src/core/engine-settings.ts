@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { RateDropSettingsSchema } from './detectors/rate-drop.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -104,6 +105,7 @@ export const EngineSettingsSchema = Type.Object(
       },
       { default: {} },
     ),
+    rateDrop: RateDropSettingsSchema,
     newSensitiveResource: Type.Object(
       {
         enabled: Type.Boolean({ default: true }),

@@ -16,6 +16,8 @@ import { type Verdict } from './feedback/verdict.js';
 
 const NO_ALERTS: readonly Alert[] = Object.freeze([]);
 const SWEEP_EVERY_MS = 3_600_000;
+/** Ticks fall on whole minutes of event time, so a replay and the live service judge at the same instants. */
+const TICK_MS = 60_000;
 
 export interface EngineOptions {
   /**
@@ -53,6 +55,9 @@ export class Engine {
   private readonly agents = new Map<string, AgentBaseline>();
   private readonly classes = new Map<string, ClassBaseline>();
   private readonly detectors: readonly Detector[];
+  /** Detectors judged from the event-time tick (silences). */
+  private readonly tickers: readonly Detector[];
+  private tickedMs = Number.NEGATIVE_INFINITY;
   private sweepAtMs = Number.NEGATIVE_INFINITY;
   /** Drives the idle sweep and quiet resolution: one agent's clock never evicts or resolves another's (issue 12). */
   private readonly clock = new StreamWatermark();
@@ -67,6 +72,7 @@ export class Engine {
     this.maxStateBytes = settings.maxStateBytes ?? Number.POSITIVE_INFINITY;
     this.onEvict = options.onEvict;
     this.detectors = detectorRegistry.filter((d) => d.enabled(this.ctx));
+    this.tickers = this.detectors.filter((d) => d.tick !== undefined);
     this.incidents = new IncidentBook(this.ctx, this.stats, this.detectors, this.agents, options.resolveByStreamClock ?? true);
   }
 
@@ -168,14 +174,29 @@ export class Engine {
   /**
    * Advances event time for agents that send nothing: `nowMs` is the stream's watermark
    * (replay) or one partition's clock (live, with `owns`). Judges silences (rate_drop, issue 14)
-   * and returns what they raise. Cheap to call often: it scans agents at most every few
-   * minutes of event time.
+   * and returns what they raise. Ticks fall on whole minutes; without `owns` a minute is scanned
+   * once however often this is called (O(agents) per minute of event time, each agent judged at
+   * most every `rateDrop.judgeEveryMs`); with `owns` the caller calls it once per minute of its clock.
    */
   tick(nowMs: number, detectedAtMs: number, owns?: (agentId: string) => boolean): readonly Alert[] {
-    void nowMs;
-    void detectedAtMs;
-    void owns;
-    return NO_ALERTS;
+    if (this.tickers.length === 0 || !Number.isFinite(nowMs)) return NO_ALERTS;
+    // Never ahead of what the fleet, minus its one outlier, has reached: an agent whose clock runs
+    // hours ahead must not make every other agent look silent (issue 12).
+    const clampedMs = Math.min(nowMs, this.clock.robustMs);
+    const atMs = clampedMs - (((clampedMs % TICK_MS) + TICK_MS) % TICK_MS);
+    if (owns === undefined) {
+      if (atMs <= this.tickedMs) return NO_ALERTS;
+      this.tickedMs = atMs;
+    }
+    let alerts: Alert[] | undefined;
+    for (const agent of this.agents.values()) {
+      if (owns !== undefined && !owns(agent.agentId)) continue;
+      for (const detector of this.tickers) {
+        const finding = (detector.tick as NonNullable<Detector['tick']>)(this.ctx, agent, atMs);
+        if (finding !== undefined) this.incidents.raise(agent, finding, { id: finding.eventId ?? `tick@${atMs}`, timeMs: atMs }, detectedAtMs, (alerts ??= []));
+      }
+    }
+    return alerts ?? NO_ALERTS;
   }
 
   /**

@@ -85,6 +85,8 @@ export class LivePipeline {
    * agent cannot drag it (issue 12).
    */
   private readonly partitionTime = new Map<number, EventTimeGuard>();
+  /** Per partition: the last minute of its watermark at which silent agents were judged (Engine.tick). */
+  private readonly partitionTicked = new Map<number, number>();
   /** A member of the consumer group (joined, not rebalancing): /readyz is false otherwise. */
   private member = false;
   /** Request budgets from the topics' max.message.bytes (read at start). */
@@ -252,6 +254,7 @@ export class LivePipeline {
       for (const [agentId, tp] of this.tombstones) if (tp === p) this.tombstones.delete(agentId);
       this.positions.delete(p);
       this.partitionTime.delete(p);
+      this.partitionTicked.delete(p);
       this.restoring.delete(p);
       this.restoredPartitions.delete(p);
     }
@@ -371,9 +374,21 @@ export class LivePipeline {
     }
     const clock = time.clockMs;
     if (processed !== undefined && Number.isFinite(clock)) {
-      for (const alert of this.engine.resolveQuiet(clock, Date.now(), (id) => this.agentPartition.get(id) === partition)) {
+      const owns = (id: string) => this.agentPartition.get(id) === partition;
+      for (const alert of this.engine.resolveQuiet(clock, Date.now(), owns)) {
         this.dirty.add(alert.agentId);
         outbox.addAlert(alert);
+      }
+      // Silent agents are judged by the partition's watermark (as replay's, less the reorder
+      // window), once per minute of it: the scan covers every agent of the partition.
+      const watermark = clock - this.config.input.latenessMs;
+      const minute = Math.floor(watermark / 60_000);
+      if (minute > (this.partitionTicked.get(partition) ?? Number.NEGATIVE_INFINITY)) {
+        this.partitionTicked.set(partition, minute);
+        for (const alert of this.engine.tick(watermark, Date.now(), owns)) {
+          this.dirty.add(alert.agentId);
+          outbox.addAlert(alert);
+        }
       }
     }
     const duplicates = this.engine.stats.duplicates - duplicatesBefore;

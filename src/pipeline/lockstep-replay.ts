@@ -97,19 +97,20 @@ export async function lockstepReplay(files: readonly string[], lanes: readonly R
   const result: LockstepSummary = { files: files.length, lines: 0, blankLines: 0, lanes: states.map((s) => s.summary), elapsedMs: 0 };
   let alerts = 0;
 
+  const emit = (s: LaneState, alert: Alert): void => {
+    s.summary.messages++;
+    if (alert.status === undefined || alert.status === 'open') {
+      s.summary.alerts++;
+      alerts++;
+    }
+    s.lane.onAlert(alert);
+  };
   const drain = (s: LaneState): void => {
     const watermark = s.buffer.watermarkMs;
-    for (const event of s.released) {
-      for (const alert of s.engine.process(event, Math.max(watermark, event.timeMs))) {
-        s.summary.messages++;
-        if (alert.status === undefined || alert.status === 'open') {
-          s.summary.alerts++;
-          alerts++;
-        }
-        s.lane.onAlert(alert);
-      }
-    }
+    for (const event of s.released) for (const alert of s.engine.process(event, Math.max(watermark, event.timeMs))) emit(s, alert);
     s.released.length = 0;
+    // As replay: agents that send nothing are judged by the watermark.
+    for (const alert of s.engine.tick(watermark, watermark)) emit(s, alert);
   };
   const reject = (s: LaneState, reason: string): void => {
     s.summary.rejected[reason] = (s.summary.rejected[reason] ?? 0) + 1;

@@ -129,6 +129,8 @@ export async function replay(opts: ReplayOptions): Promise<{ summary: ReplaySumm
       for (const alert of alerts) emit(alert, (waits ??= []));
     }
     released.length = 0;
+    // Agents that send nothing are judged by the watermark: everything before it has been seen.
+    for (const alert of engine.tick(watermark, watermark)) emit(alert, (waits ??= []));
     return waits && waits.length > 0 ? Promise.all(waits) : undefined;
   };
 

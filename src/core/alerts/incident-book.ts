@@ -1,13 +1,12 @@
 import { type AgentBaseline } from '../baselines/agent-baseline.js';
 import { type Detector, type Finding } from '../detectors/detector.js';
 import { type EngineContext } from '../engine-context.js';
-import { type AuditEvent } from '../events/audit-event.js';
 import { applyVerdict } from '../feedback/apply-verdict.js';
 import { findingPattern } from '../feedback/finding-pattern.js';
 import { type Verdict } from '../feedback/verdict.js';
 import { alertId } from './alert-id.js';
 import { type Alert } from './alert.js';
-import { foldTrigger, isQuiet, type OpenIncident, openEpisode, resolveIncident } from './incident.js';
+import { foldTrigger, isQuiet, type OpenIncident, openEpisode, resolveIncident, type Trigger } from './incident.js';
 
 const RESOLVE_EVERY_MS = 60_000;
 
@@ -85,7 +84,10 @@ export class IncidentBook {
 
   private resolveAgent(agent: AgentBaseline, nowMs: number, detectedAtMs: number, out: Alert[]): void {
     let open = false;
-    for (const incident of agent.incidents?.values() ?? []) {
+    for (const [detector, incident] of agent.incidents ?? []) {
+      // A condition that lasts without new triggers (a silence) keeps its incident open.
+      const held = incident.resolved === true ? undefined : this.detectors.find((d) => d.name === detector)?.heldUntil?.(agent);
+      if (held !== undefined && held > incident.lastMs) incident.lastMs = held;
       if (isQuiet(incident, nowMs, this.ctx.settings.cooldownMs)) this.close(incident, incident.lastMs + this.ctx.settings.cooldownMs, detectedAtMs, 'quiet', out);
       else if (incident.resolved !== true) open = true;
     }
@@ -100,7 +102,7 @@ export class IncidentBook {
   }
 
   /** A detector's finding: a new incident (an alert), an update of the open one, or nothing (suppressed). */
-  raise(agent: AgentBaseline, finding: Finding, event: AuditEvent, detectedAtMs: number, out: Alert[]): void {
+  raise(agent: AgentBaseline, finding: Finding, event: Trigger, detectedAtMs: number, out: Alert[]): void {
     const incidents = (agent.incidents ??= new Map());
     const open = incidents.get(finding.detector);
     const { cooldownMs, episodes } = this.ctx.settings;
@@ -113,7 +115,7 @@ export class IncidentBook {
       }
       return;
     }
-    const pattern = findingPattern(finding, agent);
+    const pattern = this.detectors.find((d) => d.name === finding.detector)?.pattern?.(finding, agent) ?? findingPattern(finding, agent);
     const accepted = open?.acceptedNormal === true && event.timeMs - open.lastMs <= cooldownMs;
     if (accepted || agent.accepted?.covers(finding.detector, pattern, this.ctx.settings.feedback.rateTolerance)) {
       // The rest of a burst marked normal, or the same pattern again: expected now.

@@ -32,6 +32,9 @@ export interface OpenIncident {
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
+/** What raised a finding: an event, or a tick of the event-time clock (then the event it is about). */
+export type Trigger = Pick<AuditEvent, 'id' | 'timeMs'>;
+
 /** The opening message's episode block; the incident record keeps the rest. */
 export function openEpisode(alert: Alert, incident: OpenIncident): Alert {
   incident.revision = 0;
@@ -49,7 +52,7 @@ export function openEpisode(alert: Alert, incident: OpenIncident): Alert {
  * the severity rises, otherwise once `updateIntervalMs` of event time has passed since the last
  * message (so a long spike is reported as it grows, not once per bucket).
  */
-export function foldTrigger(incident: OpenIncident, finding: Finding, event: AuditEvent, detectedAtMs: number, updateIntervalMs: number, updates: boolean): Alert | undefined {
+export function foldTrigger(incident: OpenIncident, finding: Finding, event: Trigger, detectedAtMs: number, updateIntervalMs: number, updates: boolean): Alert | undefined {
   incident.count++;
   incident.lastMs = Math.max(incident.lastMs, event.timeMs);
   incident.pending = (incident.pending ?? 0) + 1;

@@ -2,6 +2,7 @@ import { type EngineContext } from '../engine-context.js';
 import { InvalidSnapshotError } from '../errors.js';
 import { type OpenIncident } from '../alerts/incident.js';
 import { AcceptedPatterns, type AcceptedPatternsSnapshot } from '../feedback/accepted-patterns.js';
+import { RateDropState, type RateDropSnapshot } from '../detectors/rate-drop.js';
 import { AgentBaseline } from './agent-baseline.js';
 import { CountSketch, type CountSketchSnapshot } from './count-sketch.js';
 import { ErrorWindow, type ErrorWindowSnapshot } from './error-window.js';
@@ -47,6 +48,7 @@ export interface AgentSnapshot {
   accepted?: AcceptedPatternsSnapshot;
   /** Deploy grace and the alerts held back in grace (issue 14, item 7). */
   grace?: GraceSnapshot;
+  rateDrop?: RateDropSnapshot;
 }
 
 export function snapshotAgent(a: AgentBaseline): AgentSnapshot {
@@ -100,6 +102,7 @@ export function snapshotAgent(a: AgentBaseline): AgentSnapshot {
   if (a.locations !== undefined) snap.locations = a.locations.snapshot();
   if (a.accepted !== undefined) snap.accepted = a.accepted.snapshot();
   if (a.grace !== undefined) snap.grace = a.grace.snapshot();
+  if (a.rateDrop !== undefined) snap.rateDrop = a.rateDrop.snapshot();
   if (a.agentClass !== undefined) snap.agentClass = a.agentClass;
   if (a.tenant !== undefined) snap.tenant = a.tenant;
   return snap;
@@ -157,5 +160,6 @@ export function restoreAgent(s: AgentSnapshot, ctx: EngineContext): AgentBaselin
   if (s.incidents.length) a.incidents = new Map(s.incidents.map(([d, i]) => [d, { ...i }]));
   if (s.accepted) a.accepted = AcceptedPatterns.restore(s.accepted, set.feedback.maxPatternsPerDetector);
   if (s.grace) a.grace = GracePeriod.restore(s.grace);
+  if (s.rateDrop) a.rateDrop = RateDropState.restore(s.rateDrop, set.rateDrop.windowMs / 60_000);
   return a;
 }

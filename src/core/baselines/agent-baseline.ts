@@ -2,6 +2,7 @@ import { type AuditEvent } from '../events/audit-event.js';
 import { type OpenIncident } from '../alerts/incident.js';
 import { type EngineContext } from '../engine-context.js';
 import { type AcceptedPatterns } from '../feedback/accepted-patterns.js';
+import { type RateDropState } from '../detectors/rate-drop.js';
 import { hourOfWeek, localHourIndex, timezoneOffsetMs } from '../time/timezone.js';
 import { CountSketch } from './count-sketch.js';
 import { type ClassBaseline } from './class-baseline.js';
@@ -101,6 +102,8 @@ export class AgentBaseline {
   locations: LocationState | undefined;
   /** Deploy grace and the alerts held back in grace (created on the first deploy or held finding). */
   grace: GracePeriod | undefined;
+  /** rate_drop's state (its detector file owns it; created on the first event). */
+  rateDrop: RateDropState | undefined;
   /** The agent's peer group, when it has an agentClass (not part of its snapshot). */
   peers: ClassBaseline | undefined;
 
@@ -130,7 +133,8 @@ export class AgentBaseline {
       (this.sensitive?.bytes ?? 0) +
       (this.permissions?.bytes ?? 0) +
       (this.locations ? this.locations.known.bytes + (this.locations.sessions?.size ?? 0) * SEEN_ENTRY_BYTES : 0) +
-      (this.recentIds?.size ?? 0) * 16
+      (this.recentIds?.size ?? 0) * 16 +
+      (this.rateDrop?.bytes ?? 0)
     );
   }
 

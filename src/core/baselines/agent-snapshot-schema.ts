@@ -3,6 +3,7 @@ import { AlertSchema } from '../alerts/alert-schema.js';
 import { InvalidSnapshotError } from '../errors.js';
 import { escapeControls } from '../escape-controls.js';
 import { LocationKind } from './location-state.js';
+import { RateDropSnapshotSchema } from '../detectors/rate-drop.js';
 import { NumberOrNull, type RecordProblem, RecordValidator, type SameType, oneOf } from '../record-validator.js';
 import { AGENT_SNAPSHOT_VERSION, type AgentSnapshot } from './agent-baseline-snapshot.js';
 
@@ -136,6 +137,7 @@ export const AgentSnapshotSchema = Type.Object({
       held: Type.Array(Type.Tuple([Type.String(), Count, TimeMs]), { maxItems: MAX_GRACE_DETECTORS }),
     }),
   ),
+  rateDrop: Type.Optional(RateDropSnapshotSchema),
 });
 
 // Fails to compile when AgentSnapshot and its schema drift apart.

@@ -1,6 +1,7 @@
 import { type AgentBaseline } from '../baselines/agent-baseline.js';
 import { type EngineContext } from '../engine-context.js';
 import { type AuditEvent } from '../events/audit-event.js';
+import { type FindingPattern } from '../feedback/finding-pattern.js';
 
 export const DetectorName = {
   RateSpike: 'rate_spike',
@@ -10,6 +11,7 @@ export const DetectorName = {
   NewPermission: 'new_permission',
   PolicyViolation: 'policy_violation',
   MultiLocation: 'multi_location',
+  RateDrop: 'rate_drop',
 } as const;
 export type DetectorName = (typeof DetectorName)[keyof typeof DetectorName];
 
@@ -31,6 +33,8 @@ export interface Finding {
   evidence: readonly string[];
   /** Which baseline judged it: the agent's learned one, or declarations. */
   basis: 'learned' | 'declared' | 'class';
+  /** The event it is about when not the one at hand (a tick's finding: a silence names the last event before it). */
+  eventId?: string;
 }
 
 /**
@@ -51,6 +55,15 @@ export interface Detector {
    * then also learned as normal rather than as an anomaly.
    */
   readonly rearm?: (agent: AgentBaseline) => void;
+  /**
+   * Judged from the engine's fleet-wide event-time tick (Engine.tick), for what no event shows:
+   * an agent gone silent. `nowMs` is the stream's (or partition's) watermark on a whole minute.
+   */
+  readonly tick?: (ctx: EngineContext, agent: AgentBaseline, nowMs: number) => Finding | undefined;
+  /** The latest event time at which the condition behind this detector's open incident still held: it stays open until `cooldownMs` after. */
+  readonly heldUntil?: (agent: AgentBaseline) => number | undefined;
+  /** What feedback on a finding accepts or withdraws (detectors without one: feedback/finding-pattern.ts). */
+  readonly pattern?: (finding: Finding, agent: AgentBaseline) => FindingPattern;
 }
 
 export function clampScore(x: number): number {

@@ -5,7 +5,8 @@ import { newPermission } from './new-permission.js';
 import { newSensitiveResource } from './new-sensitive-resource.js';
 import { offHours } from './off-hours.js';
 import { policyViolation } from './policy-violation.js';
+import { rateDrop } from './rate-drop.js';
 import { rateSpike } from './rate-spike.js';
 
 /** Every detector, in the order they run on each event. Adding one means adding it here. */
-export const detectorRegistry: readonly Detector[] = [rateSpike, newSensitiveResource, offHours, errorRate, newPermission, policyViolation, multiLocation];
+export const detectorRegistry: readonly Detector[] = [rateSpike, newSensitiveResource, offHours, errorRate, newPermission, policyViolation, multiLocation, rateDrop];

@@ -34,5 +34,8 @@ export function findingPattern(finding: Finding, agent: AgentBaseline): FindingP
       if (rule === 'activeHours') return { key: `${rule}:${agent.hourSlot % 24}` };
       return { key: `${rule}:${str(o['region'] ?? o['permission'] ?? o['resource'])}` };
     }
+    default:
+      // Self-contained detectors (docs/adding-a-detector.md) bring their own `pattern`.
+      return {};
   }
 }

@@ -1,0 +1,265 @@
+import { type Static, Type } from '@sinclair/typebox';
+import { type AgentBaseline } from '../baselines/agent-baseline.js';
+import { type EngineContext } from '../engine-context.js';
+import { type FindingPattern } from '../feedback/finding-pattern.js';
+import { countLowerTail, countZeroChance } from '../stats/negative-binomial.js';
+import { WEEKDAY_NAMES, hourOfWeek, timezoneOffsetMs } from '../time/timezone.js';
+import { type Detector, DetectorName, type Finding, clampScore } from './detector.js';
+
+const MINUTE_MS = 60_000;
+const HOUR_MS = 3_600_000;
+const WEEK_MS = 7 * 86_400_000;
+/** The expectation of a gap is summed over at most its last day: evidence enough, and a bounded cost per judgment. */
+const MAX_LOOKBACK_MS = 86_400_000;
+
+// ---------------------------------------------------------------------------------------------
+// Settings: composed into the engine settings as `engine.rateDrop` (engine-settings.ts).
+
+export const RateDropSettingsSchema = Type.Object(
+  {
+    enabled: Type.Boolean({ default: true }),
+    tailProbability: Type.Number({
+      exclusiveMinimum: 0,
+      maximum: 0.01,
+      default: 1e-9,
+      description: "Fire when the chance of so few events (none, for a silence) under the agent's hour-of-week history is below this.",
+    }),
+    minExpectedEvents: Type.Number({ minimum: 1, default: 10, description: 'Never judge a gap or window in which fewer events than this were expected.' }),
+    windowMs: Type.Integer({ minimum: 5 * MINUTE_MS, maximum: HOUR_MS, multipleOf: MINUTE_MS, default: 15 * MINUTE_MS, description: 'Window of the drop test (an agent still sending, far less than usual).' }),
+    dropFraction: Type.Number({ exclusiveMinimum: 0, maximum: 1, default: 0.25, description: 'A window is a drop only at or below this share of its expected count.' }),
+    dispersion: Type.Number({
+      minimum: 1,
+      maximum: 100,
+      default: 3,
+      description: 'Variance over mean of event counts assumed for the tail test (1: Poisson). Conservative: real agents are burstier than Poisson.',
+    }),
+    judgeEveryMs: Type.Integer({ minimum: MINUTE_MS, maximum: HOUR_MS, multipleOf: MINUTE_MS, default: 5 * MINUTE_MS, description: 'Each agent is judged on the whole multiples of this of event time (the fleet-wide tick).' }),
+  },
+  { additionalProperties: false, default: {} },
+);
+export type RateDropSettings = Static<typeof RateDropSettingsSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// State: `agent.rateDrop`, created on the agent's first event; its snapshot is `rateDrop`.
+
+/** The range of a JavaScript Date (a time past it cannot be an alert's), and "never" below it. */
+const MAX_TIME_MS = 8.64e15;
+const Time = Type.Number({ minimum: Number.MIN_SAFE_INTEGER, maximum: MAX_TIME_MS });
+
+export const RateDropSnapshotSchema = Type.Object({
+  /** Events per minute of event time, the newest minute last. */
+  minutes: Type.Array(Type.Integer({ minimum: 0, maximum: 0x7fffffff }), { minItems: 1, maxItems: 60 }),
+  headMinute: Type.Integer({ minimum: Math.floor(Number.MIN_SAFE_INTEGER / MINUTE_MS), maximum: MAX_TIME_MS / MINUTE_MS }),
+  lastEventId: Type.String(),
+  judgedMs: Time,
+  heldMs: Time,
+});
+export type RateDropSnapshot = Static<typeof RateDropSnapshotSchema>;
+
+/** What rate_drop remembers of one agent: its last minutes' counts and its last event. */
+export class RateDropState {
+  /** Ring of per-minute counts; slot `m % length` holds minute m, for m in (headMinute − length, headMinute]. */
+  private readonly minutes: Int32Array;
+  private headMinute = Math.floor(Number.MIN_SAFE_INTEGER / MINUTE_MS);
+  /** The agent's latest event: a silence's alert names the last event before it. */
+  lastEventId = '';
+  /** Last tick time judged (a multiple of judgeEveryMs). */
+  judgedMs = Number.MIN_SAFE_INTEGER;
+  /** Last judged time at which the drop behind the open incident still held: keeps the incident open. */
+  heldMs = Number.MIN_SAFE_INTEGER;
+
+  constructor(windowMinutes: number) {
+    this.minutes = new Int32Array(windowMinutes);
+  }
+
+  get bytes(): number {
+    return 96 + this.minutes.byteLength + this.lastEventId.length;
+  }
+
+  record(timeMs: number, eventId: string): void {
+    const m = Math.floor(timeMs / MINUTE_MS);
+    const n = this.minutes.length;
+    if (m > this.headMinute) {
+      for (let k = Math.max(this.headMinute + 1, m - n + 1); k <= m; k++) this.minutes[((k % n) + n) % n] = 0;
+      this.headMinute = m;
+    }
+    if (m > this.headMinute - n && (this.minutes[((m % n) + n) % n] as number) < 0x7fffffff) this.minutes[((m % n) + n) % n]! += 1;
+    this.lastEventId = eventId;
+  }
+
+  /** Events in the whole minutes of [fromMs, toMs) still in the ring. */
+  countBetween(fromMs: number, toMs: number): number {
+    const n = this.minutes.length;
+    const first = Math.max(Math.ceil(fromMs / MINUTE_MS), this.headMinute - n + 1);
+    const last = Math.min(Math.ceil(toMs / MINUTE_MS) - 1, this.headMinute);
+    let sum = 0;
+    for (let m = first; m <= last; m++) sum += this.minutes[((m % n) + n) % n] as number;
+    return sum;
+  }
+
+  snapshot(): RateDropSnapshot {
+    const n = this.minutes.length;
+    const minutes: number[] = [];
+    for (let k = this.headMinute - n + 1; k <= this.headMinute; k++) minutes.push(this.minutes[((k % n) + n) % n] as number);
+    return { minutes, headMinute: this.headMinute, lastEventId: this.lastEventId, judgedMs: this.judgedMs, heldMs: this.heldMs };
+  }
+
+  /** A snapshot taken with another window length keeps its newest minutes. */
+  static restore(s: RateDropSnapshot, windowMinutes: number): RateDropState {
+    const st = new RateDropState(windowMinutes);
+    st.headMinute = s.headMinute;
+    const n = windowMinutes;
+    s.minutes.slice(-n).forEach((c, i, kept) => {
+      const m = s.headMinute - kept.length + 1 + i;
+      st.minutes[((m % n) + n) % n] = c;
+    });
+    st.lastEventId = s.lastEventId;
+    st.judgedMs = s.judgedMs;
+    st.heldMs = s.heldMs;
+    return st;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Expectation: the agent's hour-of-week profile in its own time zone.
+
+/**
+ * Events expected in [fromMs, toMs): each local hour contributes the smallest weekly count of
+ * itself and its two neighbours (pro rata of the part covered), so the edges of business hours,
+ * a job that drifts across an hour, and an undeclared zone's daylight-saving shift never count as
+ * expected activity; hours never observed count as none.
+ */
+export function expectedBetween(agent: AgentBaseline, fromMs: number, toMs: number): number {
+  let sum = 0;
+  for (let t = fromMs; t < toMs; ) {
+    const offset = timezoneOffsetMs(agent.timezone, t);
+    const local = t + offset;
+    const next = Math.min(toMs, t + HOUR_MS - (((local % HOUR_MS) + HOUR_MS) % HOUR_MS));
+    const slot = hourOfWeek(local);
+    let low = Number.POSITIVE_INFINITY;
+    for (let d = -1; d <= 1; d++) {
+      const v = agent.profile.weekly((slot + d + 168) % 168);
+      low = Math.min(low, Number.isNaN(v) ? 0 : v);
+    }
+    sum += (low * (next - t)) / HOUR_MS;
+    t = next;
+  }
+  return sum;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The check: on events it only counts; the fleet-wide tick judges.
+
+interface Judgment {
+  kind: 'silence' | 'drop';
+  fromMs: number;
+  toMs: number;
+  observed: number;
+  expected: number;
+  chance: number;
+}
+
+function judge(r: RateDropSettings, agent: AgentBaseline, s: RateDropState, atMs: number): Judgment | undefined {
+  const gapFrom = Math.max(agent.lastSeenMs + 1, atMs - MAX_LOOKBACK_MS);
+  if (gapFrom < atMs) {
+    const expected = expectedBetween(agent, gapFrom, atMs);
+    if (expected >= r.minExpectedEvents) {
+      const chance = countZeroChance(expected, r.dispersion);
+      if (chance < r.tailProbability) return { kind: 'silence', fromMs: agent.lastSeenMs, toMs: atMs, observed: 0, expected, chance };
+    }
+  }
+  const fromMs = atMs - r.windowMs;
+  const expected = expectedBetween(agent, fromMs, atMs);
+  if (expected < r.minExpectedEvents) return undefined;
+  const observed = s.countBetween(fromMs, atMs);
+  if (observed > r.dropFraction * expected) return undefined;
+  const chance = countLowerTail(observed, expected, r.dispersion);
+  return chance < r.tailProbability ? { kind: 'drop', fromMs, toMs: atMs, observed, expected, chance } : undefined;
+}
+
+const pad = (n: number) => String(n).padStart(2, '0');
+
+function localLabel(agent: AgentBaseline, fromMs: number, toMs: number): string {
+  const tz = agent.timezone ?? 'UTC';
+  const from = fromMs + timezoneOffsetMs(agent.timezone, fromMs);
+  const to = toMs + timezoneOffsetMs(agent.timezone, toMs);
+  const hm = (local: number) => `${pad(Math.floor((((local % 86_400_000) + 86_400_000) % 86_400_000) / HOUR_MS))}:${pad(Math.floor((((local % HOUR_MS) + HOUR_MS) % HOUR_MS) / MINUTE_MS))}`;
+  const day = (local: number) => WEEKDAY_NAMES[Math.floor(hourOfWeek(local) / 24)] as string;
+  return `${day(from)} ${hm(from)}–${day(to) === day(from) ? '' : `${day(to)} `}${hm(to)} ${tz}`;
+}
+
+function duration(ms: number): string {
+  const minutes = Math.round(ms / MINUTE_MS);
+  const h = Math.floor(minutes / 60);
+  return h === 0 ? `${minutes} min` : `${h} h ${minutes % 60} min`;
+}
+
+/** "< 1e-9": the power of ten just above the chance. */
+function chanceBound(p: number): string {
+  return p <= 0 ? '< 1e-300' : `< 1e${Math.ceil(Math.log10(p))}`;
+}
+
+function finding(agent: AgentBaseline, r: RateDropSettings, j: Judgment): Finding {
+  const window = localLabel(agent, j.fromMs, j.toMs);
+  const expected = Math.round(j.expected * 10) / 10;
+  const about = expected >= 10 ? Math.round(expected) : expected;
+  const chance = chanceBound(j.chance);
+  const what = j.kind === 'silence' ? `sent no event for ${duration(j.toMs - j.fromMs)}` : `sent ${j.observed} event${j.observed === 1 ? '' : 's'} in the last ${duration(j.toMs - j.fromMs)}`;
+  return {
+    detector: DetectorName.RateDrop,
+    severity: j.kind === 'silence' ? 'medium' : 'low',
+    score: clampScore(40 + 2 * -Math.log10(Math.max(j.chance, 1e-300))),
+    summary: `${agent.agentId} ${what}; about ${about} expected for ${window}; chance under this agent's history ${chance}.`,
+    observed: { kind: j.kind, events: j.observed, windowStart: new Date(j.fromMs).toISOString(), windowEnd: new Date(j.toMs).toISOString(), minutes: Math.round((j.toMs - j.fromMs) / MINUTE_MS) },
+    expected: { events: expected, window, chance: Number(j.chance.toPrecision(2)), tailProbability: r.tailProbability, dispersion: r.dispersion },
+    evidence: agent.rateDrop?.lastEventId ? [agent.rateDrop.lastEventId] : [],
+    basis: 'learned',
+    ...(agent.rateDrop?.lastEventId && { eventId: agent.rateDrop.lastEventId }),
+  };
+}
+
+/**
+ * An agent expected to be active that goes silent or drops far below its usual rate (issue 14
+ * item 3): audit logging switched off, a revoked credential, a crashed or replaced agent.
+ * Judged from the engine's event-time tick, since a silent agent sends nothing to judge on:
+ * - silence: no event since its last one, where its hour-of-week profile expected at least
+ *   `minExpectedEvents` and P(0 | μ, φ) = φ^(−μ/(φ−1)) < tailProbability (negative binomial);
+ * - drop: over the last `windowMs`, at most `dropFraction` of the expected count and
+ *   P(X ≤ n | μ, φ) < tailProbability.
+ * Only after a full learned week. One incident per drop: while it holds, the open incident is
+ * kept open (heldUntil) rather than re-raised, and it resolves `cooldownMs` after activity returns.
+ */
+export const rateDrop: Detector = {
+  // A literal, not DetectorName.RateDrop: engine-settings.ts imports this file for its settings
+  // while detector.ts may still be loading (an import cycle through the baseline's types).
+  name: 'rate_drop',
+  learned: true,
+  enabled: (ctx) => ctx.settings.rateDrop.enabled,
+  check(ctx, agent, event) {
+    (agent.rateDrop ??= new RateDropState(ctx.settings.rateDrop.windowMs / MINUTE_MS)).record(event.timeMs, event.id);
+    return undefined;
+  },
+  tick(ctx: EngineContext, agent: AgentBaseline, nowMs: number): Finding | undefined {
+    const s = agent.rateDrop;
+    const r = ctx.settings.rateDrop;
+    if (s === undefined) return undefined;
+    const atMs = nowMs - (((nowMs % r.judgeEveryMs) + r.judgeEveryMs) % r.judgeEveryMs);
+    if (atMs <= s.judgedMs) return undefined;
+    s.judgedMs = atMs;
+    if (agent.isLearning(ctx) || atMs - agent.firstSeenMs < WEEK_MS) return undefined;
+    const j = judge(r, agent, s, atMs);
+    if (j === undefined) return undefined;
+    const open = agent.incidents?.get(DetectorName.RateDrop);
+    if (open !== undefined && open.resolved !== true) {
+      s.heldMs = atMs;
+      return undefined;
+    }
+    return finding(agent, r, j);
+  },
+  heldUntil: (agent) => agent.rateDrop?.heldMs,
+  pattern(finding, agent): FindingPattern {
+    const from = Date.parse(String(finding.observed['windowStart']));
+    const local = from + timezoneOffsetMs(agent.timezone, from);
+    return { key: `${String(finding.observed['kind'])}:${WEEKDAY_NAMES[Math.floor(hourOfWeek(local) / 24)]} ${pad(hourOfWeek(local) % 24)}` };
+  },
+};
