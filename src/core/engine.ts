@@ -179,10 +179,10 @@ export class Engine {
    * most every `rateDrop.judgeEveryMs`); with `owns` the caller calls it once per minute of its clock.
    */
   tick(nowMs: number, detectedAtMs: number, owns?: (agentId: string) => boolean): readonly Alert[] {
-    if (this.tickers.length === 0 || !Number.isFinite(nowMs)) return NO_ALERTS;
     // Never ahead of what the fleet, minus its one outlier, has reached: an agent whose clock runs
     // hours ahead must not make every other agent look silent (issue 12).
     const clampedMs = Math.min(nowMs, this.clock.robustMs);
+    if (this.tickers.length === 0 || !Number.isFinite(clampedMs)) return NO_ALERTS;
     const atMs = clampedMs - (((clampedMs % TICK_MS) + TICK_MS) % TICK_MS);
     if (owns === undefined) {
       if (atMs <= this.tickedMs) return NO_ALERTS;
@@ -193,7 +193,8 @@ export class Engine {
       if (owns !== undefined && !owns(agent.agentId)) continue;
       for (const detector of this.tickers) {
         const finding = (detector.tick as NonNullable<Detector['tick']>)(this.ctx, agent, atMs);
-        if (finding !== undefined) this.incidents.raise(agent, finding, { id: finding.eventId ?? `tick@${atMs}`, timeMs: atMs }, detectedAtMs, (alerts ??= []));
+        if (finding === undefined || holdInGrace(this.ctx, agent, detector, finding, atMs, this.stats)) continue;
+        this.incidents.raise(agent, finding, { id: finding.eventId ?? `tick@${atMs}`, timeMs: atMs }, detectedAtMs, (alerts ??= []));
       }
     }
     return alerts ?? NO_ALERTS;

@@ -121,6 +121,13 @@ describe('rate_drop', () => {
     }
   });
 
+  it('holds back a silence inside a declared maintenance window, counted as held', () => {
+    const iso = (t: number) => new Date(t).toISOString();
+    const engine = engineWith({}, { agents: [{ match: { agentId: 'svc-1' }, maintenance: [{ from: iso(SILENCE - 10 * MINUTE), to: iso(SILENCE + 5 * HOUR), label: 'CHG-7' }] }] });
+    expect(drops(runTicking(engine, silentFleet()))).toEqual([]);
+    expect(engine.snapshotAgent('svc-1')?.grace?.held).toEqual([['rate_drop', 1, expect.any(Number)]]);
+  });
+
   it('is off when disabled', () => {
     expect(drops(runTicking(engineWith({ rateDrop: { enabled: false } }), silentFleet()))).toEqual([]);
   });
