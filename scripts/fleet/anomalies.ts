@@ -2,6 +2,7 @@ import { place, type Placement, type PlanContext } from './anomaly-kinds.js';
 import { derive, type Rng } from './prng.js';
 import { BUSY_RATE, meanActiveRate } from './quiet.js';
 import { isRateKind, placeRate } from './rate-anomalies.js';
+import { placeRollout } from './rollout.js';
 import { DAY_MS, MINUTE_MS } from './timezones.js';
 import { type AgentProfile, ALL_KINDS, type AnomalyKind, type AnomalyPlan, type ResolvedOptions } from './types.js';
 
@@ -16,6 +17,7 @@ function eligible(kind: AnomalyKind, a: AgentProfile): boolean {
 }
 
 function placeKind(kind: AnomalyKind, pc: PlanContext, agent: AgentProfile, day: number, rng: Rng, moderate: boolean): Placement | undefined {
+  if (kind === 'rollout') return placeRollout(pc, agent, day, rng);
   return isRateKind(kind) ? placeRate(kind, pc, agent, day, rng) : place(kind, pc, agent, day, rng, moderate);
 }
 

@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { writeFleet } from './writer.js';
-import { ALL_KINDS, ANOMALY_KINDS, type AnomalyKind, RATE_KINDS } from './types.js';
+import { ALL_KINDS, ANOMALY_KINDS, type AnomalyKind, CHANGE_KINDS, RATE_KINDS } from './types.js';
 
 const USAGE = `Generate a synthetic fleet of agent audit events with labelled anomalies.
 
@@ -14,6 +14,7 @@ Usage: npx tsx scripts/fleet/cli.ts --out DIR [options]
   --scale X           event-rate multiplier (default 1)
   --kinds a,b,...     anomaly kinds (default ${ANOMALY_KINDS.join(',')});
                       also ${RATE_KINDS.join(',')} (rate changes, labelled rate_spike / rate_drop)
+                      and ${CHANGE_KINDS.join(',')} (a deploy, then a new traffic shape; labelled none)
   --anomaly-rate X    multiplier on anomalies per kind (default 1)
   --late-fraction X   events written 1–45 s late (default 0.01)
   --learning-days N   no anomaly before this day (default 8)

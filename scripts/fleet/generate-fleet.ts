@@ -13,7 +13,7 @@ import { AgentDay, type DayContext } from './traffic.js';
 import { ALL_KINDS, ANOMALY_KINDS, type AnomalyPlan, type FleetOptions, type GenEvent, KIND_DETECTOR, type Label, type ResolvedOptions, type Trap } from './types.js';
 
 export type { AnomalyKind, FleetOptions, Label, Trap } from './types.js';
-export { ALL_KINDS, ANOMALY_KINDS, ARCHETYPES, KIND_DETECTOR, RATE_KINDS } from './types.js';
+export { ALL_KINDS, ANOMALY_KINDS, ARCHETYPES, CHANGE_KINDS, KIND_DETECTOR, RATE_KINDS } from './types.js';
 export type { NativeEvent } from './serialize.js';
 export { writeFleet, type WriteOptions, type FleetSummary } from './writer.js';
 

@@ -19,8 +19,14 @@ export type DefaultKind = (typeof ANOMALY_KINDS)[number];
  */
 export const RATE_KINDS = ['burst', 'rise', 'silence'] as const;
 
-/** Every kind the generator knows, in placement order (the defaults first). */
-export const ALL_KINDS = [...ANOMALY_KINDS, ...RATE_KINDS] as const;
+/**
+ * Changes that are not attacks, opt-in: a `rollout` (a deploy event, then a new traffic shape
+ * for an hour or two) that a grace period (engine.grace, issue 14 item 7) should absorb.
+ */
+export const CHANGE_KINDS = ['rollout'] as const;
+
+/** Every kind the generator knows, in placement order (the defaults first; a new kind goes last, so existing fleets stay byte-identical). */
+export const ALL_KINDS = [...ANOMALY_KINDS, ...RATE_KINDS, ...CHANGE_KINDS] as const;
 export type AnomalyKind = (typeof ALL_KINDS)[number];
 export type RateKind = (typeof RATE_KINDS)[number];
 
@@ -29,6 +35,8 @@ export const KIND_DETECTOR: Readonly<Record<AnomalyKind, string>> = {
   rate_spike: 'rate_spike', new_sensitive_resource: 'new_sensitive_resource', off_hours: 'off_hours',
   multi_location: 'multi_location', new_permission: 'new_permission', error_rate: 'error_rate',
   burst: 'rate_spike', rise: 'rate_spike', silence: 'rate_drop',
+  // Nothing should alert on a roll-out the deploy event announced.
+  rollout: 'none',
 };
 
 export const ARCHETYPES = ['steady', 'business', 'nightly', 'weekly', 'heavy', 'growth', 'sparse'] as const;
