@@ -15,6 +15,8 @@ COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
+# The build also writes dist/validators (ajv standalone code, so start-up compiles no schema).
+COPY scripts/build ./scripts/build
 RUN npm run build
 
 # ---- runtime: production dependencies and the compiled code only, as a non-root user ------------

@@ -5,18 +5,15 @@ import { DeclaredBaselines } from '../core/baselines/declared-baselines.js';
 import { AgentwatchError, ErrorCode } from '../core/errors.js';
 import { loadBaselinesDir } from '../config/load-baselines.js';
 import { loadConfig } from '../config/load-config.js';
-import { readVerdictsFile } from '../feedback/verdict-file.js';
 import { replay, type ReplaySummary } from '../pipeline/replay.js';
-import { loadWarmState, saveWarmState } from '../state/warm-start.js';
 import { type AlertSink } from '../sinks/alert-sink.js';
 import { ConsoleSink } from '../sinks/console-sink.js';
 import { FileSink } from '../sinks/file-sink.js';
 import { StdoutJsonSink } from '../sinks/stdout-json-sink.js';
 import { buildAlertRouter } from '../sinks/sink-registry.js';
 import { JsonlFileWriter } from '../sinks/jsonl-file-writer.js';
-import { type MetricsServer, serveTelemetry } from '../telemetry/metrics-server.js';
 import { noopPipelineMetrics } from '../telemetry/pipeline-metrics.js';
-import { PrometheusMetrics } from '../telemetry/prometheus-metrics.js';
+import type { MetricsServer } from '../telemetry/metrics-server.js';
 import { FORMAT_CHOICES } from '../formats/format-registry.js';
 import { formatSummary } from './format-summary.js';
 import { formatDeliveries, stderrDeliveryLog } from './delivery-output.js';
@@ -64,7 +61,9 @@ export async function runReplay(files: string[], opts: ReplayCommandOptions): Pr
   const baselinesDir = opts.baselines ?? config.baselinesDir;
   const loaded = baselinesDir ? loadBaselinesDir(baselinesDir) : undefined;
   const baselines = loaded?.baselines ?? DeclaredBaselines.empty();
-  const warm = opts.state ? loadWarmState(opts.state, config, loaded?.document) : undefined;
+  // Warm starts, metrics and verdicts are imported when asked for: a plain replay starts without them (issue 16).
+  const warmStart = opts.state || opts.saveState ? await import('../state/warm-start.js') : undefined;
+  const warm = opts.state && warmStart ? warmStart.loadWarmState(opts.state, config, loaded?.document) : undefined;
   const toStdout = opts.output === STDOUT;
   // With alerts on stdout there is no file name to derive a rejects file from: --rejects, or none.
   const rejectsPath = opts.rejects ?? (opts.output && !toStdout ? opts.output.replace(/(\.jsonl)?$/, '.rejects.jsonl') : undefined);
@@ -75,7 +74,7 @@ export async function runReplay(files: string[], opts: ReplayCommandOptions): Pr
   if (opts.summaryJson) checkOutputPath(opts.summaryJson, '--summary-json');
   for (const w of warm?.warnings ?? []) stderrLog.warn(w);
   const rejects = rejectsPath && rejectsPath !== STDOUT ? new JsonlFileWriter(rejectsPath, true) : undefined;
-  const metrics = opts.metrics ? new PrometheusMetrics() : undefined;
+  const metrics = opts.metrics ? new (await import('../telemetry/prometheus-metrics.js')).PrometheusMetrics() : undefined;
   const cliSinks: AlertSink[] = [...(opts.sinks ?? [])];
   if (opts.output) cliSinks.push(toStdout ? new StdoutJsonSink('output') : new FileSink(opts.output));
   if (opts.print) cliSinks.push(new ConsoleSink(process.stdout, undefined, 'console', { fold: !opts.verbose, columns: outputColumns(process.stdout), shorten: shortenArns }));
@@ -84,8 +83,8 @@ export async function runReplay(files: string[], opts: ReplayCommandOptions): Pr
   let server: MetricsServer | undefined;
   const progress = opts.progress === false ? undefined : createProgressBar();
   try {
-    if (metrics) server = await serveTelemetry(config.telemetry, metrics.registry, () => ({ ready: true, reason: 'replaying' }), stderrLog);
-    const verdicts = opts.feedback ? readVerdictsFile(opts.feedback) : undefined;
+    if (metrics) server = await (await import('../telemetry/metrics-server.js')).serveTelemetry(config.telemetry, metrics.registry, () => ({ ready: true, reason: 'replaying' }), stderrLog);
+    const verdicts = opts.feedback ? (await import('../feedback/verdict-file.js')).readVerdictsFile(opts.feedback) : undefined;
     const { summary, engine } = await replay({ files, config, baselines, sinks, ...(warm && { initialState: warm.state.engine }), ...(verdicts && { verdicts }), ...(rejects && { rejects }), ...(progress && { onProgress: progress.update }), ...(metrics && { metrics }), ...(opts.format !== undefined && { format: opts.format }) });
     progress?.done();
     if (warm?.state.lastEventTime && summary.firstEventTime && summary.firstEventTime < warm.state.lastEventTime) {
@@ -93,8 +92,8 @@ export async function runReplay(files: string[], opts: ReplayCommandOptions): Pr
     }
     process.stderr.write(`\n${wrapText(formatSummary(summary), outputColumns(process.stderr))}\n`);
     if (warm) process.stderr.write(`Warm start: ${warm.state.agents} agents from ${opts.state} (events up to ${warm.state.lastEventTime ?? 'unknown'})\n`);
-    if (opts.saveState) {
-      const saved = saveWarmState(opts.saveState, engine.snapshot(), { files, ...(summary.firstEventTime && { firstEventTime: summary.firstEventTime }), ...(summary.lastEventTime && { lastEventTime: summary.lastEventTime }), ...(warm && { previous: warm.state }) }, config, loaded?.document);
+    if (opts.saveState && warmStart) {
+      const saved = warmStart.saveWarmState(opts.saveState, engine.snapshot(), { files, ...(summary.firstEventTime && { firstEventTime: summary.firstEventTime }), ...(summary.lastEventTime && { lastEventTime: summary.lastEventTime }), ...(warm && { previous: warm.state }) }, config, loaded?.document);
       process.stderr.write(`State: ${saved.agents} agents saved to ${opts.saveState}\n`);
     }
     if (rejects && rejects.count > 0) process.stderr.write(`Rejected lines, with reasons: ${rejects.path}\n`);

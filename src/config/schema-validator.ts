@@ -1,8 +1,10 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { type TSchema, type Static } from '@sinclair/typebox';
 import { LineCounter, parseDocument, isNode, visit, type Document } from 'yaml';
+import { ValidatorKind, precompiledValidator } from '../core/precompiled-validators.js';
 
-const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: true, verbose: true, discriminator: true });
+export const CONFIG_AJV_OPTIONS = { allErrors: true, strict: false, useDefaults: true, verbose: true, discriminator: true } as const;
+const ajv = new Ajv(CONFIG_AJV_OPTIONS);
 
 export interface SchemaProblem {
   /** JSON pointer into the document, e.g. /engine/rateSpike/minCount. */
@@ -68,7 +70,7 @@ export class SchemaValidator<S extends TSchema> {
   constructor(private readonly schema: S) {}
 
   private get validate(): ValidateFunction<Static<S>> {
-    this.compiled ??= ajv.compile<Static<S>>(this.schema);
+    this.compiled ??= precompiledValidator<Static<S>>(ValidatorKind.Config, this.schema) ?? ajv.compile<Static<S>>(this.schema);
     return this.compiled;
   }
 

@@ -1,13 +1,20 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { type Static, type TSchema, Type } from '@sinclair/typebox';
 import { valueAt } from './json-pointer.js';
+import { ValidatorKind, precompiledValidator } from './precompiled-validators.js';
 
 // Records read back (state files, changelog records, spools, journals) are judged whole: the
 // first problem is enough to set one aside, and stopping there keeps a valid record's check to
 // a single pass. No defaults and no coercion: a record is never changed by being checked.
 // strictNumbers: JSON.parse reads 1e999 as Infinity, which serialises back as null.
 // unicode: false measures strings in UTF-16 units (see decode-audit-event.ts for the cost).
-const ajv = new Ajv({ allErrors: false, strict: false, strictNumbers: true, unicode: false, logger: false });
+export const RECORD_AJV_OPTIONS = { allErrors: false, strict: false, strictNumbers: true, unicode: false, logger: false } as const;
+const ajv = new Ajv(RECORD_AJV_OPTIONS);
+
+/** A record schema's validator: generated at build time when the CLI has it, else compiled now. */
+export function compileRecordSchema<T>(schema: TSchema): ValidateFunction<T> {
+  return precompiledValidator<T>(ValidatorKind.Record, schema) ?? ajv.compile<T>(schema);
+}
 
 /** Where a record read back departs from its schema: a JSON pointer into it, and why. */
 export interface RecordProblem {
@@ -49,7 +56,7 @@ export class RecordValidator<S extends TSchema> {
   constructor(private readonly schema: S) {}
 
   private get validate(): ValidateFunction<Static<S>> {
-    this.compiled ??= ajv.compile<Static<S>>(this.schema);
+    this.compiled ??= compileRecordSchema<Static<S>>(this.schema);
     return this.compiled;
   }
 

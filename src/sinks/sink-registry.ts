@@ -1,23 +1,18 @@
 import { isAbsolute, join, resolve } from 'node:path';
-import { type Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
 import { type Config } from '../config/config-schema.js';
 import { type AlertmanagerSinkConfig } from '../config/alertmanager-sink-config-schema.js';
 import { type FileSinkConfig, type KafkaSinkConfig, type SinkConfig, type SinkType, type StdoutSinkConfig, type WebhookSinkConfig } from '../config/sinks-config-schema.js';
 import { InvalidConfigError } from '../core/errors.js';
 import { type PipelineMetrics, noopPipelineMetrics } from '../telemetry/pipeline-metrics.js';
-import { prometheusReloadMetrics } from '../telemetry/reload-metrics.js';
 import { type AlertSink } from './alert-sink.js';
 import { type AlertRoute, AlertRouter, RoutedSink } from './alert-router.js';
-import { alertmanagerTargetFromConfig } from './alertmanager/alertmanager-target-from-config.js';
 import { ConsoleSink } from './console-sink.js';
-import { AlertSpool } from './delivery/alert-spool.js';
 import { MemoryAlertStore } from './delivery/alert-store.js';
 import { type DeliveryLog, DeliveryQueue, type RetrySettings } from './delivery/delivery-queue.js';
 import { type DeliveryTarget } from './delivery/delivery-target.js';
 import { FileSink } from './file-sink.js';
 import { StdoutJsonSink } from './stdout-json-sink.js';
-import { WebhookTarget } from './webhook/webhook-target.js';
-import { webhookSecrets } from './webhook/webhook-secrets.js';
 
 export interface SinkContext {
   config: Config;
@@ -50,6 +45,8 @@ export function queueDir(ctx: Pick<SinkContext, 'config' | 'baseDir' | 'env'>): 
 /** A remote target behind its delivery queue (persisted per alerts.queue). */
 export async function queued(target: DeliveryTarget, retry: RetrySettings, ctx: SinkContext): Promise<DeliveryQueue> {
   const q = ctx.config.alerts.queue;
+  const { AlertSpool } = await import('./delivery/alert-spool.js');
+  const { prometheusReloadMetrics } = await import('../telemetry/reload-metrics.js');
   const store = q.persist ? await AlertSpool.open(join(queueDir(ctx), target.name), { warn: ctx.log.warn, ...(ctx.registry && { metrics: prometheusReloadMetrics(ctx.registry) }) }) : new MemoryAlertStore();
   return new DeliveryQueue({ target, store, maxAlerts: q.maxAlerts, maxBytes: q.maxBytes, drainTimeoutMs: q.drainTimeoutMs, retry, metrics: ctx.metrics, log: ctx.log });
 }
@@ -66,8 +63,11 @@ const file: SinkFactory<FileSinkConfig> = {
   create: (c, _, ctx) => new FileSink(resolve(ctx.baseDir, c.path), c.name, true),
 };
 
+// Delivery targets are imported when configured: a replay without them starts without their
+// dependencies (prom-client, TLS, crypto helpers; issue 16).
 const webhook: SinkFactory<WebhookSinkConfig> = {
-  create: (c, where, ctx) => {
+  create: async (c, where, ctx) => {
+    const [{ webhookSecrets }, { WebhookTarget }] = await Promise.all([import('./webhook/webhook-secrets.js'), import('./webhook/webhook-target.js')]);
     const secrets = webhookSecrets(c, where, ctx.env);
     return queued(new WebhookTarget({ name: c.name, url: c.url, preset: c.preset, secrets, timeoutMs: c.timeoutMs, headers: c.headers }), c.retry, ctx);
   },
@@ -76,9 +76,9 @@ const webhook: SinkFactory<WebhookSinkConfig> = {
 // Live, the open alerts it keeps firing are remembered in its queue folder across restarts; a
 // replay's open incidents are left to expire.
 const alertmanager: SinkFactory<AlertmanagerSinkConfig> = {
-  create: (c, _, ctx) =>
+  create: async (c, _, ctx) =>
     queued(
-      alertmanagerTargetFromConfig(c, {
+      (await import('./alertmanager/alertmanager-target-from-config.js')).alertmanagerTargetFromConfig(c, {
         configDir: ctx.baseDir,
         env: ctx.env,
         ...(ctx.registry && { registry: ctx.registry }),

@@ -234,9 +234,16 @@ describe('Dockerfile', () => {
     expect(sources.length).toBeGreaterThan(0);
     for (const source of sources) {
       expect(existsSync(join(ROOT, source)), source).toBe(true);
-      const top = source.split('/')[0]!;
-      expect(ignored, source).not.toContain(top);
-      expect(ignored, source).not.toContain(source);
+      // Docker applies the lines in order, the last match winning; `!path` lets a path back in.
+      const parts = source.split('/');
+      const prefixes = parts.map((_, i) => parts.slice(0, i + 1).join('/'));
+      let excluded = false;
+      for (const line of ignored) {
+        const negated = line.startsWith('!');
+        const pattern = negated ? line.slice(1) : line;
+        if (prefixes.includes(pattern)) excluded = !negated;
+      }
+      expect(excluded, `${source} is excluded by .dockerignore`).toBe(false);
     }
   });
 
