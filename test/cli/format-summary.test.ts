@@ -25,3 +25,10 @@ describe('formatSummary with hostile reasons (issue 13)', () => {
     expect(line.length).toBeLessThan(1000);
   });
 });
+
+describe('formatSummary and grace periods (issue 14, item 7)', () => {
+  it('counts the alerts held back in grace, and says nothing when there were none', () => {
+    expect(formatSummary({ ...base, graceHeld: 1234 })).toContain('Grace: 1,234 learned alerts held back after deploys or in maintenance windows, their traffic learned as normal (per agent: agentwatch inspect).');
+    expect(formatSummary(base)).not.toContain('Grace:');
+  });
+});
