@@ -9,6 +9,7 @@ import { ErrorWindow, type ErrorWindowSnapshot } from './error-window.js';
 import { GracePeriod, type GraceSnapshot } from './grace-period.js';
 import { HourProfile, type HourProfileSnapshot } from './hour-profile.js';
 import { LocationState, type LocationSnapshot } from './location-state.js';
+import { RateWindows, type RateWindowsSnapshot } from './rate-windows.js';
 import { RecentIds } from './recent-ids.js';
 import { SeenSet, type SeenSetSnapshot } from './seen-set.js';
 
@@ -40,6 +41,8 @@ export interface AgentSnapshot {
   tailMultiplier: number;
   sketchDecayAtMs: number;
   profile: HourProfileSnapshot;
+  /** Scan windows and CUSUM (issue 14); absent in snapshots written before them (they start afresh). */
+  windows?: RateWindowsSnapshot;
   resources: SeenSetSnapshot;
   sensitive?: SeenSetSnapshot;
   permissions?: SeenSetSnapshot;
@@ -94,6 +97,7 @@ export function snapshotAgent(a: AgentBaseline): AgentSnapshot {
     tailMultiplier: a.tailMultiplier,
     sketchDecayAtMs: a.sketchDecayAtMs,
     profile: a.profile.snapshot(),
+    windows: a.windows.snapshot(),
     resources: a.resources.snapshot(),
     incidents: a.incidents ? [...a.incidents].map(([d, i]) => [d, { ...i }]) : [],
   };
@@ -153,6 +157,7 @@ export function restoreAgent(s: AgentSnapshot, ctx: EngineContext): AgentBaselin
   a.tailMultiplier = s.tailMultiplier;
   a.sketchDecayAtMs = s.sketchDecayAtMs;
   a.profile = HourProfile.restore(s.profile);
+  if (s.windows) a.windows = RateWindows.restore(s.windows, set.bucketMs);
   a.resources = SeenSet.restore(s.resources, set.seen.maxResources, set.seen.forgetAfterMs);
   if (s.locations) a.locations = LocationState.restore(s.locations, ctx.settings.multiLocation.maxPlaces, set.seen.forgetAfterMs);
   if (s.permissions) a.permissions = SeenSet.restore(s.permissions, set.seen.maxPermissions, set.seen.forgetAfterMs);

@@ -12,13 +12,16 @@ import { ErrorWindow } from './error-window.js';
 import { type GracePeriod } from './grace-period.js';
 import { Ewma } from './ewma.js';
 import { HourProfile } from './hour-profile.js';
+import { RateWindows } from './rate-windows.js';
 import { type RecentIds } from './recent-ids.js';
 import { SEEN_ENTRY_BYTES, SeenSet } from './seen-set.js';
 
 /** The fixed part of an agent's heap footprint (bench/memory-per-agent.ts measures about this, without values). */
-export const AGENT_FIXED_BYTES = 3_200;
+export const AGENT_FIXED_BYTES = 3_800;
 
 const HOUR_MS = 3_600_000;
+/** Dispersion is learned from aligned 15-minute windows. */
+const BLOCK_MS = 900_000;
 const DAY_MS = 86_400_000;
 const MAX_TAIL_RATIO = 4;
 const MIN_TAIL_EXPECTED = 5;
@@ -86,6 +89,8 @@ export class AgentBaseline {
   tailMultiplier = 0;
   sketchDecayAtMs = 0;
   profile: HourProfile;
+  /** The 5- and 15-minute scan windows and the CUSUM (issue 14). */
+  windows: RateWindows;
   resources: SeenSet;
   /** Created on the first sensitive access: most agents never make one. */
   sensitive: SeenSet | undefined;
@@ -117,6 +122,7 @@ export class AgentBaseline {
     this.sketch = new CountSketch(s.sketch.relativeAccuracy, s.sketch.binLimit);
     this.ratios = new CountSketch(s.sketch.relativeAccuracy, s.sketch.binLimit);
     this.profile = new HourProfile();
+    this.windows = new RateWindows();
     this.resources = new SeenSet(s.seen.maxResources, s.seen.forgetAfterMs);
   }
 
@@ -172,6 +178,7 @@ export class AgentBaseline {
     this.fast.observeZeros(emptyBuckets);
     this.slow.observeZeros(emptyBuckets);
     this.errors?.skipBuckets(emptyBuckets);
+    this.windows.skipBuckets(emptyBuckets, (this.bucketStartMs + bucketMs) / BLOCK_MS, bucketMs / BLOCK_MS, this.hourSlot % 24, ctx.settings.rateSpike.windows);
     this.bucketStartMs = timeMs - (timeMs % bucketMs);
     this.bucketCount = 0;
     this.bucketFailures = 0;
@@ -189,6 +196,7 @@ export class AgentBaseline {
       this.sensitive?.expire(timeMs);
     }
     if (timeMs >= this.hourEndMs) this.closeHour(timeMs, ctx);
+    else this.windows.openBucket();
     this.computeThreshold(ctx);
   }
 
@@ -227,6 +235,7 @@ export class AgentBaseline {
     // poisoning). An incident that has lasted `regimeChangeMs` is a new normal, learned in full.
     const learned = this.bucketFlagged ? this.discounted(this.bucketCount, Math.max(1, this.bucketExpected), ctx, this.rateRegimeChanged(ctx)) : this.bucketCount;
     this.errors?.closeBucket(this.bucketCount, this.bucketSuspicious, ctx.slowAlpha, this.bucketErrorFlagged);
+    this.windows.closeBucket(this.bucketCount, this.bucketFlagged, Math.floor(this.bucketStartMs / BLOCK_MS), this.hourSlot % 24, ctx.settings.rateSpike.windows);
     this.fast.observe(learned);
     this.slow.observe(learned);
     this.sketch.accept(learned);
@@ -249,6 +258,7 @@ export class AgentBaseline {
     const peakDecay = ctx.settings.rateSpike.peakDecayPerDay;
     // An hour that raised off_hours teaches a fraction of its events, like a flagged bucket.
     const events = this.hourFlagged ? this.discounted(this.hourCount, 0, ctx) : this.hourCount;
+    this.windows.learnLevel(events, this.profile.weekly(this.hourSlot));
     this.profile.learnHour(this.hourSlot, events, this.hourMaxBucket, o.weeklyAlpha, peakDecay);
     this.peers?.observeHour(this.hourIndex, this.hourSlot, events, this.hourMaxBucket, o.weeklyAlpha, peakDecay);
     const offset = timezoneOffsetMs(this.timezone, timeMs);
@@ -264,6 +274,7 @@ export class AgentBaseline {
     const skipped = Math.min(next - this.hourIndex - 1, 168);
     for (let k = 1; k <= skipped; k++) {
       const slot = hourOfWeek((this.hourIndex + k) * HOUR_MS);
+      this.windows.learnLevel(0, this.profile.weekly(slot));
       this.profile.learnHour(slot, 0, 0, o.weeklyAlpha, peakDecay);
       this.peers?.observeHour(this.hourIndex + k, slot, 0, 0, o.weeklyAlpha, peakDecay);
     }
@@ -284,6 +295,8 @@ export class AgentBaseline {
     const judge = this.judgingProfile(ctx);
     this.hourBasis = judge === this.profile ? 'learned' : 'class';
     this.hourIdle = o.enabled && judge !== undefined && judge.isIdleHourOfDay(this.hourSlot % 24, o.idleEventsPerWeek);
+    const r = ctx.settings.rateSpike;
+    this.windows.openHour(this.profile, this.hourSlot, ctx.settings.bucketMs, r.windows, r.enabled && !this.isLearning(ctx), this.lastSeenMs - this.firstSeenMs >= DAY_MS);
   }
 
   /** The agent's own profile once it has learned, else its mature class's, else none. */

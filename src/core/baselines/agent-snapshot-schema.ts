@@ -4,6 +4,7 @@ import { InvalidSnapshotError } from '../errors.js';
 import { escapeControls } from '../escape-controls.js';
 import { LocationKind } from './location-state.js';
 import { RateDropSnapshotSchema } from '../detectors/rate-drop.js';
+import { RATE_WINDOWS_DATA, RING } from './rate-windows.js';
 import { NumberOrNull, type RecordProblem, RecordValidator, type SameType, oneOf } from '../record-validator.js';
 import { AGENT_SNAPSHOT_VERSION, type AgentSnapshot } from './agent-baseline-snapshot.js';
 
@@ -122,6 +123,26 @@ export const AgentSnapshotSchema = Type.Object({
     peaks: Type.Array(Type.Number(), { minItems: 24, maxItems: 24 }),
     frozenPeaks: Type.Array(Type.Number(), { minItems: 24, maxItems: 24 }),
   }),
+  windows: Type.Optional(
+    Type.Object({
+      data: Type.Array(Type.Number(), { minItems: RATE_WINDOWS_DATA, maxItems: RATE_WINDOWS_DATA }),
+      pos: Type.Integer({ minimum: 0, maximum: RING - 1 }),
+      th: Type.Object({ perBucket: Count, dispersion: Type.Number({ minimum: 1 }), short: NumberOrNull, long: NumberOrNull }),
+      cusum: Count,
+      cusumBuckets: Count,
+      cusumCount: Count,
+      cusumTripped: Type.Boolean(),
+      cusumPeakBuckets: Count,
+      cusumPeakCount: Count,
+      learnable: Type.Boolean(),
+      blockId: Type.Number(),
+      blockCount: Count,
+      blockExpected: Count,
+      blockFlagged: Type.Boolean(),
+      levelActual: Count,
+      levelExpected: Count,
+    }),
+  ),
   resources: SeenSetSchema,
   sensitive: Type.Optional(SeenSetSchema),
   permissions: Type.Optional(SeenSetSchema),

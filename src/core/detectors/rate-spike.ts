@@ -1,4 +1,7 @@
-import { type Detector, DetectorName, clampScore, round2 } from './detector.js';
+import { type AgentBaseline } from '../baselines/agent-baseline.js';
+import { type EngineContext } from '../engine-context.js';
+import { type Detector, type Finding, DetectorName, clampScore, round2 } from './detector.js';
+import { rateWindowFinding } from './rate-window-finding.js';
 
 /**
  * Fires inside the bucket, on the event that makes the live count improbable:
@@ -16,34 +19,48 @@ export const rateSpike: Detector = {
   learned: true,
   enabled: (ctx) => ctx.settings.rateSpike.enabled,
   check(ctx, agent) {
-    if (agent.bucketFlagged || agent.bucketCount < agent.bucketThreshold) return undefined;
+    if (agent.bucketFlagged) return undefined;
+    if (agent.bucketCount >= agent.bucketThreshold) {
+      agent.bucketFlagged = true;
+      agent.windows.cusumTripped = false;
+      return bucketFinding(ctx, agent);
+    }
+    // Issue 14: the scan windows and the CUSUM, each a comparison against a threshold computed when the hour opened.
+    const w = agent.windows;
+    const which = w.closedShort + agent.bucketCount >= w.th.short ? 'short' : w.closedLong + agent.bucketCount >= w.th.long ? 'long' : w.cusumTripped ? 'cusum' : undefined;
+    if (which === undefined) return undefined;
     agent.bucketFlagged = true;
-    const perMinute = 60_000 / ctx.settings.bucketMs;
-    const observed = agent.bucketCount * perMinute;
-    const expected = Math.max(agent.bucketExpected, 1) * perMinute;
-    const ratio = observed / expected;
-    const severity = ratio >= 20 ? 'critical' : ratio >= 8 ? 'high' : 'medium';
-    return {
-      detector: DetectorName.RateSpike,
-      severity,
-      score: clampScore(45 + 12 * Math.log2(ratio)),
-      summary:
-        `${agent.agentId} made ${round2(observed)} calls/min, ${round2(ratio)}× its usual peak of ` +
-        `${round2(expected)}/min for this hour (alert threshold ${round2(agent.bucketThreshold * perMinute)}/min)` +
-        (agent.bucketBasis === 'class' ? `, judged against its peer group ${agent.agentClass} while it learns.` : '.'),
-      observed: { eventsPerMinute: round2(observed), failures: agent.bucketFailures, bucketStart: new Date(agent.bucketStartMs).toISOString() },
-      expected: {
-        typicalPeakPerMinute: round2(expected),
-        thresholdPerMinute: round2(agent.bucketThreshold * perMinute),
-        ewmaMeanPerMinute: round2(agent.slow.mean * perMinute),
-        recentMeanPerMinute: round2(agent.fast.mean * perMinute),
-        ewmaStddevPerMinute: round2(agent.slow.stddev * perMinute),
-      },
-      evidence: agent.bucketEvidence.slice(),
-      basis: agent.bucketBasis,
-    };
+    w.cusumTripped = false;
+    return rateWindowFinding(ctx, agent, which);
   },
   rearm(agent) {
     agent.bucketFlagged = false;
   },
 };
+
+function bucketFinding(ctx: EngineContext, agent: AgentBaseline): Finding {
+  const perMinute = 60_000 / ctx.settings.bucketMs;
+  const observed = agent.bucketCount * perMinute;
+  const expected = Math.max(agent.bucketExpected, 1) * perMinute;
+  const ratio = observed / expected;
+  const severity = ratio >= 20 ? 'critical' : ratio >= 8 ? 'high' : 'medium';
+  return {
+    detector: DetectorName.RateSpike,
+    severity,
+    score: clampScore(45 + 12 * Math.log2(ratio)),
+    summary:
+      `${agent.agentId} made ${round2(observed)} calls/min, ${round2(ratio)}× its usual peak of ` +
+      `${round2(expected)}/min for this hour (alert threshold ${round2(agent.bucketThreshold * perMinute)}/min)` +
+      (agent.bucketBasis === 'class' ? `, judged against its peer group ${agent.agentClass} while it learns.` : '.'),
+    observed: { eventsPerMinute: round2(observed), failures: agent.bucketFailures, bucketStart: new Date(agent.bucketStartMs).toISOString() },
+    expected: {
+      typicalPeakPerMinute: round2(expected),
+      thresholdPerMinute: round2(agent.bucketThreshold * perMinute),
+      ewmaMeanPerMinute: round2(agent.slow.mean * perMinute),
+      recentMeanPerMinute: round2(agent.fast.mean * perMinute),
+      ewmaStddevPerMinute: round2(agent.slow.stddev * perMinute),
+    },
+    evidence: agent.bucketEvidence.slice(),
+    basis: agent.bucketBasis,
+  };
+}
