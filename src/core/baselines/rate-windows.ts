@@ -41,6 +41,8 @@ export interface WindowThresholds {
   long: number;
   shortBuckets: number;
   longBuckets: number;
+  /** Events the live bucket must hold for a window to fire: the CUSUM's ratio times the expectation. */
+  liveMin: number;
 }
 
 export interface RateWindowsSnapshot {
@@ -48,7 +50,7 @@ export interface RateWindowsSnapshot {
   data: number[];
   pos: number;
   /** The open hour's thresholds (null: infinite), kept so a restore mid-hour judges as before. */
-  th: { perBucket: number; dispersion: number; short: number | null; long: number | null };
+  th: { perBucket: number; dispersion: number; short: number | null; long: number | null; liveMin: number };
   cusum: number;
   cusumBuckets: number;
   cusumCount: number;
@@ -104,7 +106,7 @@ export class RateWindows {
   /** Counts of the closed buckets inside the short and long windows (the live one is added by the check). */
   closedShort = 0;
   closedLong = 0;
-  th: WindowThresholds = { perBucket: 0, dispersion: 1, short: Number.POSITIVE_INFINITY, long: Number.POSITIVE_INFINITY, shortBuckets: 1, longBuckets: 1 };
+  th: WindowThresholds = { perBucket: 0, dispersion: 1, short: Number.POSITIVE_INFINITY, long: Number.POSITIVE_INFINITY, shortBuckets: 1, longBuckets: 1, liveMin: 1 };
   cusum = 0;
   /** Buckets since the CUSUM last stood at 0: how long the evidence has been building. */
   cusumBuckets = 0;
@@ -236,9 +238,10 @@ export class RateWindows {
     const { short, long } = windowBuckets(bucketMs);
     const perBucket = this.expectedPerBucket(profile, slot, bucketMs, s);
     const dispersion = this.dispersionAround(slot % HOURS, s);
-    if (!active || !s.enabled || !(perBucket > 0)) return { perBucket, dispersion, short: Number.POSITIVE_INFINITY, long: Number.POSITIVE_INFINITY, shortBuckets: short, longBuckets: long };
+    const liveMin = Math.max(1, Math.ceil(s.cusum.ratio * perBucket));
+    if (!active || !s.enabled || !(perBucket > 0)) return { perBucket, dispersion, short: Number.POSITIVE_INFINITY, long: Number.POSITIVE_INFINITY, shortBuckets: short, longBuckets: long, liveMin };
     const at = (buckets: number) => Math.max(s.minCount, countUpperQuantile(buckets * perBucket, dispersion, s.tailProbability));
-    return { perBucket, dispersion, short: at(short), long: at(long), shortBuckets: short, longBuckets: long };
+    return { perBucket, dispersion, short: at(short), long: at(long), shortBuckets: short, longBuckets: long, liveMin };
   }
 
   /** A local hour opens; `learnable`: the expectation has seen a day, so windows may teach the dispersion. */
@@ -303,7 +306,7 @@ export class RateWindows {
   snapshot(): RateWindowsSnapshot {
     return {
       data: Array.from(this.data), pos: this.pos,
-      th: { perBucket: this.th.perBucket, dispersion: this.th.dispersion, short: finiteOrNull(this.th.short), long: finiteOrNull(this.th.long) },
+      th: { perBucket: this.th.perBucket, dispersion: this.th.dispersion, short: finiteOrNull(this.th.short), long: finiteOrNull(this.th.long), liveMin: this.th.liveMin },
       cusum: this.cusum, cusumBuckets: this.cusumBuckets, cusumCount: this.cusumCount, cusumTripped: this.cusumTripped,
       cusumPeakBuckets: this.cusumPeakBuckets, cusumPeakCount: this.cusumPeakCount, learnable: this.learnable,
       blockId: this.blockId, blockCount: this.blockCount, blockExpected: this.blockExpected, blockFlagged: this.blockFlagged, levelActual: this.levelActual, levelExpected: this.levelExpected,
@@ -315,7 +318,7 @@ export class RateWindows {
     w.pos = s.pos;
     const { short, long } = windowBuckets(bucketMs);
     const inf = Number.POSITIVE_INFINITY;
-    w.th = { perBucket: s.th.perBucket, dispersion: s.th.dispersion, short: s.th.short ?? inf, long: s.th.long ?? inf, shortBuckets: short, longBuckets: long };
+    w.th = { perBucket: s.th.perBucket, dispersion: s.th.dispersion, short: s.th.short ?? inf, long: s.th.long ?? inf, shortBuckets: short, longBuckets: long, liveMin: s.th.liveMin };
     w.openBucket();
     w.cusum = s.cusum;
     w.cusumBuckets = s.cusumBuckets;

@@ -26,8 +26,11 @@ export const rateSpike: Detector = {
       return bucketFinding(ctx, agent);
     }
     // Issue 14: the scan windows and the CUSUM, each a comparison against a threshold computed when the hour opened.
+    // A window judges only while the live bucket is itself raised: once a burst has ended its
+    // count stays in the 15-minute window for a while, which must not prolong the incident.
     const w = agent.windows;
-    const which = w.closedShort + agent.bucketCount >= w.th.short ? 'short' : w.closedLong + agent.bucketCount >= w.th.long ? 'long' : w.cusumTripped ? 'cusum' : undefined;
+    const live = agent.bucketCount >= w.th.liveMin;
+    const which = live && w.closedShort + agent.bucketCount >= w.th.short ? 'short' : live && w.closedLong + agent.bucketCount >= w.th.long ? 'long' : w.cusumTripped ? 'cusum' : undefined;
     if (which === undefined) return undefined;
     agent.bucketFlagged = true;
     w.cusumTripped = false;

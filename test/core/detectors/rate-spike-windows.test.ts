@@ -2,12 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { DAY, HOUR, MINUTE, T0, engineWith, merge, run, traffic } from '../../helpers/traffic.js';
 
 // Issue 14, items 1, 2 and 4: scan windows and the CUSUM on top of the in-bucket rule.
+const on = { rateSpike: { windows: { enabled: true } } };
+
 describe('rate_spike scan windows and CUSUM', () => {
   it('catches a 20x burst of a quiet agent (0.3/min) in its 5- or 15-minute window, and names window, counts and chance', () => {
     const at = T0 + 10 * DAY + 14 * HOUR + 3 * MINUTE;
     const quiet = traffic('quiet', T0, T0 + 12 * DAY, () => 0.3, 21);
-    expect(run(engineWith(), quiet)).toEqual([]);
-    const alerts = run(engineWith(), merge(quiet, traffic('quiet', at, at + 15 * MINUTE, () => 5.7, 22)));
+    expect(run(engineWith(on), quiet)).toEqual([]);
+    const alerts = run(engineWith(on), merge(quiet, traffic('quiet', at, at + 15 * MINUTE, () => 5.7, 22)));
     expect(alerts.map((a) => [a.detector, a.agentId])).toEqual([['rate_spike', 'quiet']]);
     const [alert] = alerts;
     const t = Date.parse(alert!.time);
@@ -25,19 +27,19 @@ describe('rate_spike scan windows and CUSUM', () => {
   it('catches a 3x rise lasting 90 minutes with the CUSUM, where no minute alone is extreme', () => {
     const at = T0 + 10 * DAY + 10 * HOUR;
     const steady = traffic('steady', T0, T0 + 12 * DAY, () => 4, 23);
-    expect(run(engineWith(), steady)).toEqual([]);
-    const alerts = run(engineWith(), merge(steady, traffic('steady', at, at + 90 * MINUTE, () => 8, 24)));
+    expect(run(engineWith(on), steady)).toEqual([]);
+    const alerts = run(engineWith(on), merge(steady, traffic('steady', at, at + 90 * MINUTE, () => 8, 24)));
     expect(alerts.map((a) => a.detector)).toEqual(['rate_spike']);
     const t = Date.parse(alerts[0]!.time);
     expect(t).toBeGreaterThan(at);
     expect(t).toBeLessThan(at + 60 * MINUTE);
   });
 
-  it('leaves a 2x rise to the windows: none with them off, a window or the CUSUM with them on', () => {
+  it('leaves a 2x rise to the windows: none with them off (the default for now), a window or the CUSUM with them on', () => {
     const at = T0 + 10 * DAY + 10 * HOUR;
     const events = merge(traffic('steady', T0, T0 + 12 * DAY, () => 4, 23), traffic('steady', at, at + 90 * MINUTE, () => 4, 24));
-    expect(run(engineWith({ rateSpike: { windows: { enabled: false } } }), events)).toEqual([]);
-    const alerts = run(engineWith(), events);
+    expect(run(engineWith(), events)).toEqual([]);
+    const alerts = run(engineWith(on), events);
     expect(alerts.map((a) => [a.detector, a.agentId])).toEqual([['rate_spike', 'steady']]);
     expect(Date.parse(alerts[0]!.time)).toBeGreaterThan(at);
   });
