@@ -362,6 +362,7 @@ export class LivePipeline {
           this.dirty.add(event.agentId);
           // A resolution returned here was closed by this event's clock, not triggered by it.
           for (const alert of this.engine.process(event, wallMs, position)) outbox.addAlert(alert, alert.status === 'resolved' ? undefined : message);
+          this.tickPartition(partition, time.clockMs, outbox);
         }
         if (decoded.error) throw decoded.error;
         if (outOfRange) throw outOfRange;
@@ -374,21 +375,9 @@ export class LivePipeline {
     }
     const clock = time.clockMs;
     if (processed !== undefined && Number.isFinite(clock)) {
-      const owns = (id: string) => this.agentPartition.get(id) === partition;
-      for (const alert of this.engine.resolveQuiet(clock, Date.now(), owns)) {
+      for (const alert of this.engine.resolveQuiet(clock, Date.now(), (id) => this.agentPartition.get(id) === partition)) {
         this.dirty.add(alert.agentId);
         outbox.addAlert(alert);
-      }
-      // Silent agents are judged by the partition's watermark (as replay's, less the reorder
-      // window), once per minute of it: the scan covers every agent of the partition.
-      const watermark = clock - this.config.input.latenessMs;
-      const minute = Math.floor(watermark / 60_000);
-      if (minute > (this.partitionTicked.get(partition) ?? Number.NEGATIVE_INFINITY)) {
-        this.partitionTicked.set(partition, minute);
-        for (const alert of this.engine.tick(watermark, Date.now(), owns)) {
-          this.dirty.add(alert.agentId);
-          outbox.addAlert(alert);
-        }
       }
     }
     const duplicates = this.engine.stats.duplicates - duplicatesBefore;
@@ -412,6 +401,22 @@ export class LivePipeline {
       this.metrics.consumerLag(partition, Number(BigInt(batch.highWatermark) - next));
     }
     await heartbeat();
+  }
+
+  /**
+   * Silent agents are judged by their partition's watermark (as replay's: the clock less the
+   * reorder window), once per minute of it and within a batch too, so a backlog read in large
+   * batches is judged minute by minute as replay judges it. The scan covers the partition's agents.
+   */
+  private tickPartition(partition: number, clockMs: number, outbox: BatchOutbox): void {
+    const watermark = clockMs - this.config.input.latenessMs;
+    const minute = Math.floor(watermark / 60_000);
+    if (!(minute > (this.partitionTicked.get(partition) ?? Number.NEGATIVE_INFINITY))) return;
+    this.partitionTicked.set(partition, minute);
+    for (const alert of this.engine.tick(watermark, Date.now(), (id) => this.agentPartition.get(id) === partition)) {
+      this.dirty.add(alert.agentId);
+      outbox.addAlert(alert);
+    }
   }
 
   /** Awaits `work`, sending a heartbeat every few seconds meanwhile; a failed heartbeat (rebalance) only marks the instance not ready. */

@@ -11,6 +11,10 @@ const HOUR_MS = 3_600_000;
 const WEEK_MS = 7 * 86_400_000;
 /** The expectation of a gap is summed over at most its last day: evidence enough, and a bounded cost per judgment. */
 const MAX_LOOKBACK_MS = 86_400_000;
+/** Weight of each judged window in the learned dispersion once warm: a half-life of about 140 windows (12 h of judgments). */
+const DISPERSION_ALPHA = 0.005;
+/** One window's contribution is capped, so a single odd window cannot blind the detector for days. */
+const MAX_DISPERSION = 1000;
 
 // ---------------------------------------------------------------------------------------------
 // Settings: composed into the engine settings as `engine.rateDrop` (engine-settings.ts).
@@ -31,7 +35,7 @@ export const RateDropSettingsSchema = Type.Object(
       minimum: 1,
       maximum: 100,
       default: 3,
-      description: 'Variance over mean of event counts assumed for the tail test (1: Poisson). Conservative: real agents are burstier than Poisson.',
+      description: "Least variance over mean of event counts assumed for the tail test (1: Poisson); the agent's own, learned from its windows below expectation, replaces it when larger.",
     }),
     judgeEveryMs: Type.Integer({ minimum: MINUTE_MS, maximum: HOUR_MS, multipleOf: MINUTE_MS, default: 5 * MINUTE_MS, description: 'Each agent is judged on the whole multiples of this of event time (the fleet-wide tick).' }),
   },
@@ -53,6 +57,8 @@ export const RateDropSnapshotSchema = Type.Object({
   lastEventId: Type.String(),
   judgedMs: Time,
   heldMs: Time,
+  dispersion: Type.Number({ minimum: 0, maximum: MAX_DISPERSION }),
+  dispersionSamples: Type.Integer({ minimum: 0 }),
 });
 export type RateDropSnapshot = Static<typeof RateDropSnapshotSchema>;
 
@@ -67,6 +73,13 @@ export class RateDropState {
   judgedMs = Number.MIN_SAFE_INTEGER;
   /** Last judged time at which the drop behind the open incident still held: keeps the incident open. */
   heldMs = Number.MIN_SAFE_INTEGER;
+  /**
+   * The agent's own dispersion of window counts below expectation: an EWMA of 2(μ − n)²/μ over
+   * judged windows with n < μ (0 above), the semivariance doubled, so a burst never blinds it.
+   * About 1 for a Poisson agent; far more for one whose rate swings for tens of minutes.
+   */
+  dispersion = 0;
+  dispersionSamples = 0;
 
   constructor(windowMinutes: number) {
     this.minutes = new Int32Array(windowMinutes);
@@ -87,6 +100,13 @@ export class RateDropState {
     this.lastEventId = eventId;
   }
 
+  /** Learns from one judged window that raised nothing: a running mean at first, then an EWMA. */
+  learnWindow(observed: number, expected: number): void {
+    const below = observed < expected ? (2 * (expected - observed) ** 2) / expected : 0;
+    const alpha = Math.max(DISPERSION_ALPHA, 1 / ++this.dispersionSamples);
+    this.dispersion += alpha * (Math.min(below, MAX_DISPERSION) - this.dispersion);
+  }
+
   /** Events in the whole minutes of [fromMs, toMs) still in the ring. */
   countBetween(fromMs: number, toMs: number): number {
     const n = this.minutes.length;
@@ -101,7 +121,7 @@ export class RateDropState {
     const n = this.minutes.length;
     const minutes: number[] = [];
     for (let k = this.headMinute - n + 1; k <= this.headMinute; k++) minutes.push(this.minutes[((k % n) + n) % n] as number);
-    return { minutes, headMinute: this.headMinute, lastEventId: this.lastEventId, judgedMs: this.judgedMs, heldMs: this.heldMs };
+    return { minutes, headMinute: this.headMinute, lastEventId: this.lastEventId, judgedMs: this.judgedMs, heldMs: this.heldMs, dispersion: this.dispersion, dispersionSamples: this.dispersionSamples };
   }
 
   /** A snapshot taken with another window length keeps its newest minutes. */
@@ -116,6 +136,8 @@ export class RateDropState {
     st.lastEventId = s.lastEventId;
     st.judgedMs = s.judgedMs;
     st.heldMs = s.heldMs;
+    st.dispersion = s.dispersion;
+    st.dispersionSamples = s.dispersionSamples;
     return st;
   }
 }
@@ -157,24 +179,27 @@ interface Judgment {
   observed: number;
   expected: number;
   chance: number;
+  dispersion: number;
 }
 
-function judge(r: RateDropSettings, agent: AgentBaseline, s: RateDropState, atMs: number): Judgment | undefined {
+/** The last `windowMs` before `atMs`: events seen and expected. */
+function windowAt(r: RateDropSettings, agent: AgentBaseline, s: RateDropState, atMs: number): { fromMs: number; observed: number; expected: number } {
+  const fromMs = atMs - r.windowMs;
+  return { fromMs, observed: s.countBetween(fromMs, atMs), expected: expectedBetween(agent, fromMs, atMs) };
+}
+
+function judge(r: RateDropSettings, agent: AgentBaseline, phi: number, w: { fromMs: number; observed: number; expected: number }, atMs: number): Judgment | undefined {
   const gapFrom = Math.max(agent.lastSeenMs + 1, atMs - MAX_LOOKBACK_MS);
   if (gapFrom < atMs) {
     const expected = expectedBetween(agent, gapFrom, atMs);
     if (expected >= r.minExpectedEvents) {
-      const chance = countZeroChance(expected, r.dispersion);
-      if (chance < r.tailProbability) return { kind: 'silence', fromMs: agent.lastSeenMs, toMs: atMs, observed: 0, expected, chance };
+      const chance = countZeroChance(expected, phi);
+      if (chance < r.tailProbability) return { kind: 'silence', fromMs: agent.lastSeenMs, toMs: atMs, observed: 0, expected, chance, dispersion: phi };
     }
   }
-  const fromMs = atMs - r.windowMs;
-  const expected = expectedBetween(agent, fromMs, atMs);
-  if (expected < r.minExpectedEvents) return undefined;
-  const observed = s.countBetween(fromMs, atMs);
-  if (observed > r.dropFraction * expected) return undefined;
-  const chance = countLowerTail(observed, expected, r.dispersion);
-  return chance < r.tailProbability ? { kind: 'drop', fromMs, toMs: atMs, observed, expected, chance } : undefined;
+  if (w.expected < r.minExpectedEvents || w.observed > r.dropFraction * w.expected) return undefined;
+  const chance = countLowerTail(w.observed, w.expected, phi);
+  return chance < r.tailProbability ? { kind: 'drop', fromMs: w.fromMs, toMs: atMs, observed: w.observed, expected: w.expected, chance, dispersion: phi } : undefined;
 }
 
 const pad = (n: number) => String(n).padStart(2, '0');
@@ -211,7 +236,7 @@ function finding(agent: AgentBaseline, r: RateDropSettings, j: Judgment): Findin
     score: clampScore(40 + 2 * -Math.log10(Math.max(j.chance, 1e-300))),
     summary: `${agent.agentId} ${what}; about ${about} expected for ${window}; chance under this agent's history ${chance}.`,
     observed: { kind: j.kind, events: j.observed, windowStart: new Date(j.fromMs).toISOString(), windowEnd: new Date(j.toMs).toISOString(), minutes: Math.round((j.toMs - j.fromMs) / MINUTE_MS) },
-    expected: { events: expected, window, chance: Number(j.chance.toPrecision(2)), tailProbability: r.tailProbability, dispersion: r.dispersion },
+    expected: { events: expected, window, chance: Number(j.chance.toPrecision(2)), tailProbability: r.tailProbability, dispersion: Math.round(j.dispersion * 100) / 100 },
     evidence: agent.rateDrop?.lastEventId ? [agent.rateDrop.lastEventId] : [],
     basis: 'learned',
     ...(agent.rateDrop?.lastEventId && { eventId: agent.rateDrop.lastEventId }),
@@ -246,9 +271,12 @@ export const rateDrop: Detector = {
     const atMs = nowMs - (((nowMs % r.judgeEveryMs) + r.judgeEveryMs) % r.judgeEveryMs);
     if (atMs <= s.judgedMs) return undefined;
     s.judgedMs = atMs;
-    if (agent.isLearning(ctx) || atMs - agent.firstSeenMs < WEEK_MS) return undefined;
-    const j = judge(r, agent, s, atMs);
-    if (j === undefined) return undefined;
+    const w = windowAt(r, agent, s, atMs);
+    const j = agent.isLearning(ctx) || atMs - agent.firstSeenMs < WEEK_MS ? undefined : judge(r, agent, Math.max(r.dispersion, s.dispersion), w, atMs);
+    if (j === undefined) {
+      if (w.expected >= r.minExpectedEvents) s.learnWindow(w.observed, w.expected);
+      return undefined;
+    }
     const open = agent.incidents?.get(DetectorName.RateDrop);
     if (open !== undefined && open.resolved !== true) {
       s.heldMs = atMs;
