@@ -65,6 +65,7 @@ const LABELS: Record<string, readonly string[]> = {
   agentwatch_events_relearn_skipped_total: [],
   agentwatch_events_duplicate_total: [],
   agentwatch_reload_records_rejected_total: ['what'],
+  agentwatch_alerts_held_in_grace_total: [],
 };
 
 /** The values each label may take: all bounded, none from the events themselves. */
