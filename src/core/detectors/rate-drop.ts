@@ -25,7 +25,7 @@ export const RateDropSettingsSchema = Type.Object(
     tailProbability: Type.Number({
       exclusiveMinimum: 0,
       maximum: 0.01,
-      default: 1e-9,
+      default: 1e-7,
       description: "Fire when the chance of so few events (none, for a silence) under the agent's hour-of-week history is below this.",
     }),
     minExpectedEvents: Type.Number({ minimum: 1, default: 10, description: 'Never judge a gap or window in which fewer events than this were expected.' }),
@@ -34,7 +34,7 @@ export const RateDropSettingsSchema = Type.Object(
     dispersion: Type.Number({
       minimum: 1,
       maximum: 100,
-      default: 3,
+      default: 2,
       description: "Least variance over mean of event counts assumed for the tail test (1: Poisson); the agent's own, learned from its windows below expectation, replaces it when larger.",
     }),
     judgeEveryMs: Type.Integer({ minimum: MINUTE_MS, maximum: HOUR_MS, multipleOf: MINUTE_MS, default: 5 * MINUTE_MS, description: 'Each agent is judged on the whole multiples of this of event time (the fleet-wide tick).' }),
