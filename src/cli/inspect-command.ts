@@ -5,6 +5,7 @@ import { loadBaselinesDir } from '../config/load-baselines.js';
 import { loadConfig } from '../config/load-config.js';
 import { closeMatches } from '../evaluation/close-matches.js';
 import { describeAgent } from '../evaluation/describe-agent.js';
+import { parseHourOfWeek } from '../evaluation/describe-rate-windows.js';
 import { formatAgentDescription } from '../evaluation/format-agent-description.js';
 import { readStateFile } from '../state/state-file.js';
 import { checkInputFiles, numberOption } from './cli-checks.js';
@@ -15,11 +16,13 @@ export interface InspectOptions {
   limit?: string;
   config?: string;
   baselines?: string;
+  hour?: string;
 }
 
 export function runInspect(agentId: string, opts: InspectOptions): void {
   const { config } = loadConfig(opts.config);
   const limit = numberOption('--limit', opts.limit ?? '10', { min: 1, integer: true }) as number;
+  const hourOfWeek = opts.hour === undefined ? undefined : parseHourOfWeek(opts.hour);
   checkInputFiles([opts.state], '--state');
   const baselinesDir = opts.baselines ?? config.baselinesDir;
   const declared = baselinesDir ? loadBaselinesDir(baselinesDir).baselines : DeclaredBaselines.empty();
@@ -34,7 +37,7 @@ export function runInspect(agentId: string, opts: InspectOptions): void {
   const declaration = declared.forAgent(agentId, snapshot.agentClass);
   const timezone = declaration?.timezone;
   const maintenance = declaration?.maintenance?.declared;
-  const description = describeAgent(snapshot, config.engine, { limit, fleet: agents, ...(timezone && { timezone }), ...(maintenance && { maintenance }) });
+  const description = describeAgent(snapshot, config.engine, { limit, fleet: agents, ...(timezone && { timezone }), ...(maintenance && { maintenance }), ...(hourOfWeek !== undefined && { hourOfWeek }) });
   const text = opts.json ? JSON.stringify({ state: { file: opts.state, lastEventTime: state.lastEventTime ?? null }, ...description }, null, 2) : formatAgentDescription(description);
   process.stdout.write(`${text}\n`);
 }
@@ -49,6 +52,7 @@ export function registerInspectCommand(program: Command): void {
     .option('--limit <n>', 'values listed per section (resources, permissions, …)', '10')
     .option('-c, --config <file>', 'configuration file (its engine settings give learning period and rate_spike thresholds)')
     .option('-b, --baselines <dir>', 'folder of declared baselines (names the agent\'s time zone)')
-    .addHelpText('after', '\nExample:\n  agentwatch inspect agent:support-copilot-6 --state march.state.json.gz --baselines baselines/')
+    .option('--hour <day hh>', 'local hour of the week whose rate_spike window thresholds are shown, e.g. "Tue 14" (default: the agent\'s current hour)')
+    .addHelpText('after', '\nExample:\n  agentwatch inspect agent:support-copilot-6 --state march.state.json.gz --baselines baselines/\n  agentwatch inspect agent:support-copilot-6 --state march.state.json.gz --hour "Tue 14"')
     .action((agentId: string, opts: InspectOptions) => runInspect(agentId, opts));
 }

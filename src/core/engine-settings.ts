@@ -104,18 +104,18 @@ export const EngineSettingsSchema = Type.Object(
         peakDecayPerDay: Type.Number({ exclusiveMinimum: 0, maximum: 1, default: 0.9, description: 'How fast a learned hourly peak fades when not repeated.' }),
         windows: Type.Object(
           {
-            enabled: Type.Boolean({ default: false, description: 'Also judge the last 5 and 15 minutes (live bucket included) against the hour-of-week expectation with a negative-binomial tail (issue 14).' }),
+            enabled: Type.Boolean({ default: true, description: 'Also judge the last 5 and 15 minutes (live bucket included) against the hour-of-week expectation with a negative-binomial tail (issue 14).' }),
             tailProbability: Type.Number({ exclusiveMinimum: 0, maximum: 0.01, default: 1e-7, description: "A window fires when a count this unlikely under the agent's history is reached: about 20 000 windows are judged per agent-week, so it must be tiny." }),
             minCount: Type.Integer({ minimum: 1, default: 10, description: 'Never fire a window below this many events.' }),
             floorShare: Type.Number({ minimum: 0, maximum: 1, default: 0.5, description: "The expectation of an hour is never below this share of the agent's mean hourly rate over its learned week." }),
-            dispersionPrior: Type.Number({ minimum: 1, default: 3, description: 'Dispersion (variance / mean of 15-minute counts) assumed before the agent has taught its own…' }),
+            dispersionPrior: Type.Number({ minimum: 1, default: 2, description: 'Dispersion (variance / mean of 15-minute counts) assumed before the agent has taught its own…' }),
             dispersionPriorWindows: Type.Number({ minimum: 0, default: 12, description: '…weighing as much as this many of its own 15-minute windows.' }),
             maxLevelRatio: Type.Number({ minimum: 1, default: 3, description: 'How far the last day running above the learned week may raise the expectation (growing agents).' }),
             cusum: Type.Object(
               {
                 enabled: Type.Boolean({ default: true, description: 'A CUSUM over the per-bucket excess catches long moderate rises.' }),
                 ratio: Type.Number({ exclusiveMinimum: 1, maximum: 20, default: 2, description: 'The rise (times the expectation) it is tuned to detect.' }),
-                threshold: Type.Number({ exclusiveMinimum: 0, default: 16, description: 'Log-likelihood ratio (divided by the dispersion) at which it fires: about one false trip in e^threshold buckets.' }),
+                threshold: Type.Number({ exclusiveMinimum: 0, default: 12, description: 'Log-likelihood ratio (divided by the dispersion) at which it fires: about one false trip in e^threshold buckets.' }),
               },
               { default: {} },
             ),

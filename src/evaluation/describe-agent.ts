@@ -5,6 +5,7 @@ import { type MaintenanceMatch } from '../core/baselines/maintenance-windows.js'
 import { type SeenSetSnapshot } from '../core/baselines/seen-set.js';
 import { type EngineSettings } from '../core/engine-settings.js';
 import { own } from '../core/own-property.js';
+import { type RateWindowsDescription, describeRateWindows } from './describe-rate-windows.js';
 
 const DAY_MS = 86_400_000;
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -77,6 +78,8 @@ export interface AgentDescription {
   /** What analysts marked normal, per detector: exact patterns, and the largest magnitude (rate, share) accepted. */
   acceptedPatterns: Record<string, { patterns: number; upTo: number | null }>;
   peers?: { agentClass: string; members: string[]; more: number };
+  /** rate_spike's 5- and 15-minute windows in one local hour (`--hour`, default the agent's current one). */
+  rateWindows: RateWindowsDescription;
   /** Change without noise (issue 14, item 7): the last deploy's grace, declared maintenance windows, and the learned alerts held back in grace. */
   grace: GraceDescription;
 }
@@ -98,6 +101,8 @@ export interface DescribeOptions {
   timezone?: string;
   /** The agent's declared maintenance windows, when the baselines are known. */
   maintenance?: readonly MaintenanceMatch[];
+  /** The local hour of week (Monday 00:00 = 0) whose scan-window thresholds are shown; default the agent's current hour. */
+  hourOfWeek?: number;
 }
 
 const LOCATION_KINDS: Record<string, string> = { c: 'country', r: 'region', n: 'network' };
@@ -196,6 +201,7 @@ export function describeAgent(s: AgentSnapshot, settings: EngineSettings, opts: 
     week,
     utcOffsetMinutes: Math.round(s.hour.offsetMs / 60_000),
     hourOfDay,
+    rateWindows: describeRateWindows(s, settings, learning, opts.timezone, opts.hourOfWeek),
     resources: seenList(s.resources, limit),
     sensitiveResources: seenList(s.sensitive, limit),
     permissions: seenList(s.permissions, limit),

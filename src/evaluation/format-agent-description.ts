@@ -52,6 +52,14 @@ function graceSection(d: AgentDescription, out: string[]): void {
   if (held.length) out.push(`  Held back in grace: ${g.heldTotal} alert${g.heldTotal === 1 ? '' : 's'} (${held.map(([det, h]) => `${det} ${h.alerts}, last ${when(h.last)}`).join('; ')}), learned as normal`);
 }
 
+/** rate_spike's scan windows in one local hour (issue 14, item 4). */
+function rateWindowsSection(d: AgentDescription, out: string[]): void {
+  const w = d.rateWindows;
+  out.push(`Scan windows for ${w.hour}: about ${w.expectedPerMinute}/min expected, dispersion ${w.dispersion}`);
+  for (const x of w.windows) out.push(`  last ${x.window.padEnd(7)} expected ${String(x.expected).padStart(7)}   alert at ${x.alertAt === null ? (w.active ? 'never (nothing expected)' : 'not yet (learning, or windows disabled)') : `${x.alertAt} calls`}`);
+  if (w.cusum) out.push(`  sustained rise   CUSUM tuned to ${w.cusum.ratio}× the expectation, fires at ${w.cusum.threshold} (log-likelihood ratio / dispersion)`);
+}
+
 /** The text of `agentwatch inspect`: what is normal for the agent, as a SOC engineer reads it. */
 export function formatAgentDescription(d: AgentDescription): string {
   const out: string[] = [];
@@ -79,6 +87,7 @@ export function formatAgentDescription(d: AgentDescription): string {
   out.push(`${label('usual/min')}${d.hourOfDay.map((h) => cell(h.usualPeakPerMinute)).join('')}`);
   if (d.hourOfDay.some((h) => h.alertAbovePerMinute !== null)) out.push(`${label('alert/min')}${d.hourOfDay.map((h) => cell(h.alertAbovePerMinute)).join('')}`);
   else out.push(`${label('alert/min')}not yet (learning, or rate_spike disabled)`);
+  rateWindowsSection(d, out);
   out.push('');
   seenSection('Resources', d.resources, out);
   seenSection('Sensitive resources', d.sensitiveResources, out);

@@ -36,8 +36,9 @@ describe('agentwatch diff', () => {
   it('two configs: a lower rate-spike threshold adds rate_spike alerts, the labelled spike among them, and takes none away', async () => {
     const a = join(fleet.dir, 'current.yaml');
     const b = join(fleet.dir, 'lower.yaml');
-    writeFileSync(a, '{}\n');
-    writeFileSync(b, 'engine:\n  rateSpike:\n    minCount: 5\n    peakMultiplier: 1.5\n');
+    // The in-bucket rule alone (the scan windows of issue 14 would catch the small spike either way).
+    writeFileSync(a, 'engine:\n  rateSpike:\n    windows: { enabled: false }\n');
+    writeFileSync(b, 'engine:\n  rateSpike:\n    minCount: 5\n    peakMultiplier: 1.5\n    windows: { enabled: false }\n');
     const r = await cli(['diff', fleet.events, '--baselines', fleet.baselines, '--config', a, '--config', b, '--json', '--jobs', '2']);
     expect(r.status, r.stderr).toBe(0);
     const d = JSON.parse(r.stdout) as DiffJson;

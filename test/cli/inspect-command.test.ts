@@ -49,6 +49,30 @@ describe('agentwatch inspect', () => {
     expect({ ...out, state: undefined }).toEqual({ ...JSON.parse(JSON.stringify(expected)), state: undefined });
   });
 
+  it('--hour shows the scan windows of rate_spike in that local hour: expected count and the count that alerts (issue 14)', async () => {
+    const day = await cli(['inspect', 'bot-1', '--state', state, '--hour', 'Wed 12']);
+    expect(day.status, day.stderr).toBe(0);
+    const [, perMinute] = /^Scan windows for Wed 12:00–13:00 UTC: about ([\d.]+)\/min expected, dispersion [\d.]+$/m.exec(day.stdout) ?? [];
+    expect(Number(perMinute)).toBeCloseTo(7.2, 0);
+    const [, expected5, alert5] = /^ {2}last 5 min +expected +([\d.]+) +alert at (\d+) calls$/m.exec(day.stdout) ?? [];
+    const [, expected15, alert15] = /^ {2}last 15 min +expected +([\d.]+) +alert at (\d+) calls$/m.exec(day.stdout) ?? [];
+    expect(Number(expected5)).toBeCloseTo(36, -1);
+    expect(Number(expected15)).toBeCloseTo(3 * Number(expected5), 0);
+    expect(Number(alert5)).toBeGreaterThan(Number(expected5));
+    expect(Number(alert15)).toBeGreaterThan(Number(alert5));
+    expect(day.stdout).toMatch(/^ {2}sustained rise {3}CUSUM tuned to 2× the expectation, fires at 12 /m);
+    // At night the expectation has a floor (half the agent's mean), so a night window alerts at fewer calls.
+    const night = await cli(['inspect', 'bot-1', '--state', state, '--hour', 'wed 3', '--json']);
+    const windows = JSON.parse(night.stdout).rateWindows as { hour: string; windows: { window: string; expected: number; alertAt: number }[] };
+    expect(windows.hour).toBe('Wed 03:00–04:00 UTC');
+    expect(windows.windows.map((w) => w.window)).toEqual(['5 min', '15 min']);
+    expect(windows.windows[0]!.expected).toBeGreaterThan(0);
+    expect(windows.windows[0]!.alertAt).toBeLessThan(Number(alert5));
+    const bad = await cli(['inspect', 'bot-1', '--state', state, '--hour', 'Wednesday noon']);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/--hour "Wednesday noon": a local day and hour, e\.g\. "Tue 14"/);
+  });
+
   it('names close matches for an unknown agent, and refuses a file that is not a state', async () => {
     const r = await cli(['inspect', 'bot1', '--state', state]);
     expect(r.status).toBe(2);

@@ -25,7 +25,10 @@ describe('lockstepReplay', () => {
     const lineLengths = fleet.lines.map((l) => l.length).sort((a, b) => a - b);
     const configs = [
       base,
-      variant((c) => (c.engine.rateSpike.minCount = 5)),
+      variant((c) => {
+        c.engine.rateSpike.minCount = 5;
+        c.engine.rateSpike.windows.tailProbability = 1e-4;
+      }),
       // A narrower reorder window and a byte limit that rejects the longest tenth of the lines.
       variant((c) => {
         c.input.latenessMs = 5_000;

@@ -23,8 +23,8 @@ const DISPERSION_DECAY = 0.99;
 const MAX_WINDOW_DISPERSION = 1e6;
 /** The level ratio follows the last day (hourly EWMA, half-life 24 h). */
 const LEVEL_ALPHA = 1 - Math.pow(0.5, 1 / 24);
-/** The upper quartile of 24 sorted hours. */
-const UPPER_QUARTILE_HOUR = 17;
+/** An hour of day with fewer 15-minute windows than this does not vote on the agent's typical dispersion. */
+const MIN_HOUR_WINDOWS = 8;
 /** Empty buckets learned one by one after a gap, at most (beyond: the gap is not learned). */
 const MAX_SKIPPED_LEARNED = 60;
 
@@ -67,12 +67,17 @@ export interface RateWindowsSnapshot {
 }
 
 /**
- * Events learned for a local hour of week: the weekly EWMA, or while that slot has not been seen
- * yet (the first week), the mean of the same hour on the days that have.
+ * Events learned for a local hour of week: the weekly EWMA, at least what the same hour saw on
+ * both the day before and the day after (a daily job is expected even in the week its slot was
+ * missed: the 02:00 that a spring-forward night skipped is learned as an empty hour); while the
+ * slot has not been seen yet (the first week), the mean of the same hour on the days that have.
  */
 function learnedHour(profile: HourProfile, slot: number): number {
   const v = profile.weekly(slot);
-  if (!Number.isNaN(v)) return v;
+  if (!Number.isNaN(v)) {
+    const daily = Math.min(profile.weekly((slot + 144) % 168), profile.weekly((slot + 24) % 168));
+    return daily > v ? daily : v;
+  }
   let total = 0;
   let seen = 0;
   for (let day = 0; day < 7; day++) {
@@ -136,7 +141,7 @@ export class RateWindows {
     this.data[this.pos] = count;
     this.pos = (this.pos + 1) % RING;
     this.learnBlock(count, flagged, blockId, hourOfDay);
-    this.stepCusum(count, s);
+    this.stepCusum(count, flagged, s);
   }
 
   /** `n` buckets passed with no event, the first in block `firstBlockId`. */
@@ -180,15 +185,26 @@ export class RateWindows {
   }
 
   /**
-   * Dispersion around an hour of day: its own windows and its neighbours', shrunk toward a
-   * conservative prior; never below what most hours of the agent's day show (the upper quartile
-   * of the 24 hours), since an agent whose bursts come at random hours has taught only some of
-   * them so far, while a nightly batch inflates only its own hours.
+   * Dispersion around an hour of day: its own windows and its neighbours', shrunk toward the
+   * agent's typical dispersion (hierarchical: an hour with few windows, e.g. the night of an
+   * office agent, borrows the agent's), and never below it, since an agent whose bursts come at
+   * random hours has taught only some of them so far. The agent's typical dispersion is the upper
+   * quartile of its hours with enough windows (a nightly batch inflates only its own hours),
+   * shrunk toward the conservative prior while it has few.
    */
   dispersionAround(hourOfDay: number, s: RateWindowSettings): number {
     const d = this.data;
     const n0 = s.dispersionPriorWindows;
-    const prior = n0 * s.dispersionPrior;
+    const learned: number[] = [];
+    let windows = 0;
+    for (let h = 0; h < HOURS; h++) {
+      const n = d[DISPERSION + 2 * h + 1] as number;
+      windows += n;
+      if (n >= MIN_HOUR_WINDOWS) learned.push((d[DISPERSION + 2 * h] as number) / n);
+    }
+    learned.sort((a, b) => a - b);
+    const upper = learned.length > 0 ? (learned[Math.floor(learned.length * 0.75)] as number) : s.dispersionPrior;
+    const agent = (upper * windows + s.dispersionPrior * n0) / (windows + n0);
     let r = 0;
     let n = 0;
     for (let dh = -1; dh <= 1; dh++) {
@@ -196,10 +212,7 @@ export class RateWindows {
       r += d[h] as number;
       n += d[h + 1] as number;
     }
-    const hours: number[] = [];
-    for (let h = 0; h < HOURS; h++) hours.push(((d[DISPERSION + 2 * h] as number) + prior) / ((d[DISPERSION + 2 * h + 1] as number) + n0));
-    hours.sort((a, b) => a - b);
-    return Math.max(1, (r + prior) / (n + n0), hours[UPPER_QUARTILE_HOUR] as number);
+    return Math.max(1, agent, (r + n0 * agent) / (n + n0));
   }
 
   /** The agent's level against its learned week, ≥ 1: a growing agent raises its expectation, a quiet day never lowers it. */
@@ -276,7 +289,8 @@ export class RateWindows {
     d[h + 1] = (d[h + 1] as number) * DISPERSION_DECAY + 1;
   }
 
-  private stepCusum(count: number, s: RateWindowSettings): void {
+  /** `flagged`: the bucket already raised rate_spike, so a trip in it adds nothing to report. */
+  private stepCusum(count: number, flagged: boolean, s: RateWindowSettings): void {
     const { perBucket, dispersion } = this.th;
     if (!s.cusum.enabled || !Number.isFinite(this.th.long) || !(perBucket > 0)) {
       this.cusum = 0;
@@ -294,7 +308,7 @@ export class RateWindows {
     this.cusumBuckets = this.cusum > 0 ? this.cusumBuckets + 1 : 0;
     this.cusumCount = this.cusum > 0 ? this.cusumCount + count : 0;
     if (this.cusum >= s.cusum.threshold) {
-      this.cusumTripped = true;
+      this.cusumTripped = !flagged;
       this.cusumPeakBuckets = this.cusumBuckets;
       this.cusumPeakCount = this.cusumCount;
       this.cusum = 0;

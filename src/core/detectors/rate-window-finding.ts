@@ -28,9 +28,14 @@ function minutesLabel(buckets: number, bucketMs: number): string {
   return m >= 1 ? `${round2(m)} min` : `${round2((buckets * bucketMs) / 1000)} s`;
 }
 
+/**
+ * Against the hour's mean rather than its busiest minute, so the bounds are about twice the
+ * in-bucket rule's (20× and 8× the usual peak): one burst seen by both keeps one severity, and
+ * an incident does not escalate merely because the window judged it after the bucket did.
+ */
 function severityOf(ratio: number, chance: number): Finding['severity'] {
-  if (ratio >= 20 && chance < 1e-12) return 'critical';
-  if (ratio >= 6 && chance < 1e-9) return 'high';
+  if (ratio >= 40 && chance < 1e-12) return 'critical';
+  if (ratio >= 16 && chance < 1e-9) return 'high';
   return 'medium';
 }
 

@@ -43,7 +43,8 @@ describe('multi_location', () => {
     expect(alerts.map((a) => [a.detector, a.severity, a.observed['kind']])).toEqual([['multi_location', 'low', 'network']]);
     // Pods come and go inside the cluster's network: not new.
     const pods = merge(traffic('sa', T0, T0 + 10 * DAY, () => 4, 11, { source: pod }), traffic('sa', at, at + HOUR, () => 4, 12, { source: { ip: '10.42.200.3' } }));
-    expect(run(engineWith(), pods)).toEqual([]);
+    // (The doubled rate for that hour is rate_spike's to judge: issue 14.)
+    expect(run(engineWith(), pods).filter((a) => a.detector === 'multi_location')).toEqual([]);
   });
 
   it('is silent while learning', () => {

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { DAY, HOUR, MINUTE, T0, engineWith, merge, run, traffic } from '../../helpers/traffic.js';
 
 // Issue 14, items 1, 2 and 4: scan windows and the CUSUM on top of the in-bucket rule.
-const on = { rateSpike: { windows: { enabled: true } } };
+const on = {};
+const off = { rateSpike: { windows: { enabled: false } } };
 
 describe('rate_spike scan windows and CUSUM', () => {
   it('catches a 20x burst of a quiet agent (0.3/min) in its 5- or 15-minute window, and names window, counts and chance', () => {
@@ -35,10 +36,10 @@ describe('rate_spike scan windows and CUSUM', () => {
     expect(t).toBeLessThan(at + 60 * MINUTE);
   });
 
-  it('leaves a 2x rise to the windows: none with them off (the default for now), a window or the CUSUM with them on', () => {
+  it('leaves a 2x rise to the windows: none with them off, a window or the CUSUM with them on', () => {
     const at = T0 + 10 * DAY + 10 * HOUR;
     const events = merge(traffic('steady', T0, T0 + 12 * DAY, () => 4, 23), traffic('steady', at, at + 90 * MINUTE, () => 4, 24));
-    expect(run(engineWith(), events)).toEqual([]);
+    expect(run(engineWith(off), events)).toEqual([]);
     const alerts = run(engineWith(on), events);
     expect(alerts.map((a) => [a.detector, a.agentId])).toEqual([['rate_spike', 'steady']]);
     expect(Date.parse(alerts[0]!.time)).toBeGreaterThan(at);
