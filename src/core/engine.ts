@@ -16,7 +16,7 @@ import { type Verdict } from './feedback/verdict.js';
 
 const NO_ALERTS: readonly Alert[] = Object.freeze([]);
 const SWEEP_EVERY_MS = 3_600_000;
-/** Ticks fall on whole minutes of event time, so a replay and the live service judge at the same instants. */
+/** Ticks fall on whole minutes of event time (at least), so a replay and the live service judge at the same instants. */
 const TICK_MS = 60_000;
 
 export interface EngineOptions {
@@ -58,6 +58,8 @@ export class Engine {
   /** Detectors judged from the event-time tick (silences). */
   private readonly tickers: readonly Detector[];
   private tickedMs = Number.NEGATIVE_INFINITY;
+  /** Event time between two scans of Engine.tick (the live service gates each partition by it). */
+  readonly tickIntervalMs: number;
   private sweepAtMs = Number.NEGATIVE_INFINITY;
   /** Drives the idle sweep and quiet resolution: one agent's clock never evicts or resolves another's (issue 12). */
   private readonly clock = new StreamWatermark();
@@ -73,6 +75,9 @@ export class Engine {
     this.onEvict = options.onEvict;
     this.detectors = detectorRegistry.filter((d) => d.enabled(this.ctx));
     this.tickers = this.detectors.filter((d) => d.tick !== undefined);
+    // The scan runs as often as the most frequent ticking detector needs, on whole minutes.
+    const every = Math.min(...this.tickers.map((d) => d.tickEveryMs?.(this.ctx) ?? TICK_MS));
+    this.tickIntervalMs = Number.isFinite(every) ? Math.max(TICK_MS, Math.ceil(every / TICK_MS) * TICK_MS) : TICK_MS;
     this.incidents = new IncidentBook(this.ctx, this.stats, this.detectors, this.agents, options.resolveByStreamClock ?? true);
   }
 
@@ -174,16 +179,18 @@ export class Engine {
   /**
    * Advances event time for agents that send nothing: `nowMs` is the stream's watermark
    * (replay) or one partition's clock (live, with `owns`). Judges silences (rate_drop, issue 14)
-   * and returns what they raise. Ticks fall on whole minutes; without `owns` a minute is scanned
-   * once however often this is called (O(agents) per minute of event time, each agent judged at
-   * most every `rateDrop.judgeEveryMs`); with `owns` the caller calls it once per minute of its clock.
+   * and returns what they raise. Ticks fall on whole multiples of `tickIntervalMs` (the ticking
+   * detectors' interval: rate_drop's judgeEveryMs); without `owns` each is scanned once however
+   * often this is called (O(agents) per interval of event time); with `owns` the caller calls it
+   * once per interval of its clock.
    */
   tick(nowMs: number, detectedAtMs: number, owns?: (agentId: string) => boolean): readonly Alert[] {
     // Never ahead of what the fleet, minus its one outlier, has reached: an agent whose clock runs
     // hours ahead must not make every other agent look silent (issue 12).
     const clampedMs = Math.min(nowMs, this.clock.robustMs);
     if (this.tickers.length === 0 || !Number.isFinite(clampedMs)) return NO_ALERTS;
-    const atMs = clampedMs - (((clampedMs % TICK_MS) + TICK_MS) % TICK_MS);
+    const every = this.tickIntervalMs;
+    const atMs = clampedMs - (((clampedMs % every) + every) % every);
     if (owns === undefined) {
       if (atMs <= this.tickedMs) return NO_ALERTS;
       this.tickedMs = atMs;

@@ -405,14 +405,14 @@ export class LivePipeline {
 
   /**
    * Silent agents are judged by their partition's watermark (as replay's: the clock less the
-   * reorder window), once per minute of it and within a batch too, so a backlog read in large
+   * reorder window), once per `engine.tickIntervalMs` of it and within a batch too, so a backlog read in large
    * batches is judged minute by minute as replay judges it. The scan covers the partition's agents.
    */
   private tickPartition(partition: number, clockMs: number, outbox: BatchOutbox): void {
     const watermark = clockMs - this.config.input.latenessMs;
-    const minute = Math.floor(watermark / 60_000);
-    if (!(minute > (this.partitionTicked.get(partition) ?? Number.NEGATIVE_INFINITY))) return;
-    this.partitionTicked.set(partition, minute);
+    const step = Math.floor(watermark / this.engine.tickIntervalMs);
+    if (!(step > (this.partitionTicked.get(partition) ?? Number.NEGATIVE_INFINITY))) return;
+    this.partitionTicked.set(partition, step);
     for (const alert of this.engine.tick(watermark, Date.now(), (id) => this.agentPartition.get(id) === partition)) {
       this.dirty.add(alert.agentId);
       outbox.addAlert(alert);

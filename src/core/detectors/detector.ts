@@ -60,6 +60,8 @@ export interface Detector {
    * an agent gone silent. `nowMs` is the stream's (or partition's) watermark on a whole minute.
    */
   readonly tick?: (ctx: EngineContext, agent: AgentBaseline, nowMs: number) => Finding | undefined;
+  /** How often (event time, a multiple of a minute) `tick` needs to run: the engine scans its agents no more often. */
+  readonly tickEveryMs?: (ctx: EngineContext) => number;
   /** The latest event time at which the condition behind this detector's open incident still held: it stays open until `cooldownMs` after. */
   readonly heldUntil?: (agent: AgentBaseline) => number | undefined;
   /** What feedback on a finding accepts or withdraws (detectors without one: feedback/finding-pattern.ts). */

@@ -185,7 +185,9 @@ interface Judgment {
 /** The last `windowMs` before `atMs`: events seen and expected. */
 function windowAt(r: RateDropSettings, agent: AgentBaseline, s: RateDropState, atMs: number): { fromMs: number; observed: number; expected: number } {
   const fromMs = atMs - r.windowMs;
-  return { fromMs, observed: s.countBetween(fromMs, atMs), expected: expectedBetween(agent, fromMs, atMs) };
+  const expected = expectedBetween(agent, fromMs, atMs);
+  // Below the minimum the count is never used: most judgments of quiet agents stop here.
+  return { fromMs, observed: expected >= r.minExpectedEvents ? s.countBetween(fromMs, atMs) : 0, expected };
 }
 
 function judge(r: RateDropSettings, agent: AgentBaseline, phi: number, w: { fromMs: number; observed: number; expected: number }, atMs: number): Judgment | undefined {
@@ -272,6 +274,8 @@ export const rateDrop: Detector = {
     if (atMs <= s.judgedMs) return undefined;
     s.judgedMs = atMs;
     const w = windowAt(r, agent, s, atMs);
+    // Seen within a window that expects too little to judge: its gap expects even less.
+    if (w.expected < r.minExpectedEvents && agent.lastSeenMs >= w.fromMs) return undefined;
     const j = agent.isLearning(ctx) || atMs - agent.firstSeenMs < WEEK_MS ? undefined : judge(r, agent, Math.max(r.dispersion, s.dispersion), w, atMs);
     if (j === undefined) {
       if (w.expected >= r.minExpectedEvents) s.learnWindow(w.observed, w.expected);
@@ -284,6 +288,7 @@ export const rateDrop: Detector = {
     }
     return finding(agent, r, j);
   },
+  tickEveryMs: (ctx) => ctx.settings.rateDrop.judgeEveryMs,
   heldUntil: (agent) => agent.rateDrop?.heldMs,
   pattern(finding, agent): FindingPattern {
     const from = Date.parse(String(finding.observed['windowStart']));
