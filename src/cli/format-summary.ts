@@ -1,6 +1,8 @@
 import { SEVERITY_ORDER } from '../core/detectors/detector.js';
 import { type ReplaySummary } from '../pipeline/replay.js';
 import { escapeControls, topCounts } from '../core/escape-controls.js';
+import { type EngineSettings } from '../core/engine-settings.js';
+import { learningHint } from './learning-hint.js';
 
 /** Reason and format names can come from events: bounded in number, escaped, counted. */
 function countList(counts: Record<string, number>, n: (x: number) => string): string {
@@ -10,8 +12,11 @@ function countList(counts: Record<string, number>, n: (x: number) => string): st
   return list.join(', ');
 }
 
-/** The end-of-replay summary a person reads: volumes, rejects, and alerts by detector and severity. */
-export function formatSummary(s: ReplaySummary): string {
+/**
+ * The end-of-replay summary a person reads: volumes, rejects, and alerts by detector and
+ * severity; with the engine settings, why it is quiet when most agents are still learning.
+ */
+export function formatSummary(s: ReplaySummary, engine?: EngineSettings): string {
   const out: string[] = [];
   const n = (x: number) => x.toLocaleString('en-US');
   const rejected = Object.values(s.rejected).reduce((a, b) => a + b, 0);
@@ -46,6 +51,10 @@ export function formatSummary(s: ReplaySummary): string {
     const fmt = (r: string[]) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ');
     out.push(fmt(header), ...rows.map(fmt));
     out.push(`(${n(s.incidentUpdates)} further triggers folded into open incidents by the cooldown; ${n(s.updates)} updates and ${n(s.resolved)} resolutions sent with the same ids)`);
+  }
+  if (engine !== undefined) {
+    const hint = learningHint(s, engine);
+    if (hint.length > 0) out.push('', ...hint);
   }
   if (s.verdictsApplied > 0 || s.suppressed > 0) {
     out.push(`Feedback: ${n(s.verdictsApplied)} verdicts applied; ${n(s.suppressed)} findings suppressed as patterns marked normal.`);

@@ -90,7 +90,7 @@ export async function runReplay(files: string[], opts: ReplayCommandOptions): Pr
     if (warm?.state.lastEventTime && summary.firstEventTime && summary.firstEventTime < warm.state.lastEventTime) {
       stderrLog.warn(`the events start (${summary.firstEventTime}) before the state ends (${warm.state.lastEventTime}): the overlap was learned twice`);
     }
-    process.stderr.write(`\n${wrapText(formatSummary(summary), outputColumns(process.stderr))}\n`);
+    process.stderr.write(`\n${wrapText(formatSummary(summary, config.engine), outputColumns(process.stderr))}\n`);
     if (warm) process.stderr.write(`Warm start: ${warm.state.agents} agents from ${opts.state} (events up to ${warm.state.lastEventTime ?? 'unknown'})\n`);
     if (opts.saveState && warmStart) {
       const saved = warmStart.saveWarmState(opts.saveState, engine.snapshot(), { files, ...(summary.firstEventTime && { firstEventTime: summary.firstEventTime }), ...(summary.lastEventTime && { lastEventTime: summary.lastEventTime }), ...(warm && { previous: warm.state }) }, config, loaded?.document);

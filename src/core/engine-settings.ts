@@ -137,6 +137,10 @@ export const EngineSettingsSchema = Type.Object(
       },
       { default: {} },
     ),
+    newSensitiveAction: Type.Object(
+      { enabled: Type.Boolean({ default: true, description: 'First use by an agent of a declared sensitive action (`sensitive` entries with `field: action`), from the first event, cold start or not.' }) },
+      { default: {} },
+    ),
     newPermission: Type.Object(
       { enabled: Type.Boolean({ default: true }) },
       { default: {} },

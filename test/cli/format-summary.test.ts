@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatSummary } from '../../src/cli/format-summary.js';
+import { defaultEngineSettings } from '../../src/core/engine-context.js';
 import { type ReplaySummary } from '../../src/pipeline/replay.js';
 
 const base: ReplaySummary = {
@@ -30,5 +31,27 @@ describe('formatSummary and grace periods (issue 14, item 7)', () => {
   it('counts the alerts held back in grace, and says nothing when there were none', () => {
     expect(formatSummary({ ...base, graceHeld: 1234 })).toContain('Grace: 1,234 learned alerts held back after deploys or in maintenance windows, their traffic learned as normal (per agent: agentwatch inspect).');
     expect(formatSummary(base)).not.toContain('Grace:');
+  });
+});
+
+describe('formatSummary when most agents are still learning (issue 15)', () => {
+  const engine = defaultEngineSettings();
+
+  it('says why a short capture is quiet and lists the options', () => {
+    const text = formatSummary({ ...base, agents: 19, learningAgents: 12 }, engine);
+    expect(text).toContain('No alerts.');
+    expect(text).toContain('Most agents (12 of 19) are still learning: rate_spike, off_hours, error_rate, multi_location speak once an agent has been seen for 7 days and made 50 events, and the first reads of sensitive resources by agents present at the start are learned quietly (cold start). Privileged grants and declared sensitive actions are reported from the first event.');
+    expect(text).toContain('--config examples/cloudtrail-forensics.yaml');
+    expect(text).toContain('engine.learningPeriodMs');
+    expect(text).toContain('--state');
+  });
+
+  it('says nothing of it when most agents are mature, or without the settings; drops the cold start where it is off', () => {
+    expect(formatSummary({ ...base, agents: 19, learningAgents: 9 }, engine)).not.toContain('still learning:');
+    expect(formatSummary({ ...base, agents: 19, learningAgents: 19 })).not.toContain('still learning:');
+    const forensic = formatSummary({ ...base, agents: 4, learningAgents: 4 }, defaultEngineSettings({ learningPeriodMs: 0, minLearningEvents: 10, newSensitiveResource: { quietColdStart: false } }));
+    expect(forensic).toContain('speak once an agent has made 10 events. Privileged');
+    expect(forensic).not.toContain('cold start');
+    expect(forensic).not.toContain('For a short capture');
   });
 });

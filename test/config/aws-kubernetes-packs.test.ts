@@ -10,7 +10,7 @@ describe('the shipped AWS pack (baselines/packs/aws), over the CloudTrail adapte
   const privileged = (p: string) => baselines.privileged.match(p)?.label;
 
   it('loads every file through the baselines validator', () => {
-    expect(files.map((f) => f.split('/').pop())).toEqual(['aws-privileged.yaml', 'aws-sensitive.yaml']);
+    expect(files.map((f) => f.split('/').pop())).toEqual(['aws-privileged.yaml', 'aws-sensitive-actions.yaml', 'aws-sensitive.yaml']);
   });
 
   it('marks secrets, parameters, keys, secret-ish buckets, snapshots, trails and models as sensitive', () => {

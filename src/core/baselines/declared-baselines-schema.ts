@@ -12,11 +12,23 @@ const SensitivePattern = Type.Object(
     pattern: Type.String({ minLength: 1, maxLength: 1024, description: 'Glob: `*` matches any characters (including / and :), `?` one.' }),
     label: Type.Optional(Type.String({ maxLength: 128, description: 'Kind of sensitive thing, e.g. secrets.' })),
     field: Type.Optional(
-      Type.Union([Type.Literal('resource'), Type.Literal('permission'), Type.Literal('any')], {
+      Type.Union([Type.Literal('resource'), Type.Literal('permission'), Type.Literal('any'), Type.Literal('action')], {
         default: 'resource',
-        description: 'Which event field the pattern applies to.',
+        description: 'Which event field the pattern applies to. `action`: a first use of the action by an agent is news (new_sensitive_action), e.g. `ec2:DeleteFlowLogs`.',
       }),
     ),
+    when: Type.Optional(
+      Type.Record(
+        Type.String({ minLength: 1, maxLength: 128 }),
+        Type.Union([Type.String({ minLength: 1, maxLength: 1024 }), Type.Array(Type.String({ minLength: 1, maxLength: 1024 }), { minItems: 1, maxItems: 64 })]),
+        {
+          maxProperties: 16,
+          description:
+            'With `field: action`: conditions on the event\'s attributes, all of which must hold. Each names an attribute and one glob or a list of globs; a comma-separated attribute value holds when one of its items matches, e.g. `aws.sharedWith: all` or `aws.ingressCidrs: ["*/0"]`. An absent attribute never holds.',
+        },
+      ),
+    ),
+    why: Type.Optional(Type.String({ maxLength: 512, description: 'Why it is sensitive: the threat it reveals, shown in the alert.' })),
   },
   { additionalProperties: false },
 );
@@ -25,6 +37,7 @@ const PrivilegedPattern = Type.Object(
   {
     pattern: Type.String({ minLength: 1, maxLength: 1024 }),
     label: Type.Optional(Type.String({ maxLength: 128 })),
+    why: Type.Optional(Type.String({ maxLength: 512, description: 'Why it is privileged: what it lets the grantee do.' })),
   },
   { additionalProperties: false },
 );
@@ -96,3 +109,4 @@ export const DeclaredBaselinesSchema = Type.Object(
 export type DeclaredBaselinesDocument = Static<typeof DeclaredBaselinesSchema>;
 export type AgentDeclarationDocument = Static<typeof AgentDeclaration>;
 export type MaintenanceWindowDocument = Static<typeof MaintenanceWindow>;
+export type SensitivePatternDocument = Static<typeof SensitivePattern>;

@@ -2,10 +2,12 @@ import { GlobSet, compileGlob } from '../glob.js';
 import { ActiveHours } from './active-hours.js';
 import { type DeclaredBaselinesDocument, type MaintenanceWindowDocument } from './declared-baselines-schema.js';
 import { MaintenanceWindows } from './maintenance-windows.js';
+import { SensitiveActions } from './sensitive-actions.js';
 
 export interface SensitiveMatch {
   pattern: string;
   label: string;
+  why?: string;
 }
 
 /** What the declarations say about one agent, merged over every entry that matches it. */
@@ -38,6 +40,8 @@ export class DeclaredBaselines {
   readonly sensitiveResources: GlobSet<SensitiveMatch>;
   readonly sensitivePermissions: GlobSet<SensitiveMatch>;
   readonly privileged: GlobSet<SensitiveMatch>;
+  /** `sensitive` entries with `field: action` (issue 15). */
+  readonly sensitiveActions: SensitiveActions;
   private readonly entries: CompiledEntry[];
   /** Compiled once per set of matching entries, shared by the agents they match (a weekly window is 10 kB). */
   private readonly maintenanceBy = new Map<string, MaintenanceWindows>();
@@ -48,10 +52,11 @@ export class DeclaredBaselines {
 
   constructor(doc: DeclaredBaselinesDocument) {
     const sensitive = doc.sensitive ?? [];
-    const toMatch = (s: { pattern: string; label?: string }) => ({ pattern: s.pattern, value: { pattern: s.pattern, label: s.label ?? 'sensitive' } });
-    this.sensitiveResources = new GlobSet(sensitive.filter((s) => (s.field ?? 'resource') !== 'permission').map(toMatch));
+    const toMatch = (s: { pattern: string; label?: string; why?: string }) => ({ pattern: s.pattern, value: { pattern: s.pattern, label: s.label ?? 'sensitive', ...(s.why !== undefined && { why: s.why }) } });
+    this.sensitiveResources = new GlobSet(sensitive.filter((s) => (s.field ?? 'resource') !== 'permission' && s.field !== 'action').map(toMatch));
+    this.sensitiveActions = new SensitiveActions(sensitive.filter((s) => s.field === 'action'));
     this.sensitivePermissions = new GlobSet(sensitive.filter((s) => s.field === 'permission' || s.field === 'any').map(toMatch));
-    this.privileged = new GlobSet((doc.privileged ?? []).map((p) => ({ pattern: p.pattern, value: { pattern: p.pattern, label: p.label ?? 'privileged' } })));
+    this.privileged = new GlobSet((doc.privileged ?? []).map((p) => ({ pattern: p.pattern, value: { pattern: p.pattern, label: p.label ?? 'privileged', ...(p.why !== undefined && { why: p.why }) } })));
     this.entries = (doc.agents ?? []).map((a) => {
       const declaration: Omit<AgentDeclaration, 'matchedEntries' | 'maintenance'> = {};
       if (a.timezone !== undefined) declaration.timezone = a.timezone;

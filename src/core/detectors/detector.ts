@@ -6,6 +6,7 @@ import { type FindingPattern } from '../feedback/finding-pattern.js';
 export const DetectorName = {
   RateSpike: 'rate_spike',
   NewSensitiveResource: 'new_sensitive_resource',
+  NewSensitiveAction: 'new_sensitive_action',
   OffHours: 'off_hours',
   ErrorRate: 'error_rate',
   NewPermission: 'new_permission',

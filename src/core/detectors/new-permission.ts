@@ -2,8 +2,8 @@ import { type Detector, DetectorName } from './detector.js';
 
 /**
  * The first request by an agent of a permission it has never asked for. A permission matching a
- * declared `privileged` pattern is high severity at once, even while the agent learns (except, as
- * for sensitive resources, at a cold start, when every request is a first one). Other new
+ * declared `privileged` pattern is high severity at once, even while the agent learns and at a
+ * cold start. Other new
  * permissions alert once the agent's baseline is mature, unless its peers (same agentClass)
  * already request it: that is a rollout, not one agent going astray. Agents with declared
  * `expectedPermissions` are judged by policy_violation instead.
@@ -17,10 +17,10 @@ export const newPermission: Detector = {
     if (!agent.lastNewPermission || permission === undefined) return undefined;
     const learning = agent.isLearning(ctx);
     const privileged = ctx.declared.privileged.match(permission);
-    if (privileged) {
-      const coldStart = ctx.settings.newSensitiveResource.quietColdStart && agent.firstSeenMs < ctx.stream.startedAtMs + ctx.settings.learningPeriodMs;
-      if (learning && coldStart) return undefined;
-    } else if (learning || agent.declaration?.expectedPermissions || (agent.peers && !agent.lastNewPermissionForClass)) {
+    // A privileged grant speaks from the first event, cold start or not (issue 15, item 4): at
+    // the start of a capture, the first AssumeRole into an admin role is a one-off inventory of
+    // the admin-capable agents, worth having, not the flood of ordinary first reads.
+    if (!privileged && (learning || agent.declaration?.expectedPermissions || (agent.peers && !agent.lastNewPermissionForClass))) {
       return undefined;
     }
     const known = (agent.permissions?.size ?? 1) - 1;
@@ -34,7 +34,7 @@ export const newPermission: Detector = {
         (agent.peers ? `; no ${agent.agentClass} peer has requested it either` : '') +
         `. It had requested ${known} other permission${known === 1 ? '' : 's'} before.`,
       observed: { permission, action: event.action, outcome: event.outcome, privileged: privileged !== undefined },
-      expected: { knownPermissions: known, ...(privileged && { matchedPrivilegedPattern: privileged.pattern }), ...(agent.agentClass !== undefined && { peerGroup: agent.agentClass }) },
+      expected: { knownPermissions: known, ...(privileged && { matchedPrivilegedPattern: privileged.pattern }), ...(privileged?.why !== undefined && { why: privileged.why }), ...(agent.agentClass !== undefined && { peerGroup: agent.agentClass }) },
       evidence: [event.id],
       basis: privileged ? 'declared' : 'learned',
     };

@@ -1,5 +1,6 @@
 import { SeenSet } from '../baselines/seen-set.js';
 import { type Detector, DetectorName } from './detector.js';
+import { createsResource, describeAct } from './describe-act.js';
 
 /**
  * First access by this agent to a resource (or permission, where the pattern says so) matching
@@ -8,6 +9,10 @@ import { type Detector, DetectorName } from './detector.js';
  * once; high after). Only at a cold start (`quietColdStart`), when every access of every agent is
  * a first one, do the agents already present learn their sensitive resources silently until their
  * own learning ends.
+ *
+ * Not a first access of someone else's resource (issue 15, item 5): one the agent creates with
+ * this very call (CreateSecret, CreateSnapshot), and one touched by a declared sensitive action,
+ * which new_sensitive_action reports under the act's own name (a snapshot shared out).
  */
 export const newSensitiveResource: Detector = {
   name: DetectorName.NewSensitiveResource,
@@ -26,20 +31,23 @@ export const newSensitiveResource: Detector = {
     const before = seen.size;
     seen.touch(target, event.timeMs);
     if (known) return undefined;
+    if (event.outcome === 'success' && createsResource(event.action)) return undefined;
+    if (ctx.settings.newSensitiveAction.enabled && ctx.declared.sensitiveActions.match(event) !== undefined) return undefined;
     const learning = agent.isLearning(ctx);
     if (learning && ctx.settings.newSensitiveResource.quietColdStart && agent.firstSeenMs < ctx.stream.startedAtMs + ctx.settings.learningPeriodMs) {
       return undefined;
     }
     const denied = event.outcome !== 'success';
+    const act = describeAct(event.action);
     return {
       detector: DetectorName.NewSensitiveResource,
       severity: learning ? 'medium' : 'high',
       score: learning ? 55 : denied ? 70 : 80,
       summary:
-        `${agent.agentId} ${denied ? `tried (${event.outcome}) to access` : 'accessed'} ${match.label} resource ${target} ` +
+        `${agent.agentId} ${denied ? `tried (${event.outcome}) to ${act === 'read the value of' ? 'read the value of' : 'access'}` : act} ${match.label} resource ${target} ` +
         `for the first time (${event.action}); it had touched ${before} sensitive resources before.`,
-      observed: { resource: target, label: match.label, action: event.action, outcome: event.outcome },
-      expected: { knownSensitiveResources: before, matchedPattern: match.pattern },
+      observed: { resource: target, label: match.label, action: event.action, act, outcome: event.outcome },
+      expected: { knownSensitiveResources: before, matchedPattern: match.pattern, ...(match.why !== undefined && { why: match.why }) },
       evidence: [event.id],
       basis: 'declared',
     };

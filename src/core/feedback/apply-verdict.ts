@@ -22,7 +22,7 @@ export function applyVerdict(agent: AgentBaseline, detector: string, incident: O
   incident.acceptedNormal = false;
   agent.accepted?.withdraw(detector, pattern);
   if (pattern.key !== undefined) {
-    if (detector === 'new_sensitive_resource') agent.sensitive?.forget(pattern.key);
+    if (detector === 'new_sensitive_resource' || detector === 'new_sensitive_action') agent.sensitive?.forget(pattern.key);
     else if (detector === 'new_permission') agent.permissions?.forget(pattern.key);
   }
   return false;

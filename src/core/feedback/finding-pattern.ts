@@ -24,6 +24,9 @@ export function findingPattern(finding: Finding, agent: AgentBaseline): FindingP
       return { key: `hour:${agent.hourSlot % 24}` };
     case 'new_sensitive_resource':
       return { key: str(o['resource']) };
+    case 'new_sensitive_action':
+      // The key the detector remembers the action by (new-sensitive-action.ts).
+      return { key: `action ${str(o['label'])} ${str(o['action'])}` };
     case 'new_permission':
       return { key: str(o['permission']) };
     case 'multi_location':

@@ -5,6 +5,7 @@ import { type JsonObject, clip, epochMs, firstStr, isObject, putAttr, str } from
 import { identityOf } from './cloudtrail-identity.js';
 import { outcomeOf } from './cloudtrail-outcome.js';
 import { permissionOf } from './cloudtrail-permission.js';
+import { putRequestAttributes, unversionedEventName } from './cloudtrail-request-attributes.js';
 import { type ArnContext, resourceOf } from './cloudtrail-resource.js';
 
 /** A CloudTrail record: `eventSource` and `eventName` are in every one of them, whatever the eventVersion. */
@@ -36,7 +37,8 @@ export function mapCloudTrailRecord(record: unknown): RawAuditEvent | SkippedRec
   if (!isCloudTrailRecord(record)) throw new InvalidEventError(RejectReason.Unmapped, 'CloudTrail: a record needs eventSource and eventName');
   if (str(record['eventType']) === 'AwsCloudTrailInsight') return new SkippedRecord('cloudtrail insight event');
   const eventSource = str(record['eventSource']) as string;
-  const eventName = str(record['eventName']) as string;
+  const loggedName = str(record['eventName']) as string;
+  const eventName = unversionedEventName(loggedName);
   const id = firstStr(record['eventID'], record['requestID']);
   if (id === undefined) throw new InvalidEventError(RejectReason.Schema, `CloudTrail ${eventName}: no eventID`);
   // Elastic/Logstash exports keep the time in @timestamp only.
@@ -103,6 +105,8 @@ export function mapCloudTrailRecord(record: unknown): RawAuditEvent | SkippedRec
   if (message !== undefined) putAttr(attrs, 'aws.errorMessage', clip(message, 512));
   if (typeof record['readOnly'] === 'boolean') attrs['aws.readOnly'] = record['readOnly'];
   if (target !== undefined && target.count > 1) attrs['aws.resourceCount'] = target.count;
+  if (loggedName !== eventName) putAttr(attrs, 'aws.eventName', loggedName);
+  putRequestAttributes(attrs, eventName, record);
   event.attributes = attrs;
   return event;
 }

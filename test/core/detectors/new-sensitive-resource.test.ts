@@ -55,4 +55,22 @@ describe('new_sensitive_resource', () => {
       ['etl', 'high', new Date(T0 + 11 * DAY).toISOString()],
     ]);
   });
+
+  it('names the act, and a secret the agent creates itself is not a first access of someone else\'s (issue 15)', () => {
+    const mine = 'arn:aws:secretsmanager:eu-west-1:1:secret:etl/new-token';
+    const theirs = 'arn:aws:secretsmanager:eu-west-1:1:secret:payments/stripe';
+    const act = (t: number, action: string, resource: string, outcome: 'success' | 'denied' = 'success') => event('etl', t, { category: 'resource_access', action, resource, outcome });
+    const alerts = run(engineWith({ ...loud, cooldownMs: 0 }, declared), [
+      act(T0, 'secretsmanager:CreateSecret', mine),
+      act(T0 + HOUR, 'secretsmanager:GetSecretValue', mine),
+      act(T0 + 2 * HOUR, 'secretsmanager:GetSecretValue', theirs),
+      act(T0 + 3 * HOUR, 'secretsmanager:CreateSecret', 'arn:aws:secretsmanager:eu-west-1:1:secret:denied', 'denied'),
+    ]);
+    expect(alerts.map((a) => [a.detector, a.agentId, a.time, a.observed['resource']])).toEqual([
+      ['new_sensitive_resource', 'etl', new Date(T0 + 2 * HOUR).toISOString(), theirs],
+      ['new_sensitive_resource', 'etl', new Date(T0 + 3 * HOUR).toISOString(), 'arn:aws:secretsmanager:eu-west-1:1:secret:denied'],
+    ]);
+    expect(alerts[0]?.summary).toBe(`etl read the value of secrets resource ${theirs} for the first time (secretsmanager:GetSecretValue); it had touched 1 sensitive resources before.`);
+    expect(alerts[0]?.observed['act']).toBe('read the value of');
+  });
 });
