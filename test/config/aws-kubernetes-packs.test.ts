@@ -44,7 +44,7 @@ describe('the shipped Kubernetes pack (baselines/packs/kubernetes), over the aud
   const privileged = (p: string) => baselines.privileged.match(p)?.label;
 
   it('loads every file through the baselines validator', () => {
-    expect(files.map((f) => f.split('/').pop())).toEqual(['k8s-privileged.yaml', 'k8s-sensitive.yaml']);
+    expect(files.map((f) => f.split('/').pop())).toEqual(['k8s-privileged.yaml', 'k8s-sensitive-actions.yaml', 'k8s-sensitive.yaml']);
   });
 
   it('marks secrets (one or listed), tokens, exec and the kubelet proxy as sensitive, not pods or config maps', () => {

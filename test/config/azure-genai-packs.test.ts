@@ -8,7 +8,7 @@ describe('the shipped Azure / Entra pack (baselines/packs/azure)', () => {
   const { baselines, files } = pack('azure');
 
   it('loads every file through the baselines validator', () => {
-    expect(files.map((f) => f.split('/').pop())).toEqual(['azure-sensitive.yaml', 'entra-privileged.yaml']);
+    expect(files.map((f) => f.split('/').pop())).toEqual(['azure-sensitive-actions.yaml', 'azure-sensitive.yaml', 'entra-privileged.yaml']);
   });
 
   it('marks Key Vault, storage keys and the directory through Graph as sensitive', () => {

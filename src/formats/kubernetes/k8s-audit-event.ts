@@ -4,6 +4,7 @@ import { type RawAuditEvent } from '../../core/events/audit-event-schema.js';
 import { SkippedRecord } from '../log-format.js';
 import { type JsonObject, arr, clip, epochMs, firstStr, isObject, num, obj, putAttr, str } from '../record-fields.js';
 import { identityOf } from './k8s-identity.js';
+import { putK8sRequestAttributes } from './k8s-request-attributes.js';
 
 /** An audit.k8s.io Event: `apiVersion` names it, but some exporters (and old Falco fixtures) drop it. */
 export function isK8sAuditEvent(value: unknown): value is JsonObject {
@@ -115,6 +116,7 @@ export function mapK8sAuditEvent(value: unknown): RawAuditEvent | SkippedRecord 
   if (reason !== undefined) putAttr(attrs, 'k8s.reason', clip(reason, 512));
   const ua = str(event['userAgent']);
   if (ua !== undefined) putAttr(attrs, 'k8s.userAgent', clip(ua, 512));
+  if (GRANT_VERBS.has(verb) && sub === undefined) putK8sRequestAttributes(attrs, event, resourceType);
   out.attributes = attrs;
   return out;
 }
