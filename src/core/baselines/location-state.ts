@@ -148,6 +148,11 @@ export class LocationState {
    * The home network of a machine-bound session: set by its first use (bounded, least recently
    * used sessions forgotten first: instances come and go).
    */
+  /** A session already bound to a machine: its later calls are judged even when they do not say so. */
+  hasSession(session: string): boolean {
+    return this.sessions?.has(session) ?? false;
+  }
+
   sessionHome(session: string, network: string, label: string): SessionHome {
     const sessions = (this.sessions ??= new Map());
     let home = sessions.get(session);

@@ -27,9 +27,9 @@ function finding(agent: AgentBaseline, loc: LocationState, p: PendingPlace, even
 }
 
 /**
- * Machine-bound credentials (an instance's role session) used from a second network: no history
- * needed, the session has exactly one home. Its first network is that home; the first call from
- * another is reported, once per session.
+ * Machine-bound credentials (an instance's, an ECS task's or a Lambda function's role session)
+ * used from a second network: no history needed, the session has exactly one home. Its first
+ * bound call's network is that home; the first call from another is reported, once per session.
  */
 function boundSessionMoved(agent: AgentBaseline, loc: LocationState, event: AuditEvent, session: string, ip: string): Finding | undefined {
   const network = networkKey(ip);
@@ -41,7 +41,7 @@ function boundSessionMoved(agent: AgentBaseline, loc: LocationState, event: Audi
     detector: DetectorName.MultiLocation,
     severity: 'high',
     score: 85,
-    summary: `${agent.agentId}: the machine-bound session ${session} was used from ${ip} although its credentials live on the machine at ${home.label}: credentials taken off the instance?`,
+    summary: `${agent.agentId}: the machine-bound session ${session} was used from ${ip} although its credentials live on the machine at ${home.label}: credentials taken off the instance, task or function?`,
     observed: { place: ip, kind: LocationKind.Network, how: 'session_moved', session },
     expected: { sessionHome: home.label },
     evidence: [event.id],
@@ -70,8 +70,11 @@ export const multiLocation: Detector = {
     const place = loc.placeOf(event.source);
     if (place === undefined) return undefined;
     const t = event.timeMs;
-    if (event.source.sessionBound === true && event.source.session !== undefined && event.source.ip !== undefined) {
-      const moved = boundSessionMoved(agent, loc, event, event.source.session, event.source.ip);
+    // A Lambda function's stolen credentials called from a laptop do not say they are bound (no
+    // exec-env in the user agent): the session was bound by the function's own calls.
+    const session = event.source.session;
+    if (session !== undefined && event.source.ip !== undefined && (event.source.sessionBound === true || loc.hasSession(session))) {
+      const moved = boundSessionMoved(agent, loc, event, session, event.source.ip);
       if (moved) return moved;
     }
     const novel = loc.isRecentlyKnown(place, t) || agent.isLearning(ctx) ? undefined : loc.novelty(place, t);

@@ -27,6 +27,8 @@ export const newSensitiveResource: Detector = {
     }
     if (match === undefined || target === undefined) return undefined;
     const seen = (agent.sensitive ??= new SeenSet(ctx.settings.seen.maxSensitiveResources, ctx.settings.seen.forgetAfterMs));
+    const previous = ctx.touches.get(target);
+    ctx.touches.record(target, { agentId: agent.agentId, action: event.action, timeMs: event.timeMs });
     const known = seen.has(target, event.timeMs);
     const before = seen.size;
     seen.touch(target, event.timeMs);
@@ -39,14 +41,19 @@ export const newSensitiveResource: Detector = {
     }
     const denied = event.outcome !== 'success';
     const act = describeAct(event.action);
+    const other = previous !== undefined && previous.agentId !== agent.agentId ? previous : undefined;
+    const otherText = other === undefined ? '' : ` Last touched by ${other.agentId} (${other.action}, ${new Date(other.timeMs).toISOString()}).`;
     return {
       detector: DetectorName.NewSensitiveResource,
       severity: learning ? 'medium' : 'high',
       score: learning ? 55 : denied ? 70 : 80,
       summary:
         `${agent.agentId} ${denied ? `tried (${event.outcome}) to ${act === 'read the value of' ? 'read the value of' : 'access'}` : act} ${match.label} resource ${target} ` +
-        `for the first time (${event.action}); it had touched ${before} sensitive resources before.`,
-      observed: { resource: target, label: match.label, action: event.action, act, outcome: event.outcome },
+        `for the first time (${event.action}); it had touched ${before} sensitive resources before.${otherText}`,
+      observed: {
+        resource: target, label: match.label, action: event.action, act, outcome: event.outcome,
+        ...(other !== undefined && { lastTouchedBy: other.agentId, lastTouchedWith: other.action, lastTouchedAt: new Date(other.timeMs).toISOString() }),
+      },
       expected: { knownSensitiveResources: before, matchedPattern: match.pattern, ...(match.why !== undefined && { why: match.why }) },
       evidence: [event.id],
       basis: 'declared',

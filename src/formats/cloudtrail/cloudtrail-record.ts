@@ -1,7 +1,7 @@
 import { InvalidEventError, RejectReason } from '../../core/errors.js';
 import { type RawAuditEvent } from '../../core/events/audit-event-schema.js';
 import { SkippedRecord } from '../log-format.js';
-import { type JsonObject, clip, epochMs, firstStr, isObject, putAttr, str } from '../record-fields.js';
+import { type JsonObject, clip, epochMs, firstStr, isObject, obj, putAttr, str } from '../record-fields.js';
 import { identityOf } from './cloudtrail-identity.js';
 import { outcomeOf } from './cloudtrail-outcome.js';
 import { permissionOf } from './cloudtrail-permission.js';
@@ -10,6 +10,10 @@ import { type ArnContext, resourceOf } from './cloudtrail-resource.js';
 
 /** A CloudTrail record: `eventSource` and `eventName` are in every one of them, whatever the eventVersion. */
 const INSTANCE_SESSION = /^i-[0-9a-f]{8,17}$/;
+/** An ECS task role's session is named after its task (32 hex digits): one task, one place. */
+const TASK_SESSION = /^[0-9a-f]{32}$/;
+/** The AWS SDKs name the compute they run on in the user agent: a Lambda function, an ECS task. */
+const MACHINE_RUNTIME = /\bexec-env\/AWS_(Lambda|ECS)_/;
 
 export function isCloudTrailRecord(value: unknown): value is JsonObject {
   return isObject(value) && typeof value['eventSource'] === 'string' && typeof value['eventName'] === 'string' && (value['eventTime'] !== undefined || value['eventVersion'] !== undefined || value['userIdentity'] !== undefined);
@@ -79,10 +83,17 @@ export function mapCloudTrailRecord(record: unknown): RawAuditEvent | SkippedRec
     event.source = { ip: clip(sourceIp, 64) };
     // An instance profile's session is named after its instance: those credentials live on one
     // machine, so the same session from a second network is credential exfiltration (the
-    // GuardDuty InstanceCredentialExfiltration pattern), whatever the role's history.
-    if (identity.sessionName !== undefined) {
-      event.source.session = clip(identity.sessionName, 256);
-      if (INSTANCE_SESSION.test(identity.sessionName)) event.source.sessionBound = true;
+    // GuardDuty InstanceCredentialExfiltration pattern), whatever the role's history. So do an
+    // ECS task's (named after the task) and a Lambda function's (issue 15, item 3). A function's
+    // sessions all bear its name, one per execution environment: the session is the name and
+    // its access key, bound by the calls its runtime makes (exec-env in the user agent); the
+    // same key used elsewhere without it is the theft.
+    const name = identity.sessionName;
+    if (name !== undefined) {
+      const key = str(obj(record['userIdentity'])?.['accessKeyId']);
+      const named = INSTANCE_SESSION.test(name) || TASK_SESSION.test(name);
+      event.source.session = clip(named || key === undefined ? name : `${name}/${key}`, 256);
+      if (named || MACHINE_RUNTIME.test(str(record['userAgent']) ?? '')) event.source.sessionBound = true;
     }
   }
 

@@ -73,4 +73,17 @@ describe('new_sensitive_resource', () => {
     expect(alerts[0]?.summary).toBe(`etl read the value of secrets resource ${theirs} for the first time (secretsmanager:GetSecretValue); it had touched 1 sensitive resources before.`);
     expect(alerts[0]?.observed['act']).toBe('read the value of');
   });
+
+  it('says who else last touched the resource, and never names the agent itself (issue 15)', () => {
+    const secret = 'arn:aws:secretsmanager:eu-west-1:1:secret:payments/stripe';
+    const get = (agent: string, t: number) => event(agent, t, { category: 'resource_access', action: 'secretsmanager:GetSecretValue', resource: secret });
+    const alerts = run(engineWith({ ...loud, cooldownMs: 0 }, declared), [get('payments', T0), get('payments', T0 + HOUR), get('etl', T0 + 2 * HOUR)]);
+    expect(alerts.map((a) => [a.detector, a.agentId, a.time])).toEqual([
+      ['new_sensitive_resource', 'payments', new Date(T0).toISOString()],
+      ['new_sensitive_resource', 'etl', new Date(T0 + 2 * HOUR).toISOString()],
+    ]);
+    expect(alerts[0]?.observed['lastTouchedBy']).toBeUndefined();
+    expect(alerts[1]?.observed).toMatchObject({ lastTouchedBy: 'payments', lastTouchedWith: 'secretsmanager:GetSecretValue', lastTouchedAt: new Date(T0 + HOUR).toISOString() });
+    expect(alerts[1]?.summary).toContain(`Last touched by payments (secretsmanager:GetSecretValue, ${new Date(T0 + HOUR).toISOString()}).`);
+  });
 });
