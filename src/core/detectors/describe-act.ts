@@ -1,4 +1,11 @@
 /**
+ * The event attribute an adapter sets (`true`) on a platform's own upkeep: a Kubernetes
+ * control-plane component's own token secrets and leases (issue 15, item 6). First-touch
+ * detectors skip it; it is still counted for rates, errors and places.
+ */
+export const HOUSEKEEPING = 'housekeeping';
+
+/**
  * What an action does, in the words an alert uses (issue 15, item 5: name the risky act, not
  * just "accessed"). The verb is the action's last word: `secretsmanager:GetSecretValue` →
  * GetSecretValue, `storage.blob.read` → read, a Kubernetes `create pods/exec` → create.

@@ -1,4 +1,5 @@
 import { SeenSet } from '../baselines/seen-set.js';
+import { HOUSEKEEPING } from './describe-act.js';
 import { type Detector, DetectorName } from './detector.js';
 
 /** Keys of actions in the agent's sensitive SeenSet, apart from the resource ids beside them. */
@@ -18,6 +19,7 @@ export const newSensitiveAction: Detector = {
   learned: false,
   enabled: (ctx) => ctx.settings.newSensitiveAction.enabled && ctx.declared.sensitiveActions.size > 0,
   check(ctx, agent, event) {
+    if (event.attributes?.[HOUSEKEEPING] === true) return undefined;
     const match = ctx.declared.sensitiveActions.match(event);
     if (match === undefined) return undefined;
     const seen = (agent.sensitive ??= new SeenSet(ctx.settings.seen.maxSensitiveResources, ctx.settings.seen.forgetAfterMs));

@@ -1,6 +1,6 @@
 import { SeenSet } from '../baselines/seen-set.js';
 import { type Detector, DetectorName } from './detector.js';
-import { createsResource, describeAct } from './describe-act.js';
+import { HOUSEKEEPING, createsResource, describeAct } from './describe-act.js';
 
 /**
  * First access by this agent to a resource (or permission, where the pattern says so) matching
@@ -19,6 +19,8 @@ export const newSensitiveResource: Detector = {
   learned: false,
   enabled: (ctx) => ctx.settings.newSensitiveResource.enabled && (ctx.declared.sensitiveResources.size > 0 || ctx.declared.sensitivePermissions.size > 0),
   check(ctx, agent, event) {
+    // A platform's own upkeep, marked by its adapter (a control-plane component's own token secret): not news.
+    if (event.attributes?.[HOUSEKEEPING] === true) return undefined;
     let target = event.resource;
     let match = target === undefined ? undefined : ctx.declared.sensitiveResources.match(target);
     if (match === undefined && event.permission !== undefined) {

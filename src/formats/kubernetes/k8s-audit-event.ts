@@ -3,6 +3,7 @@ import { type Outcome } from '../../core/events/audit-event.js';
 import { type RawAuditEvent } from '../../core/events/audit-event-schema.js';
 import { SkippedRecord } from '../log-format.js';
 import { type JsonObject, arr, clip, epochMs, firstStr, isObject, num, obj, putAttr, str } from '../record-fields.js';
+import { boundTokenOf, isHousekeeping } from './k8s-bound-token.js';
 import { identityOf } from './k8s-identity.js';
 import { putK8sRequestAttributes } from './k8s-request-attributes.js';
 
@@ -16,6 +17,16 @@ export function isK8sAuditEvent(value: unknown): value is JsonObject {
 
 /** Stages after the response: one event per request, with its status. */
 const FINAL_STAGES = new Set(['ResponseComplete', 'Panic']);
+/**
+ * Streaming subresources (issue 15, item 6): kubectl exec, attach and port-forward upgrade the
+ * connection, so their ResponseStarted (101 Switching Protocols) is often the only stage logged
+ * until the session ends, hours later or never (the Falco samples hold only it). Their
+ * ResponseStarted counts too; it and a later ResponseComplete carry the same auditID and
+ * requestReceivedTimestamp, so the engine's duplicate check (same id and time for the agent)
+ * counts the request once whatever the policy logs. RequestReceived stays skipped: it comes before
+ * authorization, with no decision or status, and is always followed by one of the others.
+ */
+const STREAMING_SUBRESOURCES = new Set(['exec', 'attach', 'portforward']);
 /** The stages of audit.k8s.io/v1: a skip reason is a metric label and a summary line, never free text. */
 const EARLY_STAGES = new Set(['RequestReceived', 'ResponseStarted']);
 const RBAC_BINDINGS = new Set(['rolebindings', 'clusterrolebindings']);
@@ -63,7 +74,10 @@ export function mapK8sAuditEvent(value: unknown): RawAuditEvent | SkippedRecord 
   if (!isK8sAuditEvent(value)) throw new InvalidEventError(RejectReason.Unmapped, 'Kubernetes audit: not an audit.k8s.io Event (kind "Event" with auditID and verb)');
   const event = value;
   const stage = str(event['stage']);
-  if (stage !== undefined && !FINAL_STAGES.has(stage)) return new SkippedRecord(`k8s-audit stage ${EARLY_STAGES.has(stage) ? stage : 'unknown'}`);
+  const streaming = str(obj(event['objectRef'])?.['resource']) === 'pods' && STREAMING_SUBRESOURCES.has(str(obj(event['objectRef'])?.['subresource']) ?? '');
+  if (stage !== undefined && !FINAL_STAGES.has(stage) && !(streaming && stage === 'ResponseStarted')) {
+    return new SkippedRecord(`k8s-audit stage ${EARLY_STAGES.has(stage) ? stage : 'unknown'}`);
+  }
   const id = str(event['auditID']);
   if (id === undefined) throw new InvalidEventError(RejectReason.Schema, 'Kubernetes audit: no auditID');
   const timeMs = epochMs(event['requestReceivedTimestamp'] ?? event['stageTimestamp'] ?? event['timestamp']);
@@ -95,7 +109,14 @@ export function mapK8sAuditEvent(value: unknown): RawAuditEvent | SkippedRecord 
   if (path !== undefined) out.resource = clip(path, 2048);
   if (permission !== undefined) out.permission = clip(permission, 512);
   const ip = str(arr(event['sourceIPs'])[0]);
-  if (ip !== undefined) out.source = { ip: clip(ip, 64) };
+  const bound = boundTokenOf(event);
+  if (ip !== undefined) {
+    out.source = { ip: clip(ip, 64) };
+    if (bound !== undefined) {
+      out.source.session = clip(bound.session, 256);
+      out.source.sessionBound = true;
+    }
+  }
 
   const attrs: Record<string, string | number | boolean> = {};
   attrs['k8s.identityKind'] = identity.kind;
@@ -117,6 +138,12 @@ export function mapK8sAuditEvent(value: unknown): RawAuditEvent | SkippedRecord 
   const ua = str(event['userAgent']);
   if (ua !== undefined) putAttr(attrs, 'k8s.userAgent', clip(ua, 512));
   if (GRANT_VERBS.has(verb) && sub === undefined) putK8sRequestAttributes(attrs, event, resourceType);
+  if (bound !== undefined) {
+    putAttr(attrs, 'k8s.podName', bound.podName);
+    putAttr(attrs, 'k8s.podUID', bound.podUID);
+    putAttr(attrs, 'k8s.credentialId', bound.credentialId);
+  }
+  if (isHousekeeping(identity, resourceType, ref, ref === undefined ? undefined : objectName(event, ref))) attrs['housekeeping'] = true;
   out.attributes = attrs;
   return out;
 }
