@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-// Thin launcher: the CLI is built to dist/ by `npm ci` (prepare) or `npm run build`.
+// Thin launcher: the CLI is built and bundled to dist/bundle by `npm ci` (prepare) or `npm run build`
+// (one file per command: a start loads a handful of files, not ~400 modules; issue 16, item 2).
 import { existsSync } from 'node:fs';
 
-const entry = new URL('../dist/cli/agentwatch.js', import.meta.url);
+const entry = new URL('../dist/bundle/agentwatch.js', import.meta.url);
 if (!existsSync(entry)) {
   process.stderr.write('agentwatch: not built yet; run `npm run build` (npm ci does it for you)\n');
   process.exit(1);
