@@ -5,7 +5,7 @@
  */
 import { accessSync, closeSync, constants, mkdirSync, openSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { AgentwatchError, ErrorCode, InvalidConfigError } from '../core/errors.js';
+import { FileReadError, FileWriteError, InputNotFoundError, InvalidConfigError, InvalidInputError } from '../core/errors.js';
 import { readJsonlFile } from '../sources/jsonl-file-source.js';
 
 /** The name that means standard output wherever a command writes a file. */
@@ -32,13 +32,13 @@ export function checkInputFiles(files: readonly string[], what = 'input file'): 
     try {
       isFile = statSync(file).isFile();
     } catch (cause) {
-      throw new AgentwatchError(ErrorCode.InputNotFound, `cannot read ${what} ${file}: ${reason(cause)}`, { cause });
+      throw (cause as NodeJS.ErrnoException).code === 'ENOENT' ? new InputNotFoundError(`cannot read ${what} ${file}: ${reason(cause)}`, { cause }) : new FileReadError(`cannot read ${what} ${file}: ${reason(cause)}`, { cause });
     }
-    if (!isFile) throw new AgentwatchError(ErrorCode.Io, `${what} ${file} is a folder; name the files in it (e.g. ${file.replace(/\/$/, '')}/*.jsonl.gz)`);
+    if (!isFile) throw new FileReadError(`${what} ${file} is a folder; name the files in it (e.g. ${file.replace(/\/$/, '')}/*.jsonl.gz)`);
     try {
       accessSync(file, constants.R_OK);
     } catch (cause) {
-      throw new AgentwatchError(ErrorCode.Io, `cannot read ${what} ${file}: ${reason(cause)}`, { cause });
+      throw new FileReadError(`cannot read ${what} ${file}: ${reason(cause)}`, { cause });
     }
   }
 }
@@ -51,7 +51,7 @@ export function checkInputFiles(files: readonly string[], what = 'input file'): 
 export function checkOutputPath(path: string, option: string): void {
   if (path === STDOUT) return;
   const fail = (why: string, cause?: unknown): never => {
-    throw new AgentwatchError(ErrorCode.Io, `${option} ${path}: ${why}`, cause === undefined ? undefined : { cause });
+    throw new FileWriteError(`${option} ${path}: ${why}`, cause === undefined ? undefined : { cause });
   };
   let existing: ReturnType<typeof statSync> | undefined;
   try {
@@ -159,7 +159,7 @@ export async function expectFileKind(file: string, expected: FileKind, role: str
   checkInputFiles([file], role);
   const kind = await firstRecordKind(file);
   if (kind === undefined || kind === expected || kind === 'other') return;
-  throw new AgentwatchError(ErrorCode.Io, `${role} ${file} holds ${KIND_NAMES[kind]}, not ${KIND_NAMES[expected]}`);
+  throw new InvalidInputError(`${role} ${file} holds ${KIND_NAMES[kind]}, not ${KIND_NAMES[expected]}`);
 }
 
 /** Event files given to replay, tune, diff or produce: files, readable, and not agentwatch's own outputs. */
@@ -168,7 +168,7 @@ export async function checkEventFiles(files: readonly string[]): Promise<void> {
   for (const file of files) {
     const kind = await firstRecordKind(file).catch(() => undefined);
     if (kind === 'alerts' || kind === 'labels' || kind === 'verdicts' || kind === 'state') {
-      throw new AgentwatchError(ErrorCode.Io, `input file ${file} holds ${KIND_NAMES[kind]}, not audit events`);
+      throw new InvalidInputError(`input file ${file} holds ${KIND_NAMES[kind]}, not audit events`);
     }
   }
 }

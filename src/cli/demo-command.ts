@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Command } from 'commander';
 import { type Alert } from '../core/alerts/alert.js';
-import { AgentwatchError, ErrorCode } from '../core/errors.js';
+import { InputNotFoundError } from '../core/errors.js';
 import { detectorRegistry } from '../core/detectors/registry.js';
 import { type Label } from '../evaluation/evaluate-alerts.js';
 import { type AlertSink } from '../sinks/alert-sink.js';
@@ -35,7 +35,7 @@ export function registerDemoCommand(program: Command): void {
     .action(async (opts: { output?: string; verbose?: boolean }) => {
       if (opts.output) checkOutputPath(opts.output, '--output');
       const events = ['events.jsonl.gz', 'events.jsonl'].map((f) => join(DEMO_DIR, f)).find((f) => existsSync(f));
-      if (!events) throw new AgentwatchError(ErrorCode.InputNotFound, `the demo fleet is missing from ${DEMO_DIR} (a partial checkout?)`);
+      if (!events) throw new InputNotFoundError(`the demo fleet is missing from ${DEMO_DIR} (a partial checkout?)`);
       const memory = new MemorySink();
       process.stdout.write('agentwatch demo: the bundled fleet (fixtures/demo), with anomalies planted in it\n\n');
       const summary = await runReplay([events], { baselines: join(DEMO_DIR, 'baselines'), print: true, sinks: [memory], ...(opts.output && { output: opts.output }), ...(opts.verbose && { verbose: true }) });

@@ -1,6 +1,6 @@
 import { type Command, Option } from 'commander';
 import { loadConfig } from '../config/load-config.js';
-import { AgentwatchError, ErrorCode } from '../core/errors.js';
+import { InvalidVerdictError } from '../core/errors.js';
 import { type Verdict } from '../core/feedback/verdict.js';
 import { publishVerdict } from '../feedback/feedback-topic.js';
 import { appendVerdict, checkVerdict } from '../feedback/verdict-file.js';
@@ -18,7 +18,7 @@ interface FeedbackOptions {
 
 export async function recordFeedback(alertId: string, opts: FeedbackOptions): Promise<Verdict> {
   if (opts.normal === opts.confirmed) {
-    throw new AgentwatchError(ErrorCode.InvalidVerdict, 'say either --normal (expected behaviour: learn it, stop alerting on it) or --confirmed (a real incident: keep flagging it)');
+    throw new InvalidVerdictError('say either --normal (expected behaviour: learn it, stop alerting on it) or --confirmed (a real incident: keep flagging it)');
   }
   const verdict = checkVerdict(
     { alertId, verdict: opts.normal ? 'normal' : 'confirmed', at: new Date().toISOString(), ...(opts.by && { by: opts.by }), ...(opts.note && { note: opts.note }) },

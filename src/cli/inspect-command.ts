@@ -1,6 +1,6 @@
 import { type Command } from 'commander';
 import { DeclaredBaselines } from '../core/baselines/declared-baselines.js';
-import { AgentwatchError, ErrorCode } from '../core/errors.js';
+import { InputNotFoundError } from '../core/errors.js';
 import { loadBaselinesDir } from '../config/load-baselines.js';
 import { loadConfig } from '../config/load-config.js';
 import { closeMatches } from '../evaluation/close-matches.js';
@@ -32,7 +32,7 @@ export function runInspect(agentId: string, opts: InspectOptions): void {
   if (snapshot === undefined) {
     const near = closeMatches(agentId, agents.map((a) => a.agentId));
     const hint = near.length ? `; did you mean ${near.join(', ')}?` : agents.length ? `; it has e.g. ${agents.slice(0, 3).map((a) => a.agentId).join(', ')}` : '';
-    throw new AgentwatchError(ErrorCode.InputNotFound, `agent ${agentId} is not in ${opts.state} (${agents.length} agents)${hint}`);
+    throw new InputNotFoundError(`agent ${agentId} is not in ${opts.state} (${agents.length} agents)${hint}`);
   }
   const declaration = declared.forAgent(agentId, snapshot.agentClass);
   const timezone = declaration?.timezone;

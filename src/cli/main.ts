@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { AgentwatchError } from '../core/errors.js';
+import { AgentwatchError, ErrorCode } from '../core/errors.js';
 import { agentwatchVersion } from '../version.js';
 import { COMMAND_CATALOG, commandsNamedIn } from './command-catalog.js';
 /**
@@ -43,6 +43,9 @@ const IO_REASONS: Record<string, string> = {
   EMFILE: 'too many open files',
 };
 
+/** System calls whose failure means an output could not be written (AW_FILE_WRITE, else AW_FILE_READ). */
+const WRITE_SYSCALLS = new Set(['mkdir', 'write', 'rename', 'unlink', 'rmdir', 'copyfile', 'symlink', 'ftruncate', 'fsync']);
+
 /**
  * Errors with a code are the user's to fix: one clear line, exit 2. So are the file system's
  * (a path that slipped past the checks). Anything else is ours: one line and exit 1; the stack
@@ -61,7 +64,8 @@ export async function main(argv: string[]): Promise<number> {
     }
     const sys = err as NodeJS.ErrnoException;
     if (typeof sys?.code === 'string' && sys.code in IO_REASONS && typeof sys.path === 'string') {
-      process.stderr.write(`agentwatch: ${sys.path}: ${IO_REASONS[sys.code]} [AW_IO]\n`);
+      const code = WRITE_SYSCALLS.has(sys.syscall ?? '') ? ErrorCode.FileWrite : ErrorCode.FileRead;
+      process.stderr.write(`agentwatch: ${sys.path}: ${IO_REASONS[sys.code]} [${code}]\n`);
       return 2;
     }
     const message = (err as Error)?.message ?? String(err);

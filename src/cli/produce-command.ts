@@ -3,7 +3,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { Partitioners, type Admin, type Message, type Producer } from 'kafkajs';
 import { type KafkaConfig } from '../config/kafka-config-schema.js';
 import { loadConfig } from '../config/load-config.js';
-import { AgentwatchError, ErrorCode, InvalidEventError } from '../core/errors.js';
+import { InvalidConfigError, InvalidEventError } from '../core/errors.js';
 import { createKafka, kafkaUnavailable } from '../kafka/kafka-client.js';
 import { resolveFormatChoice, FORMAT_CHOICES } from '../formats/format-registry.js';
 import { readFormatFile } from '../sources/format-file-source.js';
@@ -119,7 +119,7 @@ export async function ensureTopic(admin: Admin, topic: string, config: KafkaConf
   const topics = await step(config, 'list topics on', () => admin.listTopics());
   if (topics.includes(topic)) return false;
   if (!config.createTopics) {
-    throw new AgentwatchError(ErrorCode.InvalidConfig, `topic ${topic} does not exist and kafka.createTopics is false: create it first`);
+    throw new InvalidConfigError(`topic ${topic} does not exist and kafka.createTopics is false: create it first`);
   }
   try {
     return await admin.createTopics({

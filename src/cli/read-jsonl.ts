@@ -1,4 +1,4 @@
-import { AgentwatchError, ErrorCode } from '../core/errors.js';
+import { InvalidInputError } from '../core/errors.js';
 import { readJsonlFile } from '../sources/jsonl-file-source.js';
 
 /** Reads a small JSONL file (labels, alerts) whole; a bad line is an error naming file and line. */
@@ -10,7 +10,7 @@ export async function readJsonlValues<T>(file: string): Promise<T[]> {
       try {
         out.push(JSON.parse(line) as T);
       } catch (cause) {
-        throw new AgentwatchError(ErrorCode.Io, `${file}:${batch.firstLine + i}: not valid JSON`, { cause });
+        throw new InvalidInputError(`${file}:${batch.firstLine + i}: not valid JSON`, { cause });
       }
     });
   }

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { type Command } from 'commander';
 import { DeclaredBaselines } from '../core/baselines/declared-baselines.js';
-import { AgentwatchError, ErrorCode } from '../core/errors.js';
+import { InvalidConfigError } from '../core/errors.js';
 import { loadBaselinesDir } from '../config/load-baselines.js';
 import { loadConfig } from '../config/load-config.js';
 import { replay, type ReplaySummary } from '../pipeline/replay.js';
@@ -69,7 +69,7 @@ export async function runReplay(files: string[], opts: ReplayCommandOptions): Pr
   const rejectsPath = opts.rejects ?? (opts.output && !toStdout ? opts.output.replace(/(\.jsonl)?$/, '.rejects.jsonl') : undefined);
   if (opts.output) checkOutputPath(opts.output, '--output');
   if (opts.rejects) checkOutputPath(opts.rejects, '--rejects');
-  if (opts.saveState === STDOUT) throw new AgentwatchError(ErrorCode.Io, '--save-state needs a file name (the state is binary when it ends in .gz), not -');
+  if (opts.saveState === STDOUT) throw new InvalidConfigError('--save-state needs a file name (the state is binary when it ends in .gz), not -');
   if (opts.saveState) checkOutputPath(opts.saveState, '--save-state');
   if (opts.summaryJson) checkOutputPath(opts.summaryJson, '--summary-json');
   for (const w of warm?.warnings ?? []) stderrLog.warn(w);

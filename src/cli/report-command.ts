@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { type Command } from 'commander';
 import { type Alert } from '../core/alerts/alert.js';
-import { AgentwatchError, ErrorCode } from '../core/errors.js';
+import { cannotWrite } from '../core/errors.js';
 import { loadBaselinesDir } from '../config/load-baselines.js';
 import { loadConfig } from '../config/load-config.js';
 import { readEventRates } from '../report/read-event-rates.js';
@@ -54,7 +54,7 @@ export async function runReport(alertsFile: string, opts: ReportOptions): Promis
     if (opts.out === STDOUT) process.stdout.write(html);
     else writeFileSync(opts.out, html);
   } catch (cause) {
-    throw new AgentwatchError(ErrorCode.Io, `cannot write the report to ${opts.out}: ${(cause as Error).message}`, { cause });
+    throw cannotWrite('the report to', opts.out, cause);
   }
   const counted = rates ? `, ${rates.events} events of the charted agents counted` : '';
   process.stderr.write(`Report: ${opts.out} (${data.summary.incidents} alerts, ${data.noisiest.length} agents alerting, ${data.panels.length} charted${counted})\n`);

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type Command } from 'commander';
 import { loadConfig } from '../config/load-config.js';
 import { type Alert } from '../core/alerts/alert.js';
-import { AgentwatchError, ErrorCode } from '../core/errors.js';
+import { AgentwatchError, InputNotFoundError } from '../core/errors.js';
 import { createKafka, kafkaUnavailable } from '../kafka/kafka-client.js';
 import { ConsoleSink } from '../sinks/console-sink.js';
 import { numberOption } from './cli-checks.js';
@@ -33,7 +33,7 @@ export async function runTail(opts: TailOptions, out: NodeJS.WritableStream = pr
     await admin.connect();
     const topics = await admin.listTopics();
     if (!topics.includes(topic)) {
-      throw new AgentwatchError(ErrorCode.InputNotFound, `topic ${topic} does not exist on ${config.kafka.brokers.join(',')} yet: \`agentwatch run\` creates it when it starts`);
+      throw new InputNotFoundError(`topic ${topic} does not exist on ${config.kafka.brokers.join(',')} yet: \`agentwatch run\` creates it when it starts`);
     }
   } catch (err) {
     if (err instanceof AgentwatchError) throw err;

@@ -1,5 +1,5 @@
 import { statSync } from 'node:fs';
-import { AgentwatchError, ErrorCode } from '../core/errors.js';
+import { cannotRead } from '../core/errors.js';
 import { type Config } from '../config/config-schema.js';
 import { decodeSettingsKey } from '../pipeline/lockstep-replay.js';
 import { type ReplayProgress } from '../pipeline/replay.js';
@@ -46,7 +46,7 @@ export async function runConfigDiff(opts: ConfigDiffOptions): Promise<ConfigDiff
     try {
       statSync(file);
     } catch (cause) {
-      throw new AgentwatchError(ErrorCode.InputNotFound, `cannot read input ${file}: ${(cause as Error).message}`, { cause });
+      throw cannotRead('input', file, cause);
     }
   }
   const sides = [opts.a, opts.b];

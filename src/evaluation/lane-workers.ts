@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { AgentwatchError, type ErrorCode } from '../core/errors.js';
+import { type ErrorCode, errorFromCode } from '../core/errors.js';
 import { type ReplayProgress } from '../pipeline/replay.js';
 import { type LaneRequest, type LanesResult } from './sweep-lanes.js';
 
@@ -51,7 +51,7 @@ export async function runLanesInWorkers(requests: readonly LaneRequest[], onProg
               } else if (m.type === 'done') {
                 resolve(m.result);
               } else {
-                const err = m.code ? new AgentwatchError(m.code, m.message) : new Error(m.message);
+                const err = m.code ? errorFromCode(m.code, m.message) : new Error(m.message);
                 if (m.stack && !m.code) err.stack = m.stack;
                 reject(err);
               }

@@ -1,6 +1,6 @@
 import { availableParallelism, loadavg } from 'node:os';
 import { statSync } from 'node:fs';
-import { AgentwatchError, ErrorCode } from '../core/errors.js';
+import { cannotRead } from '../core/errors.js';
 import { type ReplayProgress } from '../pipeline/replay.js';
 import { medianDetectionDelaySeconds } from './detection-delay.js';
 import { type Label, evaluateAlerts } from './evaluate-alerts.js';
@@ -133,7 +133,7 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
     try {
       statSync(file);
     } catch (cause) {
-      throw new AgentwatchError(ErrorCode.InputNotFound, `cannot read input ${file}: ${(cause as Error).message}`, { cause });
+      throw cannotRead('input', file, cause);
     }
   }
   const settings = opts.settings;

@@ -1,16 +1,12 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { AgentwatchError, ErrorCode } from '../core/errors.js';
+import { InputNotFoundError, InvalidVerdictError } from '../core/errors.js';
 import { type Verdict, VerdictSchema } from '../core/feedback/verdict.js';
 import { SchemaValidator } from '../config/schema-validator.js';
 
 const validator = new SchemaValidator(VerdictSchema);
 
-export class InvalidVerdictError extends AgentwatchError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(ErrorCode.InvalidVerdict, message, options);
-  }
-}
+export { InvalidVerdictError } from '../core/errors.js';
 
 /** Checks one verdict (a parsed line or Kafka message); the error names the field and the fix. */
 export function checkVerdict(value: unknown, where: string): Verdict {
@@ -26,7 +22,7 @@ export function checkVerdict(value: unknown, where: string): Verdict {
  * (an analyst may change their mind), as the compacted feedback topic does live.
  */
 export function readVerdictsFile(path: string): Verdict[] {
-  if (!existsSync(path)) throw new AgentwatchError(ErrorCode.InputNotFound, `feedback file not found: ${path} (write one with: agentwatch feedback <alert-id> --normal --file ${path})`);
+  if (!existsSync(path)) throw new InputNotFoundError(`feedback file not found: ${path} (write one with: agentwatch feedback <alert-id> --normal --file ${path})`);
   const byAlert = new Map<string, Verdict>();
   readFileSync(path, 'utf8')
     .split('\n')

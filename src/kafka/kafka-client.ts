@@ -4,17 +4,13 @@ import { Kafka, logLevel, type LogEntry, type logCreator, type RetryOptions, typ
 import { type Logger } from 'pino';
 import { type KafkaConfig } from '../config/kafka-config-schema.js';
 import { kafkaSecurityWarnings } from '../config/kafka-security.js';
-import { AgentwatchError, ErrorCode, InvalidConfigError } from '../core/errors.js';
+import { InvalidConfigError, KafkaUnavailableError } from '../core/errors.js';
 
 /**
  * The brokers could not be reached (or kept failing) within the bounded retries. The user's to
  * fix (address, TLS, credentials, broker down): the CLI prints one line and exits 2.
  */
-export class KafkaUnavailableError extends AgentwatchError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(ErrorCode.Io, message, options);
-  }
-}
+export { KafkaUnavailableError } from '../core/errors.js';
 
 export interface KafkaClientOptions {
   /** Overrides `kafka.clientId` (e.g. `agentwatch-produce`). */

@@ -1,7 +1,7 @@
 import { open, readFile, stat } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
-import { AgentwatchError, ErrorCode, InvalidEventError, RejectReason } from '../core/errors.js';
+import { cannotRead, FileReadError, InvalidEventError, RejectReason } from '../core/errors.js';
 
 const gunzipAsync = promisify(gunzip);
 
@@ -41,7 +41,7 @@ export async function readJsonDocument(file: string, maxBytes: number): Promise<
     buf = await readFile(file);
   } catch (cause) {
     if (cause instanceof InvalidEventError) throw cause;
-    throw new AgentwatchError(ErrorCode.InputNotFound, `cannot read input ${file}: ${(cause as Error).message}`, { cause });
+    throw cannotRead('input', file, cause);
   }
   if (buf.length >= 2 && buf[0] === 0x1f && buf[1] === 0x8b) {
     try {
@@ -50,7 +50,7 @@ export async function readJsonDocument(file: string, maxBytes: number): Promise<
       if (cause instanceof RangeError || (cause as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
         throw new InvalidEventError(RejectReason.TooLarge, `${file} decompresses to more than ${maxBytes} bytes (input.maxDocumentBytes)`, { cause });
       }
-      throw new AgentwatchError(ErrorCode.Io, `cannot decompress ${file}: ${(cause as Error).message}`, { cause });
+      throw new FileReadError(`cannot decompress ${file}: ${(cause as Error).message}`, { cause });
     }
   }
   if (buf.length > maxBytes) throw new InvalidEventError(RejectReason.TooLarge, `${file} is ${buf.length} bytes, over the ${maxBytes} limit (input.maxDocumentBytes)`);

@@ -1,6 +1,6 @@
 import { createReadStream, openSync, readSync, closeSync, statSync } from 'node:fs';
 import { createGunzip } from 'node:zlib';
-import { AgentwatchError, ErrorCode } from '../core/errors.js';
+import { cannotRead, FileReadError } from '../core/errors.js';
 import { oversizedLine } from '../core/events/oversized-line.js';
 
 export interface LineBatch {
@@ -115,7 +115,7 @@ export async function* readJsonlFile(file: string, options: JsonlReadOptions | n
     fileBytes = statSync(file).size;
     gz = isGzip(file);
   } catch (cause) {
-    throw new AgentwatchError(ErrorCode.InputNotFound, `cannot read input ${file}: ${(cause as Error).message}`, { cause });
+    throw cannotRead('input', file, cause);
   }
   const raw = createReadStream(file, { highWaterMark });
   let bytesRead = 0;
@@ -143,7 +143,7 @@ export async function* readJsonlFile(file: string, options: JsonlReadOptions | n
       yield batch;
     }
   } catch (cause) {
-    throw new AgentwatchError(ErrorCode.Io, `error reading ${file} near line ${line}: ${(cause as Error).message}`, { cause });
+    throw new FileReadError(`error reading ${file} near line ${line}: ${(cause as Error).message}`, { cause });
   }
   if (!partial.empty) yield { file, firstLine: line, lines: [partial.end(Buffer.alloc(0))], bytesRead: fileBytes, fileBytes };
 }

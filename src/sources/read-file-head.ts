@@ -1,6 +1,6 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { constants, gunzipSync } from 'node:zlib';
-import { AgentwatchError, ErrorCode } from '../core/errors.js';
+import { cannotRead } from '../core/errors.js';
 
 export interface FileHead {
   /** The first characters of the (decompressed) content. */
@@ -27,7 +27,7 @@ export function readFileHead(file: string, maxBytes = 1 << 20): FileHead {
       closeSync(fd);
     }
   } catch (cause) {
-    throw new AgentwatchError(ErrorCode.InputNotFound, `cannot read input ${file}: ${(cause as Error).message}`, { cause });
+    throw cannotRead('input', file, cause);
   }
   const raw = buf.subarray(0, size);
   const gzip = size >= 2 && raw[0] === 0x1f && raw[1] === 0x8b;

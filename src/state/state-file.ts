@@ -1,7 +1,7 @@
 import { constants } from 'node:buffer';
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { AgentwatchError, ErrorCode, InvalidSnapshotError } from '../core/errors.js';
+import { cannotRead, cannotWrite, InvalidSnapshotError } from '../core/errors.js';
 import { type StateEnvelope, parseStateEnvelope } from './state-envelope.js';
 
 /** Writes the state as JSON, gzip-compressed when the name ends in `.gz`; atomically (a reader never sees half a file). */
@@ -12,7 +12,7 @@ export function writeStateFile(file: string, state: StateEnvelope): void {
     writeFileSync(tmp, file.endsWith('.gz') ? gzipSync(json, { level: 6 }) : json);
     renameSync(tmp, file);
   } catch (cause) {
-    throw new AgentwatchError(ErrorCode.Io, `cannot write state file ${file}: ${(cause as Error).message}`, { cause });
+    throw cannotWrite('state file', file, cause);
   }
 }
 
@@ -33,7 +33,7 @@ export function readStateFile(file: string, opts: { maxBytes?: number } = {}): S
   try {
     raw = readFileSync(file);
   } catch (cause) {
-    throw new AgentwatchError(ErrorCode.InputNotFound, `cannot read state file ${file}: ${(cause as Error).message}`, { cause });
+    throw cannotRead('state file', file, cause);
   }
   let data = raw;
   if (raw[0] === 0x1f && raw[1] === 0x8b) {

@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { type AddressInfo } from 'node:net';
 import { type Registry } from 'prom-client';
 import { type TelemetryConfig } from '../config/telemetry-config-schema.js';
-import { AgentwatchError, ErrorCode } from '../core/errors.js';
+import { MetricsServerError } from '../core/errors.js';
 
 /** Whether the instance can do its work, with the reason when it cannot (shown by /readyz). */
 export interface Readiness {
@@ -22,11 +22,7 @@ export interface MetricsServerOptions {
 }
 
 /** The endpoint could not be opened (address in use, not local): the operator's to fix, exit 2. */
-export class MetricsServerError extends AgentwatchError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(ErrorCode.Io, message, options);
-  }
-}
+export { MetricsServerError } from '../core/errors.js';
 
 export function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || host.startsWith('127.');

@@ -27,7 +27,7 @@ describe('agentwatch replay --metrics', () => {
       const r = await cli(['replay', join(dir, 'events.jsonl'), '--output', join(dir, 'alerts.jsonl'), '--metrics'], { env: { AGENTWATCH_METRICS_PORT: String(port) } });
       expect(r.status).toBe(2);
       expect(r.stderr).toContain(`agentwatch: cannot serve metrics on 127.0.0.1:${port}: EADDRINUSE`);
-      expect(r.stderr).toMatch(/\[AW_IO\]$/m);
+      expect(r.stderr).toMatch(/\[AW_METRICS_LISTEN\]$/m);
     } finally {
       taken.close();
     }

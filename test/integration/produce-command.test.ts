@@ -52,7 +52,7 @@ describe('agentwatch produce (no broker needed)', () => {
     writeFileSync(file, `${eventLines(3, 'down').join('\n')}\n`);
     const r = await cli(['produce', file], { env: { AGENTWATCH_KAFKA_BROKERS: '127.0.0.1:1' } });
     expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/agentwatch: cannot connect to Kafka at 127\.0\.0\.1:1: .*\[AW_IO\]/);
+    expect(r.stderr).toMatch(/agentwatch: cannot connect to Kafka at 127\.0\.0\.1:1: .*\[AW_KAFKA_UNAVAILABLE\]/);
     expect(r.stderr).not.toMatch(/\n\s+at /); // one clear line, no stack
   }, 60_000);
 
@@ -70,7 +70,7 @@ describe('agentwatch produce (no broker needed)', () => {
     try {
       const r = await cli(['produce', file], { env: { AGENTWATCH_KAFKA_BROKERS: `127.0.0.1:${port}` } });
       expect(r.status).toBe(2);
-      expect(r.stderr).toMatch(new RegExp(`agentwatch: cannot connect to Kafka at 127\\.0\\.0\\.1:${port}: .*\\[AW_IO\\]`));
+      expect(r.stderr).toMatch(new RegExp(`agentwatch: cannot connect to Kafka at 127\\.0\\.0\\.1:${port}: .*\\[AW_KAFKA_UNAVAILABLE\\]`));
     } finally {
       await new Promise((resolve) => listener.close(resolve));
     }

@@ -41,7 +41,7 @@ describeKafka('agentwatch run: lifecycle', { timeout: 180_000 }, () => {
       env: { AGENTWATCH_METRICS_PORT: '0', AGENTWATCH_KAFKA_BROKERS: '127.0.0.1:1', AGENTWATCH_KAFKA_SASL_MECHANISM: 'scram-sha-512', AGENTWATCH_KAFKA_SASL_USERNAME: 'agentwatch', AGENTWATCH_KAFKA_SASL_PASSWORD: secret },
     });
     expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/agentwatch: cannot start on Kafka at 127\.0\.0\.1:1: .* \[AW_IO\]/);
+    expect(r.stderr).toMatch(/agentwatch: cannot start on Kafka at 127\.0\.0\.1:1: .* \[AW_KAFKA_UNAVAILABLE\]/);
     expect(r.stderr + r.stdout).not.toContain(secret);
     expect(r.stderr).toContain('[redacted]');
   });

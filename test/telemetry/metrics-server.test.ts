@@ -80,6 +80,6 @@ describe('MetricsServer', () => {
     const { url } = await serve();
     const port = Number(new URL(url).port);
     const second = new MetricsServer({ host: '127.0.0.1', port, registry: new PrometheusMetrics({ defaultMetrics: false }).registry, readiness: () => ({ ready: true, reason: '' }) });
-    await expect(second.start()).rejects.toMatchObject({ code: 'AW_IO', message: expect.stringMatching(new RegExp(`127\\.0\\.0\\.1:${port}: EADDRINUSE`)) });
+    await expect(second.start()).rejects.toMatchObject({ code: 'AW_METRICS_LISTEN', message: expect.stringMatching(new RegExp(`127\\.0\\.0\\.1:${port}: EADDRINUSE`)) });
   });
 });

@@ -1,3 +1,4 @@
+import { InvalidBaselinesError } from '../errors.js';
 import { minuteOfWeek } from '../time/timezone.js';
 import { ActiveHours } from './active-hours.js';
 import { type MaintenanceWindowDocument } from './declared-baselines-schema.js';
@@ -24,7 +25,7 @@ export class MaintenanceWindows {
   private readonly spans: Span[] = [];
   private readonly weekly: { hours: ActiveHours; match: MaintenanceMatch }[] = [];
 
-  /** Throws RangeError on an instant Date cannot read or an empty span (load-baselines reports it first). */
+  /** Throws InvalidBaselinesError on an instant Date cannot read or an empty span (load-baselines reports it first, with the file). */
   constructor(windows: readonly MaintenanceWindowDocument[]) {
     for (const w of windows) {
       if ('weekly' in w) {
@@ -32,7 +33,7 @@ export class MaintenanceWindows {
         continue;
       }
       const problem = spanProblem(w.from, w.to);
-      if (problem !== undefined) throw new RangeError(problem);
+      if (problem !== undefined) throw new InvalidBaselinesError(`maintenance window: ${problem}`);
       this.spans.push({ fromMs: Date.parse(w.from), toMs: Date.parse(w.to), match: { window: `${w.from}–${w.to}`, ...(w.label !== undefined && { label: w.label }) } });
     }
   }

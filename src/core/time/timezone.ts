@@ -1,4 +1,4 @@
-import { AgentwatchError, ErrorCode } from '../errors.js';
+import { InvalidTimezoneError } from '../errors.js';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
@@ -23,7 +23,7 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
         minute: 'numeric',
       });
     } catch (cause) {
-      throw new AgentwatchError(ErrorCode.InvalidTimezone, `unknown IANA time zone "${timeZone}" (e.g. Europe/London)`, { cause });
+      throw new InvalidTimezoneError(`unknown IANA time zone "${timeZone}" (e.g. Europe/London)`, { cause });
     }
     formatters.set(timeZone, f);
   }

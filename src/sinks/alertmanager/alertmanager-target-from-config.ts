@@ -3,9 +3,8 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { type Registry } from 'prom-client';
 import { type AlertmanagerAuthConfig, type AlertmanagerSinkConfig } from '../../config/alertmanager-sink-config-schema.js';
-import { InvalidConfigError } from '../../core/errors.js';
+import { type DeliveryError, InvalidConfigError } from '../../core/errors.js';
 import { prometheusReloadMetrics } from '../../telemetry/reload-metrics.js';
-import { type DeliveryError } from '../delivery/delivery-target.js';
 import { prometheusAlertmanagerMetrics } from './alertmanager-metrics.js';
 import { type AlertmanagerAuth, AlertmanagerTarget } from './alertmanager-target.js';
 

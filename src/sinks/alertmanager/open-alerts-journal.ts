@@ -4,7 +4,7 @@ import { dirname } from 'node:path';
 import { Type } from '@sinclair/typebox';
 import { type Alert } from '../../core/alerts/alert.js';
 import { AlertSchema } from '../../core/alerts/alert-schema.js';
-import { AgentwatchError, ErrorCode } from '../../core/errors.js';
+import { cannotRead } from '../../core/errors.js';
 import { type RecordProblem, RecordValidator, within } from '../../core/record-validator.js';
 import { type ReloadMetrics, ReloadKind, noopReloadMetrics } from '../../telemetry/reload-metrics.js';
 
@@ -88,7 +88,7 @@ export class OpenAlertsJournal {
         metrics.rejected(ReloadKind.Journal, bad);
       }
     } catch (cause) {
-      throw new AgentwatchError(ErrorCode.Io, `cannot read the Alertmanager sink's open alerts ${path}: ${(cause as Error).message}`, { cause });
+      throw cannotRead("the Alertmanager sink's open alerts", path, cause);
     }
     return { journal, open };
   }

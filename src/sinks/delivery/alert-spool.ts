@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { appendFile, type FileHandle, open, readdir, readFile, rm, truncate } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type Alert } from '../../core/alerts/alert.js';
-import { AgentwatchError, ErrorCode } from '../../core/errors.js';
+import { cannotWrite, FileWriteError, QueueClosedError } from '../../core/errors.js';
 import { type ReloadMetrics, ReloadKind, noopReloadMetrics } from '../../telemetry/reload-metrics.js';
 import { type AlertStore, type QueuedAlert, spoolLine } from './alert-store.js';
 import { parseSpoolRecord } from './spool-record-schema.js';
@@ -90,7 +90,7 @@ export class AlertSpool implements AlertStore {
     try {
       mkdirSync(dir, { recursive: true });
     } catch (cause) {
-      throw new AgentwatchError(ErrorCode.Io, `cannot create the alert queue folder ${dir}: ${(cause as Error).message} (set alerts.queue.dir to a writable folder)`, { cause });
+      throw new FileWriteError(`cannot create the alert queue folder ${dir}: ${(cause as Error).message} (set alerts.queue.dir to a writable folder)`, { cause });
     }
     const unlock = lockSpool(dir);
     try {
@@ -138,7 +138,7 @@ export class AlertSpool implements AlertStore {
   }
 
   append(alerts: readonly Alert[], queuedAtMs: number): Promise<void> {
-    if (this.closed) return Promise.reject(new AgentwatchError(ErrorCode.Io, `the alert queue ${this.dir} is closed`));
+    if (this.closed) return Promise.reject(new QueueClosedError(`the alert queue ${this.dir} is closed`));
     return new Promise((resolve, reject) => {
       this.pending.push({ alerts, queuedAtMs, resolve, reject });
       // Group commit: appends made while a write is in flight share the next write and fsync.
@@ -155,7 +155,7 @@ export class AlertSpool implements AlertStore {
           await this.write(batch);
           for (const p of batch) p.resolve();
         } catch (err) {
-          for (const p of batch) p.reject(new AgentwatchError(ErrorCode.Io, `cannot write the alert queue ${this.dir}: ${(err as Error).message}`, { cause: err }));
+          for (const p of batch) p.reject(cannotWrite('the alert queue', this.dir, err));
         }
       }
     } finally {

@@ -1,10 +1,10 @@
 import { type Alert } from '../../core/alerts/alert.js';
-import { AgentwatchError, ErrorCode } from '../../core/errors.js';
+import { DeliveryError, QueueClosedError } from '../../core/errors.js';
 import { type PipelineMetrics, type SinkQueueGauges, noopPipelineMetrics } from '../../telemetry/pipeline-metrics.js';
 import { type AlertSink } from '../alert-sink.js';
 import { type AlertStore, type QueuedAlert, spoolLine } from './alert-store.js';
 import { retryDelayMs } from './backoff.js';
-import { DeliveryError, type DeliveryTarget } from './delivery-target.js';
+import { type DeliveryTarget } from './delivery-target.js';
 
 export interface DeliveryLog {
   info(msg: string, fields?: Record<string, unknown>): void;
@@ -102,14 +102,14 @@ export class DeliveryQueue implements AlertSink, SinkQueueGauges {
   }
 
   write(alert: Alert): Promise<void> {
-    if (this.closing) return Promise.reject(new AgentwatchError(ErrorCode.Delivery, `sink ${this.name} is closing: alert ${alert.id} not queued`));
+    if (this.closing) return Promise.reject(new QueueClosedError(`sink ${this.name} is closing: alert ${alert.id} not queued`));
     const queuedAtMs = Date.now();
     const bytes = Buffer.byteLength(spoolLine(alert, queuedAtMs));
     if (this.waitingWrites === 0 && this.fits(bytes)) return this.append(alert, queuedAtMs, bytes);
     this.waitingWrites++;
     const admitted = this.admission.then(async () => {
       while (!this.fits(bytes)) {
-        if (this.stopped) throw new AgentwatchError(ErrorCode.Delivery, `sink ${this.name} closed while alert ${alert.id} waited for room in its queue`);
+        if (this.stopped) throw new QueueClosedError(`sink ${this.name} closed while alert ${alert.id} waited for room in its queue`);
         await new Promise<void>((resolve) => this.roomWaiters.push(resolve));
       }
     });

@@ -1,5 +1,7 @@
 import { type Alert } from '../../core/alerts/alert.js';
-import { AgentwatchError, ErrorCode } from '../../core/errors.js';
+import { DeliveryError } from '../../core/errors.js';
+
+export { DeliveryError, type DeliveryErrorOptions } from '../../core/errors.js';
 
 /**
  * One remote receiver of alerts (webhook, Alertmanager…), driven by a DeliveryQueue: the queue
@@ -17,32 +19,6 @@ export interface DeliveryTarget {
    */
   send(alert: Alert, attempt: number): Promise<void>;
   close?(): Promise<void>;
-}
-
-export interface DeliveryErrorOptions {
-  /** Worth trying again (network error, timeout, 408, 429, 5xx). */
-  retryable: boolean;
-  /** The receiver is gone for good (410 Gone): stop sending until an operator fixes it. */
-  disable?: boolean;
-  /** The receiver asked for this pause (Retry-After). */
-  retryAfterMs?: number;
-  /** HTTP status, when there was a response. */
-  status?: number;
-  cause?: unknown;
-}
-
-export class DeliveryError extends AgentwatchError {
-  readonly retryable: boolean;
-  readonly disable: boolean;
-  readonly retryAfterMs: number | undefined;
-  readonly status: number | undefined;
-  constructor(message: string, opts: DeliveryErrorOptions) {
-    super(ErrorCode.Delivery, message, opts.cause === undefined ? undefined : { cause: opts.cause });
-    this.retryable = opts.retryable;
-    this.disable = opts.disable ?? false;
-    this.retryAfterMs = opts.retryAfterMs;
-    this.status = opts.status;
-  }
 }
 
 /** Statuses that refuse this one alert (its body), not the endpoint: retrying the same bytes cannot help. */

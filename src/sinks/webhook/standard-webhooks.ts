@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { AgentwatchError, ErrorCode } from '../../core/errors.js';
+import { WebhookVerificationError } from '../../core/errors.js';
 
 /**
  * Standard Webhooks (https://www.standardwebhooks.com): each request carries `webhook-id`,
@@ -15,11 +15,7 @@ export const DEFAULT_TOLERANCE_SECONDS = 300;
 
 const SECRET_PREFIX = 'whsec_';
 
-export class WebhookVerificationError extends AgentwatchError {
-  constructor(message: string) {
-    super(ErrorCode.WebhookSignature, message);
-  }
-}
+export { WebhookVerificationError } from '../../core/errors.js';
 
 /** The key bytes of a `whsec_…` secret. */
 export function secretKey(secret: string): Buffer {

@@ -1,6 +1,7 @@
 import { type Alert } from '../../core/alerts/alert.js';
+import { DeliveryError } from '../../core/errors.js';
 import { agentwatchVersion } from '../../version.js';
-import { DeliveryError, type DeliveryTarget, deliveryErrorForStatus, parseRetryAfter } from '../delivery/delivery-target.js';
+import { type DeliveryTarget, deliveryErrorForStatus, parseRetryAfter } from '../delivery/delivery-target.js';
 import { slackMessage } from './slack-message.js';
 import { webhookHeaders } from './standard-webhooks.js';
 import { teamsMessage } from './teams-message.js';
