@@ -6,7 +6,7 @@ import { type AuditEvent } from '../src/core/events/audit-event.js';
 const MINUTE = 60_000;
 const T0 = Date.UTC(2026, 2, 2);
 
-function heapUsed(): number {
+export function heapUsed(): number {
   const gc = (globalThis as { gc?: () => void }).gc;
   if (!gc) throw new Error('run with node --expose-gc');
   gc();
@@ -19,10 +19,11 @@ function heapUsed(): number {
 /**
  * Memory per tracked agent: `agents` agents, each active over several hours (so every part of a
  * baseline exists: EWMAs, sketch with bins, hour profile, a few resources and an open bucket),
- * measured as the heap growth after GC divided by the number of agents.
+ * measured as the heap growth after GC divided by the number of agents. `settings`: engine
+ * overrides (the rate windows' A/B).
  */
-export function measureMemoryPerAgent(agents: number, eventsPerAgent = 24): { agents: number; bytesPerAgent: number; heapMb: number } {
-  const engine = new Engine(defaultEngineSettings(), DeclaredBaselines.empty());
+export function measureMemoryPerAgent(agents: number, eventsPerAgent = 24, settings: unknown = {}): { agents: number; bytesPerAgent: number; heapMb: number } {
+  const engine = new Engine(defaultEngineSettings(settings), DeclaredBaselines.empty());
   const before = heapUsed();
   const ev: AuditEvent = { id: '', timeMs: 0, agentId: '', category: 'resource_access', action: 'storage.blob.read', outcome: 'success' };
   // Round-robin over agents in time order, as a real stream interleaves them.

@@ -3,7 +3,8 @@
  * in the same run (interleaved, median of N), the same as whole processes against a plain
  * `readline` + `JSON.parse` process (issue 16, item 1; CPU time, see replay-process.ts), memory
  * per tracked agent at 100k agents, and the CLI's start-up as whole processes beside Node's own
- * start.
+ * start, and what issue 14's rate windows, CUSUM and rate_drop cost per event and per agent against
+ * the same run with them switched off (rate-detectors-cost.ts).
  * Ratios, not absolute timings: they hold from one machine to the next.
  *   --agents N --days N --scale X   generated fleet (default 40 agents × 14 days)
  *   --rounds N                      interleaved rounds (default 3)
@@ -19,6 +20,7 @@ import { writeFleet } from '../scripts/fleet/generate-fleet.js';
 import { startupRows } from './cli-startup.js';
 import { hostileInputRows } from './hostile-input.js';
 import { measureMemoryPerAgent } from './memory-per-agent.js';
+import { measureRateCost, measureRateMemory } from './rate-detectors-cost.js';
 import { measureReplayProcess } from './replay-process.js';
 import { fullReplay, rawParse } from './replay-throughput.js';
 
@@ -67,6 +69,10 @@ try {
   log(`memory: ${values['memory-agents']} agents …`);
   const memory = measureMemoryPerAgent(Number(values['memory-agents']));
 
+  log('rate windows, CUSUM and rate_drop: replay with and without (same file, alternating) …');
+  const rateCost = await measureRateCost(file, join(dir, 'baselines'), join(dir, 'alerts-rates.jsonl'), Number(values.rounds), log);
+  const rateMemory = measureRateMemory(Number(values['memory-agents']));
+
   const results = {
     date: new Date().toISOString(),
     node: process.version,
@@ -74,6 +80,7 @@ try {
     throughput: { rawJsonParseEventsPerSecond: Math.round(rawRate), replayEventsPerSecond: Math.round(replayRate), ratio: Math.round(ratio * 100) / 100, target: 0.5 },
     replayProcess: { cpuRatio: Math.round(proc.cpuRatio * 100) / 100, wallRatio: Math.round(proc.wallRatio * 100) / 100, target: 0.6, raw: proc.raw, replay: proc.replay },
     memory: { agents: memory.agents, bytesPerAgent: memory.bytesPerAgent, target: 4096 },
+    rateDetectors: { costRatio: Math.round(rateCost.costRatio * 1000) / 1000, costTarget: 1.1, withCpuMicrosPerEvent: rateCost.on.map((x) => Math.round(x * 100) / 100), withoutCpuMicrosPerEvent: rateCost.off.map((x) => Math.round(x * 100) / 100), ...rateMemory, addedBytesTarget: 700 },
   };
   const ok = (b: boolean) => (b ? 'meets' : 'MISSES');
   process.stdout.write(
@@ -83,6 +90,8 @@ try {
       `| replay throughput / raw \`JSON.parse\` (same file, same run, median of ${values.rounds}) | **${results.throughput.ratio}** (${results.throughput.replayEventsPerSecond.toLocaleString('en-US')} vs ${results.throughput.rawJsonParseEventsPerSecond.toLocaleString('en-US')} events/s) | ≥ 0.5 (${ok(ratio >= 0.5)}) |`,
       `| \`agentwatch replay\` / a plain \`readline\` + \`JSON.parse\` process, whole processes, CPU time (same file, alternating, median of ${values.rounds}) | **${results.replayProcess.cpuRatio}** (wall clock ${results.replayProcess.wallRatio}) | ≥ 0.6 (${ok(proc.cpuRatio >= 0.6)}) |`,
       `| memory per tracked agent at ${memory.agents.toLocaleString('en-US')} agents | **${(memory.bytesPerAgent / 1024).toFixed(2)} KB** | ≤ 4 KB (${ok(memory.bytesPerAgent <= 4096)}) |`,
+      `| per-event cost with / without the rate windows, CUSUM and rate_drop (replay in-process, CPU time, same file, alternating, median of ${values.rounds}) | **${results.rateDetectors.costRatio.toFixed(2)}** | ≤ 1.10 (${ok(rateCost.costRatio <= 1.1)}) |`,
+      `| state the rate windows, CUSUM and rate_drop add per agent (${rateMemory.agents.toLocaleString('en-US')} agents: ${rateMemory.withBytes} B with, ${rateMemory.offBytes} B off, windows ${rateMemory.windowsBytes} B) | **${rateMemory.addedBytes} B** | ≤ 700 B (${ok(rateMemory.addedBytes <= 700)}) |`,
       ...(await hostileInputRows(Number(values.rounds))),
       ...startupRows(Number(values.rounds)),
       '',
