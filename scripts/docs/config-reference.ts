@@ -5,6 +5,7 @@
  */
 import { ConfigSchema } from '../../src/config/config-schema.js';
 import { ENV_OVERRIDES } from '../../src/config/env-overrides.js';
+import { isSecretConfigPath } from '../../src/config/secret-fields.js';
 
 interface Schema {
   type?: string | string[];
@@ -27,6 +28,7 @@ interface Schema {
   format?: string;
   patternProperties?: Record<string, Schema>;
   additionalProperties?: boolean | Schema;
+  secret?: true | 'url';
 }
 
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -98,6 +100,7 @@ function walk(s: Schema, path: string, tables: Table[], description?: string): v
     }
     const variants = child.type === 'array' ? child.items?.oneOf : undefined;
     const more = constraints(child);
+    if (child.secret) more.push(child.secret === 'url' ? 'secret: logged as scheme, host and port only' : 'secret: never logged');
     const text = [child.description ?? '', more.length ? `(${more.join('; ')})` : ''].filter(Boolean).join(' ');
     table.rows.push(`| \`${key}\` | ${variants ? 'list of objects' : typeOf(child)} | ${defaultOf(child, required)} | ${cell(text)}${variants ? ` Kinds: ${variants.map((v) => `[\`${String(v.properties?.['type']?.const)}\`](#${anchor(`${childPath}[] type ${String(v.properties?.['type']?.const)}`)})`).join(', ')}.` : ''} |`);
     for (const v of variants ?? []) nested.push([v, `${childPath}[] type ${String(v.properties?.['type']?.const)}`, v.description]);
@@ -133,7 +136,7 @@ export function renderConfigReference(): string {
     out.push('| key | type | default | meaning |', '|---|---|---|---|', ...t.rows, '');
   }
   out.push('## Environment variables', '', 'They override the file (and the defaults); handy in containers.', '', '| variable | key | kind |', '|---|---|---|');
-  for (const o of ENV_OVERRIDES) out.push(`| \`${o.env}\` | \`${o.path.join('.')}\` | ${o.kind}${o.secret ? ' (secret: never logged)' : ''} |`);
+  for (const o of ENV_OVERRIDES) out.push(`| \`${o.env}\` | \`${o.path.join('.')}\` | ${o.kind}${isSecretConfigPath(o.path) ? ' (secret: never logged)' : ''} |`);
   out.push(
     '| `AGENTWATCH_STATE_DIR` | — | folder for state kept across restarts (delivery queues); default `.agentwatch` in the working directory |',
     '| `AGENTWATCH_LOG_LEVEL` | — | `debug`, `info`, `warn` or `error` (logs of `run` on stderr) |',

@@ -5,7 +5,7 @@ import { DeclaredBaselines } from '../core/baselines/declared-baselines.js';
 import { loadBaselinesDir } from '../config/load-baselines.js';
 import { type Config } from '../config/config-schema.js';
 import { loadConfig } from '../config/load-config.js';
-import { redactConfig } from '../config/env-overrides.js';
+import { redactConfig } from '../config/secret-fields.js';
 import { AgentwatchError } from '../core/errors.js';
 import { seedChangelog } from '../kafka/changelog-seed.js';
 import { ensureTopics } from '../kafka/ensure-topics.js';

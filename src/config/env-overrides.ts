@@ -4,9 +4,9 @@ type Kind = 'string' | 'list' | 'boolean' | 'integer';
 
 /**
  * Environment variables that override the config file (twelve-factor; how secrets should
- * arrive). Each names the config path it sets.
+ * arrive). Each names the config path it sets; which are secrets, the schema says (secret-fields.ts).
  */
-export const ENV_OVERRIDES: readonly { env: string; path: readonly string[]; kind: Kind; secret?: boolean }[] = [
+export const ENV_OVERRIDES: readonly { env: string; path: readonly string[]; kind: Kind }[] = [
   { env: 'AGENTWATCH_KAFKA_BROKERS', path: ['kafka', 'brokers'], kind: 'list' },
   { env: 'AGENTWATCH_KAFKA_CLIENT_ID', path: ['kafka', 'clientId'], kind: 'string' },
   { env: 'AGENTWATCH_KAFKA_GROUP_ID', path: ['kafka', 'groupId'], kind: 'string' },
@@ -21,12 +21,12 @@ export const ENV_OVERRIDES: readonly { env: string; path: readonly string[]; kin
   { env: 'AGENTWATCH_KAFKA_SSL_KEY_FILE', path: ['kafka', 'ssl', 'keyFile'], kind: 'string' },
   { env: 'AGENTWATCH_KAFKA_SASL_MECHANISM', path: ['kafka', 'sasl', 'mechanism'], kind: 'string' },
   { env: 'AGENTWATCH_KAFKA_SASL_USERNAME', path: ['kafka', 'sasl', 'username'], kind: 'string' },
-  { env: 'AGENTWATCH_KAFKA_SASL_PASSWORD', path: ['kafka', 'sasl', 'password'], kind: 'string', secret: true },
+  { env: 'AGENTWATCH_KAFKA_SASL_PASSWORD', path: ['kafka', 'sasl', 'password'], kind: 'string' },
   { env: 'AGENTWATCH_BASELINES_DIR', path: ['baselinesDir'], kind: 'string' },
   { env: 'AGENTWATCH_FLUSH_INTERVAL_MS', path: ['run', 'flushIntervalMs'], kind: 'integer' },
   { env: 'AGENTWATCH_METRICS_HOST', path: ['telemetry', 'host'], kind: 'string' },
   { env: 'AGENTWATCH_METRICS_PORT', path: ['telemetry', 'port'], kind: 'integer' },
-  { env: 'AGENTWATCH_METRICS_TOKEN', path: ['telemetry', 'bearerToken'], kind: 'string', secret: true },
+  { env: 'AGENTWATCH_METRICS_TOKEN', path: ['telemetry', 'bearerToken'], kind: 'string' },
 ];
 
 function convert(name: string, raw: string, kind: Kind): unknown {
@@ -60,37 +60,4 @@ export function applyEnvOverrides(value: Record<string, unknown>, env: NodeJS.Pr
     node[o.path[o.path.length - 1] as string] = convert(o.env, raw, o.kind);
   }
   return value;
-}
-
-/** A copy safe to log: every secret replaced. */
-export function redactConfig<T>(config: T): T {
-  const copy = structuredClone(config) as Record<string, unknown>;
-  const kafka = copy['kafka'] as { sasl?: { password?: string } } | undefined;
-  if (kafka?.sasl?.password) kafka.sasl.password = '[redacted]';
-  const telemetry = copy['telemetry'] as { bearerToken?: string } | undefined;
-  if (telemetry?.bearerToken) telemetry.bearerToken = '[redacted]';
-  const alerts = copy['alerts'] as { sinks?: Record<string, unknown>[] } | undefined;
-  for (const sink of alerts?.sinks ?? []) redactSink(sink);
-  return copy as T;
-}
-
-/** Signing secrets, header values and URL paths (Slack and Teams webhook URLs are bearer secrets). */
-function redactSink(sink: Record<string, unknown>): void {
-  if (Array.isArray(sink['secrets'])) sink['secrets'] = sink['secrets'].map(() => '[redacted]');
-  const headers = sink['headers'];
-  if (headers && typeof headers === 'object') for (const k of Object.keys(headers)) (headers as Record<string, string>)[k] = '[redacted]';
-  if (typeof sink['url'] === 'string') sink['url'] = redactUrl(sink['url']);
-  const auth = sink['auth'] as { password?: string; bearerToken?: string } | undefined;
-  if (auth?.password) auth.password = '[redacted]';
-  if (auth?.bearerToken) auth.bearerToken = '[redacted]';
-}
-
-/** Scheme, host and port only: paths, queries and credentials of webhook URLs are secrets. */
-export function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    return u.pathname === '/' && !u.search && !u.username ? u.origin : `${u.origin}/[redacted]`;
-  } catch {
-    return '[redacted]';
-  }
 }

@@ -34,7 +34,7 @@ export const KafkaConfigSchema = Type.Object(
         {
           mechanism: Type.Union([Type.Literal('plain'), Type.Literal('scram-sha-256'), Type.Literal('scram-sha-512')]),
           username: Type.String({ minLength: 1 }),
-          password: Type.String({ minLength: 1, description: 'Prefer AGENTWATCH_KAFKA_SASL_PASSWORD; never logged.' }),
+          password: Type.String({ minLength: 1, secret: true, description: 'Prefer AGENTWATCH_KAFKA_SASL_PASSWORD; never logged.' }),
         },
         { additionalProperties: false },
       ),

@@ -43,5 +43,6 @@ export const DeliveryRetrySchema = Type.Object(
 /** Extra HTTP headers sent with every request (values are never logged). */
 export const HttpHeadersSchema = Type.Record(Type.String({ pattern: '^[A-Za-z0-9!#$%&\'*+.^_`|~-]+$' }), Type.String(), {
   default: {},
+  secret: true,
   description: 'Extra HTTP headers, e.g. an Authorization header the receiver expects (never logged).',
 });

@@ -1,7 +1,7 @@
 import { isAbsolute, join, resolve } from 'node:path';
 import type { Registry } from 'prom-client';
 import { type Config } from '../config/config-schema.js';
-import { type AlertmanagerSinkConfig } from '../config/alertmanager-sink-config-schema.js';
+import { type AlertmanagerSinkConfig } from './alertmanager/alertmanager-sink-config-schema.js';
 import { type FileSinkConfig, type KafkaSinkConfig, type SinkConfig, type SinkType, type StdoutSinkConfig, type WebhookSinkConfig } from '../config/sinks-config-schema.js';
 import { InvalidConfigError } from '../core/errors.js';
 import { type PipelineMetrics, noopPipelineMetrics } from '../telemetry/pipeline-metrics.js';

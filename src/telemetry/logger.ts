@@ -1,17 +1,27 @@
 import { pino, type DestinationStream, type Logger } from 'pino';
-import { prettyDestination } from './log-format.js';
+import { ConfigSchema } from '../config/config-schema.js';
+import { secretPaths } from '../config/secret-fields.js';
+import { prettyDestination } from './pretty-log.js';
 
 export const LogFormat = { Json: 'json', Pretty: 'pretty', Auto: 'auto' } as const;
 export type LogFormat = (typeof LogFormat)[keyof typeof LogFormat];
 
-/** Every place a secret could sit in a logged object (config, request headers, error details). */
-const REDACTED_PATHS = [
-  'password', '*.password', '*.*.password', '*.*.*.password',
-  'sasl', '*.sasl', '*.*.sasl',
-  'authorization', '*.authorization', '*.*.authorization',
-  'token', '*.token',
-  'bearerToken', '*.bearerToken', '*.*.bearerToken',
+/**
+ * Every place a secret could sit in a logged object (config, request headers, error details): the
+ * fields the configuration schema marks secret, and the usual names of credentials elsewhere, at
+ * any depth up to four.
+ */
+const SECRET_NAMES = [
+  ...new Set([
+    'authorization',
+    'token',
+    'sasl',
+    ...secretPaths(ConfigSchema)
+      .map((s) => s.path[s.path.length - 1] as string)
+      .filter((name) => name !== '*' && name !== 'url'),
+  ]),
 ];
+const REDACTED_PATHS = SECRET_NAMES.flatMap((n) => [n, `*.${n}`, `*.*.${n}`, `*.*.*.${n}`]);
 
 export interface LoggerOptions {
   level?: string;

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { type TSchema } from '@sinclair/typebox';
 import { describe, expect, it } from 'vitest';
 import { ConfigSchema } from '../../src/config/config-schema.js';
-import { ENV_OVERRIDES, applyEnvOverrides, redactConfig } from '../../src/config/env-overrides.js';
+import { ENV_OVERRIDES, applyEnvOverrides } from '../../src/config/env-overrides.js';
+import { isSecretConfigPath, redactConfig } from '../../src/config/secret-fields.js';
 import { loadConfig } from '../../src/config/load-config.js';
 
 function configFile(text: string): string {
@@ -123,10 +124,10 @@ describe('redactConfig', () => {
     expect({ ...redacted, kafka: { ...redacted.kafka, sasl: undefined } }).toEqual({ ...config, kafka: { ...config.kafka, sasl: undefined } });
   });
 
-  it('masks every variable marked secret', () => {
+  it('masks every variable whose config path the schema marks secret', () => {
     const env: NodeJS.ProcessEnv = { AGENTWATCH_KAFKA_SASL_MECHANISM: 'plain', AGENTWATCH_KAFKA_SASL_USERNAME: 'u', AGENTWATCH_KAFKA_SASL_PASSWORD: 'p' };
-    const secrets = ENV_OVERRIDES.filter((o) => o.secret);
-    expect(secrets.map((o) => o.env)).toContain('AGENTWATCH_KAFKA_SASL_PASSWORD');
+    const secrets = ENV_OVERRIDES.filter((o) => isSecretConfigPath(o.path));
+    expect(secrets.map((o) => o.env).sort()).toEqual(['AGENTWATCH_KAFKA_SASL_PASSWORD', 'AGENTWATCH_METRICS_TOKEN']);
     for (const o of secrets) env[o.env] = `${secret}-${o.env}`;
     const json = JSON.stringify(redactConfig(loadConfig(undefined, env).config));
     for (const o of secrets) expect(json, o.env).not.toContain(`${secret}-${o.env}`);

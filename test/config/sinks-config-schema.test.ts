@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { redactConfig } from '../../src/config/env-overrides.js';
+import { redactConfig } from '../../src/config/secret-fields.js';
 import { loadConfig, parseConfig } from '../../src/config/load-config.js';
 
 const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';

@@ -1,7 +1,7 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/telemetry/logger.js';
-import { prettyLogLine } from '../../src/telemetry/log-format.js';
+import { prettyLogLine } from '../../src/telemetry/pretty-log.js';
 
 function capture(format: 'json' | 'pretty') {
   const stream = new PassThrough();

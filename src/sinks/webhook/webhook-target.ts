@@ -2,12 +2,12 @@ import { type Alert } from '../../core/alerts/alert.js';
 import { DeliveryError } from '../../core/errors.js';
 import { agentwatchVersion } from '../../version.js';
 import { type DeliveryTarget, deliveryErrorForStatus, parseRetryAfter } from '../delivery/delivery-target.js';
+import { type WebhookPreset } from './webhook-preset.js';
 import { slackMessage } from './slack-message.js';
 import { webhookHeaders } from './standard-webhooks.js';
 import { teamsMessage } from './teams-message.js';
 
-export const WebhookPreset = { Standard: 'standard', Slack: 'slack', Teams: 'teams' } as const;
-export type WebhookPreset = (typeof WebhookPreset)[keyof typeof WebhookPreset];
+export { WebhookPreset } from './webhook-preset.js';
 
 export interface WebhookTargetOptions {
   name: string;

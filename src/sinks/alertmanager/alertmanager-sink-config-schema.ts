@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { DeliveryRetrySchema, HttpHeadersSchema, sinkRoutingProperties } from './sink-routing-schema.js';
+import { DeliveryRetrySchema, HttpHeadersSchema, sinkRoutingProperties } from '../../config/sink-routing-schema.js';
 
 const envName = (description: string) => Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]*$', description });
 
@@ -7,9 +7,9 @@ const envName = (description: string) => Type.String({ pattern: '^[A-Za-z_][A-Za
 export const AlertmanagerAuthSchema = Type.Object(
   {
     username: Type.Optional(Type.String({ minLength: 1, description: 'Basic auth user (with password or passwordEnv).' })),
-    password: Type.Optional(Type.String({ minLength: 1, description: 'Basic auth password. Prefer passwordEnv; never logged.' })),
+    password: Type.Optional(Type.String({ minLength: 1, secret: true, description: 'Basic auth password. Prefer passwordEnv; never logged.' })),
     passwordEnv: Type.Optional(envName('Name of an environment variable holding the basic auth password.')),
-    bearerToken: Type.Optional(Type.String({ minLength: 1, description: '`Authorization: Bearer` token (instead of basic auth). Prefer bearerTokenEnv; never logged.' })),
+    bearerToken: Type.Optional(Type.String({ minLength: 1, secret: true, description: '`Authorization: Bearer` token (instead of basic auth). Prefer bearerTokenEnv; never logged.' })),
     bearerTokenEnv: Type.Optional(envName('Name of an environment variable holding the bearer token.')),
   },
   { additionalProperties: false, description: 'Basic auth (username + password/passwordEnv) or a bearer token (bearerToken/bearerTokenEnv), not both.' },
@@ -21,7 +21,7 @@ export const AlertmanagerSinkConfigSchema = Type.Object(
   {
     type: Type.Literal('alertmanager'),
     ...sinkRoutingProperties,
-    url: Type.String({ pattern: '^https?://[^\\s]+$', description: 'Base URL of Alertmanager, e.g. http://alertmanager:9093, with its route prefix if it has one (the sink POSTs to <url>/api/v2/alerts). https:// for TLS.' }),
+    url: Type.String({ pattern: '^https?://[^\\s]+$', secret: 'url', description: 'Base URL of Alertmanager, e.g. http://alertmanager:9093, with its route prefix if it has one (the sink POSTs to <url>/api/v2/alerts). https:// for TLS.' }),
     resendIntervalMs: Type.Integer({
       minimum: 1_000,
       maximum: 3_600_000,
