@@ -40,7 +40,7 @@ export function loadBaselinesDir(dir: string): { baselines: DeclaredBaselines; f
     if (cause instanceof InvalidBaselinesError) throw cause;
     throw new InvalidBaselinesError(`cannot read baselines folder ${dir}: ${(cause as Error).message}`, { cause });
   }
-  const merged: Required<DeclaredBaselinesDocument> = { sensitive: [], privileged: [], agents: [] };
+  const merged: Required<DeclaredBaselinesDocument> = { sensitive: [], privileged: [], agents: [], tools: [] };
   const report: string[] = [];
   const files: string[] = [];
   for (const name of names) {
@@ -60,6 +60,7 @@ export function loadBaselinesDir(dir: string): { baselines: DeclaredBaselines; f
     merged.sensitive.push(...(d.sensitive ?? []));
     merged.privileged.push(...(d.privileged ?? []));
     merged.agents.push(...(d.agents ?? []));
+    merged.tools.push(...(d.tools ?? []));
   }
   if (report.length) throw new InvalidBaselinesError(`invalid declared baselines:\n${report.join('\n')}`);
   return { baselines: new DeclaredBaselines(merged), files, document: merged };

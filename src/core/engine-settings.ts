@@ -1,4 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { NewToolTargetSettingsSchema } from './detectors/new-tool-target.js';
+import { NewToolTransitionSettingsSchema } from './detectors/new-tool-transition.js';
 import { RateDropSettingsSchema } from './detectors/rate-drop.js';
 
 const MINUTE = 60_000;
@@ -126,6 +128,8 @@ export const EngineSettingsSchema = Type.Object(
       { default: {} },
     ),
     rateDrop: RateDropSettingsSchema,
+    newToolTarget: NewToolTargetSettingsSchema,
+    newToolTransition: NewToolTransitionSettingsSchema,
     newSensitiveResource: Type.Object(
       {
         enabled: Type.Boolean({ default: true }),

@@ -8,6 +8,8 @@ const PALETTE: Record<string, string> = {
   rate_spike: '#d9480f',
   new_sensitive_resource: '#7048e8',
   new_sensitive_action: '#9c36b5',
+  new_tool_target: '#d6336c',
+  new_tool_transition: '#f08c00',
   off_hours: '#1c7ed6',
   multi_location: '#0ca678',
   new_permission: '#f08c00',

@@ -40,7 +40,7 @@ describe('formatSummary when most agents are still learning (issue 15)', () => {
   it('says why a short capture is quiet and lists the options', () => {
     const text = formatSummary({ ...base, agents: 19, learningAgents: 12 }, engine);
     expect(text).toContain('No alerts.');
-    expect(text).toContain('Most agents (12 of 19) are still learning: rate_spike, off_hours, error_rate, multi_location, rate_drop speak once an agent has been seen for 7 days and made 50 events, and the first reads of sensitive resources by agents present at the start are learned quietly (cold start). Privileged grants and declared sensitive actions are reported from the first event.');
+    expect(text).toContain('Most agents (12 of 19) are still learning: rate_spike, off_hours, error_rate, multi_location, rate_drop, new_tool_target, new_tool_transition speak once an agent has been seen for 7 days and made 50 events, and the first reads of sensitive resources by agents present at the start are learned quietly (cold start). Privileged grants and declared sensitive actions are reported from the first event.');
     expect(text).toContain('--config examples/cloudtrail-forensics.yaml');
     expect(text).toContain('engine.learningPeriodMs');
     expect(text).toContain('--state');

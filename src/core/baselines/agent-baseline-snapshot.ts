@@ -2,6 +2,8 @@ import { type EngineContext } from '../engine-context.js';
 import { InvalidSnapshotError } from '../errors.js';
 import { type OpenIncident } from '../alerts/incident.js';
 import { AcceptedPatterns, type AcceptedPatternsSnapshot } from '../feedback/accepted-patterns.js';
+import { type NewToolTargetSnapshot, ToolTargetState } from '../detectors/new-tool-target.js';
+import { type NewToolTransitionSnapshot, ToolTransitionState } from '../detectors/new-tool-transition.js';
 import { RateDropState, type RateDropSnapshot } from '../detectors/rate-drop.js';
 import { AgentBaseline } from './agent-baseline.js';
 import { CountSketch, type CountSketchSnapshot } from './count-sketch.js';
@@ -52,6 +54,8 @@ export interface AgentSnapshot {
   /** Deploy grace and the alerts held back in grace (issue 14, item 7). */
   grace?: GraceSnapshot;
   rateDrop?: RateDropSnapshot;
+  toolTargets?: NewToolTargetSnapshot;
+  toolTransitions?: NewToolTransitionSnapshot;
 }
 
 export function snapshotAgent(a: AgentBaseline): AgentSnapshot {
@@ -107,6 +111,8 @@ export function snapshotAgent(a: AgentBaseline): AgentSnapshot {
   if (a.accepted !== undefined) snap.accepted = a.accepted.snapshot();
   if (a.grace !== undefined) snap.grace = a.grace.snapshot();
   if (a.rateDrop !== undefined) snap.rateDrop = a.rateDrop.snapshot();
+  if (a.toolTargets !== undefined) snap.toolTargets = a.toolTargets.snapshot();
+  if (a.toolTransitions !== undefined) snap.toolTransitions = a.toolTransitions.snapshot();
   if (a.agentClass !== undefined) snap.agentClass = a.agentClass;
   if (a.tenant !== undefined) snap.tenant = a.tenant;
   return snap;
@@ -166,5 +172,7 @@ export function restoreAgent(s: AgentSnapshot, ctx: EngineContext): AgentBaselin
   if (s.accepted) a.accepted = AcceptedPatterns.restore(s.accepted, set.feedback.maxPatternsPerDetector);
   if (s.grace) a.grace = GracePeriod.restore(s.grace);
   if (s.rateDrop) a.rateDrop = RateDropState.restore(s.rateDrop, set.rateDrop.windowMs / 60_000);
+  if (s.toolTargets) a.toolTargets = ToolTargetState.restore(s.toolTargets, set.newToolTarget.maxTargets, set.seen.forgetAfterMs);
+  if (s.toolTransitions) a.toolTransitions = ToolTransitionState.restore(s.toolTransitions, set.newToolTransition.maxTransitions, set.seen.forgetAfterMs);
   return a;
 }

@@ -2,6 +2,8 @@ import { type AuditEvent } from '../events/audit-event.js';
 import { type OpenIncident } from '../alerts/incident.js';
 import { type EngineContext } from '../engine-context.js';
 import { type AcceptedPatterns } from '../feedback/accepted-patterns.js';
+import { type ToolTargetState } from '../detectors/new-tool-target.js';
+import { type ToolTransitionState } from '../detectors/new-tool-transition.js';
 import { type RateDropState } from '../detectors/rate-drop.js';
 import { hourOfWeek, localHourIndex, timezoneOffsetMs } from '../time/timezone.js';
 import { CountSketch } from './count-sketch.js';
@@ -109,6 +111,10 @@ export class AgentBaseline {
   grace: GracePeriod | undefined;
   /** rate_drop's state (its detector file owns it; created on the first event). */
   rateDrop: RateDropState | undefined;
+  /** new_tool_target's state (its detector file owns it; created on the first tool call). */
+  toolTargets: ToolTargetState | undefined;
+  /** new_tool_transition's state (its detector file owns it; created on the first tool call in a trace). */
+  toolTransitions: ToolTransitionState | undefined;
   /** The agent's peer group, when it has an agentClass (not part of its snapshot). */
   peers: ClassBaseline | undefined;
 
@@ -140,7 +146,9 @@ export class AgentBaseline {
       (this.permissions?.bytes ?? 0) +
       (this.locations ? this.locations.known.bytes + (this.locations.sessions?.size ?? 0) * SEEN_ENTRY_BYTES : 0) +
       (this.recentIds?.size ?? 0) * 16 +
-      (this.rateDrop?.bytes ?? 0)
+      (this.rateDrop?.bytes ?? 0) +
+      (this.toolTargets?.bytes ?? 0) +
+      (this.toolTransitions?.bytes ?? 0)
     );
   }
 

@@ -3,6 +3,8 @@ import { AlertSchema } from '../alerts/alert-schema.js';
 import { InvalidSnapshotError } from '../errors.js';
 import { escapeControls } from '../escape-controls.js';
 import { LocationKind } from './location-state.js';
+import { NewToolTargetSnapshotSchema } from '../detectors/new-tool-target.js';
+import { NewToolTransitionSnapshotSchema } from '../detectors/new-tool-transition.js';
 import { RateDropSnapshotSchema } from '../detectors/rate-drop.js';
 import { RATE_WINDOWS_DATA, RING } from './rate-windows.js';
 import { NumberOrNull, type RecordProblem, RecordValidator, type SameType, oneOf } from '../record-validator.js';
@@ -159,6 +161,8 @@ export const AgentSnapshotSchema = Type.Object({
     }),
   ),
   rateDrop: Type.Optional(RateDropSnapshotSchema),
+  toolTargets: Type.Optional(NewToolTargetSnapshotSchema),
+  toolTransitions: Type.Optional(NewToolTransitionSnapshotSchema),
 });
 
 // Fails to compile when AgentSnapshot and its schema drift apart.

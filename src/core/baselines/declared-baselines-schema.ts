@@ -42,6 +42,27 @@ const PrivilegedPattern = Type.Object(
   { additionalProperties: false },
 );
 
+/** A tool of AI agents and the argument that names what it acts on (issue 15, item 7). */
+const ToolTarget = Type.Object(
+  {
+    tool: Type.String({ minLength: 1, maxLength: 256, description: 'Glob over the tool name (gen_ai.tool.name), e.g. `*send_email*`.' }),
+    target: Type.Array(Type.String({ minLength: 1, maxLength: 128 }), {
+      minItems: 1,
+      maxItems: 16,
+      description: 'The arguments (gen_ai.tool.call.arguments, top level) that name its target, first present wins: `to`, `recipient`, `payee`, `url`.',
+    }),
+    targetAs: Type.Optional(
+      Type.Union([Type.Literal('value'), Type.Literal('host'), Type.Literal('domain')], {
+        default: 'value',
+        description: '`value`: the argument as given (lower-cased); `host`: the host of a URL; `domain`: what follows @ in an address, else the value.',
+      }),
+    ),
+    label: Type.Optional(Type.String({ maxLength: 128, description: 'Kind of target, e.g. outbound-recipient, payee.' })),
+    why: Type.Optional(Type.String({ maxLength: 512, description: 'Why a new target matters, shown in the alert.' })),
+  },
+  { additionalProperties: false },
+);
+
 /** An instant with its offset (`2026-03-10T22:00:00Z`, `2026-03-10T23:00+01:00`): a maintenance window is absolute. */
 export const ISO_INSTANT_PATTERN = '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?(Z|[+-]\\d{2}:\\d{2})$';
 
@@ -97,6 +118,12 @@ export const DeclaredBaselinesSchema = Type.Object(
     sensitive: Type.Optional(Type.Array(SensitivePattern)),
     privileged: Type.Optional(Type.Array(PrivilegedPattern)),
     agents: Type.Optional(Type.Array(AgentDeclaration)),
+    tools: Type.Optional(
+      Type.Array(ToolTarget, {
+        maxItems: 1024,
+        description: "AI agents' tools and the argument that is their target: a target the agent never used with that tool, once it has learned, is news (new_tool_target).",
+      }),
+    ),
   },
   {
     $id: 'https://agentwatch.dev/schemas/baselines.schema.json',
@@ -110,3 +137,4 @@ export type DeclaredBaselinesDocument = Static<typeof DeclaredBaselinesSchema>;
 export type AgentDeclarationDocument = Static<typeof AgentDeclaration>;
 export type MaintenanceWindowDocument = Static<typeof MaintenanceWindow>;
 export type SensitivePatternDocument = Static<typeof SensitivePattern>;
+export type ToolTargetDocument = Static<typeof ToolTarget>;

@@ -3,6 +3,7 @@ import { ActiveHours } from './active-hours.js';
 import { type DeclaredBaselinesDocument, type MaintenanceWindowDocument } from './declared-baselines-schema.js';
 import { MaintenanceWindows } from './maintenance-windows.js';
 import { SensitiveActions } from './sensitive-actions.js';
+import { ToolTargets } from './tool-targets.js';
 
 export interface SensitiveMatch {
   pattern: string;
@@ -42,6 +43,8 @@ export class DeclaredBaselines {
   readonly privileged: GlobSet<SensitiveMatch>;
   /** `sensitive` entries with `field: action` (issue 15). */
   readonly sensitiveActions: SensitiveActions;
+  /** AI agents' tools and their target arguments (issue 15, item 7). */
+  readonly tools: ToolTargets;
   private readonly entries: CompiledEntry[];
   /** Compiled once per set of matching entries, shared by the agents they match (a weekly window is 10 kB). */
   private readonly maintenanceBy = new Map<string, MaintenanceWindows>();
@@ -55,6 +58,7 @@ export class DeclaredBaselines {
     const toMatch = (s: { pattern: string; label?: string; why?: string }) => ({ pattern: s.pattern, value: { pattern: s.pattern, label: s.label ?? 'sensitive', ...(s.why !== undefined && { why: s.why }) } });
     this.sensitiveResources = new GlobSet(sensitive.filter((s) => (s.field ?? 'resource') !== 'permission' && s.field !== 'action').map(toMatch));
     this.sensitiveActions = new SensitiveActions(sensitive.filter((s) => s.field === 'action'));
+    this.tools = new ToolTargets(doc.tools ?? []);
     this.sensitivePermissions = new GlobSet(sensitive.filter((s) => s.field === 'permission' || s.field === 'any').map(toMatch));
     this.privileged = new GlobSet((doc.privileged ?? []).map((p) => ({ pattern: p.pattern, value: { pattern: p.pattern, label: p.label ?? 'privileged', ...(p.why !== undefined && { why: p.why }) } })));
     this.entries = (doc.agents ?? []).map((a) => {

@@ -13,6 +13,8 @@ export const DetectorName = {
   PolicyViolation: 'policy_violation',
   MultiLocation: 'multi_location',
   RateDrop: 'rate_drop',
+  NewToolTarget: 'new_tool_target',
+  NewToolTransition: 'new_tool_transition',
 } as const;
 export type DetectorName = (typeof DetectorName)[keyof typeof DetectorName];
 

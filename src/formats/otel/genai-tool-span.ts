@@ -33,6 +33,39 @@ export function toolTarget(attrs: Attributes): string | undefined {
   return attrStr(attrs, 'mcp.resource.uri');
 }
 
+const MAX_ARGUMENTS = 16;
+const MAX_ARGUMENT_CHARS = 512;
+
+/**
+ * The top-level arguments of the call (`gen_ai.tool.call.arguments`, a JSON object, opt-in in
+ * the GenAI conventions because it may hold sensitive data), as `tool.arg.<name>`: scalars as
+ * given, a list of scalars comma-joined (several recipients). The baselines' `tools:` entries
+ * name which one is a tool's target (issue 15, item 7). Bounded: 16 arguments, 512 characters.
+ */
+function putToolArguments(out: Record<string, string | number | boolean>, raw: unknown): void {
+  let args: unknown = raw;
+  if (typeof raw === 'string') {
+    if (raw.length > 65_536) return;
+    try {
+      args = JSON.parse(raw) as unknown;
+    } catch {
+      return;
+    }
+  }
+  if (typeof args !== 'object' || args === null || Array.isArray(args)) return;
+  let n = 0;
+  for (const [key, value] of Object.entries(args as Record<string, unknown>)) {
+    if (n >= MAX_ARGUMENTS) break;
+    if (key.length === 0 || key.length > 64) continue;
+    const text = Array.isArray(value)
+      ? value.filter((v) => typeof v === 'string' || typeof v === 'number').slice(0, MAX_ARGUMENTS).join(',')
+      : typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? value : undefined;
+    if (text === undefined || text === '') continue;
+    out[`tool.arg.${key}`] = typeof text === 'string' ? clip(text, MAX_ARGUMENT_CHARS) : text;
+    n++;
+  }
+}
+
 const DENIED_ERROR = /denied|forbidden|unauthori[sz]ed|permission|not allowed|policy/i;
 
 /** Span status ERROR (2) is a failure; an error the tool or its HTTP call reports as a refusal is denied. */
@@ -104,6 +137,7 @@ export function mapToolSpan(span: JsonObject, resource: Attributes): RawAuditEve
   putAttr(attributes, 'serviceName', attrStr(resource, 'service.name'));
   putAttr(attributes, 'errorType', attrs.get('error.type'));
   putAttr(attributes, 'statusMessage', obj(span['status'])?.['message']);
+  putToolArguments(attributes, attrs.get('gen_ai.tool.call.arguments'));
   const end = nanosToMs(span['endTimeUnixNano']);
   if (end !== undefined && end >= timeMs) attributes['durationMs'] = end - timeMs;
   event.attributes = attributes;
