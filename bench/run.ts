@@ -3,8 +3,9 @@
  * in the same run (interleaved, median of N), the same as whole processes against a plain
  * `readline` + `JSON.parse` process (issue 16, item 1; CPU time, see replay-process.ts), memory
  * per tracked agent at 100k agents, and the CLI's start-up as whole processes beside Node's own
- * start, and what issue 14's rate windows, CUSUM and rate_drop cost per event and per agent against
- * the same run with them switched off (rate-detectors-cost.ts).
+ * start, what issue 14's rate windows, CUSUM and rate_drop cost per event and per agent against
+ * the same run with them switched off (rate-detectors-cost.ts), and (with a broker: --brokers or
+ * KAFKA_BROKERS) live CPU per event against a raw kafkajs consumer (issue 16, item 4; bench/live-cpu.ts).
  * Ratios, not absolute timings: they hold from one machine to the next.
  *   --agents N --days N --scale X   generated fleet (default 40 agents × 14 days)
  *   --rounds N                      interleaved rounds (default 3)
@@ -19,6 +20,7 @@ import { parseArgs } from 'node:util';
 import { writeFleet } from '../scripts/fleet/generate-fleet.js';
 import { startupRows } from './cli-startup.js';
 import { hostileInputRows } from './hostile-input.js';
+import { type LiveCpuResult, liveCpuRow, measureLiveCpu } from './live-cpu.js';
 import { measureMemoryPerAgent } from './memory-per-agent.js';
 import { measureRateCost, measureRateMemory } from './rate-detectors-cost.js';
 import { measureReplayProcess } from './replay-process.js';
@@ -31,6 +33,8 @@ const { values } = parseArgs({
     scale: { type: 'string', default: '1' },
     rounds: { type: 'string', default: '3' },
     'memory-agents': { type: 'string', default: '100000' },
+    brokers: { type: 'string' },
+    'live-events': { type: 'string', default: '200000' },
     json: { type: 'string' },
   },
 });
@@ -72,6 +76,14 @@ try {
   log('rate windows, CUSUM and rate_drop: replay with and without (same file, alternating) …');
   const rateCost = await measureRateCost(file, join(dir, 'baselines'), join(dir, 'alerts-rates.jsonl'), Number(values.rounds), log);
   const rateMemory = measureRateMemory(Number(values['memory-agents']));
+  const brokers = values.brokers ?? process.env['KAFKA_BROKERS']?.trim();
+  let live: LiveCpuResult | undefined;
+  if (brokers) {
+    log(`live CPU per event (broker ${brokers}) …`);
+    live = await measureLiveCpu(brokers, Number(values['live-events']), Number(values.rounds), log);
+  } else {
+    log('live CPU per event: skipped (no --brokers or KAFKA_BROKERS)');
+  }
 
   const results = {
     date: new Date().toISOString(),
@@ -81,6 +93,7 @@ try {
     replayProcess: { cpuRatio: Math.round(proc.cpuRatio * 100) / 100, wallRatio: Math.round(proc.wallRatio * 100) / 100, target: 0.6, raw: proc.raw, replay: proc.replay },
     memory: { agents: memory.agents, bytesPerAgent: memory.bytesPerAgent, target: 4096 },
     rateDetectors: { costRatio: Math.round(rateCost.costRatio * 1000) / 1000, costTarget: 1.1, withCpuMicrosPerEvent: rateCost.on.map((x) => Math.round(x * 100) / 100), withoutCpuMicrosPerEvent: rateCost.off.map((x) => Math.round(x * 100) / 100), ...rateMemory, addedBytesTarget: 700 },
+    ...(live && { liveCpu: { events: live.events, cpuRatio: Math.round(live.cpuRatio * 100) / 100, wallRatio: Math.round(live.wallRatio * 100) / 100, target: 0.7, raw: live.raw, pipeline: live.pipeline } }),
   };
   const ok = (b: boolean) => (b ? 'meets' : 'MISSES');
   process.stdout.write(
@@ -94,6 +107,7 @@ try {
       `| state the rate windows, CUSUM and rate_drop add per agent (${rateMemory.agents.toLocaleString('en-US')} agents: ${rateMemory.withBytes} B with, ${rateMemory.offBytes} B off, windows ${rateMemory.windowsBytes} B) | **${rateMemory.addedBytes} B** | ≤ 700 B (${ok(rateMemory.addedBytes <= 700)}) |`,
       ...(await hostileInputRows(Number(values.rounds))),
       ...startupRows(Number(values.rounds)),
+      ...(live ? [liveCpuRow(live, Number(values.rounds))] : []),
       '',
     ].join('\n'),
   );
