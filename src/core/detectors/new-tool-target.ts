@@ -22,8 +22,11 @@ export type NewToolTargetSettings = Static<typeof NewToolTargetSettingsSchema>;
 // ---------------------------------------------------------------------------------------------
 // State: one agent's tools and their targets.
 
+/** Event time as the engine writes it: past ±8.64e15 a Date is invalid and every alert would throw. */
+const TimeMs = Type.Number({ minimum: -8.64e15, maximum: 8.64e15 });
+
 export const NewToolTargetSnapshotSchema = Type.Object({
-  targets: Type.Array(Type.Tuple([Type.String({ maxLength: 4096 }), Type.Number(), Type.Number()]), { maxItems: 65_536 }),
+  targets: Type.Array(Type.Tuple([Type.String({ maxLength: 4096 }), TimeMs, TimeMs]), { maxItems: 65_536 }),
   tools: Type.Array(Type.Tuple([Type.String({ maxLength: 4096 }), Type.Integer({ minimum: 0 })]), { maxItems: 1024 }),
 });
 export type NewToolTargetSnapshot = Static<typeof NewToolTargetSnapshotSchema>;

@@ -25,8 +25,11 @@ export type NewToolTransitionSettings = Static<typeof NewToolTransitionSettingsS
 // ---------------------------------------------------------------------------------------------
 // State: the bigrams of consecutive tool calls an agent has made within a trace.
 
+/** Event time as the engine writes it: past ±8.64e15 a Date is invalid and every alert would throw. */
+const TimeMs = Type.Number({ minimum: -8.64e15, maximum: 8.64e15 });
+
 export const NewToolTransitionSnapshotSchema = Type.Object({
-  transitions: Type.Array(Type.Tuple([Type.String({ maxLength: 4096 }), Type.Number(), Type.Number()]), { maxItems: 65_536 }),
+  transitions: Type.Array(Type.Tuple([Type.String({ maxLength: 4096 }), TimeMs, TimeMs]), { maxItems: 65_536 }),
   open: Type.Array(Type.Tuple([Type.String({ maxLength: 4096 }), Type.String({ maxLength: 4096 })]), { maxItems: 1024 }),
 });
 export type NewToolTransitionSnapshot = Static<typeof NewToolTransitionSnapshotSchema>;

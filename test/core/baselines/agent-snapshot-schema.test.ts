@@ -20,6 +20,9 @@ describe('the agent snapshot schema (issue 13)', () => {
     expect(steady.incidents.some(([, i]) => i.last !== undefined)).toBe(true);
     expect(steady.errors).toBeDefined();
     expect(steady.grace?.action).toBe('ecs:UpdateService');
+    const quiet = snapshots.find((s) => s.agentId === 'quiet');
+    expect(quiet?.toolTargets?.targets.map(([k]) => k)).toEqual(['pay_invoice acme']);
+    expect(quiet?.toolTransitions?.open).toEqual([['tr-1', 'pay_invoice'], ['tr-2', 'read_inbox']]);
     for (const s of snapshots) expect(agentSnapshotProblem(s)).toBeUndefined();
     expect(agentSnapshotProblem({ ...steady, position: 17 })).toBeUndefined();
   });
