@@ -112,6 +112,7 @@ export const EngineSettingsSchema = Type.Object(
             floorShare: Type.Number({ minimum: 0, maximum: 1, default: 0.5, description: "The expectation of an hour is never below this share of the agent's mean hourly rate over its learned week." }),
             dispersionPrior: Type.Number({ minimum: 1, default: 2, description: 'Dispersion (variance / mean of 15-minute counts) assumed before the agent has taught its own…' }),
             dispersionPriorWindows: Type.Number({ minimum: 0, default: 12, description: '…weighing as much as this many of its own 15-minute windows.' }),
+            neighbourNoise: Type.Number({ minimum: 0, maximum: 5, default: 0, description: "A neighbouring hour (or the same hour the day before and after) raises an hour's expectation only by what it exceeds this many Poisson standard deviations of one hour's count, for the scan windows (the CUSUM keeps the busiest neighbour): quiet agents' noisy neighbours no longer inflate it. 0: the busiest neighbour as learned. 1 raised quiet bursts caught on tuning seeds, not on held-out ones (docs/tuning.md)." }),
             maxLevelRatio: Type.Number({ minimum: 1, default: 3, description: 'How far the last day running above the learned week may raise the expectation (growing agents).' }),
             cusum: Type.Object(
               {

@@ -129,7 +129,7 @@ export const AgentSnapshotSchema = Type.Object({
     Type.Object({
       data: Type.Array(Type.Number(), { minItems: RATE_WINDOWS_DATA, maxItems: RATE_WINDOWS_DATA }),
       pos: Type.Integer({ minimum: 0, maximum: RING - 1 }),
-      th: Type.Object({ perBucket: Count, dispersion: Type.Number({ minimum: 1 }), short: NumberOrNull, long: NumberOrNull, liveMin: Count }),
+      th: Type.Object({ perBucket: Count, cusumPerBucket: Type.Optional(Count), dispersion: Type.Number({ minimum: 1 }), short: NumberOrNull, long: NumberOrNull, liveMin: Count }),
       cusum: Count,
       cusumBuckets: Count,
       cusumCount: Count,

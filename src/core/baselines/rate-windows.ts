@@ -34,6 +34,13 @@ export type RateWindowSettings = EngineSettings['rateSpike']['windows'];
 export interface WindowThresholds {
   /** Expected events per bucket. */
   perBucket: number;
+  /**
+   * What the CUSUM expects per bucket: the busiest neighbour in full (neighbourNoise 0). Evidence
+   * summed over hours turns a small bias of the expectation into a trip (a quiet agent 10 % above
+   * the lowered one crawled to the threshold over 6 hours on tuning seed 1); a window is judged
+   * over minutes, where the count's noise dwarfs it.
+   */
+  cusumPerBucket: number;
   /** Dispersion φ = variance / mean of the agent's 15-minute counts around this hour of day. */
   dispersion: number;
   /** Counts at which the short and the long window fire (live bucket included). */
@@ -50,7 +57,7 @@ export interface RateWindowsSnapshot {
   data: number[];
   pos: number;
   /** The open hour's thresholds (null: infinite), kept so a restore mid-hour judges as before. */
-  th: { perBucket: number; dispersion: number; short: number | null; long: number | null; liveMin: number };
+  th: { perBucket: number; cusumPerBucket?: number; dispersion: number; short: number | null; long: number | null; liveMin: number };
   cusum: number;
   cusumBuckets: number;
   cusumCount: number;
@@ -67,15 +74,27 @@ export interface RateWindowsSnapshot {
 }
 
 /**
+ * What a neighbouring hour (or the same hour on the days around) may lift an expectation to: its
+ * learned events less `z` Poisson standard deviations of one hour's count (√v). A busy agent's
+ * neighbours lift it almost fully (600 an hour: by 4 % less), a quiet agent's only when they
+ * really differ: at 10 events an hour one hour's count is ±3, and the busiest of up to six such
+ * noisy neighbours set the expectation 1.2–2.3× above the true rate on the tuning seeds (1–3),
+ * which hid its bursts and rises (docs/tuning.md).
+ */
+function lifted(v: number, z: number): number {
+  return v - z * Math.sqrt(v);
+}
+
+/**
  * Events learned for a local hour of week: the weekly EWMA, at least what the same hour saw on
  * both the day before and the day after (a daily job is expected even in the week its slot was
  * missed: the 02:00 that a spring-forward night skipped is learned as an empty hour); while the
  * slot has not been seen yet (the first week), the mean of the same hour on the days that have.
  */
-function learnedHour(profile: HourProfile, slot: number): number {
+function learnedHour(profile: HourProfile, slot: number, z: number): number {
   const v = profile.weekly(slot);
   if (!Number.isNaN(v)) {
-    const daily = Math.min(profile.weekly((slot + 144) % 168), profile.weekly((slot + 24) % 168));
+    const daily = lifted(Math.min(profile.weekly((slot + 144) % 168), profile.weekly((slot + 24) % 168)), z);
     return daily > v ? daily : v;
   }
   let total = 0;
@@ -111,7 +130,7 @@ export class RateWindows {
   /** Counts of the closed buckets inside the short and long windows (the live one is added by the check). */
   closedShort = 0;
   closedLong = 0;
-  th: WindowThresholds = { perBucket: 0, dispersion: 1, short: Number.POSITIVE_INFINITY, long: Number.POSITIVE_INFINITY, shortBuckets: 1, longBuckets: 1, liveMin: 1 };
+  th: WindowThresholds = { perBucket: 0, cusumPerBucket: 0, dispersion: 1, short: Number.POSITIVE_INFINITY, long: Number.POSITIVE_INFINITY, shortBuckets: 1, longBuckets: 1, liveMin: 1 };
   cusum = 0;
   /** Buckets since the CUSUM last stood at 0: how long the evidence has been building. */
   cusumBuckets = 0;
@@ -156,8 +175,8 @@ export class RateWindows {
     } else {
       this.blockId = -1;
     }
-    if (this.th.perBucket > 0 && Number.isFinite(this.th.short) && s.cusum.enabled) {
-      this.cusum = Math.max(0, this.cusum - (n * (s.cusum.ratio - 1) * this.th.perBucket) / this.th.dispersion);
+    if (this.th.cusumPerBucket > 0 && Number.isFinite(this.th.short) && s.cusum.enabled) {
+      this.cusum = Math.max(0, this.cusum - (n * (s.cusum.ratio - 1) * this.th.cusumPerBucket) / this.th.dispersion);
       this.cusumBuckets = this.cusum > 0 ? this.cusumBuckets + n : 0;
       if (this.cusum === 0) this.cusumCount = 0;
     }
@@ -223,14 +242,16 @@ export class RateWindows {
 
   /**
    * Expected events per bucket in the local hour of week `slot`: the busiest of it and its
-   * neighbouring hours (business-hours edges, a job drifting across the hour), never below
+   * neighbouring hours (business-hours edges, a job drifting across the hour; a neighbour counts
+   * by what it exceeds its own noise, `neighbourNoise`), never below
    * `floorShare` of the agent's mean over its learned week (an hour with little history must not
    * expect ~0), times its current level.
    */
-  expectedPerBucket(profile: HourProfile, slot: number, bucketMs: number, s: RateWindowSettings): number {
-    let peak = Number.NaN;
-    for (let dh = -1; dh <= 1; dh++) {
-      const v = learnedHour(profile, (slot + dh + 168) % 168);
+  expectedPerBucket(profile: HourProfile, slot: number, bucketMs: number, s: RateWindowSettings, z = s.neighbourNoise): number {
+    let peak = learnedHour(profile, slot, z);
+    for (const dh of [-1, 1]) {
+      const n = learnedHour(profile, (slot + dh + 168) % 168, z);
+      const v = Number.isNaN(peak) ? n : lifted(n, z);
       if (!Number.isNaN(v) && !(v <= peak)) peak = v;
     }
     let total = 0;
@@ -250,11 +271,12 @@ export class RateWindows {
   thresholdsFor(profile: HourProfile, slot: number, bucketMs: number, s: RateWindowSettings, active: boolean): WindowThresholds {
     const { short, long } = windowBuckets(bucketMs);
     const perBucket = this.expectedPerBucket(profile, slot, bucketMs, s);
+    const cusumPerBucket = s.neighbourNoise > 0 ? this.expectedPerBucket(profile, slot, bucketMs, s, 0) : perBucket;
     const dispersion = this.dispersionAround(slot % HOURS, s);
     const liveMin = Math.max(1, Math.ceil(s.cusum.ratio * perBucket));
-    if (!active || !s.enabled || !(perBucket > 0)) return { perBucket, dispersion, short: Number.POSITIVE_INFINITY, long: Number.POSITIVE_INFINITY, shortBuckets: short, longBuckets: long, liveMin };
+    if (!active || !s.enabled || !(perBucket > 0)) return { perBucket, cusumPerBucket, dispersion, short: Number.POSITIVE_INFINITY, long: Number.POSITIVE_INFINITY, shortBuckets: short, longBuckets: long, liveMin };
     const at = (buckets: number) => Math.max(s.minCount, countUpperQuantile(buckets * perBucket, dispersion, s.tailProbability));
-    return { perBucket, dispersion, short: at(short), long: at(long), shortBuckets: short, longBuckets: long, liveMin };
+    return { perBucket, cusumPerBucket, dispersion, short: at(short), long: at(long), shortBuckets: short, longBuckets: long, liveMin };
   }
 
   /** A local hour opens; `learnable`: the expectation has seen a day, so windows may teach the dispersion. */
@@ -291,7 +313,7 @@ export class RateWindows {
 
   /** `flagged`: the bucket already raised rate_spike, so a trip in it adds nothing to report. */
   private stepCusum(count: number, flagged: boolean, s: RateWindowSettings): void {
-    const { perBucket, dispersion } = this.th;
+    const { cusumPerBucket: perBucket, dispersion } = this.th;
     if (!s.cusum.enabled || !Number.isFinite(this.th.long) || !(perBucket > 0)) {
       this.cusum = 0;
       this.cusumBuckets = 0;
@@ -320,7 +342,7 @@ export class RateWindows {
   snapshot(): RateWindowsSnapshot {
     return {
       data: Array.from(this.data), pos: this.pos,
-      th: { perBucket: this.th.perBucket, dispersion: this.th.dispersion, short: finiteOrNull(this.th.short), long: finiteOrNull(this.th.long), liveMin: this.th.liveMin },
+      th: { perBucket: this.th.perBucket, cusumPerBucket: this.th.cusumPerBucket, dispersion: this.th.dispersion, short: finiteOrNull(this.th.short), long: finiteOrNull(this.th.long), liveMin: this.th.liveMin },
       cusum: this.cusum, cusumBuckets: this.cusumBuckets, cusumCount: this.cusumCount, cusumTripped: this.cusumTripped,
       cusumPeakBuckets: this.cusumPeakBuckets, cusumPeakCount: this.cusumPeakCount, learnable: this.learnable,
       blockId: this.blockId, blockCount: this.blockCount, blockExpected: this.blockExpected, blockFlagged: this.blockFlagged, levelActual: this.levelActual, levelExpected: this.levelExpected,
@@ -332,7 +354,8 @@ export class RateWindows {
     w.pos = s.pos;
     const { short, long } = windowBuckets(bucketMs);
     const inf = Number.POSITIVE_INFINITY;
-    w.th = { perBucket: s.th.perBucket, dispersion: s.th.dispersion, short: s.th.short ?? inf, long: s.th.long ?? inf, shortBuckets: short, longBuckets: long, liveMin: s.th.liveMin };
+    // Snapshots from before neighbourNoise: one expectation for both.
+    w.th = { perBucket: s.th.perBucket, cusumPerBucket: s.th.cusumPerBucket ?? s.th.perBucket, dispersion: s.th.dispersion, short: s.th.short ?? inf, long: s.th.long ?? inf, shortBuckets: short, longBuckets: long, liveMin: s.th.liveMin };
     w.openBucket();
     w.cusum = s.cusum;
     w.cusumBuckets = s.cusumBuckets;

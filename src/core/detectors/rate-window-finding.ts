@@ -50,7 +50,7 @@ export function rateWindowFinding(ctx: EngineContext, agent: AgentBaseline, whic
   const bucketMs = ctx.settings.bucketMs;
   const buckets = which === 'short' ? th.shortBuckets : which === 'long' ? th.longBuckets : Math.max(1, w.cusumPeakBuckets);
   const observed = which === 'short' ? w.closedShort + agent.bucketCount : which === 'long' ? w.closedLong + agent.bucketCount : w.cusumPeakCount;
-  const expected = buckets * th.perBucket;
+  const expected = buckets * (which === 'cusum' ? th.cusumPerBucket : th.perBucket);
   const chance = countUpperTail(observed, expected, th.dispersion);
   const ratio = observed / Math.max(expected, 1e-9);
   const window = minutesLabel(buckets, bucketMs);
@@ -65,7 +65,7 @@ export function rateWindowFinding(ctx: EngineContext, agent: AgentBaseline, whic
     observed: { window, windowBuckets: buckets, count: observed, eventsPerMinute: round2((observed * 60_000) / (buckets * bucketMs)), windowEnd: new Date(agent.bucketStartMs + bucketMs).toISOString(), rule: which === 'cusum' ? 'cusum' : 'window' },
     expected: {
       count: round2(expected),
-      perMinute: round2((th.perBucket * 60_000) / bucketMs),
+      perMinute: round2(((which === 'cusum' ? th.cusumPerBucket : th.perBucket) * 60_000) / bucketMs),
       thresholdCount: threshold,
       tailProbability: chance,
       dispersion: round2(th.dispersion),

@@ -44,4 +44,21 @@ describe('rate_spike scan windows and CUSUM', () => {
     expect(alerts.map((a) => [a.detector, a.agentId])).toEqual([['rate_spike', 'steady']]);
     expect(Date.parse(alerts[0]!.time)).toBeGreaterThan(at);
   });
+
+  it("with neighbourNoise 1, judges a quiet agent's hour by its own rate, not a busier neighbouring hour's noise: a 10x burst for 10 minutes is raised", () => {
+    // 0.25/min, 0.45/min in the hours before and after: the busiest neighbour (27 an hour) sets the
+    // expectation of 14:00 at 0.45/min (the default); counted by what it exceeds one hour's Poisson noise, 0.36.
+    const rate = (t: number) => ([13, 15].includes(Math.floor((t % DAY) / HOUR)) ? 0.45 : 0.25);
+    const quiet = traffic('quiet', T0, T0 + 12 * DAY, rate, 31);
+    const at = T0 + 10 * DAY + 14 * HOUR + 3 * MINUTE;
+    const events = merge(quiet, traffic('quiet', at, at + 10 * MINUTE, () => 2.5, 32));
+    const lifted = { rateSpike: { windows: { neighbourNoise: 1 } } };
+    expect(run(engineWith(lifted), quiet)).toEqual([]);
+    expect(run(engineWith(on), events)).toEqual([]);
+    const alerts = run(engineWith(lifted), events);
+    expect(alerts.map((a) => [a.detector, a.agentId, a.observed['rule']])).toEqual([['rate_spike', 'quiet', 'window']]);
+    expect(Date.parse(alerts[0]!.time)).toBeGreaterThan(at);
+    expect(Date.parse(alerts[0]!.time)).toBeLessThanOrEqual(at + 10 * MINUTE);
+    expect(alerts[0]!.expected['perMinute']).toBeCloseTo((27 - Math.sqrt(27)) / 60, 1);
+  });
 });

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { HourProfile } from '../../../src/core/baselines/hour-profile.js';
+import { RateWindows } from '../../../src/core/baselines/rate-windows.js';
+import { defaultEngineSettings } from '../../../src/core/engine-context.js';
+
+const MINUTE = 60_000;
+const settings = (neighbourNoise: number) => defaultEngineSettings({ rateSpike: { windows: { neighbourNoise } } }).rateSpike.windows;
+
+/** A week where every hour learned `base` events and Thursday's (slot 72+) 13:00 and 15:00 learned `around`. */
+function profile(base: number, around: number): HourProfile {
+  const p = new HourProfile();
+  for (let slot = 0; slot < 168; slot++) p.learnHour(slot, slot === 3 * 24 + 13 || slot === 3 * 24 + 15 ? around : base, 1, 1, 0.9);
+  return p;
+}
+
+// Issue 14, item 1: a neighbouring hour lifts the expectation only by what it exceeds its own noise.
+describe('RateWindows expectation from neighbouring hours', () => {
+  const slot = 3 * 24 + 14;
+
+  it("a quiet agent's neighbour 1.5x its hour lifts it only by what exceeds one hour's Poisson noise", () => {
+    const quiet = profile(18, 27);
+    expect(new RateWindows().expectedPerBucket(quiet, slot, MINUTE, settings(1)) * 60).toBeCloseTo(27 - Math.sqrt(27), 4);
+    expect(new RateWindows().expectedPerBucket(quiet, slot, MINUTE, settings(0)) * 60).toBeCloseTo(27, 4);
+  });
+
+  it("a quiet agent's neighbours within their noise leave its own hour's expectation", () => {
+    expect(new RateWindows().expectedPerBucket(profile(18, 22), slot, MINUTE, settings(1)) * 60).toBeCloseTo(18, 4);
+  });
+
+  it("a busy agent's neighbour lifts it almost fully, as before", () => {
+    const busy = profile(600, 900);
+    expect(new RateWindows().expectedPerBucket(busy, slot, MINUTE, settings(1)) * 60).toBeCloseTo(870, 3);
+  });
+
+  it('the same hour on the days around still sets a missed slot (DST), less its noise', () => {
+    const p = new HourProfile();
+    for (let s = 0; s < 168; s++) p.learnHour(s, s % 24 === 2 ? 100 : 0, 1, 1, 0.9);
+    p.learnHour(3 * 24 + 2, 0, 0, 1, 0.9); // Thursday 02:00 skipped
+    expect(new RateWindows().expectedPerBucket(p, 3 * 24 + 2, MINUTE, settings(1)) * 60).toBeCloseTo(90, 4);
+  });
+
+  it('the CUSUM keeps the busiest neighbour in full: summed over hours, a lowered expectation would trip it', () => {
+    const th = new RateWindows().thresholdsFor(profile(18, 27), slot, MINUTE, settings(1), true);
+    expect(th.perBucket * 60).toBeCloseTo(27 - Math.sqrt(27), 4);
+    expect(th.cusumPerBucket * 60).toBeCloseTo(27, 4);
+  });
+});
