@@ -1,10 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { InvalidArgumentError, type Command } from 'commander';
 import { Partitioners, type Admin, type Message, type Producer } from 'kafkajs';
-import { type KafkaConfig } from '../config/kafka-config-schema.js';
 import { loadConfig } from '../config/load-config.js';
-import { InvalidConfigError, InvalidEventError } from '../core/errors.js';
-import { createKafka, kafkaUnavailable } from '../kafka/kafka-client.js';
+import { InvalidEventError } from '../core/errors.js';
+import { ensureTopic, kafkaStep as step } from '../kafka/ensure-topics.js';
+import { createKafka } from '../kafka/kafka-client.js';
 import { resolveFormatChoice, FORMAT_CHOICES } from '../formats/format-registry.js';
 import { readFormatFile } from '../sources/format-file-source.js';
 import { readJsonlFile } from '../sources/jsonl-file-source.js';
@@ -93,44 +93,6 @@ export function agentKey(line: string): { key: string } | { skip: 'not_json' | '
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return { skip: 'no_agent_id' };
   const agentId = (value as { agentId?: unknown }).agentId;
   return typeof agentId === 'string' && agentId.length > 0 ? { key: agentId } : { skip: 'no_agent_id' };
-}
-
-function isKafkaJsError(err: unknown): boolean {
-  return err instanceof Error && err.name.startsWith('KafkaJS');
-}
-
-/** Runs a Kafka step; a kafkajs failure (after its bounded retries) becomes a KafkaUnavailableError naming the step. */
-async function step<T>(config: KafkaConfig, doing: string, fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (err) {
-    if (isKafkaJsError(err)) throw kafkaUnavailable(config, err, doing);
-    throw err;
-  }
-}
-
-function alreadyExists(err: unknown): boolean {
-  const e = err as { type?: string; errors?: { type?: string }[] };
-  return e?.type === 'TOPIC_ALREADY_EXISTS' || (Array.isArray(e?.errors) && e.errors.length > 0 && e.errors.every((x) => x?.type === 'TOPIC_ALREADY_EXISTS'));
-}
-
-/** Creates the topic with the configured partitions when it is missing; true if this call created it. */
-export async function ensureTopic(admin: Admin, topic: string, config: KafkaConfig): Promise<boolean> {
-  const topics = await step(config, 'list topics on', () => admin.listTopics());
-  if (topics.includes(topic)) return false;
-  if (!config.createTopics) {
-    throw new InvalidConfigError(`topic ${topic} does not exist and kafka.createTopics is false: create it first`);
-  }
-  try {
-    return await admin.createTopics({
-      topics: [{ topic, numPartitions: config.partitions, replicationFactor: config.replicationFactor }],
-      waitForLeaders: true,
-    });
-  } catch (err) {
-    if (alreadyExists(err)) return false; // created meanwhile by someone else
-    if (isKafkaJsError(err)) throw kafkaUnavailable(config, err, `create topic ${topic} on`);
-    throw err;
-  }
 }
 
 function createProgressLine(stream: NodeJS.WriteStream, enabled: boolean): { update: (s: ProduceSummary, file: number) => void; done: () => void } {

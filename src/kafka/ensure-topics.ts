@@ -1,6 +1,7 @@
 import { type Admin } from 'kafkajs';
 import { type KafkaConfig } from '../config/kafka-config-schema.js';
 import { InvalidConfigError } from '../core/errors.js';
+import { kafkaUnavailable } from './kafka-client.js';
 import { withKafkaRetries } from './kafka-retry.js';
 import { CREATED_TOPIC_MAX_MESSAGE_BYTES } from './topic-limits.js';
 
@@ -43,4 +44,42 @@ export async function ensureTopics(admin: Admin, config: KafkaConfig): Promise<{
 /** Until the offsets of every partition of `topics` can be read (each has a leader that knows it is one). */
 export async function waitForLeaders(admin: Admin, topics: readonly string[], deadlineMs = 30_000): Promise<void> {
   for (const topic of topics) await withKafkaRetries(() => admin.fetchTopicOffsets(topic), { deadlineMs });
+}
+
+function isKafkaJsError(err: unknown): boolean {
+  return err instanceof Error && err.name.startsWith('KafkaJS');
+}
+
+/** Runs a Kafka step; a kafkajs failure (after its bounded retries) becomes a KafkaUnavailableError naming the step. */
+export async function kafkaStep<T>(config: KafkaConfig, doing: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (isKafkaJsError(err)) throw kafkaUnavailable(config, err, doing);
+    throw err;
+  }
+}
+
+function alreadyExists(err: unknown): boolean {
+  const e = err as { type?: string; errors?: { type?: string }[] };
+  return e?.type === 'TOPIC_ALREADY_EXISTS' || (Array.isArray(e?.errors) && e.errors.length > 0 && e.errors.every((x) => x?.type === 'TOPIC_ALREADY_EXISTS'));
+}
+
+/** Creates one topic (`produce`'s target) with the configured partitions when it is missing; true if this call created it. */
+export async function ensureTopic(admin: Admin, topic: string, config: KafkaConfig): Promise<boolean> {
+  const topics = await kafkaStep(config, 'list topics on', () => admin.listTopics());
+  if (topics.includes(topic)) return false;
+  if (!config.createTopics) {
+    throw new InvalidConfigError(`topic ${topic} does not exist and kafka.createTopics is false: create it first`);
+  }
+  try {
+    return await admin.createTopics({
+      topics: [{ topic, numPartitions: config.partitions, replicationFactor: config.replicationFactor }],
+      waitForLeaders: true,
+    });
+  } catch (err) {
+    if (alreadyExists(err)) return false; // created meanwhile by someone else
+    if (isKafkaJsError(err)) throw kafkaUnavailable(config, err, `create topic ${topic} on`);
+    throw err;
+  }
 }

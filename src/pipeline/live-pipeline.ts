@@ -12,8 +12,8 @@ import { writeChangelog } from '../kafka/changelog-writer.js';
 import { withKafkaRetries } from '../kafka/kafka-retry.js';
 import { maxMessageBytes, requestBudgetBytes } from '../kafka/topic-limits.js';
 import { restoreFromChangelog } from '../kafka/changelog-restore.js';
-import { deadLetterMessage } from '../kafka/dead-letter.js';
-import { decodeKafkaMessage } from '../kafka/decode-message.js';
+import { deadLetterMessage } from '../sources/kafka/dead-letter.js';
+import { decodeKafkaMessage } from '../sources/kafka/decode-message.js';
 import { resolveFormatChoice } from '../formats/format-registry.js';
 import { type LogFormat } from '../formats/log-format.js';
 import { ensureTopics } from '../kafka/ensure-topics.js';
@@ -22,8 +22,9 @@ import { type Readiness } from '../telemetry/metrics-server.js';
 import { type ReloadMetrics, ReloadKind, noopReloadMetrics } from '../telemetry/reload-metrics.js';
 import { type PipelineMetrics, noopPipelineMetrics } from '../telemetry/pipeline-metrics.js';
 import { contextOf, endSpan } from '../telemetry/tracing.js';
-import { BatchOutbox } from './batch-outbox.js';
-import { startBatchSpan, startFlushSpan } from './live-spans.js';
+import { alertMessage } from '../sinks/kafka/alert-message.js';
+import { BatchOutbox } from '../sinks/kafka/batch-outbox.js';
+import { startBatchSpan, startFlushSpan } from '../telemetry/live-spans.js';
 
 export interface LiveStats {
   consumed: number;
@@ -457,7 +458,7 @@ export class LivePipeline {
     const router = this.router;
     const toTopic = router ? messages.filter((a) => router.toKafka(a)) : messages;
     const writes = router ? messages.map((a) => router.write(a)) : [];
-    if (toTopic.length) await this.producer.send({ topic, acks: -1, messages: toTopic.map((a) => ({ key: a.agentId, value: JSON.stringify(a), headers: { 'agentwatch-alert-id': a.id, 'agentwatch-detector': a.detector } })) });
+    if (toTopic.length) await this.producer.send({ topic, acks: -1, messages: toTopic.map((a) => alertMessage(a)) });
     await Promise.all(writes);
   }
 

@@ -1,10 +1,10 @@
 import { type KafkaMessage } from 'kafkajs';
-import { InvalidEventError, RejectReason } from '../core/errors.js';
-import { type AuditEvent } from '../core/events/audit-event.js';
-import { toAuditEvent } from '../core/events/decode-audit-event.js';
-import { decodeRecords } from '../formats/decode-records.js';
-import { type LogFormat, SkippedRecord } from '../formats/log-format.js';
-import { nativeFormat } from '../formats/native/native-format.js';
+import { InvalidEventError, RejectReason } from '../../core/errors.js';
+import { type AuditEvent } from '../../core/events/audit-event.js';
+import { toAuditEvent } from '../../core/events/decode-audit-event.js';
+import { decodeRecords } from '../../formats/decode-records.js';
+import { type LogFormat, SkippedRecord } from '../../formats/log-format.js';
+import { nativeFormat } from '../../formats/native/native-format.js';
 
 export interface MessageLimits {
   /** Native events: larger messages are rejected (input.maxEventBytes). */

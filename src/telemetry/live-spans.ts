@@ -1,7 +1,7 @@
 import { type Context, type Link, type Span, SpanKind, trace } from '@opentelemetry/api';
 import { type Batch, type KafkaMessage } from 'kafkajs';
 import { type Alert } from '../core/alerts/alert.js';
-import { contextFromHeaders, tracer } from '../telemetry/tracing.js';
+import { contextFromHeaders, tracer } from './tracing.js';
 
 /**
  * The spans of `agentwatch run`, named and attributed in one place (OpenTelemetry messaging

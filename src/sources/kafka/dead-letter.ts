@@ -1,5 +1,5 @@
 import { type IHeaders, type KafkaMessage, type Message } from 'kafkajs';
-import { messageBytes } from './changelog-writer.js';
+import { messageBytes } from '../../kafka/changelog-writer.js';
 
 /** Header values are bounded: an error message must not make the dead letter itself too large. */
 const MAX_HEADER_CHARS = 1024;

@@ -1,11 +1,12 @@
 import { type Context, type Span } from '@opentelemetry/api';
 import { type KafkaMessage, type Message, type Producer } from 'kafkajs';
-import { type Alert } from '../core/alerts/alert.js';
-import { messageChunks } from '../kafka/changelog-writer.js';
-import { type AlertRouter } from '../sinks/alert-router.js';
-import { type PipelineMetrics } from '../telemetry/pipeline-metrics.js';
-import { endSpan, injectSpan } from '../telemetry/tracing.js';
-import { startAlertSpan, startDeliverySpan } from './live-spans.js';
+import { type Alert } from '../../core/alerts/alert.js';
+import { messageChunks } from '../../kafka/changelog-writer.js';
+import { type AlertRouter } from '../alert-router.js';
+import { alertMessage } from './alert-message.js';
+import { type PipelineMetrics } from '../../telemetry/pipeline-metrics.js';
+import { endSpan, injectSpan } from '../../telemetry/tracing.js';
+import { startAlertSpan, startDeliverySpan } from '../../telemetry/live-spans.js';
 
 interface PendingAlert {
   message: Message;
@@ -63,9 +64,8 @@ export class BatchOutbox {
     }
     if (this.router && !this.router.toKafka(alert)) return;
     const span = startAlertSpan(alert, trigger, this.batchCtx, this.topics.alerts);
-    const headers = injectSpan(span, { 'agentwatch-alert-id': alert.id, 'agentwatch-detector': alert.detector });
     // Latency is event-to-alert: only an opening alert has a triggering event just consumed.
-    this.alerts.push({ message: { key: alert.agentId, value: JSON.stringify(alert), headers }, span, sentAtMs: opening && trigger ? Number(trigger.timestamp) : Number.NaN });
+    this.alerts.push({ message: alertMessage(alert, injectSpan(span, {})), span, sentAtMs: opening && trigger ? Number(trigger.timestamp) : Number.NaN });
   }
 
   addDeadLetter(message: Message, reason: string): void {
