@@ -7,7 +7,7 @@ import { loadConfig } from '../../src/config/load-config.js';
 import { type Config } from '../../src/config/config-schema.js';
 import { type Alert } from '../../src/core/alerts/alert.js';
 import { formatDelay } from '../../src/evaluation/detection-delay.js';
-import { type AlertLike, type Evaluation, type KindScore, type Label, evaluateAlerts } from '../../src/evaluation/evaluate-alerts.js';
+import { type AlertLike, coldStartLine, evaluateAlerts, type Evaluation, type KindScore, type Label } from '../../src/evaluation/evaluate-alerts.js';
 import { expandSweep } from '../../src/evaluation/sweep-settings.js';
 import { replay } from '../../src/pipeline/replay.js';
 import { RATE_KINDS } from './types.js';
@@ -94,6 +94,8 @@ interface Scored {
   byAgentRate: KindScore[];
   falsePerAgentWeek: Record<string, number>;
   falseAlerts: Record<string, number>;
+  /** Cold-start inventory alerts (agents still learning, matching no label): not false incidents. */
+  coldStart: number;
 }
 
 function score(alerts: readonly AlertLike[], labels: readonly Label[], agents: number, weeks: number, graceMs: number): Scored {
@@ -106,7 +108,7 @@ function score(alerts: readonly AlertLike[], labels: readonly Label[], agents: n
     falsePerAgentWeek[d.detector] = d.falseAlertsPerAgentWeek;
     falseAlerts[d.detector] = d.falseAlerts;
   }
-  return { byKind: e.byKind, byAgentRate: split.byKind, falsePerAgentWeek, falseAlerts };
+  return { byKind: e.byKind, byAgentRate: split.byKind, falsePerAgentWeek, falseAlerts, coldStart: e.coldStartAlerts.length };
 }
 
 /** Seeds' agent ids may repeat (same classes): pooled, each seed's agents are its own. */
@@ -147,6 +149,7 @@ function report(o: Options, seeds: { seed: number; scored: Scored }[], pooled: S
     'False incidents per agent-week (count):',
     table(['detector', ...seeds.map((s) => `seed ${s.seed}`), ...(seeds.length > 1 ? ['pooled'] : [])], falseRows),
     `(${o.agents} agents × ${(o.days / 7).toFixed(2)} weeks per seed; "all" includes every detector's false incidents, not only the rate detectors')`,
+    coldStartLine(seeds.reduce((n, s) => n + s.scored.coldStart, 0)),
   ].join('\n');
 }
 

@@ -21,6 +21,8 @@ export interface AlertLike {
   time: string;
   /** Lifecycle messages of an incident share its id; only the opening one is scored. */
   status?: string;
+  /** The alert's baseline summary: `learning` when the agent was still in its learning period. */
+  baseline?: { learning?: boolean };
 }
 
 export interface DetectorScore {
@@ -33,8 +35,15 @@ export interface DetectorScore {
   truePositives: number;
   /** Alerts inside a labelled anomaly of the same agent but another detector. */
   otherLabel: number;
-  /** Alerts matching no label at all: false incidents. */
+  /** Alerts matching no label at all, raised after the agent had learned: false incidents. */
   falseAlerts: number;
+  /**
+   * Alerts matching no label raised while the agent was still learning: the cold-start inventory
+   * (issue 15, item 4: privileged grants and declared sensitive actions alert from the first event,
+   * a one-off list of what each identity may do). Reported apart from false incidents, which
+   * measure the steady state a SOC lives with.
+   */
+  coldStartAlerts: number;
   /** Median delay from the label's start to its first alert, seconds. */
   medianDelaySeconds: number | null;
   /** 90th percentile (nearest rank) of the same delays, seconds. */
@@ -75,6 +84,8 @@ export interface Evaluation {
   weeks: number;
   missed: Label[];
   falseAlerts: AlertLike[];
+  /** Opening alerts matching no label, raised while their agent was learning (see DetectorScore). */
+  coldStartAlerts: AlertLike[];
 }
 
 /**
@@ -96,12 +107,13 @@ export function evaluateAlerts(all: readonly AlertLike[], labels: readonly Label
   const scores = new Map<string, DetectorScore>();
   for (const d of [...detectors].sort()) {
     scores.set(d, {
-      detector: d, labels: 0, detected: 0, recall: 0, alerts: 0, truePositives: 0, otherLabel: 0, falseAlerts: 0, medianDelaySeconds: null,
+      detector: d, labels: 0, detected: 0, recall: 0, alerts: 0, truePositives: 0, otherLabel: 0, falseAlerts: 0, coldStartAlerts: 0, medianDelaySeconds: null,
       p90DelaySeconds: null, falseAlertsPerAgentWeek: 0,
     });
   }
   for (const l of labels) (scores.get(l.detector) as DetectorScore).labels++;
   const falseAlerts: AlertLike[] = [];
+  const coldStartAlerts: AlertLike[] = [];
   for (const a of alerts) {
     const s = scores.get(a.detector) as DetectorScore;
     s.alerts++;
@@ -113,6 +125,9 @@ export function evaluateAlerts(all: readonly AlertLike[], labels: readonly Label
       for (const w of same) w.first = Math.min(w.first, t);
     } else if (overlapping.length) {
       s.otherLabel++;
+    } else if (a.baseline?.learning === true) {
+      s.coldStartAlerts++;
+      coldStartAlerts.push(a);
     } else {
       s.falseAlerts++;
       falseAlerts.push(a);
@@ -144,6 +159,7 @@ export function evaluateAlerts(all: readonly AlertLike[], labels: readonly Label
     weeks: Math.round(weeks * 100) / 100,
     missed,
     falseAlerts,
+    coldStartAlerts,
   };
 }
 
@@ -187,8 +203,14 @@ export function formatEvaluation(e: Evaluation): string {
     ...rows.map(fmt),
     'Alerts are right (during an anomaly of their kind), on another anomaly of the same agent, or false (during none).',
     `False alerts: ${e.falseAlerts.length} over ${e.agents} agents × ${e.weeks} weeks, ${perWeek} per agent per week.`,
+    ...(e.coldStartAlerts.length ? [coldStartLine(e.coldStartAlerts.length)] : []),
     ...(e.byKind.length ? ['', formatKinds(e.byKind)] : []),
   ].join('\n');
+}
+
+/** The cold-start inventory, said apart from false alerts. */
+export function coldStartLine(n: number): string {
+  return `Cold-start inventory: ${n} alert${n === 1 ? '' : 's'} on agents still learning (privileged grants, sensitive acts), not false.`;
 }
 
 /** Per kind of anomaly: recall, median and p90 delay, and its detector's false alerts per agent-week. */

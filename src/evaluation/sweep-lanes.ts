@@ -22,6 +22,8 @@ export interface IncidentRecord {
   eventId: string;
   /** Only with `detail` (the diff shows it; a sweep of 64 settings need not hold it). */
   summary?: string;
+  /** Raised while the agent was still learning (the cold-start inventory; scored apart from false alerts). */
+  baseline?: { learning: true };
 }
 
 export interface LaneRequest {
@@ -68,6 +70,7 @@ export async function runLanes(req: LaneRequest, onProgress?: (p: ReplayProgress
           c.incidents.set(alert.id, {
             id: alert.id, agentId: alert.agentId, detector: alert.detector, severity: alert.severity, peakSeverity: alert.severity,
             score: alert.score, time: alert.time, eventId: alert.eventId, ...(req.detail && { summary: alert.summary }),
+            ...(alert.baseline?.learning === true && { baseline: { learning: true } }),
           });
           return;
         }

@@ -67,6 +67,18 @@ describe('evaluation per kind', () => {
     expect(e.byDetector.find((d) => d.detector === 'new_permission')).toMatchObject({ alerts: 1, otherLabel: 1, falseAlerts: 0 });
   });
 
+  it('reports alerts raised while their agent was learning (the cold-start inventory) apart from false incidents', () => {
+    const inventory = { ...alert('c1', 'new_permission', 'g', '2026-03-02T00:00:34Z'), baseline: { learning: true } };
+    const learned = { ...alert('c2', 'new_permission', 'g', '2026-03-20T00:00:34Z'), baseline: { learning: false } };
+    const withInventory = evaluateAlerts([...alerts, inventory, learned], labels, { agents: 10, spanMs: 14 * 86_400_000 });
+    expect(withInventory.coldStartAlerts.map((a) => a.id)).toEqual(['c1']);
+    expect(withInventory.falseAlerts.map((a) => a.id)).toEqual(['f1', 'f2', 'f3', 'c2']);
+    expect(withInventory.byDetector.find((d) => d.detector === 'new_permission')).toMatchObject({ alerts: 3, otherLabel: 1, falseAlerts: 1, coldStartAlerts: 1 });
+    expect(withInventory.falseAlertsPerAgentWeek).toBe(0.2);
+    expect(formatEvaluation(withInventory)).toContain('Cold-start inventory: 1 alert on agents still learning (privileged grants, sensitive acts), not false.');
+    expect(formatEvaluation(e)).not.toContain('Cold-start inventory');
+  });
+
   it('prints the detector table as before, then a table per kind with the p90 delay', () => {
     const text = formatEvaluation(e);
     const lines = text.split('\n');
