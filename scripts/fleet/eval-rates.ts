@@ -71,7 +71,7 @@ async function runSeed(seed: number, o: Options, config: Config): Promise<SeedRe
     const replaySeconds = (performance.now() - started) / 1000;
     if (o.keep) writeFileSync(join(dir, 'alerts.jsonl'), alerts.map((a) => JSON.stringify(a)).join('\n') + (alerts.length ? '\n' : ''));
     const labels = readFileSync(join(dir, 'labels.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Label);
-    const opening = alerts.filter((a) => a.status === undefined || a.status === 'open').map((a) => ({ id: a.id, agentId: a.agentId, detector: a.detector, time: a.time }));
+    const opening = alerts.filter((a) => a.status === undefined || a.status === 'open').map((a) => ({ id: a.id, agentId: a.agentId, detector: a.detector, time: a.time, ...(a.baseline?.learning === true && { baseline: { learning: true } }) }));
     return { seed, events: fleet.events, agents: fleet.agents, weeks: o.days / 7, labels, alerts: opening, generateSeconds: fleet.seconds, replaySeconds };
   } finally {
     if (!o.keep) rmSync(dir, { recursive: true, force: true });
