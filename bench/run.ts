@@ -10,6 +10,9 @@
  *   --agents N --days N --scale X   generated fleet (default 40 agents × 14 days)
  *   --rounds N                      interleaved rounds (default 3)
  *   --memory-agents N               agents for the memory measurement (default 100000)
+ *   --scale-agents N,N              full-baseline memory, changelog bytes and restore per agent
+ *                                   (issue 16, item 3; bench/memory-at-scale.ts, one child process
+ *                                   each; default 100000; 1000000 takes ~15 GB and many minutes)
  *   --json FILE                     also write the results as JSON
  */
 import { execFileSync } from 'node:child_process';
@@ -21,6 +24,7 @@ import { writeFleet } from '../scripts/fleet/generate-fleet.js';
 import { startupRows } from './cli-startup.js';
 import { hostileInputRows } from './hostile-input.js';
 import { type LiveCpuResult, liveCpuRow, measureLiveCpu } from './live-cpu.js';
+import { type ScaleResult } from './memory-at-scale.js';
 import { measureMemoryPerAgent } from './memory-per-agent.js';
 import { measureRateCost, measureRateMemory } from './rate-detectors-cost.js';
 import { measureReplayProcess } from './replay-process.js';
@@ -33,6 +37,7 @@ const { values } = parseArgs({
     scale: { type: 'string', default: '1' },
     rounds: { type: 'string', default: '3' },
     'memory-agents': { type: 'string', default: '100000' },
+    'scale-agents': { type: 'string', default: '100000' },
     brokers: { type: 'string' },
     'live-events': { type: 'string', default: '200000' },
     json: { type: 'string' },
@@ -73,6 +78,14 @@ try {
   log(`memory: ${values['memory-agents']} agents …`);
   const memory = measureMemoryPerAgent(Number(values['memory-agents']));
 
+  const scale: ScaleResult[] = [];
+  for (const n of String(values['scale-agents']).split(',').filter(Boolean)) {
+    log(`full baseline at scale: ${n} agents (child process) …`);
+    const heapMb = Math.max(2000, Math.ceil((Number(n) * 16_000) / 1_048_576));
+    const out = execFileSync(process.execPath, ['--expose-gc', `--max-old-space-size=${heapMb}`, '--import', 'tsx', 'bench/memory-at-scale.ts', '--agents', n], { encoding: 'utf8', maxBuffer: 1 << 20 });
+    scale.push(JSON.parse(out) as ScaleResult);
+  }
+
   log('rate windows, CUSUM and rate_drop: replay with and without (same file, alternating) …');
   const rateCost = await measureRateCost(file, join(dir, 'baselines'), join(dir, 'alerts-rates.jsonl'), Number(values.rounds), log);
   const rateMemory = measureRateMemory(Number(values['memory-agents']));
@@ -92,6 +105,7 @@ try {
     throughput: { rawJsonParseEventsPerSecond: Math.round(rawRate), replayEventsPerSecond: Math.round(replayRate), ratio: Math.round(ratio * 100) / 100, target: 0.5 },
     replayProcess: { cpuRatio: Math.round(proc.cpuRatio * 100) / 100, wallRatio: Math.round(proc.wallRatio * 100) / 100, target: 0.6, raw: proc.raw, replay: proc.replay },
     memory: { agents: memory.agents, bytesPerAgent: memory.bytesPerAgent, target: 4096 },
+    memoryAtScale: scale.map((r) => ({ ...r, bytesTarget: 1536, restoreSecondsTargetAt1M: 30 })),
     rateDetectors: { costRatio: Math.round(rateCost.costRatio * 1000) / 1000, costTarget: 1.1, withCpuMicrosPerEvent: rateCost.on.map((x) => Math.round(x * 100) / 100), withoutCpuMicrosPerEvent: rateCost.off.map((x) => Math.round(x * 100) / 100), ...rateMemory, addedBytesTarget: 700 },
     ...(live && { liveCpu: { events: live.events, cpuRatio: Math.round(live.cpuRatio * 100) / 100, wallRatio: Math.round(live.wallRatio * 100) / 100, target: 0.7, raw: live.raw, pipeline: live.pipeline } }),
   };
@@ -103,6 +117,10 @@ try {
       `| replay throughput / raw \`JSON.parse\` (same file, same run, median of ${values.rounds}) | **${results.throughput.ratio}** (${results.throughput.replayEventsPerSecond.toLocaleString('en-US')} vs ${results.throughput.rawJsonParseEventsPerSecond.toLocaleString('en-US')} events/s) | ≥ 0.5 (${ok(ratio >= 0.5)}) |`,
       `| \`agentwatch replay\` / a plain \`readline\` + \`JSON.parse\` process, whole processes, CPU time (same file, alternating, median of ${values.rounds}) | **${results.replayProcess.cpuRatio}** (wall clock ${results.replayProcess.wallRatio}) | ≥ 0.6 (${ok(proc.cpuRatio >= 0.6)}) |`,
       `| memory per tracked agent at ${memory.agents.toLocaleString('en-US')} agents | **${(memory.bytesPerAgent / 1024).toFixed(2)} KB** | ≤ 4 KB (${ok(memory.bytesPerAgent <= 4096)}) |`,
+      ...scale.map(
+        (r) =>
+          `| full baseline per agent at ${r.agents.toLocaleString('en-US')} agents, ${r.eventsPerAgent} mixed events each (heap + array buffers after GC; changelog record ${r.changelogBytesPerAgent} B, ${r.changelogGzipBytesPerAgent} B gzipped; decode + restore of all records in-process ${r.restoreSeconds} s, ${r.restoreCpuSeconds} s CPU, no broker) | **${r.bytesPerAgent} B** | ≤ 1,536 B (${ok(r.bytesPerAgent <= 1536)}) |`,
+      ),
       `| per-event cost with / without the rate windows, CUSUM and rate_drop (replay in-process, CPU time, same file, alternating, median of ${values.rounds}) | **${results.rateDetectors.costRatio.toFixed(2)}** | ≤ 1.10 (${ok(rateCost.costRatio <= 1.1)}) |`,
       `| state the rate windows, CUSUM and rate_drop add per agent (${rateMemory.agents.toLocaleString('en-US')} agents: ${rateMemory.withBytes} B with, ${rateMemory.offBytes} B off, windows ${rateMemory.windowsBytes} B) | **${rateMemory.addedBytes} B** | ≤ 700 B (${ok(rateMemory.addedBytes <= 700)}) |`,
       ...(await hostileInputRows(Number(values.rounds))),
