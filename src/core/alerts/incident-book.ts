@@ -2,7 +2,6 @@ import { type AgentBaseline } from '../baselines/agent-baseline.js';
 import { type Detector, type Finding } from '../detectors/detector.js';
 import { type EngineContext } from '../engine-context.js';
 import { applyVerdict } from '../feedback/apply-verdict.js';
-import { findingPattern } from '../feedback/finding-pattern.js';
 import { type Verdict } from '../feedback/verdict.js';
 import { alertId } from './alert-id.js';
 import { type Alert } from './alert.js';
@@ -59,17 +58,17 @@ export class IncidentBook {
     }
   }
 
-  /**
-   * A rate incident's magnitude is the busiest bucket it spans (it fires as the count crosses the
-   * threshold, below the bucket's final count); a burst marked normal is accepted up to it.
-   */
+  /** As an agent's bucket closes, rate incidents grow their magnitude to it (Detector.bucketMagnitude). */
   bucketClosed(agent: AgentBaseline, count: number): void {
-    const incident = agent.incidents?.get('rate_spike');
-    if (incident === undefined || agent.bucketStartMs - incident.lastMs > this.ctx.settings.cooldownMs + this.ctx.settings.bucketMs) return;
-    const perMinute = (count * 60_000) / this.ctx.settings.bucketMs;
-    if (incident.magnitude === undefined || perMinute <= incident.magnitude) return;
-    incident.magnitude = perMinute;
-    if (incident.acceptedNormal) agent.accepted?.accept('rate_spike', { magnitude: perMinute });
+    for (const d of this.detectors) {
+      if (d.bucketMagnitude === undefined) continue;
+      const incident = agent.incidents?.get(d.name);
+      if (incident === undefined || agent.bucketStartMs - incident.lastMs > this.ctx.settings.cooldownMs + this.ctx.settings.bucketMs) continue;
+      const magnitude = d.bucketMagnitude(this.ctx, count);
+      if (incident.magnitude === undefined || magnitude <= incident.magnitude) continue;
+      incident.magnitude = magnitude;
+      if (incident.acceptedNormal) agent.accepted?.accept(d.name, { magnitude });
+    }
   }
 
   /** Resolves the incidents quiet at event time `nowMs` of the agents `owns` accepts (all by default). */
@@ -115,7 +114,7 @@ export class IncidentBook {
       }
       return;
     }
-    const pattern = this.detectors.find((d) => d.name === finding.detector)?.pattern?.(finding, agent) ?? findingPattern(finding, agent);
+    const pattern = this.detectors.find((d) => d.name === finding.detector)?.pattern?.(finding, agent) ?? {};
     const accepted = open?.acceptedNormal === true && event.timeMs - open.lastMs <= cooldownMs;
     if (accepted || agent.accepted?.covers(finding.detector, pattern, this.ctx.settings.feedback.rateTolerance)) {
       // The rest of a burst marked normal, or the same pattern again: expected now.
@@ -173,7 +172,7 @@ export class IncidentBook {
 
   private applyVerdict(agent: AgentBaseline, detector: string, incident: OpenIncident, verdict: Verdict, nowMs: number, detectedAtMs: number, out: Alert[]): void {
     this.stats.verdictsApplied++;
-    if (applyVerdict(agent, detector, incident, verdict, this.ctx.settings.feedback.maxPatternsPerDetector) && incident.resolved !== true) {
+    if (applyVerdict(agent, this.detectors.find((d) => d.name === detector) ?? detector, incident, verdict, this.ctx.settings.feedback.maxPatternsPerDetector) && incident.resolved !== true) {
       this.close(incident, nowMs, detectedAtMs, 'normal', out);
     }
   }

@@ -67,8 +67,16 @@ export interface Detector {
   readonly tickEveryMs?: (ctx: EngineContext) => number;
   /** The latest event time at which the condition behind this detector's open incident still held: it stays open until `cooldownMs` after. */
   readonly heldUntil?: (agent: AgentBaseline) => number | undefined;
-  /** What feedback on a finding accepts or withdraws (detectors without one: feedback/finding-pattern.ts). */
+  /** What feedback on a finding accepts or withdraws (none: feedback closes the incident only). */
   readonly pattern?: (finding: Finding, agent: AgentBaseline) => FindingPattern;
+  /** A `confirmed` verdict unlearns the first use behind the pattern `key`, so the next use is flagged again. */
+  readonly forget?: (agent: AgentBaseline, key: string) => void;
+  /**
+   * A rate incident's magnitude as a bucket closes (the detector fires as the count crosses its
+   * threshold, below the bucket's final count): the incident's magnitude, and an accepted
+   * pattern, grow to the busiest bucket the incident spans.
+   */
+  readonly bucketMagnitude?: (ctx: EngineContext, count: number) => number;
 }
 
 export function clampScore(x: number): number {

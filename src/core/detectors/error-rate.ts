@@ -41,4 +41,5 @@ export const errorRate: Detector = {
   rearm(agent) {
     agent.bucketErrorFlagged = false;
   },
+  pattern: (finding) => ({ magnitude: Number(finding.observed['share']) }),
 };

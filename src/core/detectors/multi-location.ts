@@ -4,6 +4,7 @@ import { type AuditEvent } from '../events/audit-event.js';
 import { haversineKm } from '../geo/distance.js';
 import { networkKey } from '../geo/ip-network.js';
 import { type Detector, DetectorName, type Finding, round2 } from './detector.js';
+import { patternValue } from '../feedback/finding-pattern.js';
 
 const SEVERITY = { country: 'high', region: 'medium', network: 'low' } as const;
 
@@ -107,4 +108,5 @@ export const multiLocation: Detector = {
     }
     return undefined;
   },
+  pattern: (finding) => ({ key: patternValue(finding.observed['place']) }),
 };

@@ -1,4 +1,5 @@
 import { type Detector, DetectorName } from './detector.js';
+import { patternValue } from '../feedback/finding-pattern.js';
 
 /**
  * The first request by an agent of a permission it has never asked for. A permission matching a
@@ -39,4 +40,6 @@ export const newPermission: Detector = {
       basis: privileged ? 'declared' : 'learned',
     };
   },
+  pattern: (finding) => ({ key: patternValue(finding.observed['permission']) }),
+  forget: (agent, key) => agent.permissions?.forget(key),
 };

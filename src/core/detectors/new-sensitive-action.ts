@@ -1,6 +1,7 @@
 import { SeenSet } from '../baselines/seen-set.js';
 import { HOUSEKEEPING } from './describe-act.js';
 import { type Detector, DetectorName } from './detector.js';
+import { patternValue } from '../feedback/finding-pattern.js';
 
 /** Keys of actions in the agent's sensitive SeenSet, apart from the resource ids beside them. */
 export const ACTION_KEY_PREFIX = 'action ';
@@ -45,4 +46,7 @@ export const newSensitiveAction: Detector = {
       basis: 'declared',
     };
   },
+  // The key the detector remembers the action by.
+  pattern: (finding) => ({ key: `${ACTION_KEY_PREFIX}${patternValue(finding.observed['label'])} ${patternValue(finding.observed['action'])}` }),
+  forget: (agent, key) => agent.sensitive?.forget(key),
 };

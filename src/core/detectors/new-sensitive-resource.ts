@@ -1,5 +1,6 @@
 import { SeenSet } from '../baselines/seen-set.js';
 import { type Detector, DetectorName } from './detector.js';
+import { patternValue } from '../feedback/finding-pattern.js';
 import { HOUSEKEEPING, createsResource, describeAct } from './describe-act.js';
 
 /**
@@ -61,4 +62,6 @@ export const newSensitiveResource: Detector = {
       basis: 'declared',
     };
   },
+  pattern: (finding) => ({ key: patternValue(finding.observed['resource']) }),
+  forget: (agent, key) => agent.sensitive?.forget(key),
 };

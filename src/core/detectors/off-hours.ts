@@ -46,4 +46,5 @@ export const offHours: Detector = {
   rearm(agent) {
     agent.hourFlagged = false;
   },
+  pattern: (_finding, agent) => ({ key: `hour:${agent.hourSlot % 24}` }),
 };

@@ -2,6 +2,7 @@ import { type AuditEvent } from '../events/audit-event.js';
 import { type AgentBaseline } from '../baselines/agent-baseline.js';
 import { minuteOfWeek } from '../time/timezone.js';
 import { type Detector, DetectorName, type Finding } from './detector.js';
+import { patternValue } from '../feedback/finding-pattern.js';
 
 function violation(agent: AgentBaseline, event: AuditEvent, rule: string, observed: Finding['observed'], expected: Finding['expected'], summary: string, severity: Finding['severity'] = 'high'): Finding {
   return {
@@ -56,5 +57,12 @@ export const policyViolation: Detector = {
       return violation(agent, event, 'maxEventsPerMinute', { eventsThisBucket: agent.bucketCount }, { maxEventsPerMinute: d.maxEventsPerMinute }, `exceeded its declared maximum of ${d.maxEventsPerMinute} calls a minute.`, 'medium');
     }
     return undefined;
+  },
+  pattern(finding, agent) {
+    const o = finding.observed;
+    const rule = patternValue(o['rule']);
+    if (rule === 'maxEventsPerMinute') return { key: rule, magnitude: Number(o['eventsThisBucket']) };
+    if (rule === 'activeHours') return { key: `${rule}:${agent.hourSlot % 24}` };
+    return { key: `${rule}:${patternValue(o['region'] ?? o['permission'] ?? o['resource'])}` };
   },
 };

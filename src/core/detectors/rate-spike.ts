@@ -39,6 +39,9 @@ export const rateSpike: Detector = {
   rearm(agent) {
     agent.bucketFlagged = false;
   },
+  // Feedback accepts a rate up to the incident's busiest minute (the incident book raises it as buckets close).
+  pattern: (finding) => ({ magnitude: Number(finding.observed['eventsPerMinute']) }),
+  bucketMagnitude: (ctx, count) => (count * 60_000) / ctx.settings.bucketMs,
 };
 
 function bucketFinding(ctx: EngineContext, agent: AgentBaseline): Finding {

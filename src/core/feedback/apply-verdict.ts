@@ -1,5 +1,6 @@
 import { type OpenIncident } from '../alerts/incident.js';
 import { type AgentBaseline } from '../baselines/agent-baseline.js';
+import { type Detector } from '../detectors/detector.js';
 import { AcceptedPatterns } from './accepted-patterns.js';
 import { type FindingPattern } from './finding-pattern.js';
 import { type Verdict } from './verdict.js';
@@ -10,20 +11,18 @@ import { type Verdict } from './verdict.js';
  * pattern raises nothing again; returns true (the incident closes). `confirmed`: an earlier
  * acceptance is withdrawn and a first use is unlearned, so the next use is flagged again.
  */
-export function applyVerdict(agent: AgentBaseline, detector: string, incident: OpenIncident, verdict: Verdict, maxPatterns: number): boolean {
+export function applyVerdict(agent: AgentBaseline, detector: Detector | string, incident: OpenIncident, verdict: Verdict, maxPatterns: number): boolean {
+  const name = typeof detector === 'string' ? detector : detector.name;
   const pattern: FindingPattern = {};
   if (incident.pattern !== undefined) pattern.key = incident.pattern;
   if (incident.magnitude !== undefined) pattern.magnitude = incident.magnitude;
   if (verdict.verdict === 'normal') {
-    (agent.accepted ??= new AcceptedPatterns(maxPatterns)).accept(detector, pattern);
+    (agent.accepted ??= new AcceptedPatterns(maxPatterns)).accept(name, pattern);
     incident.acceptedNormal = true;
     return true;
   }
   incident.acceptedNormal = false;
-  agent.accepted?.withdraw(detector, pattern);
-  if (pattern.key !== undefined) {
-    if (detector === 'new_sensitive_resource' || detector === 'new_sensitive_action') agent.sensitive?.forget(pattern.key);
-    else if (detector === 'new_permission') agent.permissions?.forget(pattern.key);
-  }
+  agent.accepted?.withdraw(name, pattern);
+  if (pattern.key !== undefined && typeof detector !== 'string') detector.forget?.(agent, pattern.key);
   return false;
 }
