@@ -1,22 +1,29 @@
 import { escapeHtml as esc } from './html-escape.js';
 import { type AgentPanel, type HourPoint, type Incident, type TimelineBucket } from './report-data.js';
+import { type DetectorName } from '../core/detectors/detector.js';
 import { own } from '../core/own-property.js';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
-const PALETTE: Record<string, string> = {
+/** One colour per detector, distinct from each other and from the fallbacks (test/report/svg-charts.test.ts). */
+const PALETTE: Readonly<Record<DetectorName, string>> = {
   rate_spike: '#d9480f',
+  rate_drop: '#0b7285',
   new_sensitive_resource: '#7048e8',
   new_sensitive_action: '#9c36b5',
   new_tool_target: '#d6336c',
-  new_tool_transition: '#f08c00',
+  new_tool_transition: '#74b816',
   off_hours: '#1c7ed6',
   multi_location: '#0ca678',
   new_permission: '#f08c00',
   error_rate: '#c2255c',
   policy_violation: '#495057',
 };
-const FALLBACK = ['#5c940d', '#862e9c', '#0b7285', '#a61e4d', '#364fc7'];
+/** For a detector this build does not know (alerts from a newer version). */
+const FALLBACK = ['#5c940d', '#862e9c', '#1098ad', '#a61e4d', '#364fc7'];
+
+export const DETECTOR_PALETTE: Readonly<Record<string, string>> = PALETTE;
+export const FALLBACK_COLORS: readonly string[] = FALLBACK;
 
 export function detectorColor(detector: string, all: readonly string[] = []): string {
   return own(PALETTE, detector) ?? FALLBACK[Math.max(0, all.indexOf(detector)) % FALLBACK.length] as string;
