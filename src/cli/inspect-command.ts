@@ -3,10 +3,10 @@ import { DeclaredBaselines } from '../core/baselines/declared-baselines.js';
 import { InputNotFoundError } from '../core/errors.js';
 import { loadBaselinesDir } from '../config/load-baselines.js';
 import { loadConfig } from '../config/load-config.js';
-import { closeMatches } from '../evaluation/close-matches.js';
-import { describeAgent } from '../evaluation/describe-agent.js';
-import { parseHourOfWeek } from '../evaluation/describe-rate-windows.js';
-import { formatAgentDescription } from '../evaluation/format-agent-description.js';
+import { closeMatches } from '../inspect/close-matches.js';
+import { describeAgent } from '../inspect/describe-agent.js';
+import { parseHourOfWeek } from '../inspect/describe-rate-windows.js';
+import { formatAgentDescription } from '../inspect/format-agent-description.js';
 import { readStateFile } from '../state/state-file.js';
 import { checkInputFiles, numberOption } from './cli-checks.js';
 

@@ -3,7 +3,7 @@ import { type AgentSnapshot } from '../core/baselines/agent-baseline-snapshot.js
 import { SEVERITY_ORDER, type Severity } from '../core/detectors/detector.js';
 import { type EngineSettings } from '../core/engine-settings.js';
 import { hourOfWeek, timezoneOffsetMs } from '../core/time/timezone.js';
-import { describeAgent } from '../evaluation/describe-agent.js';
+import { describeAgent } from '../inspect/describe-agent.js';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;

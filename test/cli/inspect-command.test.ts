@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load-config.js';
-import { describeAgent } from '../../src/evaluation/describe-agent.js';
+import { describeAgent } from '../../src/inspect/describe-agent.js';
 import { saveWarmState } from '../../src/state/warm-start.js';
 import { cli } from '../helpers/cli.js';
 import { knownFleetEvents } from '../helpers/known-fleet.js';

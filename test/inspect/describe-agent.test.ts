@@ -2,9 +2,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { type Alert } from '../../src/core/alerts/alert.js';
 import { defaultEngineSettings } from '../../src/core/engine-context.js';
 import { type EngineSnapshot } from '../../src/core/engine.js';
-import { closeMatches } from '../../src/evaluation/close-matches.js';
-import { describeAgent } from '../../src/evaluation/describe-agent.js';
-import { formatAgentDescription } from '../../src/evaluation/format-agent-description.js';
+import { closeMatches } from '../../src/inspect/close-matches.js';
+import { describeAgent } from '../../src/inspect/describe-agent.js';
+import { formatAgentDescription } from '../../src/inspect/format-agent-description.js';
 import { BURST_AT, LAST_DAY, YOUNG_FROM, knownFleetEvents } from '../helpers/known-fleet.js';
 import { DAY, T0, engineWith, run } from '../helpers/traffic.js';
 
