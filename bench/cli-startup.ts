@@ -11,7 +11,15 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const BIN = join(ROOT, 'bin/agentwatch.js');
-const EVENT = { id: 'evt-1', time: '2026-03-02T00:00:24.628Z', agentId: 'agent:startup', category: 'resource_access', action: 's3:GetObject', resource: 'arn:aws:s3:::bucket/key', outcome: 'success' };
+const EVENT = {
+  id: 'evt-1',
+  time: '2026-03-02T00:00:24.628Z',
+  agentId: 'agent:startup',
+  category: 'resource_access',
+  action: 's3:GetObject',
+  resource: 'arn:aws:s3:::bucket/key',
+  outcome: 'success',
+};
 
 // The child reports its own CPU time at exit: on a machine shared with other work the wall clock
 // mostly measures the queue for a core, CPU time what the process itself costs.

@@ -48,7 +48,11 @@ interface Ratio {
 }
 
 /** Subject and baseline alternated `rounds` times after one untimed call of each; medians. */
-async function ratio(rounds: number, subject: () => Promise<number> | number, baseline: () => Promise<number> | number): Promise<{ subjectMs: number; baselineMs: number; ratio: number }> {
+async function ratio(
+  rounds: number,
+  subject: () => Promise<number> | number,
+  baseline: () => Promise<number> | number,
+): Promise<{ subjectMs: number; baselineMs: number; ratio: number }> {
   await subject();
   await baseline();
   const s: number[] = [];
@@ -62,13 +66,24 @@ async function ratio(rounds: number, subject: () => Promise<number> | number, ba
   return { subjectMs, baselineMs, ratio: subjectMs / baselineMs };
 }
 
-
 function reportAlert(id: string, agentId: string, timeMs: number): Alert {
   const time = new Date(timeMs).toISOString();
   return {
-    id, agentId, detector: 'rate_spike', severity: 'medium', score: 50, time, detectedAt: time, summary: `${agentId} rate_spike`,
-    observed: {}, expected: {}, evidence: [], baseline: { events: 100, days: 9, learning: false, basis: 'learned' }, eventId: `e-${id}`,
-    status: 'open', episode: { revision: 0, count: 1, firstTime: time, lastTime: time, peakScore: 50, peakObserved: {} },
+    id,
+    agentId,
+    detector: 'rate_spike',
+    severity: 'medium',
+    score: 50,
+    time,
+    detectedAt: time,
+    summary: `${agentId} rate_spike`,
+    observed: {},
+    expected: {},
+    evidence: [],
+    baseline: { events: 100, days: 9, learning: false, basis: 'learned' },
+    eventId: `e-${id}`,
+    status: 'open',
+    episode: { revision: 0, count: 1, firstTime: time, lastTime: time, peakScore: 50, peakObserved: {} },
   };
 }
 
@@ -83,7 +98,11 @@ export async function measureHostileInput(rounds: number, dir: string): Promise<
     const lines = Array.from({ length: 5_000 }, (_, i) => JSON.stringify({ ...snapshots[i % snapshots.length], agentId: `a${i}` }));
     const parsed = lines.map((l) => JSON.parse(l) as unknown);
     if (!parsed.every((s) => isAgentSnapshot(s))) throw new Error('bench snapshots must be valid');
-    const r = await ratio(rounds, () => perCall(() => parsed.filter((s) => isAgentSnapshot(s)), 1), () => perCall(() => lines.map((l) => JSON.parse(l) as unknown), 1));
+    const r = await ratio(
+      rounds,
+      () => perCall(() => parsed.filter((s) => isAgentSnapshot(s)), 1),
+      () => perCall(() => lines.map((l) => JSON.parse(l) as unknown), 1),
+    );
     out.push({ measure: 'agent-snapshot schema check / `JSON.parse` of the same 5,000 snapshots', ...r, below: 1, note: 'cheaper than parsing' });
   }
 
@@ -93,14 +112,22 @@ export async function measureHostileInput(rounds: number, dir: string): Promise<
     const hostile = compileGlob(`${'*a'.repeat(9)}*b`);
     const small = 'a'.repeat(20_000);
     const large = 'a'.repeat(200_000);
-    const r = await ratio(rounds, () => perCall(() => hostile.test(large), 200), () => perCall(() => hostile.test(small), 200));
+    const r = await ratio(
+      rounds,
+      () => perCall(() => hostile.test(large), 200),
+      () => perCall(() => hostile.test(small), 200),
+    );
     out.push({ measure: 'glob `*a*a*a*a*a*a*a*a*a*b`, a miss: 200,000 / 20,000 characters', ...r, below: 40, note: 'linear 10, quadratic 100' });
   }
   {
     const set = new GlobSet(Array.from({ length: 20 }, (_, i) => ({ pattern: `${'*a'.repeat(8 + (i % 4))}*b${i}`, value: i })));
     const small = 'a'.repeat(2_048);
     const large = 'a'.repeat(20_480);
-    const r = await ratio(rounds, () => perCall(() => set.match(large), 200), () => perCall(() => set.match(small), 200));
+    const r = await ratio(
+      rounds,
+      () => perCall(() => set.match(large), 200),
+      () => perCall(() => set.match(small), 200),
+    );
     out.push({ measure: 'GlobSet of 20 such patterns, a miss: 20,480 / 2,048 characters', ...r, below: 40, note: 'linear 10, quadratic 100' });
   }
 
@@ -119,7 +146,11 @@ export async function measureHostileInput(rounds: number, dir: string): Promise<
     };
     const large = write(64);
     const small = write(16);
-    const r = await ratio(rounds, () => perCallAsync(() => read(large), 2), () => perCallAsync(() => read(small), 2));
+    const r = await ratio(
+      rounds,
+      () => perCallAsync(() => read(large), 2),
+      () => perCallAsync(() => read(small), 2),
+    );
     out.push({ measure: 'one line without a line feed in a `.jsonl.gz`, 64 KiB chunks: 64 MB / 16 MB', ...r, below: 8, note: 'linear 4, quadratic 16' });
   }
 
@@ -137,15 +168,32 @@ export async function measureHostileInput(rounds: number, dir: string): Promise<
       }
       throw new Error('the bomb was read');
     };
-    const r = await ratio(rounds, () => perCall(refuse, 5), () => perCall(() => gunzipSync(bomb), 5));
-    out.push({ measure: 'state-file gzip bomb refused at a 1 MiB limit / `gunzipSync` of all its 64 MB', ...r, below: 0.25, note: 'about 1/64 when it stops at the limit' });
+    const r = await ratio(
+      rounds,
+      () => perCall(refuse, 5),
+      () => perCall(() => gunzipSync(bomb), 5),
+    );
+    out.push({
+      measure: 'state-file gzip bomb refused at a 1 MiB limit / `gunzipSync` of all its 64 MB',
+      ...r,
+      below: 0.25,
+      note: 'about 1/64 when it stops at the limit',
+    });
   }
 
   // A YAML alias bomb (9 levels of 9 aliases: 387 million strings) is refused at its first
   // alias, for about what a config of the same size without aliases costs.
   {
     const levels = 'abcdefghi'.split('');
-    const bombText = levels.map((l, i) => (i === 0 ? `${l}: &${l} [${Array(9).fill('"lol"').join(',')}]` : `${l}: &${l} [${Array(9).fill(`*${levels[i - 1]}`).join(',')}]`)).join('\n');
+    const bombText = levels
+      .map((l, i) =>
+        i === 0
+          ? `${l}: &${l} [${Array(9).fill('"lol"').join(',')}]`
+          : `${l}: &${l} [${Array(9)
+              .fill(`*${levels[i - 1]}`)
+              .join(',')}]`,
+      )
+      .join('\n');
     const plainText = levels.map((l) => `${l}: [${Array(9).fill('"lol"').join(',')}]`).join('\n');
     const bomb = join(dir, 'bomb.yaml');
     const plain = join(dir, 'plain.yaml');
@@ -159,7 +207,11 @@ export async function measureHostileInput(rounds: number, dir: string): Promise<
       }
       throw new Error(`${file} was accepted`);
     };
-    const r = await ratio(rounds, () => perCall(refuse(bomb), 50), () => perCall(refuse(plain), 50));
+    const r = await ratio(
+      rounds,
+      () => perCall(refuse(bomb), 50),
+      () => perCall(refuse(plain), 50),
+    );
     out.push({ measure: 'YAML alias bomb refused / a config of the same keys without aliases (both refused)', ...r, below: 10, note: 'the same order' });
   }
 
@@ -168,10 +220,19 @@ export async function measureHostileInput(rounds: number, dir: string): Promise<
   {
     const settings = defaultEngineSettings();
     const fleet = Array.from({ length: 50 }, (_, i) => reportAlert(`f${i}`, `agent-${i % 5}`, T0 + i * HOUR));
-    const hostile = [...fleet, { ...reportAlert('last', 'agent-y', 0), time: new Date(8.64e15).toISOString() }, { ...reportAlert('bad', 'agent-z', 0), time: 'not a time', episode: undefined }];
+    const hostile = [
+      ...fleet,
+      { ...reportAlert('last', 'agent-y', 0), time: new Date(8.64e15).toISOString() },
+      { ...reportAlert('bad', 'agent-z', 0), time: 'not a time', episode: undefined },
+    ];
     const ordinary = [...fleet, reportAlert('last', 'agent-y', T0 + 20 * HOUR), reportAlert('bad', 'agent-z', T0 + 30 * HOUR)];
-    const report = (alerts: Alert[]) => () => renderReportHtml(buildReportData({ alerts, settings }), { alertsFile: 'a.jsonl', generatedAt: 'now', agentwatchVersion: 'bench' });
-    const r = await ratio(rounds, () => perCall(report(hostile), 20), () => perCall(report(ordinary), 20));
+    const report = (alerts: Alert[]) => () =>
+      renderReportHtml(buildReportData({ alerts, settings }), { alertsFile: 'a.jsonl', generatedAt: 'now', agentwatchVersion: 'bench' });
+    const r = await ratio(
+      rounds,
+      () => perCall(report(hostile), 20),
+      () => perCall(report(ordinary), 20),
+    );
     out.push({ measure: '`report` of 50 alerts plus one at 8.64e15 ms and one invalid / plus two ordinary ones', ...r, below: 10, note: 'the same order' });
   }
   return out;
@@ -186,7 +247,8 @@ export async function hostileInputRows(rounds: number): Promise<string[]> {
   try {
     const ratios = await measureHostileInput(rounds, dir);
     return ratios.map(
-      (r) => `| ${r.measure} (median of ${rounds}) | **${r.ratio < 0.1 ? r.ratio.toFixed(3) : r.ratio.toFixed(2)}** (${fmt(r.subjectMs)} vs ${fmt(r.baselineMs)}) | < ${r.below}, ${r.note} (${r.ratio < r.below ? 'meets' : 'MISSES'}) |`,
+      (r) =>
+        `| ${r.measure} (median of ${rounds}) | **${r.ratio < 0.1 ? r.ratio.toFixed(3) : r.ratio.toFixed(2)}** (${fmt(r.subjectMs)} vs ${fmt(r.baselineMs)}) | < ${r.below}, ${r.note} (${r.ratio < r.below ? 'meets' : 'MISSES'}) |`,
     );
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -64,7 +64,10 @@ const HOUR = 3_600_000;
 const log = (s: string) => process.stderr.write(`${s}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
-const load = () => loadavg().map((x) => x.toFixed(2)).join(', ');
+const load = () =>
+  loadavg()
+    .map((x) => x.toFixed(2))
+    .join(', ');
 const quietLog = { info: () => {}, warn: (msg: string, f?: Record<string, unknown>) => log(`pipeline warn: ${msg} ${JSON.stringify(f ?? {})}`) };
 
 function median(xs: readonly number[]): number {
@@ -82,13 +85,22 @@ function benchConfig(brokers: string, input: string): Config {
   const { config } = loadConfig(undefined, {});
   config.kafka.brokers = brokers.split(',');
   config.kafka.groupId = `aw-bench-${id}`;
-  config.kafka.topics = { input, alerts: `aw-bench-alerts-${id}`, deadLetter: `aw-bench-dlq-${id}`, baselines: `aw-bench-baselines-${id}`, feedback: `aw-bench-feedback-${id}` };
+  config.kafka.topics = {
+    input,
+    alerts: `aw-bench-alerts-${id}`,
+    deadLetter: `aw-bench-dlq-${id}`,
+    baselines: `aw-bench-baselines-${id}`,
+    feedback: `aw-bench-feedback-${id}`,
+  };
   config.kafka.partitions = 3;
   return config;
 }
 
 const clientKafka = (config: Config) =>
-  createKafka(config.kafka, { clientId: 'agentwatch-bench', quiet: [/Limiting retries for the idempotent producer/, /coordinator is (loading|not available)/] });
+  createKafka(config.kafka, {
+    clientId: 'agentwatch-bench',
+    quiet: [/Limiting retries for the idempotent producer/, /coordinator is (loading|not available)/],
+  });
 
 /** What the instrumented input consumer saw (burst events only, and every batch of the paced phase). */
 interface Probe {
@@ -275,7 +287,12 @@ async function waitFor(what: string, cond: () => boolean, timeoutMs: number, fai
 }
 
 /** 2. The real LivePipeline from start() (connect, join, restore) to stats.consumed === N. */
-async function endToEnd(brokers: string, topic: string, n: number, baselines: DeclaredBaselines): Promise<{ seconds: number; firstMessageSeconds: number; alerts: number; flushes: number }> {
+async function endToEnd(
+  brokers: string,
+  topic: string,
+  n: number,
+  baselines: DeclaredBaselines,
+): Promise<{ seconds: number; firstMessageSeconds: number; alerts: number; flushes: number }> {
   const config = benchConfig(brokers, topic);
   const pipeline = new LivePipeline(clientKafka(config), config, baselines, quietLog);
   let crashed: Error | undefined;
@@ -293,7 +310,12 @@ async function endToEnd(brokers: string, topic: string, n: number, baselines: De
       180_000,
       () => crashed,
     );
-    return { seconds: (performance.now() - t0) / 1000, firstMessageSeconds: (first - t0) / 1000, alerts: pipeline.stats.alerts, flushes: pipeline.stats.flushes };
+    return {
+      seconds: (performance.now() - t0) / 1000,
+      firstMessageSeconds: (first - t0) / 1000,
+      alerts: pipeline.stats.alerts,
+      flushes: pipeline.stats.flushes,
+    };
   } finally {
     await pipeline.stop();
   }
@@ -355,7 +377,14 @@ interface LatencyOptions {
 }
 
 /** 3. Alert latency at a paced rate, on a fresh pipeline caught up on a warm-up prefix. */
-async function latency(variant: string, brokers: string, lines: readonly string[], keys: readonly string[], baselines: DeclaredBaselines, opts: LatencyOptions): Promise<LatencyResult> {
+async function latency(
+  variant: string,
+  brokers: string,
+  lines: readonly string[],
+  keys: readonly string[],
+  baselines: DeclaredBaselines,
+  opts: LatencyOptions,
+): Promise<LatencyResult> {
   const id = randomUUID().slice(0, 8);
   const input = `aw-bench-lat-in-${id}`;
   const config = benchConfig(brokers, input);
@@ -376,7 +405,10 @@ async function latency(variant: string, brokers: string, lines: readonly string[
   // Burst agents: the busiest of the warm-up (learned: > 6 h and > 50 events).
   const counts = new Map<string, number>();
   for (let i = 0; i < opts.warmup; i++) counts.set(keys[i] as string, (counts.get(keys[i] as string) ?? 0) + 1);
-  const busiest = [...counts].sort((a, b) => b[1] - a[1]).slice(0, 8).map(([agentId]) => agentId);
+  const busiest = [...counts]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 8)
+    .map(([agentId]) => agentId);
   const burstAgents = busiest.map((agentId) => {
     const line = lines[keys.indexOf(agentId)] as string;
     const e = JSON.parse(line) as { agentClass?: string; tenant?: string };
@@ -391,7 +423,12 @@ async function latency(variant: string, brokers: string, lines: readonly string[
   let worker: Worker | undefined;
   try {
     await pipeline.start();
-    await waitFor('the warm-up', () => pipeline.stats.consumed >= opts.warmup, 120_000, () => crashed);
+    await waitFor(
+      'the warm-up',
+      () => pipeline.stats.consumed >= opts.warmup,
+      120_000,
+      () => crashed,
+    );
     const warmupAlerts = pipeline.stats.alerts;
 
     const alerts: { eventId: string; appendedAt: number; seenAt: number; burst: boolean; learning: boolean }[] = [];
@@ -402,7 +439,13 @@ async function latency(variant: string, brokers: string, lines: readonly string[
         const seenAt = Date.now();
         for (const m of batch.messages) {
           const a = JSON.parse(String(m.value)) as { eventId: string; baseline: { learning: boolean } };
-          alerts.push({ eventId: a.eventId, appendedAt: Number(m.timestamp), seenAt, burst: a.eventId.startsWith('aw-bench-burst-'), learning: a.baseline.learning });
+          alerts.push({
+            eventId: a.eventId,
+            appendedAt: Number(m.timestamp),
+            seenAt,
+            burst: a.eventId.startsWith('aw-bench-burst-'),
+            learning: a.baseline.learning,
+          });
         }
       },
     });
@@ -411,7 +454,16 @@ async function latency(variant: string, brokers: string, lines: readonly string[
     // Enough fleet for the paced phase: the generator's output for more days begins with the same
     // lines, so the warm-up prefix (from the 3-day fleet) and the paced rest agree. ~204k events a day.
     const days = Math.max(FLEET.days, Math.ceil((opts.warmup + opts.rate * opts.seconds * 1.05) / 200_000) + 1);
-    const workerInput: PacedProducerInput = { brokers, topic: input, fleet: { ...FLEET, days }, skip: opts.warmup, rate: opts.rate, seconds: opts.seconds, burstRate: opts.burstRate, burstAgents };
+    const workerInput: PacedProducerInput = {
+      brokers,
+      topic: input,
+      fleet: { ...FLEET, days },
+      skip: opts.warmup,
+      rate: opts.rate,
+      seconds: opts.seconds,
+      burstRate: opts.burstRate,
+      burstAgents,
+    };
     // Diagnostics of the paced phase. On the pipeline's thread: flushes, GC pauses and event-loop
     // stalls, each with its wall-clock window (to attribute slow alerts); an idle thread's timer
     // lateness (what the OS scheduler alone costs on this machine); the machine's CPU use.
@@ -456,7 +508,9 @@ async function latency(variant: string, brokers: string, lines: readonly string[
       w.on('exit', (code) => reject(new Error(`paced producer exited (${code}) before it finished`)));
       w.on('message', (m: { type: string; events?: number; result?: PacedProducerResult }) => {
         if (m.type === 'ready') {
-          log(`  [${variant}] paced producer ready (${fmt(m.events ?? 0)} fleet events prepared): ${fmt(opts.rate)} events/s + ${opts.burstRate} burst events/s for ${opts.seconds} s; load ${load()}`);
+          log(
+            `  [${variant}] paced producer ready (${fmt(m.events ?? 0)} fleet events prepared): ${fmt(opts.rate)} events/s + ${opts.burstRate} burst events/s for ${opts.seconds} s; load ${load()}`,
+          );
           probe.recording = true;
           startMonitors();
           w.postMessage('go');
@@ -466,7 +520,12 @@ async function latency(variant: string, brokers: string, lines: readonly string[
     const produced = await done.finally(stopMonitors);
     const producedAt = performance.now();
     const total = opts.warmup + produced.ids.length;
-    await waitFor('the pipeline to catch up', () => pipeline.stats.consumed >= total, 120_000, () => crashed);
+    await waitFor(
+      'the pipeline to catch up',
+      () => pipeline.stats.consumed >= total,
+      120_000,
+      () => crashed,
+    );
     const catchUpMs = performance.now() - producedAt;
     probe.recording = false;
     await waitFor('the alerts to reach the reader', () => alerts.length >= pipeline.stats.alerts, 30_000);
@@ -477,7 +536,13 @@ async function latency(variant: string, brokers: string, lines: readonly string[
     const measured = alerts.filter((a) => sent.has(a.eventId));
     const lat = measured.map((a) => a.appendedAt - (sent.get(a.eventId) as { at: number }).at).sort((a, b) => a - b);
     const burst = measured.filter((a) => a.burst);
-    const legs = { produce: [] as number[], producerAck: [] as number[], toPipeline: [] as number[], inPipeline: [] as number[], brokerToBroker: [] as number[] };
+    const legs = {
+      produce: [] as number[],
+      producerAck: [] as number[],
+      toPipeline: [] as number[],
+      inPipeline: [] as number[],
+      brokerToBroker: [] as number[],
+    };
     const slow = { count: 0, flush: 0, gc: 0, stall: 0, none: 0 };
     const overlaps = (ws: [number, number][], from: number, to: number) => ws.some(([s0, s1]) => s1 >= from && s0 <= to);
     const longGc = gcWindows.filter(([s0, s1]) => s1 - s0 >= 10);
@@ -520,10 +585,20 @@ async function latency(variant: string, brokers: string, lines: readonly string[
       p99: quantile(lat, 0.99),
       max: lat[lat.length - 1] ?? Number.NaN,
       observed: pct(measured.map((a) => a.seenAt - (sent.get(a.eventId) as { at: number }).at)),
-      legs: { produce: pct(legs.produce), producerAck: pct(legs.producerAck), toPipeline: pct(legs.toPipeline), inPipeline: pct(legs.inPipeline), brokerToBroker: pct(legs.brokerToBroker) },
+      legs: {
+        produce: pct(legs.produce),
+        producerAck: pct(legs.producerAck),
+        toPipeline: pct(legs.toPipeline),
+        inPipeline: pct(legs.inPipeline),
+        brokerToBroker: pct(legs.brokerToBroker),
+      },
       flushMs: flushWindows.map(([s0, s1]) => s1 - s0),
       eventLoopDelay: { p99: Math.round(eld.percentile(99) / 1e6), max: Math.round(eld.max / 1e6) },
-      gc: { pauses: gcWindows.length, totalMs: Math.round(gcWindows.reduce((t, [s0, s1]) => t + s1 - s0, 0)), maxMs: Math.round(Math.max(0, ...gcWindows.map(([s0, s1]) => s1 - s0))) },
+      gc: {
+        pauses: gcWindows.length,
+        totalMs: Math.round(gcWindows.reduce((t, [s0, s1]) => t + s1 - s0, 0)),
+        maxMs: Math.round(Math.max(0, ...gcWindows.map(([s0, s1]) => s1 - s0))),
+      },
       stalls: { count: stallWindows.length, totalMs: Math.round(stallWindows.reduce((t, [s0, s1]) => t + s1 - s0, 0)) },
       idleThreadLateness: idleLateness,
       machine,
@@ -622,7 +697,9 @@ try {
       e2e.push(n / b.seconds);
       e2eFirst.push(b.firstMessageSeconds);
       alerts = b.alerts;
-      log(`  round ${r + 1}: raw ${fmt(n / a.seconds)} events/s (${a.seconds.toFixed(1)} s, first batch at ${a.firstMessageSeconds.toFixed(2)} s), raw + JSON.parse ${fmt(n / c.seconds)} events/s, end to end ${fmt(n / b.seconds)} events/s (${b.seconds.toFixed(1)} s, first events at ${b.firstMessageSeconds.toFixed(2)} s, ${b.alerts} alerts, ${b.flushes} flushes); load ${load()}`);
+      log(
+        `  round ${r + 1}: raw ${fmt(n / a.seconds)} events/s (${a.seconds.toFixed(1)} s, first batch at ${a.firstMessageSeconds.toFixed(2)} s), raw + JSON.parse ${fmt(n / c.seconds)} events/s, end to end ${fmt(n / b.seconds)} events/s (${b.seconds.toFixed(1)} s, first events at ${b.firstMessageSeconds.toFixed(2)} s, ${b.alerts} alerts, ${b.flushes} flushes); load ${load()}`,
+      );
     }
     const rawRate = median(raw);
     const rawParseRate = median(rawParse);
@@ -631,15 +708,27 @@ try {
 
     const latencies: LatencyResult[] = [];
     // --rate (events/s) instead of fractions of the measured maximum, e.g. with --rounds 0.
-    const rates = values.rate ? [{ label: `${values.rate} events/s`, rate: Number(values.rate) }] : (values['rate-fractions'] ?? '0.5').split(',').map((f) => ({ label: `${f} × max`, rate: Math.round(e2eRate * Number(f)) }));
+    const rates = values.rate
+      ? [{ label: `${values.rate} events/s`, rate: Number(values.rate) }]
+      : (values['rate-fractions'] ?? '0.5').split(',').map((f) => ({ label: `${f} × max`, rate: Math.round(e2eRate * Number(f)) }));
     const latOpts = { rate: (rates[0] as { rate: number }).rate, seconds: Number(values['latency-seconds']), burstRate: Number(values['burst-rate']), warmup };
     // The latency phase needs only the warm-up prefix (the worker makes the rest): less heap to collect.
     lines.length = warmup;
     keys.length = warmup;
     for (const r of rates) latencies.push(await latency(`LivePipeline as is, ${r.label}`, brokers, lines, keys, baselines, { ...latOpts, rate: r.rate }));
     if (values.experiments) {
-      latencies.push(await latency('run.flushIntervalMs 60000 (existing setting)', brokers, lines, keys, baselines, { ...latOpts, configure: (c) => (c.run.flushIntervalMs = 60_000) }));
-      latencies.push(await latency('consumer maxWaitTimeInMs 10 (bench proxy, no setting)', brokers, lines, keys, baselines, { ...latOpts, consumerOptions: { maxWaitTimeInMs: 10 } }));
+      latencies.push(
+        await latency('run.flushIntervalMs 60000 (existing setting)', brokers, lines, keys, baselines, {
+          ...latOpts,
+          configure: (c) => (c.run.flushIntervalMs = 60_000),
+        }),
+      );
+      latencies.push(
+        await latency('consumer maxWaitTimeInMs 10 (bench proxy, no setting)', brokers, lines, keys, baselines, {
+          ...latOpts,
+          consumerOptions: { maxWaitTimeInMs: 10 },
+        }),
+      );
     }
     for (const l of latencies) {
       const leg = (p: Pct) => `${p.p50}/${p.p99}`;
@@ -660,21 +749,24 @@ try {
       broker: external ? 'external' : 'kafka.sh (Kafka 4.4.0, single node KRaft)',
       load: { atStart: loadAtStart, atEnd: load() },
       events: { count: n, megabytes: Math.round(bytes / 1e6), partitions: 3, fleet: FLEET, produceSeconds: Math.round(produceSeconds * 10) / 10 },
-      throughput: rounds === 0 ? undefined : {
-        rounds,
-        rawEventsPerSecond: raw.map(Math.round),
-        endToEndEventsPerSecond: e2e.map(Math.round),
-        rawMedian: Math.round(rawRate),
-        rawJsonParseEventsPerSecond: rawParse.map(Math.round),
-        rawJsonParseMedian: Math.round(rawParseRate),
-        ratioToRawJsonParse: Math.round((e2eRate / rawParseRate) * 100) / 100,
-        endToEndMedian: Math.round(e2eRate),
-        ratio: Math.round(ratio * 100) / 100,
-        target: 0.7,
-        alerts,
-        rawFirstBatchSeconds: rawFirst.map((s) => Math.round(s * 100) / 100),
-        endToEndFirstEventsSeconds: e2eFirst.map((s) => Math.round(s * 100) / 100),
-      },
+      throughput:
+        rounds === 0
+          ? undefined
+          : {
+              rounds,
+              rawEventsPerSecond: raw.map(Math.round),
+              endToEndEventsPerSecond: e2e.map(Math.round),
+              rawMedian: Math.round(rawRate),
+              rawJsonParseEventsPerSecond: rawParse.map(Math.round),
+              rawJsonParseMedian: Math.round(rawParseRate),
+              ratioToRawJsonParse: Math.round((e2eRate / rawParseRate) * 100) / 100,
+              endToEndMedian: Math.round(e2eRate),
+              ratio: Math.round(ratio * 100) / 100,
+              target: 0.7,
+              alerts,
+              rawFirstBatchSeconds: rawFirst.map((s) => Math.round(s * 100) / 100),
+              endToEndFirstEventsSeconds: e2eFirst.map((s) => Math.round(s * 100) / 100),
+            },
       latency: latencies,
     };
     const ok = (b: boolean) => (b ? 'meets' : 'MISSES');

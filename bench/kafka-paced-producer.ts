@@ -151,5 +151,14 @@ if (failure !== undefined) throw failure;
 const seconds = (performance.now() - t0) / 1000;
 await producer.disconnect();
 
-const result: PacedProducerResult = { ids: sentIds, sentAt: sentAt.slice(0, sentIds.length), ackedAt: ackedAt.slice(0, sentIds.length), fleetEvents: fleetSent, burstEvents: burstSent, seconds, sends, maxSendMs };
+const result: PacedProducerResult = {
+  ids: sentIds,
+  sentAt: sentAt.slice(0, sentIds.length),
+  ackedAt: ackedAt.slice(0, sentIds.length),
+  fleetEvents: fleetSent,
+  burstEvents: burstSent,
+  seconds,
+  sends,
+  maxSendMs,
+};
 port.postMessage({ type: 'done', result });

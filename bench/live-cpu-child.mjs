@@ -52,24 +52,34 @@ async function raw() {
 async function pipeline() {
   const dist = new URL('../dist/', import.meta.url);
   const load = (p) => import(new URL(p, dist).href);
-  const [{ usePrecompiledValidators }, { precompiledValidatorFiles }, { loadConfig }, { loadBaselinesDir }, { createKafka }, { LivePipeline }] = await Promise.all([
-    load('core/precompiled-validators.js'),
-    load('config/precompiled-validator-files.js'),
-    load('config/load-config.js'),
-    load('config/load-baselines.js'),
-    load('kafka/kafka-client.js'),
-    load('pipeline/live-pipeline.js'),
-  ]);
+  const [{ usePrecompiledValidators }, { precompiledValidatorFiles }, { loadConfig }, { loadBaselinesDir }, { createKafka }, { LivePipeline }] =
+    await Promise.all([
+      load('core/precompiled-validators.js'),
+      load('config/precompiled-validator-files.js'),
+      load('config/load-config.js'),
+      load('config/load-baselines.js'),
+      load('kafka/kafka-client.js'),
+      load('pipeline/live-pipeline.js'),
+    ]);
   usePrecompiledValidators(precompiledValidatorFiles);
   const { config } = loadConfig(undefined, {});
   config.kafka.brokers = brokers.split(',');
   config.kafka.groupId = `aw-bench-live-cpu-${id}`;
   // Named after the input topic, so that the bench deletes them with it.
-  config.kafka.topics = { input: topic, alerts: `${topic}-alerts-${id}`, deadLetter: `${topic}-dlq-${id}`, baselines: `${topic}-baselines-${id}`, feedback: `${topic}-feedback-${id}` };
+  config.kafka.topics = {
+    input: topic,
+    alerts: `${topic}-alerts-${id}`,
+    deadLetter: `${topic}-dlq-${id}`,
+    baselines: `${topic}-baselines-${id}`,
+    feedback: `${topic}-feedback-${id}`,
+  };
   config.kafka.partitions = 3;
   const baselines = baselinesDir ? loadBaselinesDir(baselinesDir).baselines : undefined;
   const quiet = { info: () => {}, warn: (msg, f) => process.stderr.write(`pipeline warn: ${msg} ${JSON.stringify(f ?? {})}\n`) };
-  const kafka = createKafka(config.kafka, { clientId: 'aw-bench-live-cpu', quiet: [/Limiting retries for the idempotent producer/, /coordinator is (loading|not available)/] });
+  const kafka = createKafka(config.kafka, {
+    clientId: 'aw-bench-live-cpu',
+    quiet: [/Limiting retries for the idempotent producer/, /coordinator is (loading|not available)/],
+  });
   const p = new LivePipeline(kafka, config, baselines, quiet);
   let crashed;
   p.running.catch((e) => (crashed = e));

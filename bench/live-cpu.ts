@@ -92,7 +92,9 @@ export async function measureLiveCpu(brokers: string, events: number, rounds: nu
       pipeline.push(child(['pipeline', brokers, topic, String(events), dir]));
       const a = raw.at(-1) as ChildResult;
       const b = pipeline.at(-1) as ChildResult;
-      log(`  round ${r + 1}: raw ${a.steadyCpuUsPerEvent.toFixed(2)} µs CPU/event (${Math.round(a.wallMs)} ms wall), pipeline ${b.steadyCpuUsPerEvent.toFixed(2)} µs CPU/event (${Math.round(b.wallMs)} ms wall, ${b.alerts} alerts)`);
+      log(
+        `  round ${r + 1}: raw ${a.steadyCpuUsPerEvent.toFixed(2)} µs CPU/event (${Math.round(a.wallMs)} ms wall), pipeline ${b.steadyCpuUsPerEvent.toFixed(2)} µs CPU/event (${Math.round(b.wallMs)} ms wall, ${b.alerts} alerts)`,
+      );
     }
     return {
       events,
@@ -130,7 +132,9 @@ export function liveCpuRow(r: LiveCpuResult, rounds: number): string {
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const { parseArgs } = await import('node:util');
-  const { values } = parseArgs({ options: { brokers: { type: 'string' }, events: { type: 'string', default: '200000' }, rounds: { type: 'string', default: '3' } } });
+  const { values } = parseArgs({
+    options: { brokers: { type: 'string' }, events: { type: 'string', default: '200000' }, rounds: { type: 'string', default: '3' } },
+  });
   const brokers = values.brokers ?? process.env['KAFKA_BROKERS'];
   if (!brokers) throw new Error('live-cpu: needs --brokers or KAFKA_BROKERS');
   const rounds = Number(values.rounds);

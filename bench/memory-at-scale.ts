@@ -75,7 +75,7 @@ function fill(ev: AuditEvent, a: number, k: number): void {
     ev.resource = undefined;
   } else if (k % 5 === 1) {
     ev.category = 'api_call';
-    ev.action = TOOLS[(k / 5) % 3 | 0] as string;
+    ev.action = TOOLS[((k / 5) % 3) | 0] as string;
     ev.attributes = { traceId: flat(`t${a}-${(k / 15) | 0}`) };
     ev.resource = flat(`https://docs.internal/kb/${k % 4}`);
   } else {
@@ -97,7 +97,26 @@ function feed(engine: Engine, agents: number, eventsPerAgent: number): void {
 }
 
 /** Parts of a baseline, dropped in turn for `--breakdown` (what remains: the agent object, its id and map entry, scalars). */
-const PARTS = ['windows', 'sketch', 'ratios', 'profile', 'resources', 'permissions', 'locations', 'recentIds', 'errors', 'rateDrop', 'toolTargets', 'toolTransitions', 'fast', 'slow', 'bucketEvidence', 'hourEvidence', 'incidents', 'grace'] as const;
+const PARTS = [
+  'windows',
+  'sketch',
+  'ratios',
+  'profile',
+  'resources',
+  'permissions',
+  'locations',
+  'recentIds',
+  'errors',
+  'rateDrop',
+  'toolTargets',
+  'toolTransitions',
+  'fast',
+  'slow',
+  'bucketEvidence',
+  'hourEvidence',
+  'incidents',
+  'grace',
+] as const;
 
 /** The engine's map is private; the bench reaches in to drop parts of baselines, or whole ones once encoded. */
 const agentsOf = (engine: Engine) => (engine as unknown as { agents: Map<string, AgentBaseline> }).agents;
@@ -202,7 +221,15 @@ export function measureAtScale(agents: number, eventsPerAgent = 40, withBreakdow
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const { values } = parseArgs({ options: { agents: { type: 'string', default: '100000' }, events: { type: 'string', default: '40' }, breakdown: { type: 'boolean', default: false }, 'restore-agents': { type: 'string' }, json: { type: 'string' } } });
+  const { values } = parseArgs({
+    options: {
+      agents: { type: 'string', default: '100000' },
+      events: { type: 'string', default: '40' },
+      breakdown: { type: 'boolean', default: false },
+      'restore-agents': { type: 'string' },
+      json: { type: 'string' },
+    },
+  });
   const result = measureAtScale(Number(values.agents), Number(values.events), values.breakdown, Number(values['restore-agents'] ?? values.agents));
   const text = `${JSON.stringify(result, null, 2)}\n`;
   process.stdout.write(text);

@@ -38,7 +38,13 @@ export interface RateCost {
 }
 
 /** Replays `file` alternately with and without the rate windows and rate_drop, `rounds` pairs. */
-export async function measureRateCost(file: string, baselinesDir: string, output: string, rounds: number, log: (s: string) => void = () => {}): Promise<RateCost> {
+export async function measureRateCost(
+  file: string,
+  baselinesDir: string,
+  output: string,
+  rounds: number,
+  log: (s: string) => void = () => {},
+): Promise<RateCost> {
   const without = configWithout();
   const on: number[] = [];
   const off: number[] = [];

@@ -23,7 +23,12 @@ export async function rawParse(file: string): Promise<{ events: number; seconds:
 }
 
 /** The full replay: decode, validate, reorder, detect, write alerts to a file. */
-export async function fullReplay(file: string, baselinesDir: string, output: string, config: Config = loadConfig().config): Promise<{ events: number; seconds: number; alerts: number }> {
+export async function fullReplay(
+  file: string,
+  baselinesDir: string,
+  output: string,
+  config: Config = loadConfig().config,
+): Promise<{ events: number; seconds: number; alerts: number }> {
   const t0 = performance.now();
   const sink = new FileSink(output);
   const { summary } = await replay({ files: [file], config, baselines: loadBaselinesDir(baselinesDir).baselines, sinks: [sink] });

@@ -64,7 +64,9 @@ try {
     const b = await fullReplay(file, join(dir, 'baselines'), join(dir, 'alerts.jsonl'));
     full.push(b.events / b.seconds);
     alerts = b.alerts;
-    log(`  round ${r + 1}: raw ${Math.round(a.events / a.seconds).toLocaleString('en-US')} events/s, replay ${Math.round(b.events / b.seconds).toLocaleString('en-US')} events/s`);
+    log(
+      `  round ${r + 1}: raw ${Math.round(a.events / a.seconds).toLocaleString('en-US')} events/s, replay ${Math.round(b.events / b.seconds).toLocaleString('en-US')} events/s`,
+    );
   }
   const rawRate = median(raw);
   const replayRate = median(full);
@@ -73,7 +75,10 @@ try {
   log('replay as whole processes (CPU time at exit) …');
   execFileSync('npm', ['run', '--silent', 'build'], { stdio: 'inherit' });
   const proc = measureReplayProcess(file, join(dir, 'baselines'), join(dir, 'alerts-process.jsonl'), Number(values.rounds));
-  for (const [i, r] of proc.raw.entries()) log(`  round ${i + 1}: readline + JSON.parse ${Math.round(r.cpuMs)} ms CPU, agentwatch replay ${Math.round((proc.replay[i] as { cpuMs: number }).cpuMs)} ms CPU`);
+  for (const [i, r] of proc.raw.entries())
+    log(
+      `  round ${i + 1}: readline + JSON.parse ${Math.round(r.cpuMs)} ms CPU, agentwatch replay ${Math.round((proc.replay[i] as { cpuMs: number }).cpuMs)} ms CPU`,
+    );
 
   log(`memory: ${values['memory-agents']} agents …`);
   const memory = measureMemoryPerAgent(Number(values['memory-agents']));
@@ -82,7 +87,11 @@ try {
   for (const n of String(values['scale-agents']).split(',').filter(Boolean)) {
     log(`full baseline at scale: ${n} agents (child process) …`);
     const heapMb = Math.max(2000, Math.ceil((Number(n) * 16_000) / 1_048_576));
-    const out = execFileSync(process.execPath, ['--expose-gc', `--max-old-space-size=${heapMb}`, '--import', 'tsx', 'bench/memory-at-scale.ts', '--agents', n], { encoding: 'utf8', maxBuffer: 1 << 20 });
+    const out = execFileSync(
+      process.execPath,
+      ['--expose-gc', `--max-old-space-size=${heapMb}`, '--import', 'tsx', 'bench/memory-at-scale.ts', '--agents', n],
+      { encoding: 'utf8', maxBuffer: 1 << 20 },
+    );
     scale.push(JSON.parse(out) as ScaleResult);
   }
 
@@ -102,12 +111,39 @@ try {
     date: new Date().toISOString(),
     node: process.version,
     fleet: { agents: Number(values.agents), days: Number(values.days), events: fleet.events, megabytes: Math.round(mb), alerts },
-    throughput: { rawJsonParseEventsPerSecond: Math.round(rawRate), replayEventsPerSecond: Math.round(replayRate), ratio: Math.round(ratio * 100) / 100, target: 0.5 },
-    replayProcess: { cpuRatio: Math.round(proc.cpuRatio * 100) / 100, wallRatio: Math.round(proc.wallRatio * 100) / 100, target: 0.6, raw: proc.raw, replay: proc.replay },
+    throughput: {
+      rawJsonParseEventsPerSecond: Math.round(rawRate),
+      replayEventsPerSecond: Math.round(replayRate),
+      ratio: Math.round(ratio * 100) / 100,
+      target: 0.5,
+    },
+    replayProcess: {
+      cpuRatio: Math.round(proc.cpuRatio * 100) / 100,
+      wallRatio: Math.round(proc.wallRatio * 100) / 100,
+      target: 0.6,
+      raw: proc.raw,
+      replay: proc.replay,
+    },
     memory: { agents: memory.agents, bytesPerAgent: memory.bytesPerAgent, target: 4096 },
     memoryAtScale: scale.map((r) => ({ ...r, bytesTarget: 1536, restoreSecondsTargetAt1M: 30 })),
-    rateDetectors: { costRatio: Math.round(rateCost.costRatio * 1000) / 1000, costTarget: 1.1, withCpuMicrosPerEvent: rateCost.on.map((x) => Math.round(x * 100) / 100), withoutCpuMicrosPerEvent: rateCost.off.map((x) => Math.round(x * 100) / 100), ...rateMemory, addedBytesTarget: 700 },
-    ...(live && { liveCpu: { events: live.events, cpuRatio: Math.round(live.cpuRatio * 100) / 100, wallRatio: Math.round(live.wallRatio * 100) / 100, target: 0.7, raw: live.raw, pipeline: live.pipeline } }),
+    rateDetectors: {
+      costRatio: Math.round(rateCost.costRatio * 1000) / 1000,
+      costTarget: 1.1,
+      withCpuMicrosPerEvent: rateCost.on.map((x) => Math.round(x * 100) / 100),
+      withoutCpuMicrosPerEvent: rateCost.off.map((x) => Math.round(x * 100) / 100),
+      ...rateMemory,
+      addedBytesTarget: 700,
+    },
+    ...(live && {
+      liveCpu: {
+        events: live.events,
+        cpuRatio: Math.round(live.cpuRatio * 100) / 100,
+        wallRatio: Math.round(live.wallRatio * 100) / 100,
+        target: 0.7,
+        raw: live.raw,
+        pipeline: live.pipeline,
+      },
+    }),
   };
   const ok = (b: boolean) => (b ? 'meets' : 'MISSES');
   process.stdout.write(

@@ -6,7 +6,7 @@ import { agentwatchVersion } from '../src/version.js';
 const packageVersion = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 describe('the version', () => {
-  it('is package.json\'s, for the CLI as for state files and user agents', async () => {
+  it("is package.json's, for the CLI as for state files and user agents", async () => {
     expect(packageVersion).toMatch(/^\d+\.\d+\.\d+/);
     expect(agentwatchVersion()).toBe(packageVersion);
     expect((await buildProgram()).version()).toBe(packageVersion);

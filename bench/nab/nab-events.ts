@@ -90,7 +90,9 @@ export function defaultNabDir(): string {
   const env = process.env['NAB_DIR'];
   if (env !== undefined && env.trim() !== '') return resolve(env);
   const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-  const roots = [process.env['AGENTWATCH_DATASETS'], resolve(repo, '..', 'shared', 'datasets'), '/work/shared/datasets'].filter((d): d is string => d !== undefined && d.trim() !== '');
+  const roots = [process.env['AGENTWATCH_DATASETS'], resolve(repo, '..', 'shared', 'datasets'), '/work/shared/datasets'].filter(
+    (d): d is string => d !== undefined && d.trim() !== '',
+  );
   const candidates = roots.map((d) => resolve(d, 'nab'));
   return candidates.find((d) => existsSync(d)) ?? (candidates[0] as string);
 }
@@ -146,7 +148,7 @@ export function planSeries(rows: readonly NabRow[], opts: ScaleOptions = DEFAULT
   const slots: RowSlot[] = [];
   let events = 0;
   let firstEventMs = Number.NaN;
-  for (let a = 0; a < order.length; ) {
+  for (let a = 0; a < order.length;) {
     const t = (order[a] as { timeMs: number }).timeMs;
     let b = a;
     while (b < order.length && (order[b] as { timeMs: number }).timeMs === t) b++;

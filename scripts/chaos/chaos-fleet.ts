@@ -21,7 +21,15 @@ export interface ChaosFleet {
  * alerts from one replay.
  */
 export async function chaosFleet(dir: string, opts: { agents: number; days: number; scale: number; seed?: number }): Promise<ChaosFleet> {
-  const fleet = createFleet({ seed: opts.seed ?? 5, agents: opts.agents, days: opts.days, scale: opts.scale, anomalyRate: 4, lateFraction: 0, veryLateFraction: 0 });
+  const fleet = createFleet({
+    seed: opts.seed ?? 5,
+    agents: opts.agents,
+    days: opts.days,
+    scale: opts.scale,
+    anomalyRate: 4,
+    lateFraction: 0,
+    veryLateFraction: 0,
+  });
   const lines = [...fleet.lines()];
   const baselinesDir = join(dir, 'baselines');
   mkdirSync(baselinesDir, { recursive: true });
@@ -30,12 +38,29 @@ export async function chaosFleet(dir: string, opts: { agents: number; days: numb
   writeFileSync(file, `${lines.join('\n')}\n`);
   const alerts: Alert[] = [];
   const { config } = loadConfig(undefined, {});
-  await replay({ files: [file], config, baselines: loadBaselinesDir(baselinesDir).baselines, sinks: [{ name: 'memory', write: (a) => void alerts.push(a), close: async () => {} }] });
+  await replay({
+    files: [file],
+    config,
+    baselines: loadBaselinesDir(baselinesDir).baselines,
+    sinks: [{ name: 'memory', write: (a) => void alerts.push(a), close: async () => {} }],
+  });
   return { lines, baselinesDir, reference: new Set(alerts.filter((a) => a.status === 'open').map((a) => a.id)) };
 }
 
 /** A config of its own topics and group on `brokers`, written to `dir/<name>.json`; returns both. */
-export function chaosConfig(dir: string, brokers: string, name: string, extra: { partitions?: number; sessionTimeoutMs?: number; baselinesDir?: string; alerts?: unknown; flushIntervalMs?: number; retry?: { retries: number; initialRetryTimeMs: number; maxRetryTimeMs: number } } = {}): { file: string; config: Config } {
+export function chaosConfig(
+  dir: string,
+  brokers: string,
+  name: string,
+  extra: {
+    partitions?: number;
+    sessionTimeoutMs?: number;
+    baselinesDir?: string;
+    alerts?: unknown;
+    flushIntervalMs?: number;
+    retry?: { retries: number; initialRetryTimeMs: number; maxRetryTimeMs: number };
+  } = {},
+): { file: string; config: Config } {
   const id = `${name}-${randomUUID().slice(0, 6)}`;
   const doc = {
     kafka: {

@@ -38,7 +38,11 @@ export class RunInstance {
   start(): this {
     this.out = '';
     const entry = this.dist ? ['bin/agentwatch.js'] : ['--import', 'tsx', 'src/cli/agentwatch.ts'];
-    const child = spawn(process.execPath, [...entry, 'run', ...this.args], { cwd: ROOT, env: { NO_COLOR: '1', ...this.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...entry, 'run', ...this.args], {
+      cwd: ROOT,
+      env: { NO_COLOR: '1', ...this.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     this.child = child;
     const keep = (b: Buffer) => {
       this.out += b.toString();
@@ -74,5 +78,9 @@ export class RunInstance {
 
 /** The `baselines restored` lines of an instance's log: agents, records and milliseconds of each restore. */
 export function restoreLines(log: string): { agents: number; records: number; ms: number }[] {
-  return [...log.matchAll(/"agents":(\d+),"records":(\d+),"ms":(\d+),"msg":"baselines restored"/g)].map((m) => ({ agents: Number(m[1]), records: Number(m[2]), ms: Number(m[3]) }));
+  return [...log.matchAll(/"agents":(\d+),"records":(\d+),"ms":(\d+),"msg":"baselines restored"/g)].map((m) => ({
+    agents: Number(m[1]),
+    records: Number(m[2]),
+    ms: Number(m[3]),
+  }));
 }

@@ -18,9 +18,20 @@ const keyOf = (line: string): string | null => {
  * partitioner; rides out a broker that is down by retrying each chunk (an idempotent producer:
  * a retried chunk is not written twice within its session). Resolves with the number of sends.
  */
-export async function produceSteadily(kafka: Kafka, topic: string, lines: readonly string[], perSecond: number, opts: { chunk?: number } = {}): Promise<number> {
+export async function produceSteadily(
+  kafka: Kafka,
+  topic: string,
+  lines: readonly string[],
+  perSecond: number,
+  opts: { chunk?: number } = {},
+): Promise<number> {
   const chunk = opts.chunk ?? 500;
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
+  const producer = kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    allowAutoTopicCreation: false,
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
   await retrying(() => producer.connect());
   let sends = 0;
   try {
@@ -126,7 +137,11 @@ export interface Outcome {
 }
 
 /** What an instance left behind: the alerts topic, the changelog's latest snapshots, the dead letters. */
-export async function collectOutcome(kafka: Kafka, topics: { alerts: string; baselines: string; deadLetter: string; input: string }, groupPrefix: string): Promise<Outcome> {
+export async function collectOutcome(
+  kafka: Kafka,
+  topics: { alerts: string; baselines: string; deadLetter: string; input: string },
+  groupPrefix: string,
+): Promise<Outcome> {
   const alerts = await readTopic(kafka, topics.alerts);
   const letters = await readTopic(kafka, topics.deadLetter);
   const admin = kafka.admin();

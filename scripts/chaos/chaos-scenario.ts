@@ -47,21 +47,35 @@ export function instance(ctx: ChaosContext, name: string, configFile: string, ex
  * reaches the alerts topic at least once (`exact`: and no other), and every input message is in
  * an agent's state or on the dead-letter topic, once.
  */
-export async function judge(kafka: Kafka, config: Config, reference: Set<string>, opts: { exact?: boolean } = {}): Promise<{ checks: Check[]; outcome: Outcome; input: number }> {
+export async function judge(
+  kafka: Kafka,
+  config: Config,
+  reference: Set<string>,
+  opts: { exact?: boolean } = {},
+): Promise<{ checks: Check[]; outcome: Outcome; input: number }> {
   const t = config.kafka.topics;
   const outcome = await collectOutcome(kafka, t, config.kafka.groupId);
   const input = await topicSize(kafka, t.input);
   const missing = [...reference].filter((id) => !outcome.alertIds.has(id));
   const extra = [...outcome.alertIds].filter((id) => !reference.has(id));
   const checks: Check[] = [
-    { name: 'every reference alert on the alerts topic', ok: missing.length === 0, detail: `${reference.size - missing.length}/${reference.size}${missing.length ? `; missing ${missing.slice(0, 3).join(', ')}` : ''}` },
+    {
+      name: 'every reference alert on the alerts topic',
+      ok: missing.length === 0,
+      detail: `${reference.size - missing.length}/${reference.size}${missing.length ? `; missing ${missing.slice(0, 3).join(', ')}` : ''}`,
+    },
     {
       name: 'every event once: in an agent’s state or dead-lettered',
       ok: outcome.stateEvents + outcome.deadLetters === input,
       detail: `${outcome.stateEvents} learned + ${outcome.deadLetters} dead letters = ${outcome.stateEvents + outcome.deadLetters} of ${input} input messages`,
     },
   ];
-  if (opts.exact) checks.push({ name: 'no alert the reference does not have', ok: extra.length === 0, detail: extra.length ? `${extra.length} extra, e.g. ${extra.slice(0, 3).join(', ')}` : 'none' });
+  if (opts.exact)
+    checks.push({
+      name: 'no alert the reference does not have',
+      ok: extra.length === 0,
+      detail: extra.length ? `${extra.length} extra, e.g. ${extra.slice(0, 3).join(', ')}` : 'none',
+    });
   return { checks, outcome, input };
 }
 

@@ -23,7 +23,13 @@ export type ScenarioName = keyof typeof SCENARIOS;
  * Runs scenarios against a private broker of their own (killed and resumed by some of them),
  * then stops it and removes every scratch folder.
  */
-export async function runChaos(opts: { quick: boolean; dist: boolean; only?: readonly ScenarioName[]; port?: number; log?: (msg: string) => void }): Promise<ScenarioResult[]> {
+export async function runChaos(opts: {
+  quick: boolean;
+  dist: boolean;
+  only?: readonly ScenarioName[];
+  port?: number;
+  log?: (msg: string) => void;
+}): Promise<ScenarioResult[]> {
   const dir = mkdtempSync(join(tmpdir(), 'aw-chaos-'));
   const port = opts.port ?? (await freePortPair());
   const broker = new ChaosBroker(port, join(dir, 'kafka'));
@@ -36,7 +42,9 @@ export async function runChaos(opts: { quick: boolean; dist: boolean; only?: rea
       log(`${name}: starting`);
       const started = Date.now();
       // A scenario that cannot finish (a group that never catches up) is a failed scenario, not the end of the run.
-      const r = await SCENARIOS[name](ctx).catch((err: unknown) => result(name, `${name} (did not finish)`, started, [{ name: 'finished', ok: false, detail: (err as Error).message.split('\n')[0] ?? '' }], {}));
+      const r = await SCENARIOS[name](ctx).catch((err: unknown) =>
+        result(name, `${name} (did not finish)`, started, [{ name: 'finished', ok: false, detail: (err as Error).message.split('\n')[0] ?? '' }], {}),
+      );
       log(`${name}: ${r.ok ? 'ok' : 'FAILED'} in ${Math.round(r.ms / 1000)} s`);
       results.push(r);
     }

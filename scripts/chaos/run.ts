@@ -10,7 +10,9 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BEGIN = '<!-- chaos:begin -->';
 const END = '<!-- chaos:end -->';
 
-const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, 'no-write': { type: 'boolean', default: false }, port: { type: 'string' } } });
+const { values } = parseArgs({
+  options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, 'no-write': { type: 'boolean', default: false }, port: { type: 'string' } },
+});
 const only = values.only?.split(',').map((s) => s.trim()) as ScenarioName[] | undefined;
 for (const name of only ?? []) {
   if (!(name in SCENARIOS)) {
@@ -21,7 +23,13 @@ for (const name of only ?? []) {
 process.stdout.write('chaos: building dist/ (the instances run the built CLI, as deployed)\n');
 execFileSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: 'inherit' });
 const started = Date.now();
-const results = await runChaos({ quick: values.quick, dist: true, ...(only && { only }), ...(values.port && { port: Number(values.port) }), log: (m) => process.stdout.write(`chaos: ${m}\n`) });
+const results = await runChaos({
+  quick: values.quick,
+  dist: true,
+  ...(only && { only }),
+  ...(values.port && { port: Number(values.port) }),
+  log: (m) => process.stdout.write(`chaos: ${m}\n`),
+});
 const header = `Run of ${new Date().toISOString().slice(0, 10)} (${values.quick ? 'quick' : 'full'}; ${Math.round((Date.now() - started) / 1000)} s; Node ${process.version}, 2 cores shared with the broker)`;
 const md = resultsMarkdown(results, header);
 process.stdout.write(`\n${md}\n`);

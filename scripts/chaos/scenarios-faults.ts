@@ -74,7 +74,7 @@ export async function brokerRestarts(ctx: ChaosContext): Promise<ScenarioResult>
     }
   })();
   // The supervisor restarts an instance that fails to start (a loaded machine, short retries): wait for one that runs.
-  for (const deadline = Date.now() + 120_000; !current.log.includes('"running"'); ) {
+  for (const deadline = Date.now() + 120_000; !current.log.includes('"running"');) {
     if (Date.now() > deadline) throw new Error(`no instance got running within 120 s:\n${current.log.slice(-2000)}`);
     await sleep(200);
   }
@@ -88,7 +88,7 @@ export async function brokerRestarts(ctx: ChaosContext): Promise<ScenarioResult>
   const judged: { code: number | null; lingeredS: number | undefined }[] = [];
   for (const outage of outagesMs) {
     await sleep(3_000);
-    for (const deadline = Date.now() + 120_000; !(current.running && current.log.includes('"running"')); ) {
+    for (const deadline = Date.now() + 120_000; !(current.running && current.log.includes('"running"'));) {
       if (Date.now() > deadline) throw new Error(`no instance running before the outage:\n${current.log.slice(-2000)}`);
       await sleep(200);
     }
@@ -117,7 +117,14 @@ export async function brokerRestarts(ctx: ChaosContext): Promise<ScenarioResult>
     checks.push({
       name: 'a broker gone past the retries ends the process within seconds, exit ≠ 0',
       ok: judged.every((j) => j.lingeredS !== undefined && j.code !== 0) && exits.every((e) => e.code !== 0),
-      detail: judged.map((j) => (j.lingeredS === undefined ? `still running ${lingerLimitS} s after the broker died` : `exit ${j.code} ${j.lingeredS.toFixed(1)} s after the broker died`)).join('; ') + `; all exits: ${exits.map((e) => e.code).join(', ') || 'none'}`,
+      detail:
+        judged
+          .map((j) =>
+            j.lingeredS === undefined
+              ? `still running ${lingerLimitS} s after the broker died`
+              : `exit ${j.code} ${j.lingeredS.toFixed(1)} s after the broker died`,
+          )
+          .join('; ') + `; all exits: ${exits.map((e) => e.code).join(', ') || 'none'}`,
     });
   }
   return result('broker-restarts', `the broker killed (SIGKILL) and restarted ${outagesMs.length} times on the same data under load`, started, checks, {
@@ -151,6 +158,13 @@ export async function joinLeave(ctx: ChaosContext): Promise<ScenarioResult> {
   await waitCaughtUp(kafka, config.kafka.groupId, config.kafka.topics.input);
   const stop = await stopCleanly(a);
   const { checks } = await judge(kafka, config, fleet.reference);
-  checks.push({ name: 'every leave and the final stop exit 0', ok: stop.code === 0 && leaveCodes.every((c) => c === 0), detail: `leaves ${leaveCodes.join(', ')}; final ${stop.code}` });
-  return result('join-leave', `a second instance joining and leaving every 10 s for ${durationMs / 1000} s`, started, checks, { events: fleet.lines.length, cycles });
+  checks.push({
+    name: 'every leave and the final stop exit 0',
+    ok: stop.code === 0 && leaveCodes.every((c) => c === 0),
+    detail: `leaves ${leaveCodes.join(', ')}; final ${stop.code}`,
+  });
+  return result('join-leave', `a second instance joining and leaving every 10 s for ${durationMs / 1000} s`, started, checks, {
+    events: fleet.lines.length,
+    cycles,
+  });
 }

@@ -13,7 +13,16 @@ function bigFleetLines(agents: number, perAgent: number, startMs: number, round:
     const t = startMs + Math.floor((j * DAY) / perAgent);
     for (let a = 0; a < agents; a++) {
       const agentId = `svc-${String(a).padStart(5, '0')}`;
-      lines.push(JSON.stringify({ id: `${agentId}-${round}-${j}`, time: new Date(t + a).toISOString(), agentId, category: 'resource_access', action: 'storage.blob.read', resource: `arn:aws:s3:::bucket-${a}/reports/2026/object-${j % 20}.parquet` }));
+      lines.push(
+        JSON.stringify({
+          id: `${agentId}-${round}-${j}`,
+          time: new Date(t + a).toISOString(),
+          agentId,
+          category: 'resource_access',
+          action: 'storage.blob.read',
+          resource: `arn:aws:s3:::bucket-${a}/reports/2026/object-${j % 20}.parquet`,
+        }),
+      );
     }
   }
   return lines;
@@ -55,14 +64,28 @@ export async function bigPartition(ctx: ChaosContext): Promise<ScenarioResult> {
   for (const s of outcome.snapshots.values()) bytes += Buffer.byteLength(JSON.stringify(s));
   checks.push(
     { name: 'SIGTERM exits 0, no flush failure', ok: stop1.code === 0 && stop2.code === 0 && !flushFailed, detail: `exits ${stop1.code}, ${stop2.code}` },
-    { name: `all ${agents} agents restored after SIGTERM`, ok: restore.agents === agents, detail: `${restore.agents} agents from ${restore.records} records in ${restore.ms} ms` },
-    { name: 'after SIGKILL the changelog holds at least the committed events', ok: outcome.stateEvents >= committed, detail: `committed offset ${committed}; state ${outcome.stateEvents} events at the end` },
+    {
+      name: `all ${agents} agents restored after SIGTERM`,
+      ok: restore.agents === agents,
+      detail: `${restore.agents} agents from ${restore.records} records in ${restore.ms} ms`,
+    },
+    {
+      name: 'after SIGKILL the changelog holds at least the committed events',
+      ok: outcome.stateEvents >= committed,
+      detail: `committed offset ${committed}; state ${outcome.stateEvents} events at the end`,
+    },
   );
-  return result('big-partition', `${agents} agents on one partition (${perAgent} calls each, 20 resources): SIGTERM, restart, SIGKILL, restart`, started, checks, {
-    agents,
-    'restore ms': restore.ms,
-    'changelog bytes per agent': Math.round(bytes / Math.max(1, outcome.agents)),
-  });
+  return result(
+    'big-partition',
+    `${agents} agents on one partition (${perAgent} calls each, 20 resources): SIGTERM, restart, SIGKILL, restart`,
+    started,
+    checks,
+    {
+      agents,
+      'restore ms': restore.ms,
+      'changelog bytes per agent': Math.round(bytes / Math.max(1, outcome.agents)),
+    },
+  );
 }
 
 /** Future-dated and epoch-0 events among the fleet: the alerts equal the clean run's; the bad ones are dead-lettered. */
@@ -90,8 +113,16 @@ export async function badClocks(ctx: ChaosContext): Promise<ScenarioResult> {
   const { checks, outcome } = await judge(kafka, config, fleet.reference, { exact: true });
   const rejected = outcome.deadLetterReasons['time_out_of_range'] ?? 0;
   checks.push({ name: 'every bad clock dead-lettered as time_out_of_range', ok: rejected === bad.length, detail: `${rejected} of ${bad.length}` });
-  checks.push({ name: 'no agent created by a bad clock', ok: !['clock-9999', 'clock-epoch', 'clock-2099'].some((id) => outcome.snapshots.has(id)), detail: `${outcome.agents} agents in the changelog` });
-  return result('bad-clocks', 'future-dated (9999, 2099, a member in 2031) and epoch-0 events among the fleet', started, checks, { events: lines.length, 'bad events': bad.length, 'reference alerts': fleet.reference.size });
+  checks.push({
+    name: 'no agent created by a bad clock',
+    ok: !['clock-9999', 'clock-epoch', 'clock-2099'].some((id) => outcome.snapshots.has(id)),
+    detail: `${outcome.agents} agents in the changelog`,
+  });
+  return result('bad-clocks', 'future-dated (9999, 2099, a member in 2031) and epoch-0 events among the fleet', started, checks, {
+    events: lines.length,
+    'bad events': bad.length,
+    'reference alerts': fleet.reference.size,
+  });
 }
 
 /** A webhook receiver down for 2× the session timeout with a small queue: delivered once per id after it returns; events counted once. */
@@ -103,7 +134,13 @@ export async function slowSink(ctx: ChaosContext): Promise<ScenarioResult> {
   const url = receiver.url;
   await receiver.down();
   const secret = `whsec_${Buffer.from('agentwatch-chaos-secret-0123456789').toString('base64')}`;
-  const alerts = { queue: { dir: `${ctx.dir}/sink-queue`, maxAlerts: 2, drainTimeoutMs: 10_000 }, sinks: [{ name: 'topic', type: 'kafka' }, { name: 'soc', type: 'webhook', url, secrets: [secret], retry: { initialBackoffMs: 200, maxBackoffMs: 1_000 } }] };
+  const alerts = {
+    queue: { dir: `${ctx.dir}/sink-queue`, maxAlerts: 2, drainTimeoutMs: 10_000 },
+    sinks: [
+      { name: 'topic', type: 'kafka' },
+      { name: 'soc', type: 'webhook', url, secrets: [secret], retry: { initialBackoffMs: 200, maxBackoffMs: 1_000 } },
+    ],
+  };
   const { file, config } = chaosConfig(ctx.dir, ctx.broker.brokers, 'sink', { baselinesDir: fleet.baselinesDir, sessionTimeoutMs, alerts });
   const kafka = kafkaFor(config);
   const a = instance(ctx, 'sink', file).start();
@@ -120,11 +157,27 @@ export async function slowSink(ctx: ChaosContext): Promise<ScenarioResult> {
   const delivered = new Set(receiver.requests.map((r) => (JSON.parse(r.body) as { id: string }).id));
   const missing = [...fleet.reference].filter((id) => !delivered.has(id));
   checks.push(
-    { name: 'every reference alert delivered to the webhook after it returned', ok: missing.length === 0, detail: `${fleet.reference.size - missing.length}/${fleet.reference.size}` },
-    { name: 'each message delivered once (webhook-id)', ok: new Set(webhookIds).size === webhookIds.length, detail: `${webhookIds.length} requests, ${new Set(webhookIds).size} distinct ids` },
-    { name: 'the group membership was kept while waiting (no reassignment)', ok: !rebalancedWhileDown, detail: rebalancedWhileDown ? 'partitions were reassigned' : 'one assignment' },
+    {
+      name: 'every reference alert delivered to the webhook after it returned',
+      ok: missing.length === 0,
+      detail: `${fleet.reference.size - missing.length}/${fleet.reference.size}`,
+    },
+    {
+      name: 'each message delivered once (webhook-id)',
+      ok: new Set(webhookIds).size === webhookIds.length,
+      detail: `${webhookIds.length} requests, ${new Set(webhookIds).size} distinct ids`,
+    },
+    {
+      name: 'the group membership was kept while waiting (no reassignment)',
+      ok: !rebalancedWhileDown,
+      detail: rebalancedWhileDown ? 'partitions were reassigned' : 'one assignment',
+    },
     { name: 'SIGTERM exits 0', ok: stop.code === 0, detail: `exit ${stop.code}` },
   );
   const input = await topicSize(kafka, config.kafka.topics.input);
-  return result('slow-sink', `a webhook receiver down for ${(2 * sessionTimeoutMs) / 1000} s (2× sessionTimeout) with a queue of 2 alerts`, started, checks, { events: input, 'alert messages': outcome.alertMessages, 'webhook requests': webhookIds.length });
+  return result('slow-sink', `a webhook receiver down for ${(2 * sessionTimeoutMs) / 1000} s (2× sessionTimeout) with a queue of 2 alerts`, started, checks, {
+    events: input,
+    'alert messages': outcome.alertMessages,
+    'webhook requests': webhookIds.length,
+  });
 }

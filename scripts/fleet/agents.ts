@@ -3,14 +3,7 @@ import { podIp, publicIp, region as regionInfo, sourceLoc } from './geo.js';
 import { derive, type Rng, WeightedTable } from './prng.js';
 import { compileResource, newCtx, stablePool } from './resources.js';
 import { assertJsonSafe } from './serialize.js';
-import {
-  type AgentProfile,
-  type ArchetypeParams,
-  type Op,
-  type RegionPool,
-  type ResolvedOptions,
-  type RoutineRead,
-} from './types.js';
+import { type AgentProfile, type ArchetypeParams, type Op, type RegionPool, type ResolvedOptions, type RoutineRead } from './types.js';
 
 export interface PeerGroup {
   agentClass: string;
@@ -30,7 +23,12 @@ const ORGS = ['acme', 'contoso', 'globex', 'initech', 'northwind', 'fabrikam'];
 // Large fleets reuse a class for further peer groups: the variants a real estate accumulates.
 const GROUP_SUFFIXES = ['', '-v2', '-legacy', '-canary', '-shadow', '-b'];
 const CLUSTER_REGION: Record<string, string> = {
-  use1: 'us-east-1', usw2: 'us-west-2', euc1: 'eu-central-1', euw1: 'eu-west-1', apne1: 'ap-northeast-1', apse2: 'ap-southeast-2',
+  use1: 'us-east-1',
+  usw2: 'us-west-2',
+  euc1: 'eu-central-1',
+  euw1: 'eu-west-1',
+  apne1: 'ap-northeast-1',
+  apse2: 'ap-southeast-2',
 };
 
 export function buildFleet(opts: ResolvedOptions): FleetLayout {
@@ -63,8 +61,16 @@ export function buildFleet(opts: ResolvedOptions): FleetLayout {
 }
 
 function buildGroup(
-  opts: ResolvedOptions, rng: Rng, org: string, t: ClassTemplate, agentClass: string, round: number, size: number,
-  homes: Map<string, string>, counters: Map<string, number>, firstIndex: number,
+  opts: ResolvedOptions,
+  rng: Rng,
+  org: string,
+  t: ClassTemplate,
+  agentClass: string,
+  round: number,
+  size: number,
+  homes: Map<string, string>,
+  counters: Map<string, number>,
+  firstIndex: number,
 ): PeerGroup {
   const timezone = rng.pick(t.timezones);
   const declared = rng.chance(t.declare);
@@ -80,10 +86,20 @@ function buildGroup(
     const home = resolve(t.home, { suffix: word });
     const regions = CLUSTER_REGION[word] ? [CLUSTER_REGION[word] as string] : regionSet;
     const vars: Record<string, string> = {
-      org, suffix: word, n: String(n), inst: String(n).padStart(2, '0'), region: regions[0] as string,
-      acct: homeId(opts.seed, homes, `acct:${home}`, (r) => String(r.int(1, 9)) + r.int(0, 99999).toString().padStart(5, '0') + r.int(0, 999999).toString().padStart(6, '0')),
+      org,
+      suffix: word,
+      n: String(n),
+      inst: String(n).padStart(2, '0'),
+      region: regions[0] as string,
+      acct: homeId(
+        opts.seed,
+        homes,
+        `acct:${home}`,
+        (r) => String(r.int(1, 9)) + r.int(0, 99999).toString().padStart(5, '0') + r.int(0, 999999).toString().padStart(6, '0'),
+      ),
       sub: homeId(opts.seed, homes, `sub:${home}`, (r) => r.uuid()),
-      cluster: home, ...classVars,
+      cluster: home,
+      ...classVars,
     };
     for (const [k, v] of Object.entries(t.vars ?? {})) vars[k] = resolve(v, vars);
     if (vars['storage']) vars['storage'] = (vars['storage'] as string).replace(/[^a-z0-9]/g, '').slice(0, 24);
@@ -94,8 +110,15 @@ function buildGroup(
 }
 
 function buildAgent(
-  opts: ResolvedOptions, rng: Rng, t: ClassTemplate, agentClass: string, index: number, timezone: string,
-  declared: boolean, regions: readonly string[], vars: Record<string, string>,
+  opts: ResolvedOptions,
+  rng: Rng,
+  t: ClassTemplate,
+  agentClass: string,
+  index: number,
+  timezone: string,
+  declared: boolean,
+  regions: readonly string[],
+  vars: Record<string, string>,
 ): AgentProfile {
   const pools: Record<string, WeightedTable<string>> = {};
   for (const [name, count] of Object.entries(t.pools ?? {})) pools[name] = stablePool(poolItems(rng, name, count));
@@ -107,19 +130,32 @@ function buildAgent(
       kept = rows.filter((r) => r !== minor);
     }
     const ops = kept.map(([cat, action, res]) => ({ cat, action, res: res === undefined ? undefined : compileResource(res, vars, pools) }));
-    return new WeightedTable(ops, kept.map((r) => r[3] * rng.lognormal(0, 0.25)));
+    return new WeightedTable(
+      ops,
+      kept.map((r) => r[3] * rng.lognormal(0, 0.25)),
+    );
   };
   for (const rows of [t.ops, t.burstOps ?? []]) for (const r of rows) assertJsonSafe(r[1], 'action');
   for (const p of [...t.permissions, ...t.extraPermissions, t.permAction]) assertJsonSafe(p, 'permission');
   const ops = compile(t.ops);
   const tenant = t.cloud === 'aws' ? (vars['acct'] as string) : t.cloud === 'k8s' ? (vars['cluster'] as string) : (vars['sub'] as string);
   const routine: RoutineRead[] = (t.routine ?? []).map(([action, res, cadence, p]) => ({
-    action: assertJsonSafe(action, 'action'), resource: assertJsonSafe(resolve(res, vars), 'resource'), cadence, p,
+    action: assertJsonSafe(action, 'action'),
+    resource: assertJsonSafe(resolve(res, vars), 'resource'),
+    cadence,
+    p,
   }));
   const id = resolve(t.id, vars);
   const chronic = t.chronicDenied && rng.chance(0.6) ? t.chronicDenied : undefined;
   return {
-    index, id, agentClass, tenant, cloud: t.cloud, archetype: t.archetype, timezone, declared,
+    index,
+    id,
+    agentClass,
+    tenant,
+    cloud: t.cloud,
+    archetype: t.archetype,
+    timezone,
+    declared,
     baseRate: rng.lognormal(Math.log(Math.sqrt(t.rate[0] * t.rate[1])), 0.35) * opts.scale,
     quiet: false,
     params: archetypeParams(rng, t),

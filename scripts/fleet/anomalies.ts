@@ -30,7 +30,9 @@ const GAP_MS = 30 * MINUTE_MS;
  * one agent and never before the learning period ends.
  */
 export function planAnomalies(
-  opts: ResolvedOptions, agents: readonly AgentProfile[], pc: PlanContext,
+  opts: ResolvedOptions,
+  agents: readonly AgentProfile[],
+  pc: PlanContext,
   busy: readonly { agent: AgentProfile; start: number; end: number }[] = [],
 ): AnomalyPlan[] {
   const firstDay = opts.learningDays;
@@ -83,7 +85,15 @@ export function planAnomalies(
   }
   placed.sort((a, b) => a.p.startMs - b.p.startMs || a.agent.index - b.agent.index);
   return placed.map(({ kind, agent, p }, index) => ({
-    index, kind, agent, startMs: p.startMs, endMs: p.endMs, description: p.description, details: p.details,
-    build: () => p.build(index), eventCount: 0, evidence: [],
+    index,
+    kind,
+    agent,
+    startMs: p.startMs,
+    endMs: p.endMs,
+    description: p.description,
+    details: p.details,
+    build: () => p.build(index),
+    eventCount: 0,
+    evidence: [],
   }));
 }

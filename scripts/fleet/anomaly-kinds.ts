@@ -88,11 +88,15 @@ export function place(kind: DefaultKind, pc: PlanContext, agent: AgentProfile, d
       const loop = rng.chance(0.6);
       const end = t + minutes * MINUTE_MS;
       return {
-        startMs: t, endMs: end,
+        startMs: t,
+        endMs: end,
         description: `${loop ? 'runaway loop' : 'bulk read'}: about ${fmt(perMin)} calls/min for ${minutes} min, ~${(perMin / Math.max(usual, 0.01)).toFixed(0)}x its usual ${usual < 0.1 ? usual.toFixed(2) : fmt(usual)}/min for this hour`,
         details: {
-          multiplier: Number(mult.toFixed(1)), effectiveMultiplier: Number((perMin / Math.max(usual, 0.01)).toFixed(1)),
-          usualPerMinute: Number(usual.toFixed(3)), spikePerMinute: Number(perMin.toFixed(1)), variant: loop ? 'loop' : 'bulk-read',
+          multiplier: Number(mult.toFixed(1)),
+          effectiveMultiplier: Number((perMin / Math.max(usual, 0.01)).toFixed(1)),
+          usualPerMinute: Number(usual.toFixed(3)),
+          spikePerMinute: Number(perMin.toFixed(1)),
+          variant: loop ? 'loop' : 'bulk-read',
         },
         build: (label) => {
           const out: GenEvent[] = [];
@@ -122,7 +126,8 @@ export function place(kind: DefaultKind, pc: PlanContext, agent: AgentProfile, d
       if (stolen.length && rng.chance(0.5)) targets[0] = rng.pick(stolen);
       const end = t + minutes * MINUTE_MS;
       return {
-        startMs: t, endMs: end,
+        startMs: t,
+        endMs: end,
         description: `reads ${targets.length} sensitive resource(s) it never touched before: ${targets.map((x) => x.resource).join(', ')}`,
         details: { resources: targets.map((x) => x.resource) },
         build: (label) => {
@@ -148,7 +153,8 @@ export function place(kind: DefaultKind, pc: PlanContext, agent: AgentProfile, d
       const end = t + minutes * MINUTE_MS;
       const hhmm = (x: number): string => `${String(Math.floor(x / 60)).padStart(2, '0')}:${String(x % 60).padStart(2, '0')}`;
       return {
-        startMs: t, endMs: end,
+        startMs: t,
+        endMs: end,
         description: `${count} calls between ${hhmm(m)} and ${hhmm(m + minutes)} ${agent.timezone} on a ${WEEKDAYS[ld.weekday]}, a business-hours agent working at its daytime pace in the middle of the night`,
         details: { localStart: hhmm(m), timezone: agent.timezone, calls: count },
         build: (label) => {
@@ -167,7 +173,8 @@ export function place(kind: DefaultKind, pc: PlanContext, agent: AgentProfile, d
       const count = Math.max(8, Math.round(usual * minutes * rng.range(0.3, 1)));
       const end = t + minutes * MINUTE_MS;
       return {
-        startMs: t, endMs: end,
+        startMs: t,
+        endMs: end,
         description: `same credential used from ${where.name} (${where.country}, ${src.ip}) for ${minutes} min while still active from ${agent.homeRegions.join('/')}`,
         details: { foreignRegion: where.name, foreignCountry: where.country, ip: src.ip, homeRegions: agent.homeRegions, calls: count },
         build: (label) => {
@@ -187,14 +194,16 @@ export function place(kind: DefaultKind, pc: PlanContext, agent: AgentProfile, d
       const denied = privileged && rng.chance(0.5);
       const end = t + rng.int(1, 5) * MINUTE_MS;
       return {
-        startMs: t, endMs: end,
+        startMs: t,
+        endMs: end,
         description: `requests ${privileged ? 'privileged ' : ''}permission ${perm} it never requested before (${tries}x, ${denied ? 'denied' : 'granted'})`,
         details: { permission: perm, privileged: privileged ? 'yes' : 'no', outcome: denied ? 'denied' : 'success' },
-        build: (label) => spread(erng, t, end, tries).map((at) => {
-          const e = permissionEvent(agent, erng, at, perm, label);
-          e.outcome = denied ? 'denied' : 'success';
-          return e;
-        }),
+        build: (label) =>
+          spread(erng, t, end, tries).map((at) => {
+            const e = permissionEvent(agent, erng, at, perm, label);
+            e.outcome = denied ? 'denied' : 'success';
+            return e;
+          }),
       };
     }
     case 'error_rate': {
@@ -206,7 +215,8 @@ export function place(kind: DefaultKind, pc: PlanContext, agent: AgentProfile, d
       const ops = enumeration ? enumerationOps(agent) : [];
       const end = t + minutes * MINUTE_MS;
       return {
-        startMs: t, endMs: end,
+        startMs: t,
+        endMs: end,
         description: enumeration
           ? `permission enumeration: ${count} discovery calls in ${minutes} min, nearly all denied, among its normal traffic`
           : `${count} failing reads of its own resource types in ${minutes} min (guessing names it has no access to)`,

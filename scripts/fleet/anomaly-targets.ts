@@ -39,7 +39,9 @@ export const PRIVILEGED_PATTERNS: readonly { pattern: string; label: string }[] 
 
 export function privilegedFor(agent: AgentProfile): string[] {
   if (agent.permAction === 'oauth2.token' && agent.id.startsWith('agent:')) {
-    return agent.cloud === 'aws' ? ['administration:write', 'organization_secrets:write'] : ['crm.admin', 'crm.users.impersonate', 'RoleManagement.ReadWrite.Directory'];
+    return agent.cloud === 'aws'
+      ? ['administration:write', 'organization_secrets:write']
+      : ['crm.admin', 'crm.users.impersonate', 'RoleManagement.ReadWrite.Directory'];
   }
   switch (agent.cloud) {
     case 'aws':
@@ -51,8 +53,16 @@ export function privilegedFor(agent: AgentProfile): string[] {
   }
 }
 
-const SECRET_NAMES = ['prod/payments/stripe-live-key', 'prod/db/customers-master', 'prod/okta/scim-token', 'shared/github/deploy-key',
-  'prod/snowflake/admin', 'prod/sendgrid/api-key', 'prod/hr/workday-client-secret', 'prod/ledger/signing-key'];
+const SECRET_NAMES = [
+  'prod/payments/stripe-live-key',
+  'prod/db/customers-master',
+  'prod/okta/scim-token',
+  'shared/github/deploy-key',
+  'prod/snowflake/admin',
+  'prod/sendgrid/api-key',
+  'prod/hr/workday-client-secret',
+  'prod/ledger/signing-key',
+];
 const SSM_NAMES = ['prod/db/master-password', 'prod/payments/webhook-secret', 'ci/npm-publish-token', 'prod/vpn/psk'];
 const VAULT_SECRETS = ['sql-admin-password', 'storage-account-key', 'graph-client-secret', 'sap-rfc-password', 'signing-cert-pfx', 'openai-admin-key'];
 const K8S_SECRETS = ['db-credentials', 'tls-wildcard', 'registry-pull-secret', 'vault-unseal-keys', 'stripe-live-key'];
@@ -65,7 +75,10 @@ export function sensitiveCandidates(agent: AgentProfile, rng: Rng): { action: st
   switch (agent.cloud) {
     case 'aws':
       return [
-        ...SECRET_NAMES.map((s) => ({ action: 'secretsmanager:GetSecretValue', resource: `arn:aws:secretsmanager:${region}:${v['acct']}:secret:${s}-${rng.alnum(6)}` })),
+        ...SECRET_NAMES.map((s) => ({
+          action: 'secretsmanager:GetSecretValue',
+          resource: `arn:aws:secretsmanager:${region}:${v['acct']}:secret:${s}-${rng.alnum(6)}`,
+        })),
         ...SSM_NAMES.map((s) => ({ action: 'ssm:GetParameter', resource: `arn:aws:ssm:${region}:${v['acct']}:parameter/secure/${s}` })),
         { action: 'kms:Decrypt', resource: `arn:aws:kms:${region}:${v['acct']}:key/${rng.uuid()}` },
         { action: 'kms:Decrypt', resource: `arn:aws:kms:${region}:${v['acct']}:key/${rng.uuid()}` },
@@ -86,17 +99,41 @@ export function enumerationOps(agent: AgentProfile): Op[] {
   const api = (action: string, resource?: string): Op => ({ cat: 'api_call', action, res: resource === undefined ? undefined : () => resource });
   switch (agent.cloud) {
     case 'aws':
-      return ['iam:ListUsers', 'iam:ListRoles', 'iam:ListAttachedRolePolicies', 'iam:GetAccountAuthorizationDetails', 's3:ListAllMyBuckets',
-        'secretsmanager:ListSecrets', 'ec2:DescribeInstances', 'lambda:ListFunctions', 'kms:ListKeys', 'organizations:ListAccounts',
-        'rds:DescribeDBInstances', 'iam:ListAccessKeys'].map((a) => api(a));
+      return [
+        'iam:ListUsers',
+        'iam:ListRoles',
+        'iam:ListAttachedRolePolicies',
+        'iam:GetAccountAuthorizationDetails',
+        's3:ListAllMyBuckets',
+        'secretsmanager:ListSecrets',
+        'ec2:DescribeInstances',
+        'lambda:ListFunctions',
+        'kms:ListKeys',
+        'organizations:ListAccounts',
+        'rds:DescribeDBInstances',
+        'iam:ListAccessKeys',
+      ].map((a) => api(a));
     case 'azure':
-      return ['graph.users.list', 'graph.applications.list', 'graph.servicePrincipals.list', 'graph.directoryRoles.list',
-        'authorization.roleAssignments.list', 'resources.list', 'keyvault.vaults.list'].map((a) => api(a, `/subscriptions/${v['sub']}`))
+      return [
+        'graph.users.list',
+        'graph.applications.list',
+        'graph.servicePrincipals.list',
+        'graph.directoryRoles.list',
+        'authorization.roleAssignments.list',
+        'resources.list',
+        'keyvault.vaults.list',
+      ]
+        .map((a) => api(a, `/subscriptions/${v['sub']}`))
         .concat([api('storage.accounts.listKeys', `/subscriptions/${v['sub']}/providers/Microsoft.Storage/storageAccounts`)]);
     case 'k8s':
-      return [api('k8s.list', `k8s:${v['cluster']}/secrets`), api('k8s.list', `k8s:${v['cluster']}/clusterroles`),
-        api('k8s.list', `k8s:${v['cluster']}/namespaces/kube-system/secrets`), api('k8s.get', `k8s:${v['cluster']}/nodes`),
-        api('k8s.create', `k8s:${v['cluster']}/namespaces/kube-system/pods/exec`), api('k8s.list', `k8s:${v['cluster']}/clusterrolebindings`),
-        api('k8s.create', `k8s:${v['cluster']}/serviceaccounts/token`)];
+      return [
+        api('k8s.list', `k8s:${v['cluster']}/secrets`),
+        api('k8s.list', `k8s:${v['cluster']}/clusterroles`),
+        api('k8s.list', `k8s:${v['cluster']}/namespaces/kube-system/secrets`),
+        api('k8s.get', `k8s:${v['cluster']}/nodes`),
+        api('k8s.create', `k8s:${v['cluster']}/namespaces/kube-system/pods/exec`),
+        api('k8s.list', `k8s:${v['cluster']}/clusterrolebindings`),
+        api('k8s.create', `k8s:${v['cluster']}/serviceaccounts/token`),
+      ];
   }
 }

@@ -31,9 +31,18 @@ export function localDay(seed: number, agent: AgentProfile, index: number, start
   const blocks = new Float64Array(48);
   for (let i = 0; i < 48; i++) blocks[i] = rng.lognormal(-0.03, 0.25);
   const ld: LocalDay = {
-    index, weekday, volume: rng.lognormal(-0.01, 0.12),
-    start: p.dayStart + rng.int(-10, 20), end: p.dayEnd + rng.int(-30, 30),
-    strays: [], burstStart: -1, burstLen: 0, burstFactor: 0, rerunStart: -1, rerunLen: 0, blocks,
+    index,
+    weekday,
+    volume: rng.lognormal(-0.01, 0.12),
+    start: p.dayStart + rng.int(-10, 20),
+    end: p.dayEnd + rng.int(-30, 30),
+    strays: [],
+    burstStart: -1,
+    burstLen: 0,
+    burstFactor: 0,
+    rerunStart: -1,
+    rerunLen: 0,
+    blocks,
   };
   if (agent.archetype === 'business') {
     const chance = weekday >= 5 ? p.strayPerDay * 0.5 : p.strayPerDay;
@@ -61,8 +70,10 @@ function diurnal(amp: number, peak: number, localMinute: number): number {
 }
 
 export function inBurst(ld: LocalDay, m: number): boolean {
-  return (ld.burstStart >= 0 && m >= ld.burstStart && m < ld.burstStart + ld.burstLen) ||
-    (ld.rerunStart >= 0 && m >= ld.rerunStart && m < ld.rerunStart + ld.rerunLen);
+  return (
+    (ld.burstStart >= 0 && m >= ld.burstStart && m < ld.burstStart + ld.burstLen) ||
+    (ld.rerunStart >= 0 && m >= ld.rerunStart && m < ld.rerunStart + ld.rerunLen)
+  );
 }
 
 /**
@@ -107,7 +118,8 @@ export function rateAt(agent: AgentProfile, ld: LocalDay, m: number, dayFloat: n
 export function usualHourlyRate(agent: AgentProfile, ld: LocalDay, m: number, dayFloat: number): number {
   const h0 = Math.floor(m / 60) * 60;
   let sum = 0;
-  for (let i = 0; i < 60; i++) sum += inBurst(ld, h0 + i) ? rateAt(agent, { ...ld, burstStart: -1, rerunStart: -1 }, h0 + i, dayFloat) : rateAt(agent, ld, h0 + i, dayFloat);
+  for (let i = 0; i < 60; i++)
+    sum += inBurst(ld, h0 + i) ? rateAt(agent, { ...ld, burstStart: -1, rerunStart: -1 }, h0 + i, dayFloat) : rateAt(agent, ld, h0 + i, dayFloat);
   const polls = agent.archetype === 'sparse' ? 2 / agent.params.pollEvery : 0;
   return sum / 60 + polls;
 }

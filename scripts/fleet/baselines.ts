@@ -31,9 +31,7 @@ export function fleetYaml(opts: ResolvedOptions, layout: FleetLayout): string {
   const doc = {
     sensitive: SENSITIVE_PATTERNS.map((p) => ({ pattern: p.pattern, label: p.label })),
     privileged: PRIVILEGED_PATTERNS.map((p) => ({ pattern: p.pattern, label: p.label })),
-    agents: layout.groups
-      .filter((g) => g.declared)
-      .map((g) => declaration(g, layout.groups.filter((x) => x.template === g.template).length === 1)),
+    agents: layout.groups.filter((g) => g.declared).map((g) => declaration(g, layout.groups.filter((x) => x.template === g.template).length === 1)),
   };
   const header = [
     `# Declared baselines of the synthetic "${layout.org}" fleet (seed ${opts.seed}, ${opts.agents} agents,`,

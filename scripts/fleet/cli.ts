@@ -35,9 +35,19 @@ function num(v: string | undefined, name: string): number | undefined {
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
-      seed: { type: 'string' }, agents: { type: 'string' }, days: { type: 'string' }, start: { type: 'string' },
-      scale: { type: 'string' }, kinds: { type: 'string' }, 'anomaly-rate': { type: 'string' }, 'late-fraction': { type: 'string' },
-      'learning-days': { type: 'string' }, 'quiet-share': { type: 'string' }, out: { type: 'string' }, gzip: { type: 'boolean' }, 'gzip-level': { type: 'string' },
+      seed: { type: 'string' },
+      agents: { type: 'string' },
+      days: { type: 'string' },
+      start: { type: 'string' },
+      scale: { type: 'string' },
+      kinds: { type: 'string' },
+      'anomaly-rate': { type: 'string' },
+      'late-fraction': { type: 'string' },
+      'learning-days': { type: 'string' },
+      'quiet-share': { type: 'string' },
+      out: { type: 'string' },
+      gzip: { type: 'boolean' },
+      'gzip-level': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -46,20 +56,32 @@ async function main(): Promise<void> {
     process.exitCode = values.help ? 0 : 2;
     return;
   }
-  const kinds = values.kinds?.split(',').map((k) => k.trim()).filter(Boolean);
+  const kinds = values.kinds
+    ?.split(',')
+    .map((k) => k.trim())
+    .filter(Boolean);
   for (const k of kinds ?? []) if (!ALL_KINDS.includes(k as AnomalyKind)) throw new RangeError(`unknown kind "${k}"; known: ${ALL_KINDS.join(', ')}`);
   const s = await writeFleet(
     {
-      seed: num(values.seed, 'seed') ?? 42, agents: num(values.agents, 'agents'), days: num(values.days, 'days'), start: values.start,
-      scale: num(values.scale, 'scale'), kinds: kinds as AnomalyKind[] | undefined, anomalyRate: num(values['anomaly-rate'], 'anomaly-rate'),
-      lateFraction: num(values['late-fraction'], 'late-fraction'), learningDays: num(values['learning-days'], 'learning-days'),
+      seed: num(values.seed, 'seed') ?? 42,
+      agents: num(values.agents, 'agents'),
+      days: num(values.days, 'days'),
+      start: values.start,
+      scale: num(values.scale, 'scale'),
+      kinds: kinds as AnomalyKind[] | undefined,
+      anomalyRate: num(values['anomaly-rate'], 'anomaly-rate'),
+      lateFraction: num(values['late-fraction'], 'late-fraction'),
+      learningDays: num(values['learning-days'], 'learning-days'),
       quietShare: num(values['quiet-share'], 'quiet-share'),
     },
     values.out,
     { gzip: values.gzip ?? false, gzipLevel: num(values['gzip-level'], 'gzip-level') },
   );
   const mb = (statSync(s.eventsFile).size / 1e6).toFixed(1);
-  const list = (r: Record<string, number>): string => Object.entries(r).map(([k, v]) => `${k} ${v}`).join(', ') || 'none';
+  const list = (r: Record<string, number>): string =>
+    Object.entries(r)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ') || 'none';
   console.log(`events     ${s.events.toLocaleString('en-US')} (${s.late} late by seconds, ${s.veryLate} by minutes) -> ${s.eventsFile} (${mb} MB)`);
   console.log(`agents     ${s.agents}: ${list(s.archetypes)}`);
   console.log(`anomalies  ${Object.values(s.anomalies).reduce((a, b) => a + b, 0)}: ${list(s.anomalies)}`);

@@ -63,15 +63,29 @@ function byAgentRate(labels: readonly Label[]): Label[] {
 async function runSeed(seed: number, o: Options, config: Config): Promise<SeedResult> {
   const dir = o.keep ? join(o.keep, `seed-${seed}`) : mkdtempSync(join(tmpdir(), 'aw-eval-rates-'));
   try {
-    const fleet = await writeFleet({ seed, agents: o.agents, days: o.days, scale: o.scale, quietShare: o.quietShare, kinds: [...RATE_KINDS], anomalyRate: o.anomalyRate }, dir);
+    const fleet = await writeFleet(
+      { seed, agents: o.agents, days: o.days, scale: o.scale, quietShare: o.quietShare, kinds: [...RATE_KINDS], anomalyRate: o.anomalyRate },
+      dir,
+    );
     const { baselines } = loadBaselinesDir(join(dir, 'baselines'));
     const alerts: Alert[] = [];
     const started = performance.now();
     await replay({ files: [fleet.eventsFile], config, baselines, sinks: [{ name: 'memory', write: (a) => void alerts.push(a), close: async () => {} }] });
     const replaySeconds = (performance.now() - started) / 1000;
     if (o.keep) writeFileSync(join(dir, 'alerts.jsonl'), alerts.map((a) => JSON.stringify(a)).join('\n') + (alerts.length ? '\n' : ''));
-    const labels = readFileSync(join(dir, 'labels.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Label);
-    const opening = alerts.filter((a) => a.status === undefined || a.status === 'open').map((a) => ({ id: a.id, agentId: a.agentId, detector: a.detector, time: a.time, ...(a.baseline?.learning === true && { baseline: { learning: true } }) }));
+    const labels = readFileSync(join(dir, 'labels.jsonl'), 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as Label);
+    const opening = alerts
+      .filter((a) => a.status === undefined || a.status === 'open')
+      .map((a) => ({
+        id: a.id,
+        agentId: a.agentId,
+        detector: a.detector,
+        time: a.time,
+        ...(a.baseline?.learning === true && { baseline: { learning: true } }),
+      }));
     return { seed, events: fleet.events, agents: fleet.agents, weeks: o.days / 7, labels, alerts: opening, generateSeconds: fleet.seconds, replaySeconds };
   } finally {
     if (!o.keep) rmSync(dir, { recursive: true, force: true });
@@ -128,23 +142,54 @@ function table(header: string[], rows: string[][]): string {
 }
 
 const kindRow = (name: string, where: string, k: KindScore | undefined): string[] => [
-  name, where, String(k?.labels ?? 0), String(k?.detected ?? 0), k && k.labels ? `${Math.round(k.recall * 100)} %` : '-',
-  formatDelay(k?.medianDelaySeconds ?? null), formatDelay(k?.p90DelaySeconds ?? null), k ? String(k.falseAlertsPerAgentWeek) : '-',
+  name,
+  where,
+  String(k?.labels ?? 0),
+  String(k?.detected ?? 0),
+  k && k.labels ? `${Math.round(k.recall * 100)} %` : '-',
+  formatDelay(k?.medianDelaySeconds ?? null),
+  formatDelay(k?.p90DelaySeconds ?? null),
+  k ? String(k.falseAlertsPerAgentWeek) : '-',
 ];
 
 function report(o: Options, seeds: { seed: number; scored: Scored }[], pooled: Scored): string {
   const kinds = [...RATE_KINDS] as string[];
   const rows: string[][] = [];
   for (const kind of kinds) {
-    for (const s of seeds) rows.push(kindRow(kind, String(s.seed), s.scored.byKind.find((k) => k.kind === kind)));
-    if (seeds.length > 1) rows.push(kindRow(kind, 'pooled', pooled.byKind.find((k) => k.kind === kind)));
-    for (const rate of ['quiet', 'busy']) rows.push(kindRow(`${kind}/${rate}`, seeds.length > 1 ? 'pooled' : String(seeds[0]?.seed), pooled.byAgentRate.find((k) => k.kind === `${kind}/${rate}`)));
+    for (const s of seeds)
+      rows.push(
+        kindRow(
+          kind,
+          String(s.seed),
+          s.scored.byKind.find((k) => k.kind === kind),
+        ),
+      );
+    if (seeds.length > 1)
+      rows.push(
+        kindRow(
+          kind,
+          'pooled',
+          pooled.byKind.find((k) => k.kind === kind),
+        ),
+      );
+    for (const rate of ['quiet', 'busy'])
+      rows.push(
+        kindRow(
+          `${kind}/${rate}`,
+          seeds.length > 1 ? 'pooled' : String(seeds[0]?.seed),
+          pooled.byAgentRate.find((k) => k.kind === `${kind}/${rate}`),
+        ),
+      );
   }
   const detectors = ['rate_spike', 'rate_drop', 'all'];
-  const falseRows = detectors.map((d) => [d, ...seeds.map((s) => `${s.scored.falsePerAgentWeek[d] ?? 0} (${s.scored.falseAlerts[d] ?? 0})`), ...(seeds.length > 1 ? [`${pooled.falsePerAgentWeek[d] ?? 0} (${pooled.falseAlerts[d] ?? 0})`] : [])]);
+  const falseRows = detectors.map((d) => [
+    d,
+    ...seeds.map((s) => `${s.scored.falsePerAgentWeek[d] ?? 0} (${s.scored.falseAlerts[d] ?? 0})`),
+    ...(seeds.length > 1 ? [`${pooled.falsePerAgentWeek[d] ?? 0} (${pooled.falseAlerts[d] ?? 0})`] : []),
+  ]);
   return [
     table(['kind', 'seed', 'anomalies', 'caught', 'recall', 'median delay', 'p90 delay', 'false/agent-week'], rows),
-    'false/agent-week: false incidents (opening alerts matching no label) of the kind\'s detector per agent per week.',
+    "false/agent-week: false incidents (opening alerts matching no label) of the kind's detector per agent per week.",
     '',
     'False incidents per agent-week (count):',
     table(['detector', ...seeds.map((s) => `seed ${s.seed}`), ...(seeds.length > 1 ? ['pooled'] : [])], falseRows),
@@ -156,21 +201,39 @@ function report(o: Options, seeds: { seed: number; scored: Scored }[], pooled: S
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
-      seeds: { type: 'string' }, agents: { type: 'string' }, days: { type: 'string' }, scale: { type: 'string' }, 'quiet-share': { type: 'string' },
-      'anomaly-rate': { type: 'string' }, 'grace-minutes': { type: 'string' }, config: { type: 'string' }, set: { type: 'string', multiple: true },
-      out: { type: 'string' }, keep: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+      seeds: { type: 'string' },
+      agents: { type: 'string' },
+      days: { type: 'string' },
+      scale: { type: 'string' },
+      'quiet-share': { type: 'string' },
+      'anomaly-rate': { type: 'string' },
+      'grace-minutes': { type: 'string' },
+      config: { type: 'string' },
+      set: { type: 'string', multiple: true },
+      out: { type: 'string' },
+      keep: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
     },
   });
   if (values.help) {
     console.log(USAGE);
     return;
   }
-  const seeds = (values.seeds ?? '11,12,13').split(',').map((s) => s.trim()).filter(Boolean).map((s) => num(s, 'seeds', 0));
+  const seeds = (values.seeds ?? '11,12,13')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((s) => num(s, 'seeds', 0));
   if (seeds.length === 0 || seeds.some((s) => !Number.isInteger(s))) throw new RangeError('--seeds: integers, comma-separated');
   const o: Options = {
-    seeds, agents: num(values.agents, 'agents', 60), days: num(values.days, 'days', 28), scale: num(values.scale, 'scale', 1),
-    quietShare: num(values['quiet-share'], 'quiet-share', 0.3), anomalyRate: num(values['anomaly-rate'], 'anomaly-rate', 3),
-    graceMinutes: num(values['grace-minutes'], 'grace-minutes', 15), keep: values.keep,
+    seeds,
+    agents: num(values.agents, 'agents', 60),
+    days: num(values.days, 'days', 28),
+    scale: num(values.scale, 'scale', 1),
+    quietShare: num(values['quiet-share'], 'quiet-share', 0.3),
+    anomalyRate: num(values['anomaly-rate'], 'anomaly-rate', 3),
+    graceMinutes: num(values['grace-minutes'], 'grace-minutes', 15),
+    keep: values.keep,
   };
   if (o.days <= 8) throw new RangeError('--days must be above 8 (the learning days)');
   let config = loadConfig(values.config, {}).config;
@@ -179,13 +242,17 @@ async function main(): Promise<void> {
     if (settings.length !== 1) throw new RangeError('--set takes one value per key here (agentwatch tune sweeps several)');
     config = (settings[0] as { config: Config }).config;
   }
-  console.error(`eval:rates: ${seeds.length} seed(s) × ${o.agents} agents × ${o.days} days, scale ${o.scale}, quiet share ${o.quietShare}, anomaly rate ${o.anomalyRate}; kinds ${RATE_KINDS.join(', ')}${values.set?.length ? `; ${values.set.join(' ')}` : ''}`);
+  console.error(
+    `eval:rates: ${seeds.length} seed(s) × ${o.agents} agents × ${o.days} days, scale ${o.scale}, quiet share ${o.quietShare}, anomaly rate ${o.anomalyRate}; kinds ${RATE_KINDS.join(', ')}${values.set?.length ? `; ${values.set.join(' ')}` : ''}`,
+  );
   const started = performance.now();
   const results: SeedResult[] = [];
   for (const seed of seeds) {
     const r = await runSeed(seed, o, config);
     results.push(r);
-    console.error(`seed ${seed}: ${r.events.toLocaleString('en-US')} events, ${r.labels.length} labels, ${r.alerts.length} opening alerts; generated in ${r.generateSeconds.toFixed(1)} s, replayed in ${r.replaySeconds.toFixed(1)} s`);
+    console.error(
+      `seed ${seed}: ${r.events.toLocaleString('en-US')} events, ${r.labels.length} labels, ${r.alerts.length} opening alerts; generated in ${r.generateSeconds.toFixed(1)} s, replayed in ${r.replaySeconds.toFixed(1)} s`,
+    );
   }
   const graceMs = o.graceMinutes * 60_000;
   const perSeed = results.map((r) => ({ seed: r.seed, scored: score(r.alerts, r.labels, r.agents, r.weeks, graceMs) }));
@@ -198,8 +265,15 @@ async function main(): Promise<void> {
     const json = {
       options: { ...o, config: values.config ?? null, set: values.set ?? [], kinds: RATE_KINDS },
       seeds: results.map((r, i) => ({
-        seed: r.seed, events: r.events, agents: r.agents, weeks: r.weeks, labels: r.labels.length, openingAlerts: r.alerts.length,
-        generateSeconds: r.generateSeconds, replaySeconds: r.replaySeconds, ...perSeed[i]?.scored,
+        seed: r.seed,
+        events: r.events,
+        agents: r.agents,
+        weeks: r.weeks,
+        labels: r.labels.length,
+        openingAlerts: r.alerts.length,
+        generateSeconds: r.generateSeconds,
+        replaySeconds: r.replaySeconds,
+        ...perSeed[i]?.scored,
       })),
       pooled: { agents: p.agents, weeks: p.weeks, labels: p.labels.length, openingAlerts: p.alerts.length, ...pooled },
       seconds,

@@ -10,7 +10,17 @@ import { silenceFilter } from './rate-anomalies.js';
 import { type NativeEvent, toLine, toNative } from './serialize.js';
 import { DAY_MS, HOUR_MS, isoTime, mondayWeekday, parseStartDate } from './timezones.js';
 import { AgentDay, type DayContext } from './traffic.js';
-import { ALL_KINDS, ANOMALY_KINDS, type AnomalyPlan, type FleetOptions, type GenEvent, KIND_DETECTOR, type Label, type ResolvedOptions, type Trap } from './types.js';
+import {
+  ALL_KINDS,
+  ANOMALY_KINDS,
+  type AnomalyPlan,
+  type FleetOptions,
+  type GenEvent,
+  KIND_DETECTOR,
+  type Label,
+  type ResolvedOptions,
+  type Trap,
+} from './types.js';
 
 export type { AnomalyKind, FleetOptions, Label, Trap } from './types.js';
 export { ALL_KINDS, ANOMALY_KINDS, ARCHETYPES, CHANGE_KINDS, KIND_DETECTOR, RATE_KINDS } from './types.js';
@@ -22,9 +32,18 @@ const EVIDENCE_LIMIT = 20;
 export function resolveOptions(o: FleetOptions): ResolvedOptions {
   const start = o.start ?? '2026-03-02';
   const r: ResolvedOptions = {
-    seed: o.seed, agents: o.agents ?? 40, days: o.days ?? 28, start, startMs: parseStartDate(start), scale: o.scale ?? 1,
-    kinds: o.kinds ?? ANOMALY_KINDS, anomalyRate: o.anomalyRate ?? 1, lateFraction: o.lateFraction ?? 0.01,
-    veryLateFraction: o.veryLateFraction ?? 0.0005, learningDays: o.learningDays ?? 8, quietShare: o.quietShare ?? 0,
+    seed: o.seed,
+    agents: o.agents ?? 40,
+    days: o.days ?? 28,
+    start,
+    startMs: parseStartDate(start),
+    scale: o.scale ?? 1,
+    kinds: o.kinds ?? ANOMALY_KINDS,
+    anomalyRate: o.anomalyRate ?? 1,
+    lateFraction: o.lateFraction ?? 0.01,
+    veryLateFraction: o.veryLateFraction ?? 0.0005,
+    learningDays: o.learningDays ?? 8,
+    quietShare: o.quietShare ?? 0,
   };
   if (!Number.isInteger(r.seed)) throw new RangeError('seed must be an integer');
   if (!(r.agents >= 1 && r.days >= 1 && r.scale > 0)) throw new RangeError('agents, days and scale must be positive');
@@ -66,8 +85,14 @@ export class FleetRun {
     this.anomalies = planAnomalies(o, this.layout.agents, { seed: o.seed, startMs: o.startMs, startWeekday, agents: this.layout.agents }, busy);
     this.traps = incidents.traps;
     this.dayContext = {
-      seed: o.seed, startMs: o.startMs, startWeekday, outages: incidents.outages, rollouts: incidents.rollouts,
-      failovers: incidents.failovers, glitches: incidents.glitches, traps: this.traps,
+      seed: o.seed,
+      startMs: o.startMs,
+      startWeekday,
+      outages: incidents.outages,
+      rollouts: incidents.rollouts,
+      failovers: incidents.failovers,
+      glitches: incidents.glitches,
+      traps: this.traps,
     };
   }
 
@@ -132,9 +157,16 @@ export class FleetRun {
   labels(): Label[] {
     return this.anomalies.map((a) => ({
       id: `lbl-${this.options.seed}-${String(a.index + 1).padStart(3, '0')}`,
-      detector: KIND_DETECTOR[a.kind], kind: a.kind, agentId: a.agent.id, agentClass: a.agent.agentClass,
-      start: isoTime(a.startMs), end: isoTime(a.endMs), description: a.description,
-      eventCount: a.eventCount, evidence: a.evidence, details: a.details,
+      detector: KIND_DETECTOR[a.kind],
+      kind: a.kind,
+      agentId: a.agent.id,
+      agentClass: a.agent.agentClass,
+      start: isoTime(a.startMs),
+      end: isoTime(a.endMs),
+      description: a.description,
+      eventCount: a.eventCount,
+      evidence: a.evidence,
+      details: a.details,
     }));
   }
 

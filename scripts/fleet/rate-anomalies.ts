@@ -47,11 +47,17 @@ function placeIncrease(kind: 'burst' | 'rise', pc: PlanContext, agent: AgentProf
   const end = t + minutes * MINUTE_MS;
   const what = kind === 'burst' ? (loop ? 'burst (retry loop)' : 'burst') : 'sustained rise';
   return {
-    startMs: t, endMs: end,
+    startMs: t,
+    endMs: end,
     description: `${what}: about ${fmt(mult * mean)} calls/min for ${minutes} min, ${mult.toFixed(1)}x its usual ${mean < 0.1 ? mean.toFixed(2) : fmt(mean)}/min for this time (${who(agent)} agent)`,
     details: {
-      multiplier: Number(mult.toFixed(2)), minutes, usualPerMinute: Number(mean.toFixed(3)), expectedUsual: Number(sum(usual).toFixed(1)),
-      expectedExtra: Number(extra.toFixed(1)), agentRate: who(agent), archetype: agent.archetype,
+      multiplier: Number(mult.toFixed(2)),
+      minutes,
+      usualPerMinute: Number(mean.toFixed(3)),
+      expectedUsual: Number(sum(usual).toFixed(1)),
+      expectedExtra: Number(extra.toFixed(1)),
+      agentRate: who(agent),
+      archetype: agent.archetype,
     },
     build: (label) => {
       const out: GenEvent[] = [];
@@ -91,11 +97,15 @@ function placeSilence(pc: PlanContext, agent: AgentProfile, day: number, rng: Rn
   const end = t + minutes * MINUTE_MS;
   const hours = minutes / 60;
   return {
-    startMs: t, endMs: end,
+    startMs: t,
+    endMs: end,
     description: `silence: no call at all for ${hours.toFixed(1)} h where about ${expected.toFixed(0)} were expected (${fmt(expected / minutes)}/min, ${who(agent)} agent)`,
     details: {
-      minutes, usualPerMinute: Number((expected / minutes).toFixed(3)), expectedUsual: Number(expected.toFixed(1)),
-      agentRate: who(agent), archetype: agent.archetype,
+      minutes,
+      usualPerMinute: Number((expected / minutes).toFixed(3)),
+      expectedUsual: Number(expected.toFixed(1)),
+      agentRate: who(agent),
+      archetype: agent.archetype,
     },
     build: () => [],
   };

@@ -13,11 +13,7 @@ type Part = string | ResourceGen;
 
 const PLACEHOLDER = /\{([a-z]+)(?::([^}]*))?\}/g;
 
-export function compileResource(
-  template: string,
-  vars: Readonly<Record<string, string>>,
-  pools: Readonly<Record<string, WeightedTable<string>>>,
-): ResourceGen {
+export function compileResource(template: string, vars: Readonly<Record<string, string>>, pools: Readonly<Record<string, WeightedTable<string>>>): ResourceGen {
   const parts: Part[] = [];
   let last = 0;
   let literal = '';
@@ -51,11 +47,7 @@ export function compileResource(
   };
 }
 
-function dynamicPart(
-  name: string,
-  arg: string | undefined,
-  pools: Readonly<Record<string, WeightedTable<string>>>,
-): ResourceGen | undefined {
+function dynamicPart(name: string, arg: string | undefined, pools: Readonly<Record<string, WeightedTable<string>>>): ResourceGen | undefined {
   switch (name) {
     case 'date':
       return (ctx) => ctx.date;

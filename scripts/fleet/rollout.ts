@@ -41,11 +41,17 @@ export function placeRollout(pc: PlanContext, agent: AgentProfile, day: number, 
   const end = t + minutes * MINUTE_MS;
   const erng = derive(pc.seed, 'anomaly-events', 'rollout', agent.index, day);
   return {
-    startMs: t, endMs: end,
+    startMs: t,
+    endMs: end,
     description: `roll-out: ${action} by the agent, then ${fmt(warm * usual)} calls/min for ${WARM_MINUTES} min and ${fmt(after * usual)}/min for ${minutes - WARM_MINUTES} min on new ${release} resources (usual ${fmt(usual)}/min)`,
     details: {
-      deployAction: action, minutes, warmMultiplier: Number(warm.toFixed(2)), multiplier: Number(after.toFixed(2)),
-      usualPerMinute: Number(usual.toFixed(3)), release, archetype: agent.archetype,
+      deployAction: action,
+      minutes,
+      warmMultiplier: Number(warm.toFixed(2)),
+      multiplier: Number(after.toFixed(2)),
+      usualPerMinute: Number(usual.toFixed(3)),
+      release,
+      archetype: agent.archetype,
     },
     build: (label) => {
       const out: GenEvent[] = [];
@@ -64,7 +70,13 @@ export function placeRollout(pc: PlanContext, agent: AgentProfile, day: number, 
         }
       }
       for (const at of spread(erng, t + MINUTE_MS, t + 5 * MINUTE_MS, FAILURES)) {
-        const e = makeEvent(agent, erng, at, { cat: 'resource_access', action: agent.ops.pick(erng).action, res: () => `${agent.id}/${release}/config-${erng.int(0, 99)}` }, label);
+        const e = makeEvent(
+          agent,
+          erng,
+          at,
+          { cat: 'resource_access', action: agent.ops.pick(erng).action, res: () => `${agent.id}/${release}/config-${erng.int(0, 99)}` },
+          label,
+        );
         e.outcome = 'failure';
         out.push(e);
       }

@@ -67,10 +67,16 @@ export function assertJsonSafe(text: string, what: string): string {
 
 export function toNative(e: GenEvent, id: string): NativeEvent {
   return {
-    id, time: isoMillis(e.t), agentId: e.agent.id, agentClass: e.agent.agentClass, tenant: e.agent.tenant,
-    category: e.cat, action: e.action,
+    id,
+    time: isoMillis(e.t),
+    agentId: e.agent.id,
+    agentClass: e.agent.agentClass,
+    tenant: e.agent.tenant,
+    category: e.cat,
+    action: e.action,
     ...(e.resource !== undefined ? { resource: e.resource } : {}),
     ...(e.permission !== undefined ? { permission: e.permission } : {}),
-    outcome: e.outcome, source: { ip: e.src.ip, region: e.src.region, country: e.src.country },
+    outcome: e.outcome,
+    source: { ip: e.src.ip, region: e.src.region, country: e.src.country },
   };
 }

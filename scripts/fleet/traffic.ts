@@ -64,7 +64,10 @@ export function baseOutcome(agent: AgentProfile, rng: Rng): Outcome {
 
 export function makeEvent(agent: AgentProfile, rng: Rng, t: number, op: Op, label: number, src?: SourceLoc): GenEvent {
   return {
-    t, agent, cat: op.cat, action: op.action,
+    t,
+    agent,
+    cat: op.cat,
+    action: op.action,
     resource: op.res ? op.res(agent.ctx, rng) : undefined,
     permission: undefined,
     outcome: baseOutcome(agent, rng),
@@ -75,8 +78,15 @@ export function makeEvent(agent: AgentProfile, rng: Rng, t: number, op: Op, labe
 
 export function permissionEvent(agent: AgentProfile, rng: Rng, t: number, permission: string, label: number, src?: SourceLoc): GenEvent {
   return {
-    t, agent, cat: 'permission_request', action: agent.permAction, resource: undefined, permission,
-    outcome: rng.next() < agent.errorRatio * 0.5 ? 'failure' : 'success', src: src ?? pickSource(agent, rng), label,
+    t,
+    agent,
+    cat: 'permission_request',
+    action: agent.permAction,
+    resource: undefined,
+    permission,
+    outcome: rng.next() < agent.errorRatio * 0.5 ? 'failure' : 'success',
+    src: src ?? pickSource(agent, rng),
+    label,
   };
 }
 
@@ -170,13 +180,24 @@ export class AgentDay {
       if (agent.archetype === 'sparse' && m % p.pollEvery === this.pollPhase) n += rng.int(1, 3);
       if (ld.strays.length && ld.strays.includes(local)) {
         for (const s of ld.strays) if (s === local) n += 1;
-        dc.traps.push({ kind: 'stray_night_event', agentId: agent.id, start: new Date(t0).toISOString(), description: 'a single stray call outside business hours (normal for this agent, not an anomaly)' });
+        dc.traps.push({
+          kind: 'stray_night_event',
+          agentId: agent.id,
+          start: new Date(t0).toISOString(),
+          description: 'a single stray call outside business hours (normal for this agent, not an anomaly)',
+        });
       }
       const burst = inBurst(ld, local);
       if (burst && !inBurst(ld, local - 1)) {
         runStarts.push(m);
         if (ld.rerunStart === local) {
-          dc.traps.push({ kind: 'batch_rerun', agentId: agent.id, start: new Date(t0).toISOString(), end: new Date(t0 + ld.rerunLen * MINUTE_MS).toISOString(), description: 'the nightly job is re-run in the morning after a failure: a real spike with an operational cause' });
+          dc.traps.push({
+            kind: 'batch_rerun',
+            agentId: agent.id,
+            start: new Date(t0).toISOString(),
+            end: new Date(t0 + ld.rerunLen * MINUTE_MS).toISOString(),
+            description: 'the nightly job is re-run in the morning after a failure: a real spike with an operational cause',
+          });
         }
       }
       const table = burst ? agent.burstOps : agent.ops;
@@ -239,7 +260,12 @@ function churnIps(agent: AgentProfile, rng: Rng, dc: DayContext, dayStart: numbe
       const i = rng.int(0, pool.ips.length - 1);
       const ip = publicIp(rng, info);
       pool.ips[i] = sourceLoc(ip, pool.region, info.country);
-      dc.traps.push({ kind: 'ip_rotation', agentId: agent.id, start: new Date(dayStart).toISOString(), description: `NAT gateway replaced: new address ${ip} in the usual region ${pool.region}` });
+      dc.traps.push({
+        kind: 'ip_rotation',
+        agentId: agent.id,
+        start: new Date(dayStart).toISOString(),
+        description: `NAT gateway replaced: new address ${ip} in the usual region ${pool.region}`,
+      });
     }
   }
 }

@@ -2,14 +2,7 @@ import { type SourceLoc } from './geo.js';
 import { type Rng, type WeightedTable } from './prng.js';
 
 /** The default kinds: one per detector, each labelled with that detector's name. */
-export const ANOMALY_KINDS = [
-  'rate_spike',
-  'new_sensitive_resource',
-  'off_hours',
-  'multi_location',
-  'new_permission',
-  'error_rate',
-] as const;
+export const ANOMALY_KINDS = ['rate_spike', 'new_sensitive_resource', 'off_hours', 'multi_location', 'new_permission', 'error_rate'] as const;
 
 export type DefaultKind = (typeof ANOMALY_KINDS)[number];
 
@@ -32,9 +25,15 @@ export type RateKind = (typeof RATE_KINDS)[number];
 
 /** The detector a kind's labels name (the label's `detector`; the kind is its `kind`). */
 export const KIND_DETECTOR: Readonly<Record<AnomalyKind, string>> = {
-  rate_spike: 'rate_spike', new_sensitive_resource: 'new_sensitive_resource', off_hours: 'off_hours',
-  multi_location: 'multi_location', new_permission: 'new_permission', error_rate: 'error_rate',
-  burst: 'rate_spike', rise: 'rate_spike', silence: 'rate_drop',
+  rate_spike: 'rate_spike',
+  new_sensitive_resource: 'new_sensitive_resource',
+  off_hours: 'off_hours',
+  multi_location: 'multi_location',
+  new_permission: 'new_permission',
+  error_rate: 'error_rate',
+  burst: 'rate_spike',
+  rise: 'rate_spike',
+  silence: 'rate_drop',
   // Nothing should alert on a roll-out the deploy event announced.
   rollout: 'none',
 };

@@ -14,14 +14,21 @@ export const STDOUT = '-';
 const reason = (err: unknown): string => {
   const code = (err as NodeJS.ErrnoException)?.code;
   switch (code) {
-    case 'ENOENT': return 'no such file or folder';
+    case 'ENOENT':
+      return 'no such file or folder';
     case 'EACCES':
-    case 'EPERM': return 'permission denied';
-    case 'EISDIR': return 'it is a folder';
-    case 'ENOTDIR': return 'a part of the path is a file, not a folder';
-    case 'EROFS': return 'read-only file system';
-    case 'ENOSPC': return 'no space left on the device';
-    default: return (err as Error)?.message ?? String(err);
+    case 'EPERM':
+      return 'permission denied';
+    case 'EISDIR':
+      return 'it is a folder';
+    case 'ENOTDIR':
+      return 'a part of the path is a file, not a folder';
+    case 'EROFS':
+      return 'read-only file system';
+    case 'ENOSPC':
+      return 'no space left on the device';
+    default:
+      return (err as Error)?.message ?? String(err);
   }
 };
 
@@ -32,7 +39,9 @@ export function checkInputFiles(files: readonly string[], what = 'input file'): 
     try {
       isFile = statSync(file).isFile();
     } catch (cause) {
-      throw (cause as NodeJS.ErrnoException).code === 'ENOENT' ? new InputNotFoundError(`cannot read ${what} ${file}: ${reason(cause)}`, { cause }) : new FileReadError(`cannot read ${what} ${file}: ${reason(cause)}`, { cause });
+      throw (cause as NodeJS.ErrnoException).code === 'ENOENT'
+        ? new InputNotFoundError(`cannot read ${what} ${file}: ${reason(cause)}`, { cause })
+        : new FileReadError(`cannot read ${what} ${file}: ${reason(cause)}`, { cause });
     }
     if (!isFile) throw new FileReadError(`${what} ${file} is a folder; name the files in it (e.g. ${file.replace(/\/$/, '')}/*.jsonl.gz)`);
     try {
@@ -100,14 +109,29 @@ export function checkOutputPath(path: string, option: string): void {
 }
 
 /** A number option: finite, within bounds, an integer when asked. */
-export function numberOption(option: string, raw: string | undefined, bounds: { min?: number; max?: number; integer?: boolean; what?: string } = {}): number | undefined {
+export function numberOption(
+  option: string,
+  raw: string | undefined,
+  bounds: { min?: number; max?: number; integer?: boolean; what?: string } = {},
+): number | undefined {
   if (raw === undefined) return undefined;
   const n = raw.trim() === '' ? Number.NaN : Number(raw);
   const { min, max, integer } = bounds;
   const ok = Number.isFinite(n) && (!integer || Number.isInteger(n)) && (min === undefined || n >= min) && (max === undefined || n <= max);
   if (!ok) {
     const kind = bounds.what ?? (integer ? 'a whole number' : 'a number');
-    const range = min !== undefined && max !== undefined ? ` from ${min} to ${max}` : min !== undefined ? (min === 0 ? ' ≥ 0' : min === 1 && integer ? ' ≥ 1' : ` ≥ ${min}`) : max !== undefined ? ` ≤ ${max}` : '';
+    const range =
+      min !== undefined && max !== undefined
+        ? ` from ${min} to ${max}`
+        : min !== undefined
+          ? min === 0
+            ? ' ≥ 0'
+            : min === 1 && integer
+              ? ' ≥ 1'
+              : ` ≥ ${min}`
+          : max !== undefined
+            ? ` ≤ ${max}`
+            : '';
     throw new InvalidConfigError(`${option} "${raw}": expected ${kind}${range}`);
   }
   return n;

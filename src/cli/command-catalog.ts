@@ -11,13 +11,28 @@ interface CommandEntry {
 
 /** Every command, in the order `--help` lists them. Adding one means adding it here. */
 export const COMMAND_CATALOG: Readonly<Record<string, CommandEntry>> = {
-  replay: { summary: 'replay historical audit logs through the engine and write the alerts', load: async () => (await import('./replay-command.js')).registerReplayCommand },
-  run: { summary: 'the live service: events from Kafka in, alerts out, baselines in a changelog', load: async () => (await import('./run-command.js')).registerRunCommand },
+  replay: {
+    summary: 'replay historical audit logs through the engine and write the alerts',
+    load: async () => (await import('./replay-command.js')).registerReplayCommand,
+  },
+  run: {
+    summary: 'the live service: events from Kafka in, alerts out, baselines in a changelog',
+    load: async () => (await import('./run-command.js')).registerRunCommand,
+  },
   tail: { summary: 'follow the alerts topic, one line per alert', load: async () => (await import('./tail-command.js')).registerTailCommand },
-  demo: { summary: 'replay the bundled demo fleet and score it against its planted anomalies', load: async () => (await import('./demo-command.js')).registerDemoCommand },
-  eval: { summary: 'score alerts against labelled anomalies: recall, false alerts, delay', load: async () => (await import('./eval-command.js')).registerEvalCommand },
+  demo: {
+    summary: 'replay the bundled demo fleet and score it against its planted anomalies',
+    load: async () => (await import('./demo-command.js')).registerDemoCommand,
+  },
+  eval: {
+    summary: 'score alerts against labelled anomalies: recall, false alerts, delay',
+    load: async () => (await import('./eval-command.js')).registerEvalCommand,
+  },
   produce: { summary: 'publish audit event files into the input Kafka topic', load: async () => (await import('./produce-command.js')).registerProduceCommand },
-  feedback: { summary: "record an analyst's verdict on an alert (normal or confirmed)", load: async () => (await import('./feedback-command.js')).registerFeedbackCommand },
+  feedback: {
+    summary: "record an analyst's verdict on an alert (normal or confirmed)",
+    load: async () => (await import('./feedback-command.js')).registerFeedbackCommand,
+  },
   inspect: { summary: 'what agentwatch believes is normal for one agent', load: async () => (await import('./inspect-command.js')).registerInspectCommand },
   report: { summary: 'a self-contained HTML report of alerts and rates', load: async () => (await import('./report-command.js')).registerReportCommand },
   tune: { summary: 'replay once per setting of config keys and compare the alerts', load: async () => (await import('./tune-command.js')).registerTuneCommand },

@@ -28,7 +28,9 @@ class MemorySink implements AlertSink {
 export function registerDemoCommand(program: Command): void {
   program
     .command('demo')
-    .description('Replay the bundled demo fleet (fixtures/demo): each incident printed as it opens, a summary, and a score against the anomalies planted in it.')
+    .description(
+      'Replay the bundled demo fleet (fixtures/demo): each incident printed as it opens, a summary, and a score against the anomalies planted in it.',
+    )
     .option('-o, --output <alerts.jsonl>', 'also keep the alerts here (- for standard output)')
     .option('--verbose', 'print every message of an incident (updates, resolution), not just its opening line')
     .addHelpText('after', '\nExample:\n  npm start          # same as: npx agentwatch demo')
@@ -38,7 +40,13 @@ export function registerDemoCommand(program: Command): void {
       if (!events) throw new InputNotFoundError(`the demo fleet is missing from ${DEMO_DIR} (a partial checkout?)`);
       const memory = new MemorySink();
       process.stdout.write('agentwatch demo: the bundled fleet (fixtures/demo), with anomalies planted in it\n\n');
-      const summary = await runReplay([events], { baselines: join(DEMO_DIR, 'baselines'), print: true, sinks: [memory], ...(opts.output && { output: opts.output }), ...(opts.verbose && { verbose: true }) });
+      const summary = await runReplay([events], {
+        baselines: join(DEMO_DIR, 'baselines'),
+        print: true,
+        sinks: [memory],
+        ...(opts.output && { output: opts.output }),
+        ...(opts.verbose && { verbose: true }),
+      });
       const labelsFile = join(DEMO_DIR, 'labels.jsonl');
       if (existsSync(labelsFile) && summary.firstEventTime && summary.lastEventTime) {
         process.stdout.write('\nHow many of the planted anomalies were caught:\n');

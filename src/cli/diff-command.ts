@@ -60,8 +60,14 @@ export async function runDiff(files: string[], opts: DiffCommandOptions): Promis
   const progress = opts.progress === false ? undefined : createProgressBar();
   try {
     const result = await runConfigDiff({
-      files, a, b, examples: Math.floor(examples), windowMs: windowMinutes * 60_000,
-      ...(jobs && { jobs: Math.floor(jobs) }), ...(progress && { onProgress: progress.update }), ...(opts.format !== undefined && { format: opts.format }),
+      files,
+      a,
+      b,
+      examples: Math.floor(examples),
+      windowMs: windowMinutes * 60_000,
+      ...(jobs && { jobs: Math.floor(jobs) }),
+      ...(progress && { onProgress: progress.update }),
+      ...(opts.format !== undefined && { format: opts.format }),
     });
     progress?.done();
     process.stdout.write(opts.json ? `${JSON.stringify(result, null, 2)}\n` : `${formatConfigDiff(result)}\n`);
@@ -75,7 +81,9 @@ const collect = (value: string, previous: string[]): string[] => [...previous, v
 export function registerDiffCommand(program: Command): void {
   program
     .command('diff')
-    .description('Replay historical logs under two configurations or two baselines folders and show which alerts appear, disappear or change severity, by detector and agent.')
+    .description(
+      'Replay historical logs under two configurations or two baselines folders and show which alerts appear, disappear or change severity, by detector and agent.',
+    )
     .argument('<file...>', 'event files (.jsonl, .jsonl.gz), in time order, as for `agentwatch replay`')
     .option('-c, --config <file>', 'configuration of A, then of B (once: both sides)', collect, [])
     .option('-b, --baselines <dir>', `declared baselines folder of A, then of B (once: both sides; "${NO_BASELINES}": none)`, collect, [])

@@ -24,7 +24,10 @@ function evalNumbers(opts: EvalOptions): { grace: number; agents: number | undef
 /** Scores alerts already in memory (the demo's) and prints the table, the missed labels and the false alerts. */
 export function printEvaluation(allAlerts: readonly AlertLike[], allLabels: readonly Label[], opts: EvalOptions): void {
   const { grace, agents, days } = evalNumbers(opts);
-  const only = opts.detectors?.split(',').map((d) => d.trim()).filter(Boolean);
+  const only = opts.detectors
+    ?.split(',')
+    .map((d) => d.trim())
+    .filter(Boolean);
   const keep = (d: string) => !only || only.includes(d);
   const alerts = allAlerts.filter((a) => keep(a.detector));
   const labels = allLabels.filter((l) => keep(l.detector));
@@ -40,11 +43,15 @@ export function printEvaluation(allAlerts: readonly AlertLike[], allLabels: read
   const fit = (line: string) => fitLine(shortenArns(line), outputColumns(process.stdout));
   process.stdout.write(`${formatEvaluation(evaluation)}\n`);
   if (evaluation.missed.length) {
-    process.stdout.write(`\nMissed (${evaluation.missed.length}):\n${evaluation.missed.map((l) => fit(`  ${l.kind && l.kind !== l.detector ? `${l.detector}/${l.kind}` : l.detector} ${l.agentId} ${l.start.slice(0, 16).replace('T', ' ')}  ${l.description ?? ''}`)).join('\n')}\n`);
+    process.stdout.write(
+      `\nMissed (${evaluation.missed.length}):\n${evaluation.missed.map((l) => fit(`  ${l.kind && l.kind !== l.detector ? `${l.detector}/${l.kind}` : l.detector} ${l.agentId} ${l.start.slice(0, 16).replace('T', ' ')}  ${l.description ?? ''}`)).join('\n')}\n`,
+    );
   }
   if (evaluation.falseAlerts.length) {
     const shown = evaluation.falseAlerts.slice(0, 20);
-    process.stdout.write(`\nFalse alerts (${evaluation.falseAlerts.length}${shown.length < evaluation.falseAlerts.length ? `, first ${shown.length}` : ''}):\n${shown.map((a) => fit(`  ${a.detector} ${a.agentId} ${a.time.slice(0, 16).replace('T', ' ')}`)).join('\n')}\n`);
+    process.stdout.write(
+      `\nFalse alerts (${evaluation.falseAlerts.length}${shown.length < evaluation.falseAlerts.length ? `, first ${shown.length}` : ''}):\n${shown.map((a) => fit(`  ${a.detector} ${a.agentId} ${a.time.slice(0, 16).replace('T', ' ')}`)).join('\n')}\n`,
+    );
   }
 }
 

@@ -21,7 +21,13 @@ export async function recordFeedback(alertId: string, opts: FeedbackOptions): Pr
     throw new InvalidVerdictError('say either --normal (expected behaviour: learn it, stop alerting on it) or --confirmed (a real incident: keep flagging it)');
   }
   const verdict = checkVerdict(
-    { alertId, verdict: opts.normal ? 'normal' : 'confirmed', at: new Date().toISOString(), ...(opts.by && { by: opts.by }), ...(opts.note && { note: opts.note }) },
+    {
+      alertId,
+      verdict: opts.normal ? 'normal' : 'confirmed',
+      at: new Date().toISOString(),
+      ...(opts.by && { by: opts.by }),
+      ...(opts.note && { note: opts.note }),
+    },
     'feedback',
   );
   if (opts.file === STDOUT) {
@@ -58,7 +64,10 @@ export function registerFeedbackCommand(program: Command): void {
     .option('--by <name>', 'who decided')
     .option('-f, --file <feedback.jsonl>', 'append to this file instead of publishing to Kafka (- prints the verdict line)')
     .option('-c, --config <file>', 'configuration file (Kafka brokers and the feedback topic); AGENTWATCH_* variables override it')
-    .addHelpText('after', '\nExamples:\n  agentwatch feedback 5f0c…e1 --normal --note "nightly export" --by alice\n  agentwatch feedback 5f0c…e1 --confirmed --file feedback.jsonl && agentwatch replay logs.jsonl --feedback feedback.jsonl -o alerts.jsonl')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  agentwatch feedback 5f0c…e1 --normal --note "nightly export" --by alice\n  agentwatch feedback 5f0c…e1 --confirmed --file feedback.jsonl && agentwatch replay logs.jsonl --feedback feedback.jsonl -o alerts.jsonl',
+    )
     .action(async (alertId: string, opts: FeedbackOptions) => {
       await recordFeedback(alertId, opts);
     });

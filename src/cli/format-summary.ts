@@ -50,7 +50,9 @@ export function formatSummary(s: ReplaySummary, engine?: EngineSettings): string
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
     const fmt = (r: string[]) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ');
     out.push(fmt(header), ...rows.map(fmt));
-    out.push(`(${n(s.incidentUpdates)} further triggers folded into open incidents by the cooldown; ${n(s.updates)} updates and ${n(s.resolved)} resolutions sent with the same ids)`);
+    out.push(
+      `(${n(s.incidentUpdates)} further triggers folded into open incidents by the cooldown; ${n(s.updates)} updates and ${n(s.resolved)} resolutions sent with the same ids)`,
+    );
   }
   if (engine !== undefined) {
     const hint = learningHint(s, engine);
@@ -59,6 +61,9 @@ export function formatSummary(s: ReplaySummary, engine?: EngineSettings): string
   if (s.verdictsApplied > 0 || s.suppressed > 0) {
     out.push(`Feedback: ${n(s.verdictsApplied)} verdicts applied; ${n(s.suppressed)} findings suppressed as patterns marked normal.`);
   }
-  if (s.graceHeld) out.push(`Grace: ${n(s.graceHeld)} learned alerts held back after deploys or in maintenance windows, their traffic learned as normal (per agent: agentwatch inspect).`);
+  if (s.graceHeld)
+    out.push(
+      `Grace: ${n(s.graceHeld)} learned alerts held back after deploys or in maintenance windows, their traffic learned as normal (per agent: agentwatch inspect).`,
+    );
   return out.join('\n');
 }

@@ -18,7 +18,10 @@ function duration(ms: number): string {
  */
 export function learningHint(s: ReplaySummary, engine: EngineSettings): string[] {
   if (s.agents === 0 || s.learningAgents * 2 <= s.agents) return [];
-  const learned = detectorRegistry.filter((d) => d.learned).map((d) => d.name).join(', ');
+  const learned = detectorRegistry
+    .filter((d) => d.learned)
+    .map((d) => d.name)
+    .join(', ');
   const n = (x: number) => x.toLocaleString('en-US');
   // Already forensic (no learning period, no cold-start quiet): only the learned detectors' event count is left to say.
   const forensic = engine.learningPeriodMs === 0 && !engine.newSensitiveResource.quietColdStart;
@@ -26,7 +29,9 @@ export function learningHint(s: ReplaySummary, engine: EngineSettings): string[]
     `Most agents (${n(s.learningAgents)} of ${n(s.agents)}) are still learning: ${learned} speak once an agent has ` +
       (engine.learningPeriodMs > 0 ? `been seen for ${duration(engine.learningPeriodMs)} and ` : '') +
       `made ${n(engine.minLearningEvents)} events` +
-      (engine.newSensitiveResource.quietColdStart ? ', and the first reads of sensitive resources by agents present at the start are learned quietly (cold start)' : '') +
+      (engine.newSensitiveResource.quietColdStart
+        ? ', and the first reads of sensitive resources by agents present at the start are learned quietly (cold start)'
+        : '') +
       '. Privileged grants and declared sensitive actions are reported from the first event.',
   ];
   if (forensic) return out;

@@ -140,8 +140,16 @@ export async function runProduce(files: string[], opts: ProduceCommandOptions): 
   const kafkaConfig = config.kafka;
   const topic = opts.topic ?? kafkaConfig.topics.input;
   const summary: ProduceSummary = {
-    topic, topicCreated: false, files: files.length, lines: 0, sent: 0, skipped: { notJson: 0, noAgentId: 0 },
-    elapsedMs: 0, eventsPerSecond: 0, interrupted: false, ...(opts.rate !== undefined && { pacedAt: opts.rate }),
+    topic,
+    topicCreated: false,
+    files: files.length,
+    lines: 0,
+    sent: 0,
+    skipped: { notJson: 0, noAgentId: 0 },
+    elapsedMs: 0,
+    eventsPerSecond: 0,
+    interrupted: false,
+    ...(opts.rate !== undefined && { pacedAt: opts.rate }),
   };
   const batchSize = opts.rate !== undefined ? Math.max(1, Math.min(MAX_BATCH_MESSAGES, Math.round((opts.rate * PACED_BATCH_MS) / 1000))) : MAX_BATCH_MESSAGES;
   const pacer = opts.rate !== undefined ? new Pacer(opts.rate, batchSize) : undefined;
@@ -265,7 +273,10 @@ export function registerProduceCommand(program: Command): void {
     .option('-c, --config <file>', 'configuration file (YAML or JSON); the kafka section and AGENTWATCH_KAFKA_* apply')
     .option('-t, --topic <topic>', 'topic to publish to (default: kafka.topics.input, agent-audit-events)')
     .option('--no-progress', 'no progress line (it is only drawn on a terminal anyway)')
-    .option('--format <name>', `log format of the files: ${FORMAT_CHOICES.join(', ')} (default: input.format; auto = recognised per file). Records of other formats than native are sent as native events, keyed by their agent`)
+    .option(
+      '--format <name>',
+      `log format of the files: ${FORMAT_CHOICES.join(', ')} (default: input.format; auto = recognised per file). Records of other formats than native are sent as native events, keyed by their agent`,
+    )
     .addHelpText(
       'after',
       '\nExample:\n  agentwatch produce fixtures/demo/events.jsonl.gz --rate 500\n' +

@@ -77,15 +77,41 @@ export async function runReplay(files: string[], opts: ReplayCommandOptions): Pr
   const metrics = opts.metrics ? new (await import('../telemetry/prometheus-metrics.js')).PrometheusMetrics() : undefined;
   const cliSinks: AlertSink[] = [...(opts.sinks ?? [])];
   if (opts.output) cliSinks.push(toStdout ? new StdoutJsonSink('output') : new FileSink(opts.output));
-  if (opts.print) cliSinks.push(new ConsoleSink(process.stdout, undefined, 'console', { fold: !opts.verbose, columns: outputColumns(process.stdout), shorten: shortenArns }));
-  const router = await buildAlertRouter({ config, mode: 'replay', baseDir: configFile ? dirname(configFile) : process.cwd(), env: process.env, metrics: metrics ?? noopPipelineMetrics, ...(metrics && { registry: metrics.registry }), log: stderrDeliveryLog }, cliSinks);
+  if (opts.print)
+    cliSinks.push(new ConsoleSink(process.stdout, undefined, 'console', { fold: !opts.verbose, columns: outputColumns(process.stdout), shorten: shortenArns }));
+  const router = await buildAlertRouter(
+    {
+      config,
+      mode: 'replay',
+      baseDir: configFile ? dirname(configFile) : process.cwd(),
+      env: process.env,
+      metrics: metrics ?? noopPipelineMetrics,
+      ...(metrics && { registry: metrics.registry }),
+      log: stderrDeliveryLog,
+    },
+    cliSinks,
+  );
   const sinks = router.sinks;
   let server: MetricsServer | undefined;
   const progress = opts.progress === false ? undefined : createProgressBar();
   try {
-    if (metrics) server = await (await import('../telemetry/metrics-server.js')).serveTelemetry(config.telemetry, metrics.registry, () => ({ ready: true, reason: 'replaying' }), stderrLog);
+    if (metrics)
+      server = await (
+        await import('../telemetry/metrics-server.js')
+      ).serveTelemetry(config.telemetry, metrics.registry, () => ({ ready: true, reason: 'replaying' }), stderrLog);
     const verdicts = opts.feedback ? (await import('../feedback/verdict-file.js')).readVerdictsFile(opts.feedback) : undefined;
-    const { summary, engine } = await replay({ files, config, baselines, sinks, ...(warm && { initialState: warm.state.engine }), ...(verdicts && { verdicts }), ...(rejects && { rejects }), ...(progress && { onProgress: progress.update }), ...(metrics && { metrics }), ...(opts.format !== undefined && { format: opts.format }) });
+    const { summary, engine } = await replay({
+      files,
+      config,
+      baselines,
+      sinks,
+      ...(warm && { initialState: warm.state.engine }),
+      ...(verdicts && { verdicts }),
+      ...(rejects && { rejects }),
+      ...(progress && { onProgress: progress.update }),
+      ...(metrics && { metrics }),
+      ...(opts.format !== undefined && { format: opts.format }),
+    });
     progress?.done();
     if (warm?.state.lastEventTime && summary.firstEventTime && summary.firstEventTime < warm.state.lastEventTime) {
       stderrLog.warn(`the events start (${summary.firstEventTime}) before the state ends (${warm.state.lastEventTime}): the overlap was learned twice`);
@@ -93,7 +119,18 @@ export async function runReplay(files: string[], opts: ReplayCommandOptions): Pr
     process.stderr.write(`\n${wrapText(formatSummary(summary, config.engine), outputColumns(process.stderr))}\n`);
     if (warm) process.stderr.write(`Warm start: ${warm.state.agents} agents from ${opts.state} (events up to ${warm.state.lastEventTime ?? 'unknown'})\n`);
     if (opts.saveState && warmStart) {
-      const saved = warmStart.saveWarmState(opts.saveState, engine.snapshot(), { files, ...(summary.firstEventTime && { firstEventTime: summary.firstEventTime }), ...(summary.lastEventTime && { lastEventTime: summary.lastEventTime }), ...(warm && { previous: warm.state }) }, config, loaded?.document);
+      const saved = warmStart.saveWarmState(
+        opts.saveState,
+        engine.snapshot(),
+        {
+          files,
+          ...(summary.firstEventTime && { firstEventTime: summary.firstEventTime }),
+          ...(summary.lastEventTime && { lastEventTime: summary.lastEventTime }),
+          ...(warm && { previous: warm.state }),
+        },
+        config,
+        loaded?.document,
+      );
       process.stderr.write(`State: ${saved.agents} agents saved to ${opts.saveState}\n`);
     }
     if (rejects && rejects.count > 0) process.stderr.write(`Rejected lines, with reasons: ${rejects.path}\n`);
@@ -113,22 +150,39 @@ export async function runReplay(files: string[], opts: ReplayCommandOptions): Pr
 export function registerReplayCommand(program: Command): void {
   program
     .command('replay')
-    .description('Replay historical audit logs through the engine in event-time order and write the alerts: native .jsonl(.gz), or CloudTrail, Kubernetes audit, Entra ID, OCSF and OpenTelemetry logs (JSON Lines or whole JSON documents, gzip or not).')
+    .description(
+      'Replay historical audit logs through the engine in event-time order and write the alerts: native .jsonl(.gz), or CloudTrail, Kubernetes audit, Entra ID, OCSF and OpenTelemetry logs (JSON Lines or whole JSON documents, gzip or not).',
+    )
     .argument('<file...>', 'event files, processed in the order given (name them so that order is time order)')
     .requiredOption('-o, --output <alerts.jsonl>', 'where to write alerts (one JSON object per line); - for standard output')
     .option('-b, --baselines <dir>', 'folder of declared baselines (*.yaml)')
     .option('-c, --config <file>', 'configuration file (YAML or JSON); see schemas/config.schema.json')
-    .option('--rejects <file>', 'where invalid lines go (default: alerts.jsonl → alerts.rejects.jsonl next to --output, created only if needed; none with --output -)')
-    .option('--format <name>', `log format of the files: ${FORMAT_CHOICES.join(', ')} (default: input.format, auto = recognised per file from its first records)`)
+    .option(
+      '--rejects <file>',
+      'where invalid lines go (default: alerts.jsonl → alerts.rejects.jsonl next to --output, created only if needed; none with --output -)',
+    )
+    .option(
+      '--format <name>',
+      `log format of the files: ${FORMAT_CHOICES.join(', ')} (default: input.format, auto = recognised per file from its first records)`,
+    )
     .option('--print', 'also print each incident as it opens, one line each')
     .option('--verbose', 'with --print: also its updates and resolution')
     .option('--summary-json <file>', 'write the summary as JSON')
     .option('--no-progress', 'no progress bar (it is only drawn on a terminal anyway)')
-    .option('--feedback <feedback.jsonl>', 'analysts\' verdicts (agentwatch feedback … --file): normal teaches and suppresses the pattern, confirmed keeps it flagged')
+    .option(
+      '--feedback <feedback.jsonl>',
+      "analysts' verdicts (agentwatch feedback … --file): normal teaches and suppresses the pattern, confirmed keeps it flagged",
+    )
     .option('--state <file>', 'start from a state saved by --save-state (warm start: baselines already learned)')
-    .option('--save-state <file>', 'save the learned state at the end (JSON; gzip-compressed when the name ends in .gz), for --state, `run --state` and `inspect`')
+    .option(
+      '--save-state <file>',
+      'save the learned state at the end (JSON; gzip-compressed when the name ends in .gz), for --state, `run --state` and `inspect`',
+    )
     .option('--metrics', 'serve Prometheus /metrics (and /healthz, /readyz) while replaying, on telemetry.host:port (127.0.0.1:9464)')
-    .addHelpText('after', '\nExample:\n  agentwatch replay logs/2026-03-*.jsonl.gz --baselines baselines/ --output alerts.jsonl\n  agentwatch replay march.jsonl.gz --save-state march.state.json.gz --output march-alerts.jsonl\n  agentwatch replay april.jsonl.gz --state march.state.json.gz --output april-alerts.jsonl\n  agentwatch replay cloudtrail/*.json.gz --baselines baselines/packs/aws --output ct-alerts.jsonl\n  agentwatch replay audit.log --format k8s-audit --baselines baselines/packs/kubernetes --output k8s-alerts.jsonl')
+    .addHelpText(
+      'after',
+      '\nExample:\n  agentwatch replay logs/2026-03-*.jsonl.gz --baselines baselines/ --output alerts.jsonl\n  agentwatch replay march.jsonl.gz --save-state march.state.json.gz --output march-alerts.jsonl\n  agentwatch replay april.jsonl.gz --state march.state.json.gz --output april-alerts.jsonl\n  agentwatch replay cloudtrail/*.json.gz --baselines baselines/packs/aws --output ct-alerts.jsonl\n  agentwatch replay audit.log --format k8s-audit --baselines baselines/packs/kubernetes --output k8s-alerts.jsonl',
+    )
     .action(async (files: string[], opts: ReplayCommandOptions) => {
       await runReplay(files, opts);
     });

@@ -28,7 +28,9 @@ export async function runReport(alertsFile: string, opts: ReportOptions): Promis
   if (opts.state) checkInputFiles([opts.state], '--state');
   if (opts.events?.length) await checkEventFiles(opts.events);
   checkOutputPath(opts.out, '--out');
-  const alerts = (await readJsonlValues<Alert>(alertsFile)).filter((a) => a && typeof a.id === 'string' && typeof a.agentId === 'string' && typeof a.detector === 'string');
+  const alerts = (await readJsonlValues<Alert>(alertsFile)).filter(
+    (a) => a && typeof a.id === 'string' && typeof a.agentId === 'string' && typeof a.detector === 'string',
+  );
   const state = opts.state ? readStateFile(opts.state) : undefined;
   const baselinesDir = opts.baselines ?? config.baselinesDir;
   const declared = baselinesDir ? loadBaselinesDir(baselinesDir).baselines : undefined;
@@ -37,7 +39,10 @@ export async function runReport(alertsFile: string, opts: ReportOptions): Promis
   const charted = buildReportData(base).panels.map((p) => p.agentId);
   const timezones = new Map<string, string>();
   for (const id of charted) {
-    const tz = declared?.forAgent(id, state?.engine.agents.find((a) => a.agentId === id)?.agentClass ?? alerts.find((a) => a.agentId === id)?.agentClass)?.timezone;
+    const tz = declared?.forAgent(
+      id,
+      state?.engine.agents.find((a) => a.agentId === id)?.agentClass ?? alerts.find((a) => a.agentId === id)?.agentClass,
+    )?.timezone;
     if (tz) timezones.set(id, tz);
   }
   const rates = opts.events?.length ? await readEventRates(opts.events, new Set(charted), config.input.maxEventBytes) : undefined;
@@ -57,20 +62,24 @@ export async function runReport(alertsFile: string, opts: ReportOptions): Promis
     throw cannotWrite('the report to', opts.out, cause);
   }
   const counted = rates ? `, ${rates.events} events of the charted agents counted` : '';
-  process.stderr.write(`Report: ${opts.out} (${data.summary.incidents} alerts, ${data.noisiest.length} agents alerting, ${data.panels.length} charted${counted})\n`);
+  process.stderr.write(
+    `Report: ${opts.out} (${data.summary.incidents} alerts, ${data.noisiest.length} agents alerting, ${data.panels.length} charted${counted})\n`,
+  );
 }
 
 export function registerReportCommand(program: Command): void {
   program
     .command('report')
-    .description('A self-contained HTML report (opens offline): alerts over time by detector, the noisiest agents, and each one\'s rate against its learned band with its alerts marked.')
+    .description(
+      "A self-contained HTML report (opens offline): alerts over time by detector, the noisiest agents, and each one's rate against its learned band with its alerts marked.",
+    )
     .argument('<alerts.jsonl>', 'alerts written by `agentwatch replay` (or a dump of the alerts topic)')
     .requiredOption('-o, --out <report.html>', 'where to write the report (- for standard output)')
-    .option('-s, --state <file>', 'learned state (replay --save-state): each charted agent\'s band and threshold by hour of week')
+    .option('-s, --state <file>', "learned state (replay --save-state): each charted agent's band and threshold by hour of week")
     .option('-e, --events <file...>', 'the event files replayed: observed rates of the charted agents')
     .option('--agents <n>', 'how many of the noisiest agents get a chart', '6')
     .option('-c, --config <file>', 'configuration file (engine settings for the thresholds)')
-    .option('-b, --baselines <dir>', 'folder of declared baselines (agents\' time zones)')
+    .option('-b, --baselines <dir>', "folder of declared baselines (agents' time zones)")
     .addHelpText('after', '\nExample:\n  agentwatch report alerts.jsonl --state march.state.json.gz --events march.jsonl.gz --out report.html')
     .action((alertsFile: string, opts: ReportOptions) => runReport(alertsFile, opts));
 }

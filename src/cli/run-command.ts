@@ -43,7 +43,15 @@ export async function runLive(opts: { config?: string; baselines?: string; state
     retry: { retries: r.retries, initialRetryTime: r.initialRetryTimeMs, maxRetryTime: r.maxRetryTimeMs },
   });
   // Sinks of alerts.sinks (default: the alerts topic only); their queues re-send what a previous run left.
-  const router = await buildAlertRouter({ config, mode: 'run', baseDir: configFile ? dirname(configFile) : process.cwd(), env: process.env, metrics, registry: metrics.registry, log: pipelineLog(logger) });
+  const router = await buildAlertRouter({
+    config,
+    mode: 'run',
+    baseDir: configFile ? dirname(configFile) : process.cwd(),
+    env: process.env,
+    metrics,
+    registry: metrics.registry,
+    log: pipelineLog(logger),
+  });
   const pipeline = new LivePipeline(kafka, config, baselines, pipelineLog(logger), { metrics, router, reload: metrics.reload });
   // Up before Kafka is reached, so /healthz answers (and /readyz says why not ready) meanwhile.
   const server = await serveTelemetry(config.telemetry, metrics.registry, () => pipeline.readiness(), pipelineLog(logger));
@@ -74,7 +82,19 @@ async function seedFrom(state: StateEnvelope, file: string, kafka: ReturnType<ty
       }
     }
     const r = await seedChangelog(kafka, k.topics, state.engine.agents, k.groupId);
-    logger.info({ state: file, seeded: r.seeded, alreadyPresent: r.alreadyPresent, trimmed: r.trimmed, requests: r.requests, partitions: r.inputPartitions, lastEventTime: state.lastEventTime, ms: Math.round(r.ms) }, 'changelog seeded from state');
+    logger.info(
+      {
+        state: file,
+        seeded: r.seeded,
+        alreadyPresent: r.alreadyPresent,
+        trimmed: r.trimmed,
+        requests: r.requests,
+        partitions: r.inputPartitions,
+        lastEventTime: state.lastEventTime,
+        ms: Math.round(r.ms),
+      },
+      'changelog seeded from state',
+    );
   } catch (err) {
     if (err instanceof AgentwatchError) throw err;
     throw kafkaUnavailable(k, err, 'seed the changelog on');
@@ -111,11 +131,22 @@ async function runUntilStopped(pipeline: LivePipeline, config: Config, logger: L
 export function registerRunCommand(program: Command): void {
   program
     .command('run')
-    .description('The live service: audit events from Kafka in, alerts to Kafka out (or the sinks of alerts.sinks: webhooks, Slack, Teams, Alertmanager, files), baselines in a compacted changelog topic; /metrics, /healthz and /readyz on 127.0.0.1:9464 (telemetry.host/port).')
+    .description(
+      'The live service: audit events from Kafka in, alerts to Kafka out (or the sinks of alerts.sinks: webhooks, Slack, Teams, Alertmanager, files), baselines in a compacted changelog topic; /metrics, /healthz and /readyz on 127.0.0.1:9464 (telemetry.host/port).',
+    )
     .option('-c, --config <file>', 'configuration file (YAML or JSON); AGENTWATCH_* environment variables override it')
     .option('-b, --baselines <dir>', 'folder of declared baselines (*.yaml)')
-    .option('--format <name>', `log format of the input messages: ${FORMAT_CHOICES.join(', ')} (default: input.format; auto = recognised per message). Other formats than native may hold several events per message`)
-    .option('--state <file>', 'warm start: before joining the group, seed the changelog topic with the agents of this state file (replay --save-state) that it does not have yet; never overwrites what the deployment learned')
-    .addHelpText('after', '\nExample:\n  AGENTWATCH_KAFKA_BROKERS=kafka:9092 agentwatch run --baselines baselines/\n  agentwatch run --baselines baselines/ --state march.state.json.gz\n  agentwatch run --format cloudtrail --baselines baselines/packs/aws   # CloudTrail records from EventBridge')
+    .option(
+      '--format <name>',
+      `log format of the input messages: ${FORMAT_CHOICES.join(', ')} (default: input.format; auto = recognised per message). Other formats than native may hold several events per message`,
+    )
+    .option(
+      '--state <file>',
+      'warm start: before joining the group, seed the changelog topic with the agents of this state file (replay --save-state) that it does not have yet; never overwrites what the deployment learned',
+    )
+    .addHelpText(
+      'after',
+      '\nExample:\n  AGENTWATCH_KAFKA_BROKERS=kafka:9092 agentwatch run --baselines baselines/\n  agentwatch run --baselines baselines/ --state march.state.json.gz\n  agentwatch run --format cloudtrail --baselines baselines/packs/aws   # CloudTrail records from EventBridge',
+    )
     .action(runLive);
 }

@@ -99,7 +99,10 @@ export function registerTailCommand(program: Command): void {
     .option('--open-only', 'only the opening message of each incident (not its updates and resolution)')
     .option('--json', 'each alert as its JSON line, unchanged')
     .option('-n, --count <n>', 'stop after this many alerts')
-    .addHelpText('after', '\nExample:\n  npx agentwatch tail --from-beginning\n  AGENTWATCH_KAFKA_BROKERS=kafka-1:9092 npx agentwatch tail --json | jq .summary')
+    .addHelpText(
+      'after',
+      '\nExample:\n  npx agentwatch tail --from-beginning\n  AGENTWATCH_KAFKA_BROKERS=kafka-1:9092 npx agentwatch tail --json | jq .summary',
+    )
     .action(async (opts: TailOptions) => {
       await runTail(opts);
     });

@@ -12,7 +12,12 @@ export function outputColumns(stream: NodeJS.WritableStream = process.stdout): n
 /** One line, cut with an ellipsis when too long: the whole text is in the alerts file. */
 export function fitLine(line: string, columns: number): string {
   const chars = [...line];
-  return chars.length <= columns ? line : `${chars.slice(0, columns - 1).join('').trimEnd()}…`;
+  return chars.length <= columns
+    ? line
+    : `${chars
+        .slice(0, columns - 1)
+        .join('')
+        .trimEnd()}…`;
 }
 
 /** Word-wraps each line of `text`; continuation lines are indented by `indent` spaces. */

@@ -55,8 +55,14 @@ export async function runTune(files: string[], opts: TuneCommandOptions): Promis
   const progress = opts.progress === false ? undefined : createProgressBar();
   try {
     const result = await runSweep({
-      files, settings, graceMs: grace * 60_000,
-      ...(baselinesDir && { baselinesDir }), ...(labels && { labels }), ...(jobs && { jobs }), ...(progress && { onProgress: progress.update }), ...(opts.format !== undefined && { format: opts.format }),
+      files,
+      settings,
+      graceMs: grace * 60_000,
+      ...(baselinesDir && { baselinesDir }),
+      ...(labels && { labels }),
+      ...(jobs && { jobs }),
+      ...(progress && { onProgress: progress.update }),
+      ...(opts.format !== undefined && { format: opts.format }),
     });
     progress?.done();
     process.stdout.write(opts.json ? `${JSON.stringify(result, null, 2)}\n` : `${formatSweep(result)}\n`);
@@ -70,9 +76,16 @@ const collect = (value: string, previous: string[]): string[] => [...previous, v
 export function registerTuneCommand(program: Command): void {
   program
     .command('tune')
-    .description('Replay historical logs once per setting of one or more config keys and compare: alerts per day by detector and, with labels, recall, precision and detection delay.')
+    .description(
+      'Replay historical logs once per setting of one or more config keys and compare: alerts per day by detector and, with labels, recall, precision and detection delay.',
+    )
     .argument('<file...>', 'event files (.jsonl, .jsonl.gz), in time order, as for `agentwatch replay`')
-    .requiredOption('--set <key=v1,v2,…>', `a dotted config key and the values to try, e.g. engine.rateSpike.minCount=10,20,40; repeat for a cartesian product (at most ${MAX_SWEEP_SETTINGS} settings)`, collect, [])
+    .requiredOption(
+      '--set <key=v1,v2,…>',
+      `a dotted config key and the values to try, e.g. engine.rateSpike.minCount=10,20,40; repeat for a cartesian product (at most ${MAX_SWEEP_SETTINGS} settings)`,
+      collect,
+      [],
+    )
     .option('-c, --config <file>', 'base configuration (YAML or JSON); every setting starts from it')
     .option('-b, --baselines <dir>', 'folder of declared baselines (*.yaml), shared by every setting')
     .option('--labels <labels.jsonl>', 'labelled anomalies (as written by scripts/fleet): adds recall, precision and median detection delay')

@@ -16,16 +16,23 @@ export const ConfigSchema = Type.Object(
     engine: EngineSettingsSchema,
     input: Type.Object(
       {
-        latenessMs: Type.Integer({ minimum: 0, maximum: 3_600_000, default: 60_000, description: 'How far out of event-time order events may arrive and still be reordered.' }),
+        latenessMs: Type.Integer({
+          minimum: 0,
+          maximum: 3_600_000,
+          default: 60_000,
+          description: 'How far out of event-time order events may arrive and still be reordered.',
+        }),
         maxEventBytes: Type.Integer({ minimum: 256, maximum: 10_485_760, default: DEFAULT_MAX_EVENT_BYTES, description: 'Larger events are rejected.' }),
         format: Type.Union([Type.Literal('auto'), ...Object.values(FormatName).map((n) => Type.Literal(n))], {
           default: 'auto',
-          description: 'Log format of the input: auto (recognised per file or Kafka message), native, cloudtrail, k8s-audit, entra, ocsf or otel. See docs/formats.md.',
+          description:
+            'Log format of the input: auto (recognised per file or Kafka message), native, cloudtrail, k8s-audit, entra, ocsf or otel. See docs/formats.md.',
         }),
         maxAheadMs: Type.Integer({
           minimum: 60_000,
           default: 86_400_000,
-          description: 'An event further ahead than this of the stream’s watermark (live: also of the wall clock) is rejected as time_out_of_range and moves no clock.',
+          description:
+            'An event further ahead than this of the stream’s watermark (live: also of the wall clock) is rejected as time_out_of_range and moves no clock.',
         }),
         maxAgeMs: Type.Integer({
           minimum: 3_600_000,
@@ -44,7 +51,13 @@ export const ConfigSchema = Type.Object(
           default: '2000-01-01T00:00:00Z',
           description: 'Events dated before this (epoch 0, a zeroed clock) are rejected as time_out_of_range.',
         }),
-        maxDocumentBytes: Type.Integer({ minimum: 1024, maximum: 1_073_741_824, default: 268_435_456, description: 'Largest whole JSON document (a CloudTrail delivery file, decompressed), foreign-format line or Kafka message; native events keep maxEventBytes.' }),
+        maxDocumentBytes: Type.Integer({
+          minimum: 1024,
+          maximum: 1_073_741_824,
+          default: 268_435_456,
+          description:
+            'Largest whole JSON document (a CloudTrail delivery file, decompressed), foreign-format line or Kafka message; native events keep maxEventBytes.',
+        }),
       },
       { additionalProperties: false, default: {} },
     ),
@@ -64,7 +77,12 @@ export const ConfigSchema = Type.Object(
 
 /** The event-time window of `input` in the engine's terms (epoch milliseconds). */
 export function eventTimeLimits(input: Config['input']): EventTimeLimits {
-  return { maxAheadMs: input.maxAheadMs, maxAgeMs: input.maxAgeMs, earliestMs: Date.parse(input.earliestEventTime), maxWallClockAgeMs: input.maxWallClockAgeMs ?? Number.POSITIVE_INFINITY };
+  return {
+    maxAheadMs: input.maxAheadMs,
+    maxAgeMs: input.maxAgeMs,
+    earliestMs: Date.parse(input.earliestEventTime),
+    maxWallClockAgeMs: input.maxWallClockAgeMs ?? Number.POSITIVE_INFINITY,
+  };
 }
 
 export type Config = Static<typeof ConfigSchema>;

@@ -14,7 +14,9 @@ export function kafkaSecurityWarnings(kafka: Pick<KafkaConfig, 'sasl' | 'ssl' | 
     );
   }
   if (kafka.ssl.enabled && !kafka.ssl.rejectUnauthorized) {
-    warnings.push("kafka.ssl.rejectUnauthorized is false: the brokers' certificates are not verified, so TLS does not stop a man in the middle (and SASL credentials go to whoever answers).");
+    warnings.push(
+      "kafka.ssl.rejectUnauthorized is false: the brokers' certificates are not verified, so TLS does not stop a man in the middle (and SASL credentials go to whoever answers).",
+    );
   }
   return warnings;
 }

@@ -35,7 +35,9 @@ export function loadBaselinesDir(dir: string): { baselines: DeclaredBaselines; f
   let names: string[];
   try {
     if (!statSync(dir).isDirectory()) throw new InvalidBaselinesError(`${dir} is not a folder (expected a folder of *.yaml files)`);
-    names = readdirSync(dir).filter((n) => /\.ya?ml$/i.test(n)).sort();
+    names = readdirSync(dir)
+      .filter((n) => /\.ya?ml$/i.test(n))
+      .sort();
   } catch (cause) {
     if (cause instanceof InvalidBaselinesError) throw cause;
     throw new InvalidBaselinesError(`cannot read baselines folder ${dir}: ${(cause as Error).message}`, { cause });

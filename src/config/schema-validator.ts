@@ -46,7 +46,9 @@ function explain(e: ErrorObject): string {
     case 'enum':
       return `must be one of ${(e.params['allowedValues'] as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
     case 'discriminator': {
-      const options = ((e.parentSchema?.['oneOf'] ?? []) as { properties?: Record<string, { const?: unknown }> }[]).map((b) => JSON.stringify(b.properties?.[String(e.params['tag'])]?.const));
+      const options = ((e.parentSchema?.['oneOf'] ?? []) as { properties?: Record<string, { const?: unknown }> }[]).map((b) =>
+        JSON.stringify(b.properties?.[String(e.params['tag'])]?.const),
+      );
       return `"${String(e.params['tag'])}" must be one of ${options.join(', ')}`;
     }
     case 'const':
@@ -98,9 +100,15 @@ export class SchemaValidator<S extends TSchema> {
 }
 
 function lineOf(document: Document, lines: LineCounter, pointer: string): number | undefined {
-  const segments = pointer.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const segments = pointer
+    .split('/')
+    .slice(1)
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
   for (let n = segments.length; n >= 0; n--) {
-    const node = document.getIn(segments.slice(0, n).map((s) => (/^\d+$/.test(s) ? Number(s) : s)), true);
+    const node = document.getIn(
+      segments.slice(0, n).map((s) => (/^\d+$/.test(s) ? Number(s) : s)),
+      true,
+    );
     if (isNode(node) && node.range) return lines.linePos(node.range[0]).line;
   }
   return undefined;

@@ -32,16 +32,31 @@ export const sinkRoutingProperties = {
 /** Retries of a remote sink (webhook, Alertmanager): exponential backoff with full jitter. */
 export const DeliveryRetrySchema = Type.Object(
   {
-    initialBackoffMs: Type.Integer({ minimum: 1, maximum: 3_600_000, default: 1_000, description: 'Upper bound of the first pause after a failure; doubles with each further failure (full jitter: the pause is random below it).' }),
-    maxBackoffMs: Type.Integer({ minimum: 1, maximum: 86_400_000, default: 300_000, description: 'Ceiling of the pause between attempts (a Retry-After from the receiver is honoured even if longer, up to an hour).' }),
-    maxAttempts: Type.Integer({ minimum: 0, default: 0, description: 'Give an alert up after this many attempts (0: never; alerts wait, bounded by alerts.queue). A given-up alert goes to failed.jsonl in the sink\'s queue folder.' }),
+    initialBackoffMs: Type.Integer({
+      minimum: 1,
+      maximum: 3_600_000,
+      default: 1_000,
+      description: 'Upper bound of the first pause after a failure; doubles with each further failure (full jitter: the pause is random below it).',
+    }),
+    maxBackoffMs: Type.Integer({
+      minimum: 1,
+      maximum: 86_400_000,
+      default: 300_000,
+      description: 'Ceiling of the pause between attempts (a Retry-After from the receiver is honoured even if longer, up to an hour).',
+    }),
+    maxAttempts: Type.Integer({
+      minimum: 0,
+      default: 0,
+      description:
+        "Give an alert up after this many attempts (0: never; alerts wait, bounded by alerts.queue). A given-up alert goes to failed.jsonl in the sink's queue folder.",
+    }),
     maxRetryMs: Type.Integer({ minimum: 0, default: 0, description: 'Give an alert up when it has been failing for this long (0: never).' }),
   },
   { additionalProperties: false, default: {} },
 );
 
 /** Extra HTTP headers sent with every request (values are never logged). */
-export const HttpHeadersSchema = Type.Record(Type.String({ pattern: '^[A-Za-z0-9!#$%&\'*+.^_`|~-]+$' }), Type.String(), {
+export const HttpHeadersSchema = Type.Record(Type.String({ pattern: "^[A-Za-z0-9!#$%&'*+.^_`|~-]+$" }), Type.String(), {
   default: {},
   secret: true,
   description: 'Extra HTTP headers, e.g. an Authorization header the receiver expects (never logged).',

@@ -8,14 +8,20 @@ export const KafkaSinkConfigSchema = Type.Object(
     type: Type.Literal('kafka'),
     ...sinkRoutingProperties,
   },
-  { additionalProperties: false, description: 'The alerts topic (kafka.topics.alerts), acknowledged by all in-sync replicas before offsets move (`agentwatch run` only).' },
+  {
+    additionalProperties: false,
+    description: 'The alerts topic (kafka.topics.alerts), acknowledged by all in-sync replicas before offsets move (`agentwatch run` only).',
+  },
 );
 
 export const StdoutSinkConfigSchema = Type.Object(
   {
     type: Type.Literal('stdout'),
     ...sinkRoutingProperties,
-    format: stringEnum(['json', 'text'] as const, { default: 'json', description: '`json`: one alert object per line (for log shippers); `text`: one readable line.' }),
+    format: stringEnum(['json', 'text'] as const, {
+      default: 'json',
+      description: '`json`: one alert object per line (for log shippers); `text`: one readable line.',
+    }),
   },
   { additionalProperties: false },
 );
@@ -50,11 +56,28 @@ export type WebhookSinkConfig = Static<typeof WebhookSinkConfigSchema>;
 
 export const DeliveryQueueConfigSchema = Type.Object(
   {
-    persist: Type.Boolean({ default: true, description: 'Queue alerts for remote sinks on disk (fsync\'d before offsets move, kept across restarts); false: in memory only (lost on a crash).' }),
-    dir: Type.Optional(Type.String({ minLength: 1, description: 'Folder of the queues, one sub-folder per sink; relative to the config file. Default: $AGENTWATCH_STATE_DIR/queue, else .agentwatch/queue in the working directory.' })),
-    maxAlerts: Type.Integer({ minimum: 1, default: 100_000, description: 'Alerts waiting per sink before the pipeline waits for room (back-pressure, never a drop).' }),
+    persist: Type.Boolean({
+      default: true,
+      description: "Queue alerts for remote sinks on disk (fsync'd before offsets move, kept across restarts); false: in memory only (lost on a crash).",
+    }),
+    dir: Type.Optional(
+      Type.String({
+        minLength: 1,
+        description:
+          'Folder of the queues, one sub-folder per sink; relative to the config file. Default: $AGENTWATCH_STATE_DIR/queue, else .agentwatch/queue in the working directory.',
+      }),
+    ),
+    maxAlerts: Type.Integer({
+      minimum: 1,
+      default: 100_000,
+      description: 'Alerts waiting per sink before the pipeline waits for room (back-pressure, never a drop).',
+    }),
     maxBytes: Type.Integer({ minimum: 1_024, default: 268_435_456, description: 'Bytes waiting per sink before the pipeline waits for room.' }),
-    drainTimeoutMs: Type.Integer({ minimum: 0, default: 10_000, description: 'On shutdown (or at the end of a replay), how long to keep delivering; what is left stays queued on disk for the next start.' }),
+    drainTimeoutMs: Type.Integer({
+      minimum: 0,
+      default: 10_000,
+      description: 'On shutdown (or at the end of a replay), how long to keep delivering; what is left stays queued on disk for the next start.',
+    }),
   },
   { additionalProperties: false, default: {} },
 );
@@ -64,7 +87,8 @@ export const AlertsConfigSchema = Type.Object(
   {
     sinks: Type.Optional(
       Type.Array(SinkConfigSchema, {
-        description: 'Where alerts go. Absent: `run` sends them to the Kafka alerts topic, `replay` writes --output. Present: exactly these sinks (list a `kafka` sink to keep the topic).',
+        description:
+          'Where alerts go. Absent: `run` sends them to the Kafka alerts topic, `replay` writes --output. Present: exactly these sinks (list a `kafka` sink to keep the topic).',
       }),
     ),
     queue: DeliveryQueueConfigSchema,

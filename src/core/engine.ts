@@ -51,7 +51,21 @@ export interface EngineStats extends IncidentStats {
  */
 export class Engine {
   readonly ctx: EngineContext;
-  readonly stats: EngineStats = { events: 0, lateEvents: 0, alerts: 0, incidentUpdates: 0, updates: 0, resolved: 0, suppressed: 0, verdictsApplied: 0, evictedAgents: 0, relearnedSkipped: 0, duplicates: 0, evictedClasses: 0, graceHeld: 0 };
+  readonly stats: EngineStats = {
+    events: 0,
+    lateEvents: 0,
+    alerts: 0,
+    incidentUpdates: 0,
+    updates: 0,
+    resolved: 0,
+    suppressed: 0,
+    verdictsApplied: 0,
+    evictedAgents: 0,
+    relearnedSkipped: 0,
+    duplicates: 0,
+    evictedClasses: 0,
+    graceHeld: 0,
+  };
   private readonly agents = new Map<string, AgentBaseline>();
   private readonly classes = new Map<string, ClassBaseline>();
   private readonly detectors: readonly Detector[];
@@ -97,7 +111,6 @@ export class Engine {
   agent(agentId: string): AgentBaseline | undefined {
     return this.agents.get(agentId);
   }
-
 
   /** Agents whose learned detectors are still silent. O(agents): for metrics and reports, not per event. */
   learningAgentCount(): number {
@@ -344,7 +357,11 @@ export class Engine {
 
   snapshot(): EngineSnapshot {
     const ids = [...this.agents.keys()].sort();
-    return { v: 1, sweepAtMs: Number.isFinite(this.sweepAtMs) ? this.sweepAtMs : null, agents: ids.map((id) => snapshotAgent(this.agents.get(id) as AgentBaseline)) };
+    return {
+      v: 1,
+      sweepAtMs: Number.isFinite(this.sweepAtMs) ? this.sweepAtMs : null,
+      agents: ids.map((id) => snapshotAgent(this.agents.get(id) as AgentBaseline)),
+    };
   }
 
   restore(snapshot: EngineSnapshot): void {

@@ -22,7 +22,8 @@ export interface RecordProblem {
   message: string;
 }
 
-const kind = (v: unknown): string => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v === 'number' && !Number.isFinite(v) ? 'a non-finite number' : typeof v);
+const kind = (v: unknown): string =>
+  v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v === 'number' && !Number.isFinite(v) ? 'a non-finite number' : typeof v;
 
 function describe(e: ErrorObject | undefined, value: unknown): RecordProblem {
   if (!e) return { path: '/', message: 'does not match its schema' };

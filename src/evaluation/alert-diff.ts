@@ -105,11 +105,19 @@ function group<E>(items: { detector: string; agentId: string; time: string; exam
       detector: g.detector,
       agentId: g.agentId,
       count: g.items.length,
-      examples: g.items.sort((x, y) => x.time.localeCompare(y.time)).slice(0, examples).map((x) => x.example),
+      examples: g.items
+        .sort((x, y) => x.time.localeCompare(y.time))
+        .slice(0, examples)
+        .map((x) => x.example),
     }));
 }
 
-const example = (r: IncidentRecord): DiffExample => ({ id: r.id, time: r.time, severity: r.peakSeverity, ...(r.summary !== undefined && { summary: r.summary }) });
+const example = (r: IncidentRecord): DiffExample => ({
+  id: r.id,
+  time: r.time,
+  severity: r.peakSeverity,
+  ...(r.summary !== undefined && { summary: r.summary }),
+});
 
 /**
  * What changes between two runs over the same logs: incidents only in B (appeared), only in A
@@ -160,17 +168,37 @@ export function diffAlerts(a: readonly IncidentRecord[], b: readonly IncidentRec
     alertsB: b.length,
     matchedById,
     matchedByWindow: pairs.length - matchedById,
-    appeared: group(appeared.map((r) => ({ detector: r.detector, agentId: r.agentId, time: r.time, example: example(r) })), opts.examples),
-    disappeared: group(disappeared.map((r) => ({ detector: r.detector, agentId: r.agentId, time: r.time, example: example(r) })), opts.examples),
+    appeared: group(
+      appeared.map((r) => ({ detector: r.detector, agentId: r.agentId, time: r.time, example: example(r) })),
+      opts.examples,
+    ),
+    disappeared: group(
+      disappeared.map((r) => ({ detector: r.detector, agentId: r.agentId, time: r.time, example: example(r) })),
+      opts.examples,
+    ),
     severityChanged: group(
       changed.map(([x, y]) => ({
-        detector: x.detector, agentId: x.agentId, time: x.time,
-        example: { idA: x.id, idB: y.id, time: x.time, timeB: y.time, from: x.peakSeverity, to: y.peakSeverity, ...(y.summary !== undefined && { summary: y.summary }) },
+        detector: x.detector,
+        agentId: x.agentId,
+        time: x.time,
+        example: {
+          idA: x.id,
+          idB: y.id,
+          time: x.time,
+          timeB: y.time,
+          from: x.peakSeverity,
+          to: y.peakSeverity,
+          ...(y.summary !== undefined && { summary: y.summary }),
+        },
       })),
       opts.examples,
     ),
     byDetector: detectors.map((d) => ({
-      detector: d, a: count(a, d), b: count(b, d), appeared: count(appeared, d), disappeared: count(disappeared, d),
+      detector: d,
+      a: count(a, d),
+      b: count(b, d),
+      appeared: count(appeared, d),
+      disappeared: count(disappeared, d),
       severityChanged: changed.filter(([x]) => x.detector === d).length,
     })),
   };

@@ -57,7 +57,12 @@ export async function runConfigDiff(opts: ConfigDiffOptions): Promise<ConfigDiff
   if (jobs > 1) {
     outcomes = (await runLanesInWorkers(alone, opts.onProgress)).map((r) => r.outcomes[0] as LanesResult['outcomes'][number]);
   } else if (decodeSettingsKey(opts.a.config, opts.format) === decodeSettingsKey(opts.b.config, opts.format)) {
-    outcomes = (await runLanes({ files: opts.files, configs: sides.map((s) => s.config), baselinesDirs: sides.map((s) => s.baselinesDir), detail: true, ...format }, opts.onProgress)).outcomes;
+    outcomes = (
+      await runLanes(
+        { files: opts.files, configs: sides.map((s) => s.config), baselinesDirs: sides.map((s) => s.baselinesDir), detail: true, ...format },
+        opts.onProgress,
+      )
+    ).outcomes;
   } else {
     // A and B read the files differently (input.format…): one after the other.
     outcomes = [];

@@ -93,7 +93,11 @@ export interface Evaluation {
  * time is within [start − graceMs, end + graceMs] (an incident may be recognised a little after
  * it ends, e.g. the hour-level off_hours detector).
  */
-export function evaluateAlerts(all: readonly AlertLike[], labels: readonly Label[], opts: { graceMs?: number; agents?: number; spanMs?: number } = {}): Evaluation {
+export function evaluateAlerts(
+  all: readonly AlertLike[],
+  labels: readonly Label[],
+  opts: { graceMs?: number; agents?: number; spanMs?: number } = {},
+): Evaluation {
   const alerts = all.filter((a) => a.status === undefined || a.status === 'open');
   const grace = opts.graceMs ?? 15 * 60_000;
   const windows = labels.map((l) => ({ l, start: Date.parse(l.start) - grace, end: Date.parse(l.end) + grace, first: Number.POSITIVE_INFINITY }));
@@ -107,8 +111,18 @@ export function evaluateAlerts(all: readonly AlertLike[], labels: readonly Label
   const scores = new Map<string, DetectorScore>();
   for (const d of [...detectors].sort()) {
     scores.set(d, {
-      detector: d, labels: 0, detected: 0, recall: 0, alerts: 0, truePositives: 0, otherLabel: 0, falseAlerts: 0, coldStartAlerts: 0, medianDelaySeconds: null,
-      p90DelaySeconds: null, falseAlertsPerAgentWeek: 0,
+      detector: d,
+      labels: 0,
+      detected: 0,
+      recall: 0,
+      alerts: 0,
+      truePositives: 0,
+      otherLabel: 0,
+      falseAlerts: 0,
+      coldStartAlerts: 0,
+      medianDelaySeconds: null,
+      p90DelaySeconds: null,
+      falseAlertsPerAgentWeek: 0,
     });
   }
   for (const l of labels) (scores.get(l.detector) as DetectorScore).labels++;
@@ -140,10 +154,18 @@ export function evaluateAlerts(all: readonly AlertLike[], labels: readonly Label
     const hit = mine.filter((w) => Number.isFinite(w.first));
     s.detected = hit.length;
     s.recall = s.labels ? Math.round((hit.length / s.labels) * 1000) / 1000 : 0;
-    const mineDetected = hit.map((w) => ({ labelId: w.l.id, detector: w.l.detector, agentId: w.l.agentId, delaySeconds: Math.max(0, (w.first - (w.start + grace)) / 1000) }));
+    const mineDetected = hit.map((w) => ({
+      labelId: w.l.id,
+      detector: w.l.detector,
+      agentId: w.l.agentId,
+      delaySeconds: Math.max(0, (w.first - (w.start + grace)) / 1000),
+    }));
     detections.push(...mineDetected);
     s.medianDelaySeconds = lowerMedian(mineDetected.map((d) => d.delaySeconds));
-    s.p90DelaySeconds = nearestRank(mineDetected.map((d) => d.delaySeconds), 0.9);
+    s.p90DelaySeconds = nearestRank(
+      mineDetected.map((d) => d.delaySeconds),
+      0.9,
+    );
     missed.push(...mine.filter((w) => !Number.isFinite(w.first)).map((w) => w.l));
   }
   const agents = opts.agents ?? new Set(alerts.map((a) => a.agentId)).size;
@@ -165,10 +187,12 @@ export function evaluateAlerts(all: readonly AlertLike[], labels: readonly Label
 
 /** Groups the scored label windows by kind (a label without one is its detector's kind). */
 function kindScores(
-  windows: readonly { l: Label; start: number; first: number }[], grace: number, scores: ReadonlyMap<string, DetectorScore>,
+  windows: readonly { l: Label; start: number; first: number }[],
+  grace: number,
+  scores: ReadonlyMap<string, DetectorScore>,
   perAgentWeek: (n: number) => number,
 ): KindScore[] {
-  const groups = new Map<string, typeof windows[number][]>();
+  const groups = new Map<string, (typeof windows)[number][]>();
   for (const w of windows) {
     const kind = w.l.kind ?? w.l.detector;
     groups.set(kind, [...(groups.get(kind) ?? []), w]);
@@ -179,21 +203,35 @@ function kindScores(
     const delays = list.filter((w) => Number.isFinite(w.first)).map((w) => Math.max(0, (w.first - (w.start + grace)) / 1000));
     const falseAlerts = detectors.reduce((n, d) => n + (scores.get(d)?.falseAlerts ?? 0), 0);
     out.push({
-      kind, detector: detectors.join(','), labels: list.length, detected: delays.length,
+      kind,
+      detector: detectors.join(','),
+      labels: list.length,
+      detected: delays.length,
       recall: Math.round((delays.length / list.length) * 1000) / 1000,
-      medianDelaySeconds: lowerMedian(delays), p90DelaySeconds: nearestRank(delays, 0.9), falseAlertsPerAgentWeek: perAgentWeek(falseAlerts),
+      medianDelaySeconds: lowerMedian(delays),
+      p90DelaySeconds: nearestRank(delays, 0.9),
+      falseAlertsPerAgentWeek: perAgentWeek(falseAlerts),
     });
   }
   // Each detector's own kind first, then the kinds it was given by name.
-  return out.sort((a, b) => a.detector.localeCompare(b.detector) || Number(b.kind === b.detector) - Number(a.kind === a.detector) || a.kind.localeCompare(b.kind));
+  return out.sort(
+    (a, b) => a.detector.localeCompare(b.detector) || Number(b.kind === b.detector) - Number(a.kind === a.detector) || a.kind.localeCompare(b.kind),
+  );
 }
 
 /** The score table a person reads: plain column names, a legend for the three kinds of alert. */
 export function formatEvaluation(e: Evaluation): string {
   const header = ['detector', 'anomalies', 'caught', 'caught %', 'alerts', 'right', 'other anomaly', 'false', 'median delay'];
   const rows = e.byDetector.map((s) => [
-    s.detector, String(s.labels), String(s.detected), s.labels ? `${Math.round(s.recall * 100)} %` : '-', String(s.alerts), String(s.truePositives),
-    String(s.otherLabel), String(s.falseAlerts), s.medianDelaySeconds === null ? '-' : formatDelay(s.medianDelaySeconds),
+    s.detector,
+    String(s.labels),
+    String(s.detected),
+    s.labels ? `${Math.round(s.recall * 100)} %` : '-',
+    String(s.alerts),
+    String(s.truePositives),
+    String(s.otherLabel),
+    String(s.falseAlerts),
+    s.medianDelaySeconds === null ? '-' : formatDelay(s.medianDelaySeconds),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const fmt = (r: string[]) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ');
@@ -217,16 +255,25 @@ export function coldStartLine(n: number): string {
 export function formatKinds(kinds: readonly KindScore[]): string {
   const header = ['kind', 'detector', 'anomalies', 'caught', 'caught %', 'median delay', 'p90 delay', 'false/agent-week'];
   const rows = kinds.map((k) => [
-    k.kind, k.detector, String(k.labels), String(k.detected), `${Math.round(k.recall * 100)} %`,
-    k.medianDelaySeconds === null ? '-' : formatDelay(k.medianDelaySeconds), k.p90DelaySeconds === null ? '-' : formatDelay(k.p90DelaySeconds),
+    k.kind,
+    k.detector,
+    String(k.labels),
+    String(k.detected),
+    `${Math.round(k.recall * 100)} %`,
+    k.medianDelaySeconds === null ? '-' : formatDelay(k.medianDelaySeconds),
+    k.p90DelaySeconds === null ? '-' : formatDelay(k.p90DelaySeconds),
     String(k.falseAlertsPerAgentWeek),
   ]);
-  return [...table(header, rows), 'false/agent-week: false alerts of the kind\'s detector per agent per week (a false alert has no kind).'].join('\n');
+  return [...table(header, rows), "false/agent-week: false alerts of the kind's detector per agent per week (a false alert has no kind)."].join('\n');
 }
 
 function table(header: string[], rows: string[][]): string[] {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const fmt = (r: string[]) => r.map((c, i) => (i < 2 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ').trimEnd();
+  const fmt = (r: string[]) =>
+    r
+      .map((c, i) => (i < 2 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0)))
+      .join('  ')
+      .trimEnd();
   return [fmt(header), ...rows.map(fmt)];
 }
 

@@ -40,7 +40,11 @@ export function formatConfigDiff(r: ConfigDiffResult): string {
   out.push(...section('Appeared in B', r.appeared, shown), '');
   out.push(...section('Disappeared in B', r.disappeared, shown), '');
   out.push(
-    ...section('Severity changed', r.severityChanged, (e: SeverityChangeExample) => `${e.time}  ${e.from} ${escalated(e) ? '↑' : '↓'} ${e.to}  ${clip(e.summary)}`),
+    ...section(
+      'Severity changed',
+      r.severityChanged,
+      (e: SeverityChangeExample) => `${e.time}  ${e.from} ${escalated(e) ? '↑' : '↓'} ${e.to}  ${clip(e.summary)}`,
+    ),
   );
   // Agent ids, resources and summaries come from events: each line is escaped for the terminal.
   return out.map(escapeControls).join('\n');

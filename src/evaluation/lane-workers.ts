@@ -6,9 +6,7 @@ import { type ReplayProgress } from '../pipeline/replay.js';
 import { type LaneRequest, type LanesResult } from './sweep-lanes.js';
 
 type WorkerMessage =
-  | { type: 'progress'; progress: ReplayProgress }
-  | { type: 'done'; result: LanesResult }
-  | { type: 'error'; code?: ErrorCode; message: string; stack?: string };
+  { type: 'progress'; progress: ReplayProgress } | { type: 'done'; result: LanesResult } | { type: 'error'; code?: ErrorCode; message: string; stack?: string };
 
 /**
  * The worker module next to this one: compiled `.js` in a build; from source (tsx, vitest) the
@@ -18,7 +16,9 @@ function startWorker(request: LaneRequest): Worker {
   const fromSource = import.meta.url.endsWith('.ts');
   const module = new URL(fromSource ? './sweep-worker.ts' : './sweep-worker.js', import.meta.url);
   if (!fromSource) return new Worker(module, { workerData: request });
-  const tsxApi = createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs');
+  const tsxApi = createRequire(import.meta.url)
+    .resolve('tsx/esm/api')
+    .replace(/\.cjs$/, '.mjs');
   const code = `import { register } from ${JSON.stringify(pathToFileURL(tsxApi).href)}; register(); await import(${JSON.stringify(module.href)});`;
   return new Worker(new URL(`data:text/javascript,${encodeURIComponent(code)}`), { workerData: request });
 }

@@ -116,8 +116,14 @@ function score(incidents: readonly IncidentRecord[], labels: readonly Label[], g
     falseAlerts,
     medianDelaySeconds: medianDetectionDelaySeconds(e),
     byDetector: e.byDetector.map((d) => ({
-      detector: d.detector, labels: d.labels, detected: d.detected, recall: d.recall, alerts: d.alerts, truePositives: d.truePositives,
-      falseAlerts: d.falseAlerts, medianDelaySeconds: d.medianDelaySeconds,
+      detector: d.detector,
+      labels: d.labels,
+      detected: d.detected,
+      recall: d.recall,
+      alerts: d.alerts,
+      truePositives: d.truePositives,
+      falseAlerts: d.falseAlerts,
+      medianDelaySeconds: d.medianDelaySeconds,
     })),
   };
 }
@@ -146,7 +152,8 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
     detail: false,
     ...(opts.format !== undefined && { format: opts.format }),
   }));
-  const results: LanesResult[] = jobs === 1 ? [await runLanes(requests[0] as LaneRequest, opts.onProgress)] : await runLanesInWorkers(requests, opts.onProgress);
+  const results: LanesResult[] =
+    jobs === 1 ? [await runLanes(requests[0] as LaneRequest, opts.onProgress)] : await runLanesInWorkers(requests, opts.onProgress);
 
   const outcomes = new Array<LanesResult['outcomes'][number]>(settings.length);
   plan.forEach((share, j) => share.forEach((settingIndex, k) => (outcomes[settingIndex] = results[j]?.outcomes[k] as LanesResult['outcomes'][number])));
@@ -162,11 +169,16 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
     for (const inc of o.incidents) alertsByDetector[inc.detector] = (alertsByDetector[inc.detector] ?? 0) + 1;
     const sorted = Object.fromEntries(Object.entries(alertsByDetector).sort(([a], [b]) => a.localeCompare(b)));
     return {
-      index: s.index, label: s.label, values: s.values, isBase: s.isBase,
-      alerts: o.incidents.length, alertsByDetector: sorted,
+      index: s.index,
+      label: s.label,
+      values: s.values,
+      isBase: s.isBase,
+      alerts: o.incidents.length,
+      alertsByDetector: sorted,
       alertsPerDay: Object.fromEntries(Object.entries(sorted).map(([d, n]) => [d, round(n / days)])),
       totalPerDay: round(o.incidents.length / days),
-      messages: o.summary.messages, digest: o.digest,
+      messages: o.summary.messages,
+      digest: o.digest,
       ...(opts.labels && { score: score(o.incidents, opts.labels, graceMs) }),
       ...(opts.keepIncidents && { incidents: o.incidents }),
     };

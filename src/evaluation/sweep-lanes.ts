@@ -68,8 +68,15 @@ export async function runLanes(req: LaneRequest, onProgress?: (p: ReplayProgress
         c.hash.update(`${JSON.stringify(alert)}\n`);
         if (alert.status === undefined || alert.status === 'open') {
           c.incidents.set(alert.id, {
-            id: alert.id, agentId: alert.agentId, detector: alert.detector, severity: alert.severity, peakSeverity: alert.severity,
-            score: alert.score, time: alert.time, eventId: alert.eventId, ...(req.detail && { summary: alert.summary }),
+            id: alert.id,
+            agentId: alert.agentId,
+            detector: alert.detector,
+            severity: alert.severity,
+            peakSeverity: alert.severity,
+            score: alert.score,
+            time: alert.time,
+            eventId: alert.eventId,
+            ...(req.detail && { summary: alert.summary }),
             ...(alert.baseline?.learning === true && { baseline: { learning: true } }),
           });
           return;
@@ -83,6 +90,10 @@ export async function runLanes(req: LaneRequest, onProgress?: (p: ReplayProgress
   return {
     lines: summary.lines,
     elapsedMs: summary.elapsedMs,
-    outcomes: summary.lanes.map((s, i) => ({ summary: s, incidents: [...(collected[i]?.incidents.values() ?? [])], digest: collected[i]?.hash.digest('hex') ?? '' })),
+    outcomes: summary.lanes.map((s, i) => ({
+      summary: s,
+      incidents: [...(collected[i]?.incidents.values() ?? [])],
+      digest: collected[i]?.hash.digest('hex') ?? '',
+    })),
   };
 }

@@ -61,17 +61,25 @@ export function settingSchema(key: string): LeafSchema {
     if (!next) {
       const at = parts.slice(0, i).join('.') || '(top level)';
       const known = Object.keys(node.properties ?? {}).join(', ');
-      const elsewhere = leafPaths(ConfigSchema as unknown as LeafSchema).filter((p) => p.endsWith(`.${part}`) && SWEEPABLE_ROOTS.includes(p.split('.')[0] as string));
+      const elsewhere = leafPaths(ConfigSchema as unknown as LeafSchema).filter(
+        (p) => p.endsWith(`.${part}`) && SWEEPABLE_ROOTS.includes(p.split('.')[0] as string),
+      );
       const hint = elsewhere.length ? ` (did you mean ${elsewhere.join(' or ')}?)` : '';
       throw new InvalidConfigError(`--set ${key}: unknown key "${part}" in ${at}${hint}${known ? `; known keys there: ${known}` : ' (it is not an object)'}`);
     }
     node = next;
   }
   if (READ_SETTINGS.includes(key)) {
-    throw new InvalidConfigError(`--set ${key}: changes how the files are read, which every setting of a sweep shares; set it with --config (or --format) and run tune once per value`);
+    throw new InvalidConfigError(
+      `--set ${key}: changes how the files are read, which every setting of a sweep shares; set it with --config (or --format) and run tune once per value`,
+    );
   }
   if (node.type === 'object') {
-    throw new InvalidConfigError(`--set ${key}: is a section, not a setting; one of: ${Object.keys(node.properties ?? {}).map((k) => `${key}.${k}`).join(', ')}`);
+    throw new InvalidConfigError(
+      `--set ${key}: is a section, not a setting; one of: ${Object.keys(node.properties ?? {})
+        .map((k) => `${key}.${k}`)
+        .join(', ')}`,
+    );
   }
   return node;
 }
@@ -117,7 +125,10 @@ export function parseSweepAxis(spec: string): SweepAxis {
   const key = spec.slice(0, eq).trim();
   const schema = settingSchema(key);
   const validator = new SchemaValidator(schema);
-  const raws = spec.slice(eq + 1).split(',').map((v) => v.trim());
+  const raws = spec
+    .slice(eq + 1)
+    .split(',')
+    .map((v) => v.trim());
   if (raws.length === 1 && raws[0] === '') throw new InvalidConfigError(`--set ${key}: no values; allowed: ${describeAllowed(schema)}`);
   const values = raws.map((raw) => parseValue(key, raw, schema, validator));
   const seen = new Set<SettingValue>();
@@ -155,14 +166,18 @@ export function expandSweep(base: Config, specs: readonly string[]): SweepSettin
   }
   const total = axes.reduce((n, a) => n * a.values.length, 1);
   if (total > MAX_SWEEP_SETTINGS) {
-    throw new InvalidConfigError(`${total} settings (${axes.map((a) => a.values.length).join(' × ')}) is more than ${MAX_SWEEP_SETTINGS}: shorten the --set lists or sweep one key at a time`);
+    throw new InvalidConfigError(
+      `${total} settings (${axes.map((a) => a.values.length).join(' × ')}) is more than ${MAX_SWEEP_SETTINGS}: shorten the --set lists or sweep one key at a time`,
+    );
   }
   let points: Record<string, SettingValue>[] = [{}];
   for (const axis of axes) points = points.flatMap((p) => axis.values.map((v) => ({ ...p, [axis.key]: v })));
   return points.map((values, index) => {
     const config = structuredClone(base) as Config;
     for (const [key, value] of Object.entries(values)) setPath(config as unknown as Record<string, unknown>, key, value);
-    const label = Object.entries(values).map(([k, v]) => `${shortKey(k)}=${String(v)}`).join(' ');
+    const label = Object.entries(values)
+      .map(([k, v]) => `${shortKey(k)}=${String(v)}`)
+      .join(' ');
     return {
       index,
       values,

@@ -12,7 +12,9 @@ export { InvalidVerdictError } from '../core/errors.js';
 export function checkVerdict(value: unknown, where: string): Verdict {
   const problems = validator.check(value);
   if (problems.length > 0) {
-    throw new InvalidVerdictError(`${where}: invalid verdict: ${problems.map((p) => `${p.path} ${p.message}`).join('; ')} (expected {"alertId": "...", "verdict": "normal"|"confirmed"}; see schemas/verdict.schema.json)`);
+    throw new InvalidVerdictError(
+      `${where}: invalid verdict: ${problems.map((p) => `${p.path} ${p.message}`).join('; ')} (expected {"alertId": "...", "verdict": "normal"|"confirmed"}; see schemas/verdict.schema.json)`,
+    );
   }
   return value as Verdict;
 }
@@ -22,7 +24,8 @@ export function checkVerdict(value: unknown, where: string): Verdict {
  * (an analyst may change their mind), as the compacted feedback topic does live.
  */
 export function readVerdictsFile(path: string): Verdict[] {
-  if (!existsSync(path)) throw new InputNotFoundError(`feedback file not found: ${path} (write one with: agentwatch feedback <alert-id> --normal --file ${path})`);
+  if (!existsSync(path))
+    throw new InputNotFoundError(`feedback file not found: ${path} (write one with: agentwatch feedback <alert-id> --normal --file ${path})`);
   const byAlert = new Map<string, Verdict>();
   readFileSync(path, 'utf8')
     .split('\n')

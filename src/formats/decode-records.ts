@@ -59,17 +59,23 @@ export function* decodeRecords(value: unknown, format?: LogFormat, preferred?: L
         yield toAuditEvent(out);
       } catch (err) {
         if (!(err instanceof InvalidEventError)) throw err;
-        yield chosen.name === 'native' ? err : new InvalidEventError(err.reason, `${chosen.name} record mapped to an invalid event: ${err.message}`, { cause: err });
+        yield chosen.name === 'native'
+          ? err
+          : new InvalidEventError(err.reason, `${chosen.name} record mapped to an invalid event: ${err.message}`, { cause: err });
       }
     }
   } catch (err) {
-    yield err instanceof InvalidEventError ? err : new InvalidEventError(RejectReason.Unmapped, `${chosen.name} adapter failed on this record: ${(err as Error).message}`, { cause: err });
+    yield err instanceof InvalidEventError
+      ? err
+      : new InvalidEventError(RejectReason.Unmapped, `${chosen.name} adapter failed on this record: ${(err as Error).message}`, { cause: err });
   }
 }
 
 /** A record that means to be native (it has native field names): the native schema says what it lacks. */
 function looksNative(value: unknown): boolean {
-  return isObject(value) && (value['agentId'] !== undefined || value['category'] !== undefined || (value['action'] !== undefined && value['time'] !== undefined));
+  return (
+    isObject(value) && (value['agentId'] !== undefined || value['category'] !== undefined || (value['action'] !== undefined && value['time'] !== undefined))
+  );
 }
 
 function describeShape(value: unknown): string {

@@ -36,5 +36,8 @@ export function closeMatches(name: string, candidates: Iterable<string>, limit =
     const shared = words.filter((w) => lc.includes(w)).length;
     if (words.length > 0 && shared / words.length >= 0.5) scored.push({ c, score: 100 + (1 - shared / words.length) * 10 + d / 1000 });
   }
-  return scored.sort((x, y) => x.score - y.score || (x.c < y.c ? -1 : 1)).slice(0, limit).map((s) => s.c);
+  return scored
+    .sort((x, y) => x.score - y.score || (x.c < y.c ? -1 : 1))
+    .slice(0, limit)
+    .map((s) => s.c);
 }

@@ -109,7 +109,11 @@ const LOCATION_KINDS: Record<string, string> = { c: 'country', r: 'region', n: '
 
 function seenList(s: SeenSetSnapshot | undefined, limit: number, label: (key: string) => string = (k) => k): SeenList {
   const all = (s ?? []).slice().sort((a, b) => b[2] - a[2] || (a[0] < b[0] ? -1 : 1));
-  return { total: all.length, shown: all.slice(0, limit).map(([k, first, last]) => ({ value: label(k), firstSeen: iso(first), lastSeen: iso(last) })), more: Math.max(0, all.length - limit) };
+  return {
+    total: all.length,
+    shown: all.slice(0, limit).map(([k, first, last]) => ({ value: label(k), firstSeen: iso(first), lastSeen: iso(last) })),
+    more: Math.max(0, all.length - limit),
+  };
 }
 
 function locationLabel(key: string): string {
@@ -139,7 +143,8 @@ function describeGrace(s: AgentSnapshot, maintenance: readonly MaintenanceMatch[
     heldTotal += alerts;
   }
   const out: GraceDescription = { maintenance: [...maintenance], heldAlerts, heldTotal };
-  if (g !== undefined && g.deployMs !== null && g.untilMs !== null) out.lastDeploy = { action: g.action, at: iso(g.deployMs), graceUntil: iso(g.untilMs), activeAtLastEvent: s.lastSeenMs < g.untilMs };
+  if (g !== undefined && g.deployMs !== null && g.untilMs !== null)
+    out.lastDeploy = { action: g.action, at: iso(g.deployMs), graceUntil: iso(g.untilMs), activeAtLastEvent: s.lastSeenMs < g.untilMs };
   return out;
 }
 
@@ -151,7 +156,11 @@ export function describeAgent(s: AgentSnapshot, settings: EngineSettings, opts: 
   const sketch = CountSketch.restore(s.sketch, settings.sketch.relativeAccuracy, settings.sketch.binLimit);
   const profile = HourProfile.restore(s.profile);
   const q = (p: number) => round(sketch.quantile(p) * perMinute);
-  const ewma = (pair: [number, number], halfLifeMs: number) => ({ halfLifeMs, mean: round(pair[0] * perMinute, 3), stddev: round(Math.sqrt(Math.max(0, pair[1])) * perMinute, 3) });
+  const ewma = (pair: [number, number], halfLifeMs: number) => ({
+    halfLifeMs,
+    mean: round(pair[0] * perMinute, 3),
+    stddev: round(Math.sqrt(Math.max(0, pair[1])) * perMinute, 3),
+  });
   const week: (number | null)[][] = [];
   for (let d = 0; d < 7; d++) {
     const row: (number | null)[] = [];
@@ -211,7 +220,10 @@ export function describeAgent(s: AgentSnapshot, settings: EngineSettings, opts: 
   };
   if (s.agentClass !== undefined) {
     d.agentClass = s.agentClass;
-    const members = (opts.fleet ?? []).filter((o) => o.agentClass === s.agentClass && o.agentId !== s.agentId).map((o) => o.agentId).sort();
+    const members = (opts.fleet ?? [])
+      .filter((o) => o.agentClass === s.agentClass && o.agentId !== s.agentId)
+      .map((o) => o.agentId)
+      .sort();
     d.peers = { agentClass: s.agentClass, members: members.slice(0, limit), more: Math.max(0, members.length - limit) };
   }
   if (s.tenant !== undefined) d.tenant = s.tenant;

@@ -37,7 +37,13 @@ export function parseHourOfWeek(text: string): number {
  * current hour), with the agent's current level and learned dispersion: the same computation the
  * engine runs when that hour opens.
  */
-export function describeRateWindows(s: AgentSnapshot, settings: EngineSettings, learning: boolean, timezone: string | undefined, slot = s.hour.slot): RateWindowsDescription {
+export function describeRateWindows(
+  s: AgentSnapshot,
+  settings: EngineSettings,
+  learning: boolean,
+  timezone: string | undefined,
+  slot = s.hour.slot,
+): RateWindowsDescription {
   const w = s.windows ? RateWindows.restore(s.windows, settings.bucketMs) : new RateWindows();
   const r = settings.rateSpike;
   const active = r.enabled && r.windows.enabled && !learning;

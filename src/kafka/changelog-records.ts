@@ -20,7 +20,12 @@ const byteLength = (s: string): number => Buffer.byteLength(s);
  * snapshot too large for one request on its own is trimmed by its own bounds, never dropped
  * (issue 12). Agents no longer in the engine are skipped (evicted or revoked meanwhile).
  */
-export function snapshotRecords(engine: Engine, agentIds: Iterable<string>, partitionOf: (agentId: string) => number | undefined, budgetBytes: number): SnapshotRecords {
+export function snapshotRecords(
+  engine: Engine,
+  agentIds: Iterable<string>,
+  partitionOf: (agentId: string) => number | undefined,
+  budgetBytes: number,
+): SnapshotRecords {
   const out: SnapshotRecords = { records: [], bytes: 0, trimmed: 0, droppedEntries: 0 };
   for (const agentId of agentIds) {
     const partition = partitionOf(agentId);

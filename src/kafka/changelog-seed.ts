@@ -28,7 +28,12 @@ export interface SeedResult {
  * input partition restores it. Agents the changelog already holds are never overwritten: what a
  * running deployment learned wins over an older file, and seeding twice is harmless.
  */
-export async function seedChangelog(kafka: Kafka, topics: { input: string; baselines: string }, agents: readonly AgentSnapshot[], groupPrefix: string): Promise<SeedResult> {
+export async function seedChangelog(
+  kafka: Kafka,
+  topics: { input: string; baselines: string },
+  agents: readonly AgentSnapshot[],
+  groupPrefix: string,
+): Promise<SeedResult> {
   const started = performance.now();
   const admin = kafka.admin();
   await withKafkaRetries(() => admin.connect());
@@ -45,9 +50,18 @@ export async function seedChangelog(kafka: Kafka, topics: { input: string; basel
   }
   if (inputMeta.length === 0) throw new InvalidConfigError(`cannot seed the changelog: input topic ${topics.input} has no partitions`);
   if (changelogPartitions < inputMeta.length) {
-    throw new InvalidConfigError(`cannot seed the changelog: ${topics.baselines} has ${changelogPartitions} partitions, fewer than the ${inputMeta.length} of ${topics.input}`);
+    throw new InvalidConfigError(
+      `cannot seed the changelog: ${topics.baselines} has ${changelogPartitions} partitions, fewer than the ${inputMeta.length} of ${topics.input}`,
+    );
   }
-  const present = (await restoreFromChangelog(kafka, topics.baselines, inputMeta.map((p) => p.partitionId), groupPrefix)).snapshots;
+  const present = (
+    await restoreFromChangelog(
+      kafka,
+      topics.baselines,
+      inputMeta.map((p) => p.partitionId),
+      groupPrefix,
+    )
+  ).snapshots;
   const partitionOf = Partitioners.DefaultPartitioner();
   const records: ChangelogRecord[] = [];
   let trimmed = 0;
@@ -60,7 +74,12 @@ export async function seedChangelog(kafka: Kafka, topics: { input: string; basel
   }
   let requests = 0;
   if (records.length > 0) {
-    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
+    const producer = kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
     await withKafkaRetries(() => producer.connect());
     try {
       requests = (await writeChangelog(producer, topics.baselines, records, budget)).requests;
@@ -68,5 +87,12 @@ export async function seedChangelog(kafka: Kafka, topics: { input: string; basel
       await producer.disconnect();
     }
   }
-  return { seeded: records.length, alreadyPresent: agents.length - records.length, inputPartitions: inputMeta.length, trimmed, requests, ms: performance.now() - started };
+  return {
+    seeded: records.length,
+    alreadyPresent: agents.length - records.length,
+    inputPartitions: inputMeta.length,
+    trimmed,
+    requests,
+    ms: performance.now() - started,
+  };
 }

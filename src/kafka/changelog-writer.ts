@@ -23,7 +23,12 @@ export interface ChangelogWriteResult {
  * each partition's requests in order. A record larger than the budget on its own must have
  * been trimmed by the caller (`trimSnapshot`); it is still sent, alone, and the broker decides.
  */
-export async function writeChangelog(producer: Producer, topic: string, records: readonly ChangelogRecord[], budgetBytes: number): Promise<ChangelogWriteResult> {
+export async function writeChangelog(
+  producer: Producer,
+  topic: string,
+  records: readonly ChangelogRecord[],
+  budgetBytes: number,
+): Promise<ChangelogWriteResult> {
   const byPartition = new Map<number, ChangelogRecord[]>();
   for (const r of records) {
     const list = byPartition.get(r.partition);
@@ -82,7 +87,8 @@ export function* messageChunks(messages: readonly Message[], budgetBytes: number
 
 export function messageBytes(m: Message): number {
   let n = RECORD_OVERHEAD_BYTES + byteLengthOf(m.key) + byteLengthOf(m.value);
-  for (const [k, v] of Object.entries(m.headers ?? {})) n += Buffer.byteLength(k) + (Array.isArray(v) ? v.reduce((s: number, x) => s + byteLengthOf(x), 0) : byteLengthOf(v)) + 8;
+  for (const [k, v] of Object.entries(m.headers ?? {}))
+    n += Buffer.byteLength(k) + (Array.isArray(v) ? v.reduce((s: number, x) => s + byteLengthOf(x), 0) : byteLengthOf(v)) + 8;
   return n;
 }
 

@@ -29,13 +29,20 @@ export async function ensureTopics(admin: Admin, config: KafkaConfig): Promise<{
     { topic: t.feedback, numPartitions: 1, configEntries: [{ name: 'cleanup.policy', value: 'compact' }] },
   ].filter((w) => !existing.has(w.topic));
   if (wanted.length > 0) {
-    await withKafkaRetries(() => admin.createTopics({ waitForLeaders: true, topics: wanted.map((w) => ({ ...w, replicationFactor: config.replicationFactor })) }));
-    await waitForLeaders(admin, wanted.map((w) => w.topic));
+    await withKafkaRetries(() =>
+      admin.createTopics({ waitForLeaders: true, topics: wanted.map((w) => ({ ...w, replicationFactor: config.replicationFactor })) }),
+    );
+    await waitForLeaders(
+      admin,
+      wanted.map((w) => w.topic),
+    );
   }
   if (existing.has(t.baselines)) {
     const changelog = await partitionsOf(t.baselines);
     if (changelog < inputPartitions) {
-      throw new InvalidConfigError(`changelog topic ${t.baselines} has ${changelog} partitions, fewer than the ${inputPartitions} of ${t.input}: give it as many`);
+      throw new InvalidConfigError(
+        `changelog topic ${t.baselines} has ${changelog} partitions, fewer than the ${inputPartitions} of ${t.input}: give it as many`,
+      );
     }
   }
   return { inputPartitions };

@@ -70,7 +70,17 @@ export interface LivePipelineOptions {
  */
 export class LivePipeline {
   readonly engine: Engine;
-  readonly stats: LiveStats = { consumed: 0, accepted: 0, rejected: {}, alerts: 0, alertMessages: 0, flushes: 0, restoredAgents: 0, lastFlushMs: 0, relearnSkipped: 0 };
+  readonly stats: LiveStats = {
+    consumed: 0,
+    accepted: 0,
+    rejected: {},
+    alerts: 0,
+    alertMessages: 0,
+    flushes: 0,
+    restoredAgents: 0,
+    lastFlushMs: 0,
+    relearnSkipped: 0,
+  };
   private consumer: Consumer | undefined;
   private producer: Producer | undefined;
   private readonly agentPartition = new Map<string, number>();
@@ -147,7 +157,12 @@ export class LivePipeline {
       await admin.disconnect();
     }
     // The Java client's partitioner (murmur2), so agents land where any other producer puts them.
-    this.producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
+    this.producer = this.kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
     await withKafkaRetries(() => (this.producer as Producer).connect());
     const consumer = this.kafka.consumer({
       groupId: k.groupId,
@@ -157,7 +172,12 @@ export class LivePipeline {
       // kafkajs's retries ride out a short broker restart. Past them the consumer crashes and the
       // process exits (issue 12: a consumer restarted in-process stayed a zombie); the restarted
       // instance resumes from the committed offsets and the changelog.
-      retry: { retries: k.retry.retries, initialRetryTime: k.retry.initialRetryTimeMs, maxRetryTime: k.retry.maxRetryTimeMs, restartOnFailure: async () => false },
+      retry: {
+        retries: k.retry.retries,
+        initialRetryTime: k.retry.initialRetryTimeMs,
+        maxRetryTime: k.retry.maxRetryTimeMs,
+        restartOnFailure: async () => false,
+      },
     });
     this.consumer = consumer;
     consumer.on(consumer.events.GROUP_JOIN, (e) => {
@@ -196,7 +216,10 @@ export class LivePipeline {
     this.log.error?.('the Kafka consumer stopped for good; saving baselines and exiting', { error: err.message });
     const bounded = <T>(p: Promise<T> | undefined, ms: number) => Promise.race([p?.catch(() => undefined), new Promise((r) => setTimeout(r, ms).unref())]);
     await bounded(this.flushing, 5_000);
-    await bounded(this.writeChangelog([...this.dirty], this.tombstones).then(() => undefined), 5_000);
+    await bounded(
+      this.writeChangelog([...this.dirty], this.tombstones).then(() => undefined),
+      5_000,
+    );
     await bounded(this.feedback?.stop(), 2_000);
     await bounded(this.consumer?.disconnect(), 2_000);
     await bounded(this.producer?.disconnect(), 2_000);
@@ -270,7 +293,10 @@ export class LivePipeline {
     const restore = this.restore(partitions);
     for (const p of partitions) this.restoring.set(p, restore);
     // A failed restore is reported by the batch that awaits it; here it only keeps readiness off.
-    restore.then(() => partitions.forEach((p) => this.assigned.has(p) && this.restoredPartitions.add(p)), () => undefined);
+    restore.then(
+      () => partitions.forEach((p) => this.assigned.has(p) && this.restoredPartitions.add(p)),
+      () => undefined,
+    );
     return restore;
   }
 
@@ -370,7 +396,18 @@ export class LivePipeline {
       } catch (err) {
         if (!(err instanceof InvalidEventError)) throw err;
         this.stats.rejected[err.reason] = (this.stats.rejected[err.reason] ?? 0) + 1;
-        outbox.addDeadLetter(deadLetterMessage({ topic: batch.topic, partition, message, groupId: k.groupId, reason: err.reason, error: err.message, maxBytes: this.deadLetterBudget }), err.reason);
+        outbox.addDeadLetter(
+          deadLetterMessage({
+            topic: batch.topic,
+            partition,
+            message,
+            groupId: k.groupId,
+            reason: err.reason,
+            error: err.message,
+            maxBytes: this.deadLetterBudget,
+          }),
+          err.reason,
+        );
       }
       processed = message.offset;
     }
@@ -390,7 +427,11 @@ export class LivePipeline {
     }
     this.metrics.eventsAccepted(this.stats.accepted - accepted);
     for (const [reason, n] of Object.entries(outbox.rejected)) this.metrics.eventsRejected(reason, n);
-    span.setAttributes({ 'agentwatch.events.accepted': this.stats.accepted - accepted, 'agentwatch.events.rejected': outbox.deadLetterCount, 'agentwatch.alerts': outbox.alertCount });
+    span.setAttributes({
+      'agentwatch.events.accepted': this.stats.accepted - accepted,
+      'agentwatch.events.rejected': outbox.deadLetterCount,
+      'agentwatch.alerts': outbox.alertCount,
+    });
     // A sink whose queue is full makes this wait: heartbeats keep the group membership meanwhile
     // (issue 12: a wait longer than sessionTimeout cost the membership, and events were counted twice).
     await this.keepingMembership(outbox.deliver(this.producer as Producer), heartbeat);
@@ -505,7 +546,11 @@ export class LivePipeline {
     for (const [key, partition] of tombstones) built.records.push({ key, value: null, partition });
     if (built.trimmed > 0) {
       this.metrics.snapshotsTrimmed(built.trimmed);
-      this.log.warn('snapshots trimmed to fit the changelog', { agents: built.trimmed, entriesDropped: built.droppedEntries, budgetBytes: this.changelogBudget });
+      this.log.warn('snapshots trimmed to fit the changelog', {
+        agents: built.trimmed,
+        entriesDropped: built.droppedEntries,
+        budgetBytes: this.changelogBudget,
+      });
     }
     if (built.records.length === 0) return { records: 0, bytes: 0 };
     await writeChangelog(this.producer as Producer, this.config.kafka.topics.baselines, built.records, this.changelogBudget);
@@ -525,7 +570,9 @@ export class LivePipeline {
       this.metrics.changelogFlushed((Date.now() - started) / 1000, false, 0, 0);
       this.log.warn('changelog flush failed', { error: (err as Error).message, agents: agents.length });
       endSpan(span, err);
-      throw new ChangelogWriteError(`cannot write ${agents.length} baselines to ${this.config.kafka.topics.baselines}: ${(err as Error).message}`, { cause: err });
+      throw new ChangelogWriteError(`cannot write ${agents.length} baselines to ${this.config.kafka.topics.baselines}: ${(err as Error).message}`, {
+        cause: err,
+      });
     }
     if (offsets.length && this.consumer) {
       try {

@@ -72,7 +72,12 @@ export function decodeSettingsKey(config: Config, format?: string): string {
  * `replay --config <lane i>` would write. Events are shared read-only: the engine never mutates
  * them. Memory is one engine per lane, whatever the length of the logs.
  */
-export async function lockstepReplay(files: readonly string[], lanes: readonly ReplayLane[], onProgress?: (p: ReplayProgress) => void, format?: string): Promise<LockstepSummary> {
+export async function lockstepReplay(
+  files: readonly string[],
+  lanes: readonly ReplayLane[],
+  onProgress?: (p: ReplayProgress) => void,
+  format?: string,
+): Promise<LockstepSummary> {
   const started = performance.now();
   const first = lanes[0]?.config;
   if (first && lanes.some((l) => decodeSettingsKey(l.config, format) !== decodeSettingsKey(first, format))) {
@@ -81,7 +86,13 @@ export async function lockstepReplay(files: readonly string[], lanes: readonly R
   const states: LaneState[] = lanes.map((lane) => ({
     lane,
     // Lanes share one process: each gets its share of the memory budget.
-    engine: new Engine({ ...lane.config.engine, ...(lane.config.engine.maxStateBytes !== undefined && { maxStateBytes: Math.floor(lane.config.engine.maxStateBytes / lanes.length) }) }, lane.baselines),
+    engine: new Engine(
+      {
+        ...lane.config.engine,
+        ...(lane.config.engine.maxStateBytes !== undefined && { maxStateBytes: Math.floor(lane.config.engine.maxStateBytes / lanes.length) }),
+      },
+      lane.baselines,
+    ),
     buffer: new ReorderBuffer(lane.config.input.latenessMs),
     timeGuard: new EventTimeGuard(eventTimeLimits(lane.config.input)),
     released: [],

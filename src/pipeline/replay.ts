@@ -99,8 +99,26 @@ export async function replay(opts: ReplayOptions): Promise<{ summary: ReplaySumm
   const timeGuard = new EventTimeGuard(eventTimeLimits(opts.config.input));
   const maxBytes = opts.config.input.maxEventBytes;
   const summary: ReplaySummary = {
-    files: opts.files.length, lines: 0, blankLines: 0, accepted: 0, rejected: {}, skipped: {}, formats: {}, lateEvents: 0, duplicates: 0, alerts: 0,
-    alertsByDetector: {}, incidentUpdates: 0, updates: 0, resolved: 0, suppressed: 0, verdictsApplied: 0, agents: 0, learningAgents: 0, elapsedMs: 0, eventsPerSecond: 0,
+    files: opts.files.length,
+    lines: 0,
+    blankLines: 0,
+    accepted: 0,
+    rejected: {},
+    skipped: {},
+    formats: {},
+    lateEvents: 0,
+    duplicates: 0,
+    alerts: 0,
+    alertsByDetector: {},
+    incidentUpdates: 0,
+    updates: 0,
+    resolved: 0,
+    suppressed: 0,
+    verdictsApplied: 0,
+    agents: 0,
+    learningAgents: 0,
+    elapsedMs: 0,
+    eventsPerSecond: 0,
   };
   let minTime = Number.POSITIVE_INFINITY;
   let maxTime = Number.NEGATIVE_INFINITY;
@@ -177,7 +195,15 @@ export async function replay(opts: ReplayOptions): Promise<{ summary: ReplaySumm
       }
       metrics.eventsAccepted(summary.accepted - accepted);
       metrics.batchProcessed((performance.now() - batchStarted) / 1000);
-      opts.onProgress?.({ file, fileIndex, files: opts.files.length, bytesRead: batch.bytesRead, fileBytes: batch.fileBytes, lines: summary.lines, alerts: summary.alerts });
+      opts.onProgress?.({
+        file,
+        fileIndex,
+        files: opts.files.length,
+        bytesRead: batch.bytesRead,
+        fileBytes: batch.fileBytes,
+        lines: summary.lines,
+        alerts: summary.alerts,
+      });
     }
   };
 
@@ -229,7 +255,15 @@ export async function replay(opts: ReplayOptions): Promise<{ summary: ReplaySumm
       }
       metrics.eventsAccepted(summary.accepted - accepted);
       metrics.batchProcessed((performance.now() - batchStarted) / 1000);
-      opts.onProgress?.({ file, fileIndex, files: opts.files.length, bytesRead: batch.bytesRead, fileBytes: batch.fileBytes, lines: summary.lines, alerts: summary.alerts });
+      opts.onProgress?.({
+        file,
+        fileIndex,
+        files: opts.files.length,
+        bytesRead: batch.bytesRead,
+        fileBytes: batch.fileBytes,
+        lines: summary.lines,
+        alerts: summary.alerts,
+      });
     }
   }
   buffer.flush(released);

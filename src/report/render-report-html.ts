@@ -63,21 +63,35 @@ function card(n: number | string, label: string): string {
 
 function incidentRows(list: readonly Incident[], all: readonly string[], withAgent: boolean): string {
   return list
-    .map((i) => `<tr><td class="when">${esc(when(i.timeMs))}</td>${withAgent ? `<td class="id">${esc(i.agentId)}</td>` : ''}<td>${det(i.detector, all)}</td><td>${sev(i.severity)}</td><td>${i.resolvedMs !== undefined ? `resolved ${esc(when(i.resolvedMs))}` : 'open'}${i.updates > 0 ? `, ${i.updates} message${i.updates === 1 ? '' : 's'} after` : ''}</td><td class="summary">${esc(i.summary)}</td></tr>`)
+    .map(
+      (i) =>
+        `<tr><td class="when">${esc(when(i.timeMs))}</td>${withAgent ? `<td class="id">${esc(i.agentId)}</td>` : ''}<td>${det(i.detector, all)}</td><td>${sev(i.severity)}</td><td>${i.resolvedMs !== undefined ? `resolved ${esc(when(i.resolvedMs))}` : 'open'}${i.updates > 0 ? `, ${i.updates} message${i.updates === 1 ? '' : 's'} after` : ''}</td><td class="summary">${esc(i.summary)}</td></tr>`,
+    )
     .join('');
 }
 
 function panelHtml(p: AgentPanel, data: ReportData): string {
   const range = data.range as NonNullable<ReportData['range']>;
-  const about = [p.agentClass && `peer group ${p.agentClass}`, `${p.incidents.length} alert${p.incidents.length === 1 ? '' : 's'}`, p.learning === true ? 'still learning at the end of the state' : ''].filter(Boolean).join(' · ');
+  const about = [
+    p.agentClass && `peer group ${p.agentClass}`,
+    `${p.incidents.length} alert${p.incidents.length === 1 ? '' : 's'}`,
+    p.learning === true ? 'still learning at the end of the state' : '',
+  ]
+    .filter(Boolean)
+    .join(' · ');
   const noState = data.stateGiven ? 'The state does not know this agent' : 'No state given (--state)';
   const bandNote = {
-    state: 'Band and threshold: what the saved state had learned for each hour of this agent\'s week (as of the state\'s last event, applied to the whole period).',
+    state:
+      "Band and threshold: what the saved state had learned for each hour of this agent's week (as of the state's last event, applied to the whole period).",
     alerts: `${noState}: the only learned values shown are the rate_spike thresholds reported by its alerts.`,
     none: `${noState}, and it raised no rate alert: no learned band to show.`,
   }[p.band];
   const observed = p.hours.some((h) => h.peakPerMinute !== undefined);
-  const eventsNote = observed ? '' : data.eventsCounted ? ' No event of this agent in the event files: no observed rate.' : ' No event files given (--events): no observed rate.';
+  const eventsNote = observed
+    ? ''
+    : data.eventsCounted
+      ? ' No event of this agent in the event files: no observed rate.'
+      : ' No event files given (--events): no observed rate.';
   const shown = p.incidents.slice(-MAX_ALERTS_PER_PANEL).reverse();
   const more = p.incidents.length - shown.length;
   return `<div class="panel" data-agent="${esc(p.agentId)}"><h3>${esc(p.agentId)}</h3><p class="meta">${esc(about)}</p>${agentRateChart(p, range.fromMs, range.toMs, data.detectors)}<p class="note">${esc(bandNote + eventsNote)}</p><table><thead><tr><th>time (UTC)</th><th>detector</th><th>severity</th><th>status</th><th>summary</th></tr></thead><tbody>${incidentRows(shown, data.detectors, false)}</tbody></table>${more > 0 ? `<p class="note">… ${more} earlier alert${more === 1 ? '' : 's'}</p>` : ''}</div>`;
@@ -92,7 +106,8 @@ export function renderReportHtml(data: ReportData, src: ReportSources): string {
     src.stateFile && `State: ${src.stateFile} (${src.stateAgents ?? 0} agents, learned up to ${src.stateLastEventTime ?? 'unknown'})`,
     src.eventFiles?.length && `Events: ${src.eventFiles.join(', ')}`,
     `Period: ${period}`,
-    data.range?.outside && `${data.range.outside} alert${data.range.outside === 1 ? '' : 's'} dated outside this period (charts cover at most ${Math.round(MAX_RANGE_MS / 86_400_000)} days: the busiest stretch), still listed below`,
+    data.range?.outside &&
+      `${data.range.outside} alert${data.range.outside === 1 ? '' : 's'} dated outside this period (charts cover at most ${Math.round(MAX_RANGE_MS / 86_400_000)} days: the busiest stretch), still listed below`,
     `Generated ${src.generatedAt} by agentwatch ${src.agentwatchVersion}`,
   ].filter(Boolean) as string[];
   const cards = [
@@ -105,7 +120,14 @@ export function renderReportHtml(data: ReportData, src: ReportSources): string {
   const maxAgent = data.noisiest[0]?.incidents ?? 1;
   const noisy = data.noisiest
     .slice(0, 20)
-    .map((n) => `<tr><td class="id">${esc(n.agentId)}</td><td>${esc(n.agentClass ?? '')}</td><td class="num">${n.incidents}</td><td>${sev(n.worst)}</td><td>${agentBar(n.byDetector, data.detectors, maxAgent)}</td><td>${Object.entries(n.byDetector).map(([d, c]) => `${esc(d)} ${c}`).join(', ')}</td></tr>`)
+    .map(
+      (n) =>
+        `<tr><td class="id">${esc(n.agentId)}</td><td>${esc(n.agentClass ?? '')}</td><td class="num">${n.incidents}</td><td>${sev(n.worst)}</td><td>${agentBar(n.byDetector, data.detectors, maxAgent)}</td><td>${Object.entries(
+          n.byDetector,
+        )
+          .map(([d, c]) => `${esc(d)} ${c}`)
+          .join(', ')}</td></tr>`,
+    )
     .join('');
   const body = data.range
     ? `<h2>Alerts over time, by detector</h2><p class="note">Alerts opened per ${data.timeline.bucketMs >= 86_400_000 ? 'day' : 'hour'} (UTC); updates and resolutions of an incident are not counted again. Hover a bar for its count.</p>${stackedBarChart(data.timeline.buckets, data.detectors, data.timeline.bucketMs)}

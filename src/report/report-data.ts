@@ -116,11 +116,28 @@ export function incidentsOf(alerts: readonly Alert[]): Incident[] {
     seen.add(rev);
     if (isOpening(a)) {
       const prior = byId.get(a.id);
-      byId.set(a.id, { id: a.id, agentId: a.agentId, detector: a.detector, severity: a.severity, timeMs: Date.parse(a.time), summary: a.summary, updates: prior?.updates ?? 0, ...(prior?.resolvedMs !== undefined && { resolvedMs: prior.resolvedMs }) });
+      byId.set(a.id, {
+        id: a.id,
+        agentId: a.agentId,
+        detector: a.detector,
+        severity: a.severity,
+        timeMs: Date.parse(a.time),
+        summary: a.summary,
+        updates: prior?.updates ?? 0,
+        ...(prior?.resolvedMs !== undefined && { resolvedMs: prior.resolvedMs }),
+      });
       continue;
     }
     // An update or resolution whose opening is not in the file (it was cut): counted on its own.
-    const incident = byId.get(a.id) ?? { id: a.id, agentId: a.agentId, detector: a.detector, severity: a.severity, timeMs: Date.parse(a.episode?.firstTime ?? a.time), summary: a.summary, updates: 0 };
+    const incident = byId.get(a.id) ?? {
+      id: a.id,
+      agentId: a.agentId,
+      detector: a.detector,
+      severity: a.severity,
+      timeMs: Date.parse(a.episode?.firstTime ?? a.time),
+      summary: a.summary,
+      updates: 0,
+    };
     byId.set(a.id, incident);
     incident.updates++;
     if (SEVERITY_ORDER.indexOf(a.severity) > SEVERITY_ORDER.indexOf(incident.severity)) incident.severity = a.severity;
@@ -159,7 +176,12 @@ function rangeOf(incidents: readonly Incident[], rates: ReadonlyMap<string, Minu
   return { fromMs, toMs, ...(outside > 0 && { outside }) };
 }
 
-function hourPoints(agentId: string, range: NonNullable<ReportData['range']>, input: ReportInput, snapshot: AgentSnapshot | undefined): { hours: HourPoint[]; learning?: boolean } {
+function hourPoints(
+  agentId: string,
+  range: NonNullable<ReportData['range']>,
+  input: ReportInput,
+  snapshot: AgentSnapshot | undefined,
+): { hours: HourPoint[]; learning?: boolean } {
   const counts = input.rates?.get(agentId);
   if (!counts && !snapshot) return { hours: [] };
   const first = Math.floor(range.fromMs / HOUR_MS) * HOUR_MS;
@@ -203,7 +225,8 @@ function alertThresholds(alerts: readonly Alert[], agentId: string): AgentPanel[
     if (a.agentId !== agentId || a.detector !== 'rate_spike') continue;
     const threshold = a.expected['thresholdPerMinute'];
     const typical = a.expected['typicalPeakPerMinute'];
-    if (typeof threshold === 'number' && typeof typical === 'number') out.push({ timeMs: Date.parse(a.time), thresholdPerMinute: threshold, typicalPeakPerMinute: typical });
+    if (typeof threshold === 'number' && typeof typical === 'number')
+      out.push({ timeMs: Date.parse(a.time), thresholdPerMinute: threshold, typicalPeakPerMinute: typical });
   }
   return out;
 }
@@ -241,7 +264,13 @@ export function buildReportData(input: ReportInput): ReportData {
 
   const worst = (list: Incident[]) => list.reduce<Severity>((w, i) => (SEVERITY_ORDER.indexOf(i.severity) > SEVERITY_ORDER.indexOf(w) ? i.severity : w), 'low');
   const noisiest = [...byAgent.entries()]
-    .map(([agentId, a]) => ({ agentId, ...(classOf.has(agentId) && { agentClass: classOf.get(agentId) as string }), incidents: a.incidents.length, byDetector: a.byDetector, worst: worst(a.incidents) }))
+    .map(([agentId, a]) => ({
+      agentId,
+      ...(classOf.has(agentId) && { agentClass: classOf.get(agentId) as string }),
+      incidents: a.incidents.length,
+      byDetector: a.byDetector,
+      worst: worst(a.incidents),
+    }))
     .sort((x, y) => y.incidents - x.incidents || SEVERITY_ORDER.indexOf(y.worst) - SEVERITY_ORDER.indexOf(x.worst) || (x.agentId < y.agentId ? -1 : 1));
 
   const snapshots = new Map((input.agents ?? []).map((s) => [s.agentId, s]));

@@ -26,7 +26,7 @@ export const DETECTOR_PALETTE: Readonly<Record<string, string>> = PALETTE;
 export const FALLBACK_COLORS: readonly string[] = FALLBACK;
 
 export function detectorColor(detector: string, all: readonly string[] = []): string {
-  return own(PALETTE, detector) ?? FALLBACK[Math.max(0, all.indexOf(detector)) % FALLBACK.length] as string;
+  return own(PALETTE, detector) ?? (FALLBACK[Math.max(0, all.indexOf(detector)) % FALLBACK.length] as string);
 }
 
 const f = (x: number) => (Math.round(x * 10) / 10).toString();
@@ -57,7 +57,10 @@ interface Frame {
 }
 
 function yAxis(fr: Frame, ticks: number[], y: (v: number) => number, unit: string): string {
-  const lines = ticks.map((t) => `<line class="grid" x1="${fr.left}" x2="${fr.width - fr.right}" y1="${f(y(t))}" y2="${f(y(t))}"/><text class="tick" x="${fr.left - 6}" y="${f(y(t) + 4)}" text-anchor="end">${esc(t)}</text>`);
+  const lines = ticks.map(
+    (t) =>
+      `<line class="grid" x1="${fr.left}" x2="${fr.width - fr.right}" y1="${f(y(t))}" y2="${f(y(t))}"/><text class="tick" x="${fr.left - 6}" y="${f(y(t) + 4)}" text-anchor="end">${esc(t)}</text>`,
+  );
   return `${lines.join('')}<text class="unit" x="4" y="${fr.top - 10}">${esc(unit)}</text>`;
 }
 
@@ -96,7 +99,11 @@ function legend(items: { label: string; color: string; kind: 'box' | 'line' | 'd
 export function stackedBarChart(buckets: readonly TimelineBucket[], detectors: readonly string[], bucketMs: number, width = 960, height = 260): string {
   const fr: Frame = { width, height, left: 44, right: 12, top: 44, bottom: 28 };
   const totals = buckets.map((b) => Object.values(b.byDetector).reduce((n, v) => n + v, 0));
-  const ticks = niceTicks(totals.reduce((m, v) => (v > m ? v : m), 1), 4, true);
+  const ticks = niceTicks(
+    totals.reduce((m, v) => (v > m ? v : m), 1),
+    4,
+    true,
+  );
   const top = ticks.at(-1) as number;
   const plotW = width - fr.left - fr.right;
   const plotH = height - fr.top - fr.bottom;
@@ -113,11 +120,17 @@ export function stackedBarChart(buckets: readonly TimelineBucket[], detectors: r
       const y0 = y(acc);
       const y1 = y(acc + n);
       acc += n;
-      bars.push(`<rect class="bar" data-detector="${esc(d)}" x="${f(fr.left + i * slot + slot * 0.1)}" y="${f(y1)}" width="${f(Math.max(1, slot * 0.8))}" height="${f(y0 - y1)}" fill="${detectorColor(d, detectors)}"><title>${esc(`${timeLabel(b.startMs, bucketMs)}${bucketMs < DAY_MS ? ' UTC' : ''}: ${d} ${n}`)}</title></rect>`);
+      bars.push(
+        `<rect class="bar" data-detector="${esc(d)}" x="${f(fr.left + i * slot + slot * 0.1)}" y="${f(y1)}" width="${f(Math.max(1, slot * 0.8))}" height="${f(y0 - y1)}" fill="${detectorColor(d, detectors)}"><title>${esc(`${timeLabel(b.startMs, bucketMs)}${bucketMs < DAY_MS ? ' UTC' : ''}: ${d} ${n}`)}</title></rect>`,
+      );
     }
   });
   const to = from + buckets.length * bucketMs;
-  return `<svg class="chart timeline" viewBox="0 0 ${width} ${height}" role="img" aria-label="Alerts per ${bucketMs >= DAY_MS ? 'day' : 'hour'} by detector">${legend(detectors.map((d) => ({ label: d, color: detectorColor(d, detectors), kind: 'box' })), fr.left, 16)}${yAxis(fr, ticks, y, 'alerts')}${bars.join('')}${xAxis(fr, from, to, x, bucketMs)}</svg>`;
+  return `<svg class="chart timeline" viewBox="0 0 ${width} ${height}" role="img" aria-label="Alerts per ${bucketMs >= DAY_MS ? 'day' : 'hour'} by detector">${legend(
+    detectors.map((d) => ({ label: d, color: detectorColor(d, detectors), kind: 'box' })),
+    fr.left,
+    16,
+  )}${yAxis(fr, ticks, y, 'alerts')}${bars.join('')}${xAxis(fr, from, to, x, bucketMs)}</svg>`;
 }
 
 /** One agent's alerts as a horizontal bar stacked by detector (the noisiest-agents table). */
@@ -128,7 +141,9 @@ export function agentBar(byDetector: Readonly<Record<string, number>>, detectors
     const n = byDetector[d] ?? 0;
     if (n === 0) continue;
     const w = (n / Math.max(1, max)) * width;
-    parts.push(`<rect class="agent-bar" data-detector="${esc(d)}" x="${f(x)}" y="0" width="${f(w)}" height="${height}" fill="${detectorColor(d, detectors)}"><title>${esc(`${d}: ${n}`)}</title></rect>`);
+    parts.push(
+      `<rect class="agent-bar" data-detector="${esc(d)}" x="${f(x)}" y="0" width="${f(w)}" height="${height}" fill="${detectorColor(d, detectors)}"><title>${esc(`${d}: ${n}`)}</title></rect>`,
+    );
     x += w;
   }
   return `<svg class="bar-cell" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">${parts.join('')}</svg>`;
@@ -162,8 +177,14 @@ function bandPath(points: readonly HourPoint[], x: (ms: number) => number, y: (v
   if (run.length) runs.push(run);
   return runs
     .map((r) => {
-      const upper = r.map((p) => `${f(x(p.startMs))} ${f(y(p.usualPeakPerMinute as number))}L${f(x(p.startMs + HOUR_MS))} ${f(y(p.usualPeakPerMinute as number))}`).join('L');
-      const lower = r.slice().reverse().map((p) => `${f(x(p.startMs + HOUR_MS))} ${f(y(p.typicalPerMinute ?? 0))}L${f(x(p.startMs))} ${f(y(p.typicalPerMinute ?? 0))}`).join('L');
+      const upper = r
+        .map((p) => `${f(x(p.startMs))} ${f(y(p.usualPeakPerMinute as number))}L${f(x(p.startMs + HOUR_MS))} ${f(y(p.usualPeakPerMinute as number))}`)
+        .join('L');
+      const lower = r
+        .slice()
+        .reverse()
+        .map((p) => `${f(x(p.startMs + HOUR_MS))} ${f(y(p.typicalPerMinute ?? 0))}L${f(x(p.startMs))} ${f(y(p.typicalPerMinute ?? 0))}`)
+        .join('L');
       return `M${upper}L${lower}Z`;
     })
     .join('');
@@ -179,7 +200,9 @@ export function agentRateChart(panel: AgentPanel, fromMs: number, toMs: number, 
   const hours = panel.hours;
   const start = Math.floor(fromMs / HOUR_MS) * HOUR_MS;
   const end = Math.max(start + HOUR_MS, Math.ceil((toMs + 1) / HOUR_MS) * HOUR_MS);
-  const values = hours.flatMap((p) => [p.peakPerMinute ?? 0, p.usualPeakPerMinute ?? 0, p.alertAbovePerMinute ?? 0]).concat(panel.alertThresholds.map((t) => t.thresholdPerMinute));
+  const values = hours
+    .flatMap((p) => [p.peakPerMinute ?? 0, p.usualPeakPerMinute ?? 0, p.alertAbovePerMinute ?? 0])
+    .concat(panel.alertThresholds.map((t) => t.thresholdPerMinute));
   // A loop, not Math.max(...values): a spread of one argument per point overflows the stack.
   const ticks = niceTicks(values.reduce((m, v) => (v > m ? v : m), 1) * 1.05);
   const top = ticks.at(-1) as number;
@@ -191,11 +214,18 @@ export function agentRateChart(panel: AgentPanel, fromMs: number, toMs: number, 
   const items: Parameters<typeof legend>[0] = [];
   if (panel.band === 'state') {
     parts.push(`<path class="band" d="${bandPath(hours, x, y)}" fill="#2f9e44" opacity="0.22"/>`);
-    parts.push(`<path class="threshold" d="${stepPath(hours, (p) => p.alertAbovePerMinute, x, y)}" fill="none" stroke="#e03131" stroke-width="1.5" stroke-dasharray="5 4"/>`);
-    items.push({ label: 'learned normal (mean … usual busiest minute)', color: '#2f9e44', kind: 'band' }, { label: 'rate_spike threshold', color: '#e03131', kind: 'dash' });
+    parts.push(
+      `<path class="threshold" d="${stepPath(hours, (p) => p.alertAbovePerMinute, x, y)}" fill="none" stroke="#e03131" stroke-width="1.5" stroke-dasharray="5 4"/>`,
+    );
+    items.push(
+      { label: 'learned normal (mean … usual busiest minute)', color: '#2f9e44', kind: 'band' },
+      { label: 'rate_spike threshold', color: '#e03131', kind: 'dash' },
+    );
   } else if (panel.band === 'alerts') {
     for (const t of panel.alertThresholds) {
-      parts.push(`<line class="alert-threshold" x1="${f(x(t.timeMs) - 6)}" x2="${f(x(t.timeMs) + 6)}" y1="${f(y(t.thresholdPerMinute))}" y2="${f(y(t.thresholdPerMinute))}" stroke="#e03131" stroke-width="2"><title>${esc(`threshold ${t.thresholdPerMinute}/min, usual peak ${t.typicalPeakPerMinute}/min`)}</title></line>`);
+      parts.push(
+        `<line class="alert-threshold" x1="${f(x(t.timeMs) - 6)}" x2="${f(x(t.timeMs) + 6)}" y1="${f(y(t.thresholdPerMinute))}" y2="${f(y(t.thresholdPerMinute))}" stroke="#e03131" stroke-width="2"><title>${esc(`threshold ${t.thresholdPerMinute}/min, usual peak ${t.typicalPeakPerMinute}/min`)}</title></line>`,
+      );
     }
     items.push({ label: 'rate_spike threshold at its alerts', color: '#e03131', kind: 'line' });
   }

@@ -51,7 +51,13 @@ export class ConsoleSink implements AlertSink {
     // Agent ids and summaries carry event text: an OSC or CSI sequence in an agent id would set
     // the window title or overwrite the line, a CR or LF would forge a line of its own.
     const plain = `${time}  ${label.padEnd(8)} ${alert.detector.padEnd(22)} ${escapeControls(text)}`;
-    const line = this.options.columns && [...plain].length > this.options.columns ? `${[...plain].slice(0, this.options.columns - 1).join('').trimEnd()}…` : plain;
+    const line =
+      this.options.columns && [...plain].length > this.options.columns
+        ? `${[...plain]
+            .slice(0, this.options.columns - 1)
+            .join('')
+            .trimEnd()}…`
+        : plain;
     // Colour is added after fitting, so escape codes never count as columns.
     this.out.write(`${this.color ? line.replace(label.padEnd(8), `${COLORS[kind] ?? ''}${label.padEnd(8)}${RESET}`) : line}\n`);
   }

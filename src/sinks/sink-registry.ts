@@ -2,7 +2,14 @@ import { isAbsolute, join, resolve } from 'node:path';
 import type { Registry } from 'prom-client';
 import { type Config } from '../config/config-schema.js';
 import { type AlertmanagerSinkConfig } from './alertmanager/alertmanager-sink-config-schema.js';
-import { type FileSinkConfig, type KafkaSinkConfig, type SinkConfig, type SinkType, type StdoutSinkConfig, type WebhookSinkConfig } from '../config/sinks-config-schema.js';
+import {
+  type FileSinkConfig,
+  type KafkaSinkConfig,
+  type SinkConfig,
+  type SinkType,
+  type StdoutSinkConfig,
+  type WebhookSinkConfig,
+} from '../config/sinks-config-schema.js';
 import { InvalidConfigError } from '../core/errors.js';
 import { type PipelineMetrics, noopPipelineMetrics } from '../telemetry/pipeline-metrics.js';
 import { type AlertSink } from './alert-sink.js';
@@ -47,8 +54,19 @@ export async function queued(target: DeliveryTarget, retry: RetrySettings, ctx: 
   const q = ctx.config.alerts.queue;
   const { AlertSpool } = await import('./delivery/alert-spool.js');
   const { prometheusReloadMetrics } = await import('../telemetry/reload-metrics.js');
-  const store = q.persist ? await AlertSpool.open(join(queueDir(ctx), target.name), { warn: ctx.log.warn, ...(ctx.registry && { metrics: prometheusReloadMetrics(ctx.registry) }) }) : new MemoryAlertStore();
-  return new DeliveryQueue({ target, store, maxAlerts: q.maxAlerts, maxBytes: q.maxBytes, drainTimeoutMs: q.drainTimeoutMs, retry, metrics: ctx.metrics, log: ctx.log });
+  const store = q.persist
+    ? await AlertSpool.open(join(queueDir(ctx), target.name), { warn: ctx.log.warn, ...(ctx.registry && { metrics: prometheusReloadMetrics(ctx.registry) }) })
+    : new MemoryAlertStore();
+  return new DeliveryQueue({
+    target,
+    store,
+    maxAlerts: q.maxAlerts,
+    maxBytes: q.maxBytes,
+    drainTimeoutMs: q.drainTimeoutMs,
+    retry,
+    metrics: ctx.metrics,
+    log: ctx.log,
+  });
 }
 
 const kafka: SinkFactory<KafkaSinkConfig> = {
@@ -104,9 +122,10 @@ export async function buildAlertRouter(ctx: SinkContext, extra: readonly AlertSi
   const configured = ctx.config.alerts.sinks;
   const metrics = ctx.metrics ?? noopPipelineMetrics;
   const sinks: RoutedSink[] = [];
-  let kafkaRoute: AlertRoute | undefined = configured === undefined && ctx.mode === 'run' ? { minSeverity: 'low', detectors: [], statuses: ['open', 'update', 'resolved'] } : undefined;
+  let kafkaRoute: AlertRoute | undefined =
+    configured === undefined && ctx.mode === 'run' ? { minSeverity: 'low', detectors: [], statuses: ['open', 'update', 'resolved'] } : undefined;
   const taken = new Map<string, string>(extra.map((s) => [s.name, `the command line's ${s.name} sink`]));
-  if (!taken.has('kafka')) taken.set('kafka', 'the Kafka topic\'s metrics');
+  if (!taken.has('kafka')) taken.set('kafka', "the Kafka topic's metrics");
   try {
     for (const [i, c] of (configured ?? []).entries()) {
       const where = `alerts.sinks[${i}] (${c.name})`;

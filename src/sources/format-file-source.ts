@@ -37,11 +37,24 @@ interface ReadLimits {
 function* lineItems(line: string, lineNo: number, plan: InputPlan, limits: ReadLimits): Iterable<DecodedItem> {
   const skipped = oversizedLineBytes(line);
   if (skipped !== undefined) {
-    yield { line: lineNo, out: new InvalidEventError(RejectReason.TooLarge, `line is ${skipped} bytes, over the ${limits.maxDocumentBytes} limit (input.maxDocumentBytes); skipped unread`) };
+    yield {
+      line: lineNo,
+      out: new InvalidEventError(
+        RejectReason.TooLarge,
+        `line is ${skipped} bytes, over the ${limits.maxDocumentBytes} limit (input.maxDocumentBytes); skipped unread`,
+      ),
+    };
     return;
   }
   if (overByteLimit(line, limits.maxDocumentBytes)) {
-    yield { line: lineNo, out: new InvalidEventError(RejectReason.TooLarge, `line is ${utf8Length(line)} bytes, over the ${limits.maxDocumentBytes} limit (input.maxDocumentBytes)`), raw: line };
+    yield {
+      line: lineNo,
+      out: new InvalidEventError(
+        RejectReason.TooLarge,
+        `line is ${utf8Length(line)} bytes, over the ${limits.maxDocumentBytes} limit (input.maxDocumentBytes)`,
+      ),
+      raw: line,
+    };
     return;
   }
   let value: unknown;
@@ -82,7 +95,12 @@ async function* readLines(file: string, plan: InputPlan, limits: ReadLimits): As
  * document over `maxDocumentBytes` is rejected as too_large (a line without being held), and so is
  * a native record over `maxEventBytes`.
  */
-export async function* readFormatFile(file: string, plan: InputPlan, maxDocumentBytes: number, maxEventBytes = DEFAULT_MAX_EVENT_BYTES): AsyncGenerator<DecodedBatch> {
+export async function* readFormatFile(
+  file: string,
+  plan: InputPlan,
+  maxDocumentBytes: number,
+  maxEventBytes = DEFAULT_MAX_EVENT_BYTES,
+): AsyncGenerator<DecodedBatch> {
   const limits: ReadLimits = { maxDocumentBytes, maxEventBytes };
   if (plan.layout === InputLayout.Lines) {
     yield* readLines(file, plan, limits);

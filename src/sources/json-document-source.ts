@@ -53,7 +53,8 @@ export async function readJsonDocument(file: string, maxBytes: number): Promise<
       throw new FileReadError(`cannot decompress ${file}: ${(cause as Error).message}`, { cause });
     }
   }
-  if (buf.length > maxBytes) throw new InvalidEventError(RejectReason.TooLarge, `${file} is ${buf.length} bytes, over the ${maxBytes} limit (input.maxDocumentBytes)`);
+  if (buf.length > maxBytes)
+    throw new InvalidEventError(RejectReason.TooLarge, `${file} is ${buf.length} bytes, over the ${maxBytes} limit (input.maxDocumentBytes)`);
   try {
     return { value: JSON.parse(buf.toString('utf8')) as unknown, fileBytes };
   } catch (cause) {

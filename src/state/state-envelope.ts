@@ -82,18 +82,27 @@ function invalid(source: string, p: RecordProblem, what = 'invalid state file'):
  */
 export function parseStateEnvelope(value: unknown, source: string): StateEnvelope {
   if (!isObject(value) || value['format'] !== STATE_FORMAT) {
-    const hint = isObject(value) && 'agentId' in value && 'detector' in value ? ' (it looks like an alert)' : isObject(value) && 'agentId' in value ? ' (it looks like an event or a single agent snapshot)' : '';
+    const hint =
+      isObject(value) && 'agentId' in value && 'detector' in value
+        ? ' (it looks like an alert)'
+        : isObject(value) && 'agentId' in value
+          ? ' (it looks like an event or a single agent snapshot)'
+          : '';
     throw new InvalidSnapshotError(`${source} is not an agentwatch state file${hint}: write one with \`agentwatch replay … --save-state <file>\``);
   }
   const version = value['formatVersion'];
   if (version !== STATE_FORMAT_VERSION) {
     const writer = typeof value['agentwatchVersion'] === 'string' ? ` (written by agentwatch ${escapeControls(value['agentwatchVersion'])})` : '';
     const fix = typeof version === 'number' && version > STATE_FORMAT_VERSION ? 'upgrade agentwatch to read it' : 'save the state again with this version';
-    throw new InvalidSnapshotError(`${source} is a state file of format version ${escapeControls(String(version))}${writer}; this agentwatch (${agentwatchVersion()}) reads version ${STATE_FORMAT_VERSION}: ${fix}`);
+    throw new InvalidSnapshotError(
+      `${source} is a state file of format version ${escapeControls(String(version))}${writer}; this agentwatch (${agentwatchVersion()}) reads version ${STATE_FORMAT_VERSION}: ${fix}`,
+    );
   }
   const engine = value['engine'];
   if (!isObject(engine) || engine['v'] !== ENGINE_SNAPSHOT_VERSION || !Array.isArray(engine['agents'])) {
-    throw new InvalidSnapshotError(`${source}: the engine snapshot is missing or of an unknown version (${isObject(engine) ? escapeControls(String(engine['v'])) : 'none'}; expected ${ENGINE_SNAPSHOT_VERSION})`);
+    throw new InvalidSnapshotError(
+      `${source}: the engine snapshot is missing or of an unknown version (${isObject(engine) ? escapeControls(String(engine['v'])) : 'none'}; expected ${ENGINE_SNAPSHOT_VERSION})`,
+    );
   }
   if (!Array.isArray(value['createdFrom']) || typeof value['configFingerprint'] !== 'string') {
     throw new InvalidSnapshotError(`${source}: the state file's header is incomplete (createdFrom, configFingerprint)`);
@@ -105,7 +114,11 @@ export function parseStateEnvelope(value: unknown, source: string): StateEnvelop
     const p = agentSnapshotProblem(agents[i]);
     if (!p) continue;
     const id = (agents[i] as { agentId?: unknown } | null)?.agentId;
-    throw invalid(source, within(`/engine/agents/${i}`, p), `invalid snapshot${typeof id === 'string' ? ` of agent ${JSON.stringify(escapeControls(id))}` : ''}`);
+    throw invalid(
+      source,
+      within(`/engine/agents/${i}`, p),
+      `invalid snapshot${typeof id === 'string' ? ` of agent ${JSON.stringify(escapeControls(id))}` : ''}`,
+    );
   }
   return value as unknown as StateEnvelope;
 }

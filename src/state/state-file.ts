@@ -24,7 +24,9 @@ export function writeStateFile(file: string, state: StateEnvelope): void {
 export const MAX_STATE_BYTES = constants.MAX_STRING_LENGTH;
 
 const tooLarge = (file: string, limit: number) =>
-  new InvalidSnapshotError(`${file} holds more than ${limit} bytes once decompressed, the most a state file can hold: not an agentwatch state file (a gzip bomb?), or one that cannot be read`);
+  new InvalidSnapshotError(
+    `${file} holds more than ${limit} bytes once decompressed, the most a state file can hold: not an agentwatch state file (a gzip bomb?), or one that cannot be read`,
+  );
 
 /** Reads a state file, compressed or not (told by its first bytes, not its name). */
 export function readStateFile(file: string, opts: { maxBytes?: number } = {}): StateEnvelope {

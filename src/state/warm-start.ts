@@ -18,7 +18,9 @@ export function loadWarmState(file: string, config: Pick<Config, 'engine' | 'inp
   const warnings: string[] = [];
   const here = configFingerprint(config, baselines);
   if (state.configFingerprint !== here) {
-    warnings.push(`${file} was learned under other engine settings or declared baselines (${state.configFingerprint}, here ${here}): its baselines apply, judged by the current rules`);
+    warnings.push(
+      `${file} was learned under other engine settings or declared baselines (${state.configFingerprint}, here ${here}): its baselines apply, judged by the current rules`,
+    );
   }
   return { state, warnings };
 }
@@ -33,7 +35,10 @@ export function saveWarmState(
 ): StateEnvelope {
   const prev = from.previous;
   const first = [prev?.firstEventTime, from.firstEventTime].filter((t): t is string => t !== undefined).sort()[0];
-  const last = [prev?.lastEventTime, from.lastEventTime].filter((t): t is string => t !== undefined).sort().at(-1);
+  const last = [prev?.lastEventTime, from.lastEventTime]
+    .filter((t): t is string => t !== undefined)
+    .sort()
+    .at(-1);
   const envelope = buildStateEnvelope(engine, {
     agentwatchVersion: agentwatchVersion(),
     createdAt: new Date().toISOString(),

@@ -64,7 +64,13 @@ export function startDeliverySpan(alerts: number, deadLetters: number, batchCtx:
     'agentwatch.deliver',
     {
       kind: SpanKind.PRODUCER,
-      attributes: { 'messaging.system': 'kafka', 'messaging.operation.type': 'send', 'messaging.batch.message_count': alerts + deadLetters, 'agentwatch.alerts': alerts, 'agentwatch.dead_letters': deadLetters },
+      attributes: {
+        'messaging.system': 'kafka',
+        'messaging.operation.type': 'send',
+        'messaging.batch.message_count': alerts + deadLetters,
+        'agentwatch.alerts': alerts,
+        'agentwatch.dead_letters': deadLetters,
+      },
     },
     batchCtx,
   );

@@ -45,7 +45,9 @@ export function createLogger(opts: LoggerOptions | string = {}): Logger {
   const pretty = format === LogFormat.Pretty || (format === LogFormat.Auto && tty);
   const destination: DestinationStream = pretty
     ? prettyDestination(out, tty && !process.env['NO_COLOR'])
-    : out === process.stderr ? pino.destination(2) : (out as DestinationStream);
+    : out === process.stderr
+      ? pino.destination(2)
+      : (out as DestinationStream);
   return pino({ name: 'agentwatch', level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } }, destination);
 }
 

@@ -65,7 +65,12 @@ export class MetricsServer {
     server.requestTimeout = 10_000;
     await new Promise<void>((resolve, reject) => {
       server.once('error', (cause: NodeJS.ErrnoException) =>
-        reject(new MetricsServerError(`cannot serve metrics on ${host}:${port}: ${cause.code ?? cause.message} (set telemetry.host/port or AGENTWATCH_METRICS_HOST/PORT)`, { cause })),
+        reject(
+          new MetricsServerError(
+            `cannot serve metrics on ${host}:${port}: ${cause.code ?? cause.message} (set telemetry.host/port or AGENTWATCH_METRICS_HOST/PORT)`,
+            { cause },
+          ),
+        ),
       );
       server.listen({ host, port }, resolve);
     });

@@ -29,26 +29,117 @@ export class PrometheusMetrics implements PipelineMetrics {
   private readonly queues = new Map<string, SinkQueueGauges>();
   private readonly declaredSinks = new Set<string>();
 
-  private readonly events = new Counter({ name: 'agentwatch_events_consumed_total', help: 'Events consumed, by outcome (accepted, rejected) and, for rejected ones, reason.', labelNames: ['outcome', 'reason'] as const, registers: [this.registry] });
-  private readonly deadLetters = new Counter({ name: 'agentwatch_dead_letters_total', help: 'Rejected messages acknowledged on the dead-letter topic, by reason.', labelNames: ['reason'] as const, registers: [this.registry] });
-  private readonly alerts = new Counter({ name: 'agentwatch_alerts_total', help: 'Alerts raised, by detector and severity.', labelNames: ['detector', 'severity'] as const, registers: [this.registry] });
-  private readonly latency = new Histogram({ name: 'agentwatch_event_to_alert_seconds', help: 'From the triggering message\'s Kafka timestamp to the alert\'s acknowledgement on the alerts topic (live only).', buckets: LATENCY_BUCKETS, registers: [this.registry] });
-  private readonly batches = new Histogram({ name: 'agentwatch_batch_duration_seconds', help: 'Time to process one batch: a Kafka fetch (live) or a block of lines (replay), alerts and dead letters acknowledged.', buckets: DURATION_BUCKETS, registers: [this.registry] });
-  private readonly lag = new Gauge({ name: 'agentwatch_consumer_lag_messages', help: 'Messages of an assigned input partition not yet processed: high watermark minus next offset, as of the last batch.', labelNames: ['partition'] as const, registers: [this.registry] });
-  private readonly partitions = new Gauge({ name: 'agentwatch_partitions_assigned', help: 'Input partitions assigned to this instance.', registers: [this.registry] });
-  private readonly restores = new Histogram({ name: 'agentwatch_baseline_restore_duration_seconds', help: 'Time to restore newly assigned partitions\' baselines from the changelog.', buckets: RESTORE_BUCKETS, registers: [this.registry] });
-  private readonly restoredAgents = new Counter({ name: 'agentwatch_baselines_restored_total', help: 'Agent baselines restored from the changelog.', registers: [this.registry] });
-  private readonly flushes = new Histogram({ name: 'agentwatch_changelog_flush_duration_seconds', help: 'Time to write changed baselines to the changelog and commit offsets.', buckets: DURATION_BUCKETS, registers: [this.registry] });
-  private readonly flushFailures = new Counter({ name: 'agentwatch_changelog_flush_failures_total', help: 'Changelog flushes that failed (the instance then stops and restores on restart).', registers: [this.registry] });
-  private readonly flushRecords = new Counter({ name: 'agentwatch_changelog_records_total', help: 'Baseline snapshots written to the changelog.', registers: [this.registry] });
-  private readonly flushBytes = new Counter({ name: 'agentwatch_changelog_bytes_total', help: 'Bytes of baseline snapshots written to the changelog.', registers: [this.registry] });
-  private readonly commitFailures = new Counter({ name: 'agentwatch_offset_commit_failures_total', help: 'Offset commits that failed (a rebalance in progress: events are re-processed, alerts repeat with their ids).', registers: [this.registry] });
-  private readonly trimmed = new Counter({ name: 'agentwatch_changelog_snapshots_trimmed_total', help: 'Agent snapshots too large for one changelog request, sent without their least recently seen resources, permissions or places.', registers: [this.registry] });
-  private readonly relearnSkipped = new Counter({ name: 'agentwatch_events_relearn_skipped_total', help: 'Events read again (after a restart, a rebalance or a lost commit) that their agent had already learned: not counted twice.', registers: [this.registry] });
-  private readonly duplicates = new Counter({ name: 'agentwatch_events_duplicate_total', help: 'Events delivered again (same id and time for the same agent, within engine.duplicates.windowMs): counted here, learned once.', registers: [this.registry] });
-  private readonly deliveries = new Counter({ name: 'agentwatch_sink_deliveries_total', help: 'Alerts delivered (acknowledged), by sink.', labelNames: ['sink'] as const, registers: [this.registry] });
-  private readonly failures = new Counter({ name: 'agentwatch_sink_failures_total', help: 'Alert deliveries that failed for good, by sink.', labelNames: ['sink'] as const, registers: [this.registry] });
-  private readonly retries = new Counter({ name: 'agentwatch_sink_retries_total', help: 'Failed delivery attempts that were retried, by sink (kafka: every send of the shared producer, alerts, dead letters and changelog).', labelNames: ['sink'] as const, registers: [this.registry] });
+  private readonly events = new Counter({
+    name: 'agentwatch_events_consumed_total',
+    help: 'Events consumed, by outcome (accepted, rejected) and, for rejected ones, reason.',
+    labelNames: ['outcome', 'reason'] as const,
+    registers: [this.registry],
+  });
+  private readonly deadLetters = new Counter({
+    name: 'agentwatch_dead_letters_total',
+    help: 'Rejected messages acknowledged on the dead-letter topic, by reason.',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+  private readonly alerts = new Counter({
+    name: 'agentwatch_alerts_total',
+    help: 'Alerts raised, by detector and severity.',
+    labelNames: ['detector', 'severity'] as const,
+    registers: [this.registry],
+  });
+  private readonly latency = new Histogram({
+    name: 'agentwatch_event_to_alert_seconds',
+    help: "From the triggering message's Kafka timestamp to the alert's acknowledgement on the alerts topic (live only).",
+    buckets: LATENCY_BUCKETS,
+    registers: [this.registry],
+  });
+  private readonly batches = new Histogram({
+    name: 'agentwatch_batch_duration_seconds',
+    help: 'Time to process one batch: a Kafka fetch (live) or a block of lines (replay), alerts and dead letters acknowledged.',
+    buckets: DURATION_BUCKETS,
+    registers: [this.registry],
+  });
+  private readonly lag = new Gauge({
+    name: 'agentwatch_consumer_lag_messages',
+    help: 'Messages of an assigned input partition not yet processed: high watermark minus next offset, as of the last batch.',
+    labelNames: ['partition'] as const,
+    registers: [this.registry],
+  });
+  private readonly partitions = new Gauge({
+    name: 'agentwatch_partitions_assigned',
+    help: 'Input partitions assigned to this instance.',
+    registers: [this.registry],
+  });
+  private readonly restores = new Histogram({
+    name: 'agentwatch_baseline_restore_duration_seconds',
+    help: "Time to restore newly assigned partitions' baselines from the changelog.",
+    buckets: RESTORE_BUCKETS,
+    registers: [this.registry],
+  });
+  private readonly restoredAgents = new Counter({
+    name: 'agentwatch_baselines_restored_total',
+    help: 'Agent baselines restored from the changelog.',
+    registers: [this.registry],
+  });
+  private readonly flushes = new Histogram({
+    name: 'agentwatch_changelog_flush_duration_seconds',
+    help: 'Time to write changed baselines to the changelog and commit offsets.',
+    buckets: DURATION_BUCKETS,
+    registers: [this.registry],
+  });
+  private readonly flushFailures = new Counter({
+    name: 'agentwatch_changelog_flush_failures_total',
+    help: 'Changelog flushes that failed (the instance then stops and restores on restart).',
+    registers: [this.registry],
+  });
+  private readonly flushRecords = new Counter({
+    name: 'agentwatch_changelog_records_total',
+    help: 'Baseline snapshots written to the changelog.',
+    registers: [this.registry],
+  });
+  private readonly flushBytes = new Counter({
+    name: 'agentwatch_changelog_bytes_total',
+    help: 'Bytes of baseline snapshots written to the changelog.',
+    registers: [this.registry],
+  });
+  private readonly commitFailures = new Counter({
+    name: 'agentwatch_offset_commit_failures_total',
+    help: 'Offset commits that failed (a rebalance in progress: events are re-processed, alerts repeat with their ids).',
+    registers: [this.registry],
+  });
+  private readonly trimmed = new Counter({
+    name: 'agentwatch_changelog_snapshots_trimmed_total',
+    help: 'Agent snapshots too large for one changelog request, sent without their least recently seen resources, permissions or places.',
+    registers: [this.registry],
+  });
+  private readonly relearnSkipped = new Counter({
+    name: 'agentwatch_events_relearn_skipped_total',
+    help: 'Events read again (after a restart, a rebalance or a lost commit) that their agent had already learned: not counted twice.',
+    registers: [this.registry],
+  });
+  private readonly duplicates = new Counter({
+    name: 'agentwatch_events_duplicate_total',
+    help: 'Events delivered again (same id and time for the same agent, within engine.duplicates.windowMs): counted here, learned once.',
+    registers: [this.registry],
+  });
+  private readonly deliveries = new Counter({
+    name: 'agentwatch_sink_deliveries_total',
+    help: 'Alerts delivered (acknowledged), by sink.',
+    labelNames: ['sink'] as const,
+    registers: [this.registry],
+  });
+  private readonly failures = new Counter({
+    name: 'agentwatch_sink_failures_total',
+    help: 'Alert deliveries that failed for good, by sink.',
+    labelNames: ['sink'] as const,
+    registers: [this.registry],
+  });
+  private readonly retries = new Counter({
+    name: 'agentwatch_sink_retries_total',
+    help: 'Failed delivery attempts that were retried, by sink (kafka: every send of the shared producer, alerts, dead letters and changelog).',
+    labelNames: ['sink'] as const,
+    registers: [this.registry],
+  });
 
   /** Records read back and set aside (changelog, spool, journal): one counter per registry. */
   readonly reload: ReloadMetrics;
@@ -63,39 +154,76 @@ export class PrometheusMetrics implements PipelineMetrics {
       this.deadLetters.inc({ reason }, 0);
     }
     this.gauge('agentwatch_agents_tracked', 'Agents with a baseline in this instance.', () => this.engine?.agentCount ?? 0);
-    this.gauge('agentwatch_agents_learning', 'Agents whose learned detectors are still silent (learning period or minimum events not reached).', () => this.engine?.learningAgentCount() ?? 0);
+    this.gauge(
+      'agentwatch_agents_learning',
+      'Agents whose learned detectors are still silent (learning period or minimum events not reached).',
+      () => this.engine?.learningAgentCount() ?? 0,
+    );
     this.gauge(
       'agentwatch_baseline_state_bytes',
       `Estimated size of the baselines held: agents tracked times the mean serialized snapshot size of the last changelog flush (${DEFAULT_SNAPSHOT_BYTES} bytes per agent before the first one).`,
       () => Math.round((this.engine?.agentCount ?? 0) * this.bytesPerAgent),
     );
-    this.gauge('agentwatch_state_bytes', 'Approximate heap bytes of all learned state (agents, peer groups, remembered values), bounded by engine.maxStateBytes.', () => this.engine?.stateBytesApprox ?? 0);
+    this.gauge(
+      'agentwatch_state_bytes',
+      'Approximate heap bytes of all learned state (agents, peer groups, remembered values), bounded by engine.maxStateBytes.',
+      () => this.engine?.stateBytesApprox ?? 0,
+    );
     this.gauge('agentwatch_peer_groups_tracked', 'Peer groups (agentClass) with a baseline in this instance.', () => this.engine?.peerGroupCount ?? 0);
     // Counters read from the engine at scrape time: it counts, the adapter reports.
     const engine = () => this.engine;
     let evictedAgents = 0;
     let evictedClasses = 0;
-    new Counter({ name: 'agentwatch_agents_evicted_total', help: 'Agents forgotten by this instance: idle past engine.agentIdleForgetMs, over engine.maxAgents, or over the memory budget engine.maxStateBytes (least recently active first).', registers: [this.registry], collect() {
-      const n = engine()?.stats?.evictedAgents ?? 0;
-      if (n > evictedAgents) this.inc(n - evictedAgents);
-      evictedAgents = Math.max(evictedAgents, n);
-    } });
-    new Counter({ name: 'agentwatch_peer_groups_evicted_total', help: 'Peer groups forgotten: idle, or over the memory budget.', registers: [this.registry], collect() {
-      const n = engine()?.stats?.evictedClasses ?? 0;
-      if (n > evictedClasses) this.inc(n - evictedClasses);
-      evictedClasses = Math.max(evictedClasses, n);
-    } });
+    new Counter({
+      name: 'agentwatch_agents_evicted_total',
+      help: 'Agents forgotten by this instance: idle past engine.agentIdleForgetMs, over engine.maxAgents, or over the memory budget engine.maxStateBytes (least recently active first).',
+      registers: [this.registry],
+      collect() {
+        const n = engine()?.stats?.evictedAgents ?? 0;
+        if (n > evictedAgents) this.inc(n - evictedAgents);
+        evictedAgents = Math.max(evictedAgents, n);
+      },
+    });
+    new Counter({
+      name: 'agentwatch_peer_groups_evicted_total',
+      help: 'Peer groups forgotten: idle, or over the memory budget.',
+      registers: [this.registry],
+      collect() {
+        const n = engine()?.stats?.evictedClasses ?? 0;
+        if (n > evictedClasses) this.inc(n - evictedClasses);
+        evictedClasses = Math.max(evictedClasses, n);
+      },
+    });
     let graceHeld = 0;
-    new Counter({ name: 'agentwatch_alerts_held_in_grace_total', help: 'Learned alerts not raised because their agent was in a grace period: after a deploy (engine.grace.deployActions) or in a declared maintenance window. agentwatch inspect shows them per agent and detector.', registers: [this.registry], collect() {
-      const n = engine()?.stats?.graceHeld ?? 0;
-      if (n > graceHeld) this.inc(n - graceHeld);
-      graceHeld = Math.max(graceHeld, n);
-    } });
-    this.sinkGauge('agentwatch_sink_queued_alerts', 'Alerts waiting in a sink\'s delivery queue (persisted, not yet acknowledged by the receiver).', (q) => q.queued);
-    this.sinkGauge('agentwatch_sink_queued_bytes', 'Bytes of the alerts waiting in a sink\'s delivery queue.', (q) => q.queuedBytes);
-    this.sinkGauge('agentwatch_sink_oldest_queued_age_seconds', 'Age of the oldest alert waiting in a sink\'s delivery queue (0 when empty): how long the receiver has been behind.', (q) => q.oldestQueuedSeconds());
-    this.sinkGauge('agentwatch_sink_disabled', '1 when a sink is disabled (its receiver answered 410 Gone); its alerts stay queued until the configuration is fixed and agentwatch restarted.', (q) => (q.disabled ? 1 : 0));
-    this.gauge('agentwatch_ready', '1 when the instance is ready (as /readyz): connected, partitions assigned, their baselines restored.', () => (this.ready?.() ? 1 : 0));
+    new Counter({
+      name: 'agentwatch_alerts_held_in_grace_total',
+      help: 'Learned alerts not raised because their agent was in a grace period: after a deploy (engine.grace.deployActions) or in a declared maintenance window. agentwatch inspect shows them per agent and detector.',
+      registers: [this.registry],
+      collect() {
+        const n = engine()?.stats?.graceHeld ?? 0;
+        if (n > graceHeld) this.inc(n - graceHeld);
+        graceHeld = Math.max(graceHeld, n);
+      },
+    });
+    this.sinkGauge(
+      'agentwatch_sink_queued_alerts',
+      "Alerts waiting in a sink's delivery queue (persisted, not yet acknowledged by the receiver).",
+      (q) => q.queued,
+    );
+    this.sinkGauge('agentwatch_sink_queued_bytes', "Bytes of the alerts waiting in a sink's delivery queue.", (q) => q.queuedBytes);
+    this.sinkGauge(
+      'agentwatch_sink_oldest_queued_age_seconds',
+      "Age of the oldest alert waiting in a sink's delivery queue (0 when empty): how long the receiver has been behind.",
+      (q) => q.oldestQueuedSeconds(),
+    );
+    this.sinkGauge(
+      'agentwatch_sink_disabled',
+      '1 when a sink is disabled (its receiver answered 410 Gone); its alerts stay queued until the configuration is fixed and agentwatch restarted.',
+      (q) => (q.disabled ? 1 : 0),
+    );
+    this.gauge('agentwatch_ready', '1 when the instance is ready (as /readyz): connected, partitions assigned, their baselines restored.', () =>
+      this.ready?.() ? 1 : 0,
+    );
   }
 
   eventsAccepted(n: number): void {
@@ -190,20 +318,31 @@ export class PrometheusMetrics implements PipelineMetrics {
 
   /** A gauge read at scrape time (the engine is never touched between scrapes). */
   private gauge(name: string, help: string, read: () => number): void {
-    new Gauge({ name, help, registers: [this.registry], collect() {
-      this.set(read());
-    } });
+    new Gauge({
+      name,
+      help,
+      registers: [this.registry],
+      collect() {
+        this.set(read());
+      },
+    });
   }
 
   /** A gauge with a `sink` label per observed queue, read at scrape time. */
   private sinkGauge(name: string, help: string, read: (q: SinkQueueGauges) => number): void {
     const queues = this.queues;
     const declared = this.declaredSinks;
-    new Gauge({ name, help, labelNames: ['sink'] as const, registers: [this.registry], collect() {
-      // A sink without a queue (kafka: acknowledged before the offsets move) has nothing waiting.
-      for (const sink of declared) if (!queues.has(sink)) this.set({ sink }, 0);
-      for (const [sink, q] of queues) this.set({ sink }, read(q));
-    } });
+    new Gauge({
+      name,
+      help,
+      labelNames: ['sink'] as const,
+      registers: [this.registry],
+      collect() {
+        // A sink without a queue (kafka: acknowledged before the offsets move) has nothing waiting.
+        for (const sink of declared) if (!queues.has(sink)) this.set({ sink }, 0);
+        for (const [sink, q] of queues) this.set({ sink }, read(q));
+      },
+    });
   }
 
   observeSinkQueue(sink: string, queue: SinkQueueGauges): void {

@@ -1,4 +1,14 @@
-import { ROOT_CONTEXT, type Context, type Span, SpanStatusCode, type TextMapGetter, type TextMapSetter, type Tracer, propagation, trace } from '@opentelemetry/api';
+import {
+  ROOT_CONTEXT,
+  type Context,
+  type Span,
+  SpanStatusCode,
+  type TextMapGetter,
+  type TextMapSetter,
+  type Tracer,
+  propagation,
+  trace,
+} from '@opentelemetry/api';
 import { type IHeaders } from 'kafkajs';
 
 /**

@@ -38,7 +38,7 @@ describe('agentwatch demo (npm start)', () => {
     expect(readdirSync(tmpdir()).filter((f) => f.startsWith('agentwatch-demo-')).length).toBe(before);
   });
 
-  it('--verbose adds each incident\'s updates and resolution', async () => {
+  it("--verbose adds each incident's updates and resolution", async () => {
     const r = await demo('--verbose');
     expect(r.code, r.stderr).toBe(0);
     const lines = r.stdout.split('\n').filter((l) => alertLine.test(l));

@@ -76,7 +76,11 @@ describe('agentwatch diff', () => {
     const out = join(fleet.dir, 'b-alerts.jsonl');
     const rep = await cli(['replay', fleet.events, '--baselines', b, '--output', out, '--no-progress']);
     expect(rep.status, rep.stderr).toBe(0);
-    const opening = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { id: string; status?: string; detector: string }).filter((x) => x.status === 'open' || x.status === undefined);
+    const opening = readFileSync(out, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { id: string; status?: string; detector: string })
+      .filter((x) => x.status === 'open' || x.status === undefined);
     expect(d.alertsB).toBe(opening.length);
     const ids = new Set(opening.map((x) => x.id));
     for (const g of d.appeared) for (const e of g.examples) expect(ids.has(e.id)).toBe(true);
@@ -91,7 +95,9 @@ describe('agentwatch diff', () => {
     // agent's first grants of the stream are an inventory, in B only.
     expect(r.stdout).toMatch(/^new_permission\s+4\s+13\s+9\s+0\s+1$/m);
     const changed = r.stdout.slice(r.stdout.indexOf('Severity changed (1):'));
-    expect(changed).toMatch(/^Severity changed \(1\):\n {2}new_permission \(1\)\n {4}\S+fraud-scorer-\S+ \(1\)\n {6}\S+Z {2}medium ↑ critical {2}\S+ requested privileged permission/);
+    expect(changed).toMatch(
+      /^Severity changed \(1\):\n {2}new_permission \(1\)\n {4}\S+fraud-scorer-\S+ \(1\)\n {6}\S+Z {2}medium ↑ critical {2}\S+ requested privileged permission/,
+    );
     expect(r.stdout).toMatch(/Appeared in B \(9\):\n {2}new_permission \(9\)/);
     expect(r.stdout).toContain('Disappeared in B: none');
   });

@@ -13,10 +13,14 @@ const f = (name: string) => join(dir, name);
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'aw-errors-'));
-  const event = (i: number) => JSON.stringify({ id: `e${i}`, time: `2026-03-02T10:00:0${i}Z`, agentId: 'agent:a', category: 'api_call', action: 'storage.blob.read' });
+  const event = (i: number) =>
+    JSON.stringify({ id: `e${i}`, time: `2026-03-02T10:00:0${i}Z`, agentId: 'agent:a', category: 'api_call', action: 'storage.blob.read' });
   writeFileSync(f('events.jsonl'), `${[1, 2, 3].map(event).join('\n')}\n`);
   writeFileSync(f('alerts.jsonl'), `${JSON.stringify(testAlert(1))}\n`);
-  writeFileSync(f('labels.jsonl'), `${JSON.stringify({ id: 'l1', detector: 'rate_spike', agentId: 'agent:a', start: '2026-03-02T10:00:00Z', end: '2026-03-02T11:00:00Z' })}\n`);
+  writeFileSync(
+    f('labels.jsonl'),
+    `${JSON.stringify({ id: 'l1', detector: 'rate_spike', agentId: 'agent:a', start: '2026-03-02T10:00:00Z', end: '2026-03-02T11:00:00Z' })}\n`,
+  );
   writeFileSync(f('a-file'), 'not a folder\n');
   mkdirSync(f('folder'));
 });
@@ -50,9 +54,15 @@ const CASES: Record<string, [args: string[], says: RegExp][]> = {
     [['replay', '$DIR/folder', '-o', '$DIR/out.jsonl'], /input file .*folder is a folder; name the files in it/],
     [['replay', '$DIR/alerts.jsonl', '-o', '$DIR/out.jsonl'], /input file .*alerts\.jsonl holds alerts .*, not audit events \[AW_INVALID_INPUT\]/],
     [['replay', '$DIR/labels.jsonl', '-o', '$DIR/out.jsonl'], /holds labelled anomalies .*, not audit events/],
-    [['replay', '$DIR/events.jsonl', '-o', '$DIR/folder'], /--output .*folder: is a folder; name a file in it \(e\.g\. .*folder\/alerts\.jsonl\) \[AW_FILE_WRITE\]/],
+    [
+      ['replay', '$DIR/events.jsonl', '-o', '$DIR/folder'],
+      /--output .*folder: is a folder; name a file in it \(e\.g\. .*folder\/alerts\.jsonl\) \[AW_FILE_WRITE\]/,
+    ],
     [['replay', '$DIR/events.jsonl', '-o', '$DIR/a-file/alerts.jsonl'], /--output .*: .*a-file is a file, not a folder/],
-    [['replay', '$DIR/events.jsonl', '-o', '/proc/nope/x.jsonl'], /--output \/proc\/nope\/x\.jsonl: cannot create its folder \/proc\/nope: no such file or folder/],
+    [
+      ['replay', '$DIR/events.jsonl', '-o', '/proc/nope/x.jsonl'],
+      /--output \/proc\/nope\/x\.jsonl: cannot create its folder \/proc\/nope: no such file or folder/,
+    ],
     [['replay', '$DIR/events.jsonl', '-o', '$DIR/out.jsonl', '--save-state', '-'], /--save-state needs a file name/],
     [['replay', '$DIR/events.jsonl', '-o', '$DIR/out.jsonl', '--config', '$DIR/nope.yaml'], /cannot read config file .*nope\.yaml.* \[AW_INVALID_CONFIG\]/],
     [['replay', '$DIR/events.jsonl', '-o', '$DIR/out.jsonl', '--state', '$DIR/nope.state.json'], /cannot read --state .*nope\.state\.json/],
@@ -65,7 +75,10 @@ const CASES: Record<string, [args: string[], says: RegExp][]> = {
     [['eval', '--alerts', '$DIR/labels.jsonl', '--labels', '$DIR/alerts.jsonl'], /--alerts .*labels\.jsonl holds labelled anomalies/],
     [['eval', '--alerts', '$DIR/alerts.jsonl', '--labels', '$DIR/labels.jsonl', '--days', 'abc'], /--days "abc": expected a number of days/],
     [['eval', '--alerts', '$DIR/alerts.jsonl', '--labels', '$DIR/labels.jsonl', '--agents', '2.5'], /--agents "2\.5": expected a whole number/],
-    [['eval', '--alerts', '$DIR/alerts.jsonl', '--labels', '$DIR/labels.jsonl', '--grace-minutes', '-1'], /--grace-minutes "-1": expected a number of minutes ≥ 0/],
+    [
+      ['eval', '--alerts', '$DIR/alerts.jsonl', '--labels', '$DIR/labels.jsonl', '--grace-minutes', '-1'],
+      /--grace-minutes "-1": expected a number of minutes ≥ 0/,
+    ],
     [['eval', '--alerts', '$DIR/nope.jsonl', '--labels', '$DIR/labels.jsonl'], /cannot read --alerts .*nope\.jsonl/],
   ],
   report: [

@@ -18,7 +18,15 @@ const jsonl = (name: string, rows: object[]): string => {
 
 const labels = jsonl('labels.jsonl', [
   { id: 'l1', detector: 'rate_spike', kind: 'burst', agentId: 'a', start: '2026-03-10T10:00:00Z', end: '2026-03-10T10:20:00Z', description: 'burst' },
-  { id: 'l2', detector: 'rate_drop', kind: 'silence', agentId: 'b', start: '2026-03-11T08:00:00Z', end: '2026-03-11T12:00:00Z', description: 'silence: nothing for 4 h' },
+  {
+    id: 'l2',
+    detector: 'rate_drop',
+    kind: 'silence',
+    agentId: 'b',
+    start: '2026-03-11T08:00:00Z',
+    end: '2026-03-11T12:00:00Z',
+    description: 'silence: nothing for 4 h',
+  },
   { id: 'l3', detector: 'off_hours', agentId: 'c', start: '2026-03-12T02:00:00Z', end: '2026-03-12T02:30:00Z', description: 'night work' },
 ]);
 const alertBase = { severity: 'high', score: 80, summary: 's', detectedAt: '2026-03-10T10:02:00Z', observed: 1, expected: 1, evidence: [], baseline: {} };
@@ -63,11 +71,42 @@ describe('agentwatch eval per kind', () => {
       falseAlertsPerAgentWeek: number;
     };
     expect(e.falseAlertsPerAgentWeek).toBe(0.125);
-    expect(e.byDetector.find((d) => d.detector === 'rate_spike')).toMatchObject({ medianDelaySeconds: 120, p90DelaySeconds: 120, falseAlertsPerAgentWeek: 0.125 });
+    expect(e.byDetector.find((d) => d.detector === 'rate_spike')).toMatchObject({
+      medianDelaySeconds: 120,
+      p90DelaySeconds: 120,
+      falseAlertsPerAgentWeek: 0.125,
+    });
     expect(e.byKind).toEqual([
-      { kind: 'off_hours', detector: 'off_hours', labels: 1, detected: 0, recall: 0, medianDelaySeconds: null, p90DelaySeconds: null, falseAlertsPerAgentWeek: 0 },
-      { kind: 'silence', detector: 'rate_drop', labels: 1, detected: 0, recall: 0, medianDelaySeconds: null, p90DelaySeconds: null, falseAlertsPerAgentWeek: 0 },
-      { kind: 'burst', detector: 'rate_spike', labels: 1, detected: 1, recall: 1, medianDelaySeconds: 120, p90DelaySeconds: 120, falseAlertsPerAgentWeek: 0.125 },
+      {
+        kind: 'off_hours',
+        detector: 'off_hours',
+        labels: 1,
+        detected: 0,
+        recall: 0,
+        medianDelaySeconds: null,
+        p90DelaySeconds: null,
+        falseAlertsPerAgentWeek: 0,
+      },
+      {
+        kind: 'silence',
+        detector: 'rate_drop',
+        labels: 1,
+        detected: 0,
+        recall: 0,
+        medianDelaySeconds: null,
+        p90DelaySeconds: null,
+        falseAlertsPerAgentWeek: 0,
+      },
+      {
+        kind: 'burst',
+        detector: 'rate_spike',
+        labels: 1,
+        detected: 1,
+        recall: 1,
+        medianDelaySeconds: 120,
+        p90DelaySeconds: 120,
+        falseAlertsPerAgentWeek: 0.125,
+      },
     ]);
   });
 

@@ -6,7 +6,12 @@ import { type Alert } from '../../src/core/alerts/alert.js';
 import { cli } from '../helpers/cli.js';
 import { BURST_DAY10, BURST_DAY9, exporterBursts, toLines } from '../helpers/exporter-bursts.js';
 
-const read = (file: string) => readFileSync(file, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Alert);
+const read = (file: string) =>
+  readFileSync(file, 'utf8')
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Alert);
 const opening = (alerts: Alert[]) => alerts.filter((a) => a.status === 'open');
 const inBurst = (a: Alert, start: number) => Date.parse(a.time) >= start && Date.parse(a.time) < start + 5 * 60_000;
 

@@ -4,8 +4,26 @@ import { defaultEngineSettings } from '../../src/core/engine-context.js';
 import { type ReplaySummary } from '../../src/pipeline/replay.js';
 
 const base: ReplaySummary = {
-  files: 1, lines: 10, blankLines: 0, accepted: 5, rejected: {}, skipped: {}, formats: { native: 1 }, lateEvents: 0, duplicates: 0, alerts: 0, alertsByDetector: {},
-  incidentUpdates: 0, updates: 0, resolved: 0, suppressed: 0, verdictsApplied: 0, agents: 1, learningAgents: 1, elapsedMs: 1000, eventsPerSecond: 5,
+  files: 1,
+  lines: 10,
+  blankLines: 0,
+  accepted: 5,
+  rejected: {},
+  skipped: {},
+  formats: { native: 1 },
+  lateEvents: 0,
+  duplicates: 0,
+  alerts: 0,
+  alertsByDetector: {},
+  incidentUpdates: 0,
+  updates: 0,
+  resolved: 0,
+  suppressed: 0,
+  verdictsApplied: 0,
+  agents: 1,
+  learningAgents: 1,
+  elapsedMs: 1000,
+  eventsPerSecond: 5,
 };
 
 describe('formatSummary with hostile reasons (issue 13)', () => {
@@ -29,7 +47,9 @@ describe('formatSummary with hostile reasons (issue 13)', () => {
 
 describe('formatSummary and grace periods (issue 14, item 7)', () => {
   it('counts the alerts held back in grace, and says nothing when there were none', () => {
-    expect(formatSummary({ ...base, graceHeld: 1234 })).toContain('Grace: 1,234 learned alerts held back after deploys or in maintenance windows, their traffic learned as normal (per agent: agentwatch inspect).');
+    expect(formatSummary({ ...base, graceHeld: 1234 })).toContain(
+      'Grace: 1,234 learned alerts held back after deploys or in maintenance windows, their traffic learned as normal (per agent: agentwatch inspect).',
+    );
     expect(formatSummary(base)).not.toContain('Grace:');
   });
 });
@@ -40,7 +60,9 @@ describe('formatSummary when most agents are still learning (issue 15)', () => {
   it('says why a short capture is quiet and lists the options', () => {
     const text = formatSummary({ ...base, agents: 19, learningAgents: 12 }, engine);
     expect(text).toContain('No alerts.');
-    expect(text).toContain('Most agents (12 of 19) are still learning: rate_spike, off_hours, error_rate, multi_location, rate_drop, new_tool_target, new_tool_transition speak once an agent has been seen for 7 days and made 50 events, and the first reads of sensitive resources by agents present at the start are learned quietly (cold start). Privileged grants and declared sensitive actions are reported from the first event.');
+    expect(text).toContain(
+      'Most agents (12 of 19) are still learning: rate_spike, off_hours, error_rate, multi_location, rate_drop, new_tool_target, new_tool_transition speak once an agent has been seen for 7 days and made 50 events, and the first reads of sensitive resources by agents present at the start are learned quietly (cold start). Privileged grants and declared sensitive actions are reported from the first event.',
+    );
     expect(text).toContain('--config examples/cloudtrail-forensics.yaml');
     expect(text).toContain('engine.learningPeriodMs');
     expect(text).toContain('--state');
@@ -49,7 +71,10 @@ describe('formatSummary when most agents are still learning (issue 15)', () => {
   it('says nothing of it when most agents are mature, or without the settings; drops the cold start where it is off', () => {
     expect(formatSummary({ ...base, agents: 19, learningAgents: 9 }, engine)).not.toContain('still learning:');
     expect(formatSummary({ ...base, agents: 19, learningAgents: 19 })).not.toContain('still learning:');
-    const forensic = formatSummary({ ...base, agents: 4, learningAgents: 4 }, defaultEngineSettings({ learningPeriodMs: 0, minLearningEvents: 10, newSensitiveResource: { quietColdStart: false } }));
+    const forensic = formatSummary(
+      { ...base, agents: 4, learningAgents: 4 },
+      defaultEngineSettings({ learningPeriodMs: 0, minLearningEvents: 10, newSensitiveResource: { quietColdStart: false } }),
+    );
     expect(forensic).toContain('speak once an agent has made 10 events. Privileged');
     expect(forensic).not.toContain('cold start');
     expect(forensic).not.toContain('For a short capture');

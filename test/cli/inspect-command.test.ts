@@ -30,7 +30,9 @@ describe('agentwatch inspect', () => {
     expect(r.stdout).toMatch(/active minutes {3}p50 (5\.9|6|6\.1) {3}p90 12(\.2)? {3}p99 12(\.2)?/);
     expect(r.stdout).toMatch(/^ {2}Wed {6}( {3}·){9}( 432){8}( {3}·){7}$/m);
     expect(r.stdout).toMatch(/Resources \(4, most recent first\)\n {2}s3:\/\/a .*\n.*\n.*\n {2}… 1 more/);
-    expect(r.stdout).toMatch(/Permissions \(2, most recent first\)\n {2}storage\.read +first 2026-03-02 09:00 {2}last 2026-03-13 16:00\n {2}kv\.get +first 2026-03-12 11:00 {2}last 2026-03-12 11:00/);
+    expect(r.stdout).toMatch(
+      /Permissions \(2, most recent first\)\n {2}storage\.read +first 2026-03-02 09:00 {2}last 2026-03-13 16:00\n {2}kv\.get +first 2026-03-12 11:00 {2}last 2026-03-12 11:00/,
+    );
     expect(r.stdout).toMatch(/Locations \(2, most recent first\)\n {2}(country NL|region westeurope) /);
     expect(r.stdout).toMatch(/Open incidents \(1\)\n {2}rate_spike /);
     expect(r.stdout).toMatch(/Peer group etl: bot-2, young/);
@@ -45,7 +47,11 @@ describe('agentwatch inspect', () => {
     expect(out.learning).toMatchObject({ learning: true, eventsNeeded: 30 });
     const engine = engineWith();
     run(engine, knownFleetEvents());
-    const expected = describeAgent(engine.snapshot().agents.find((a) => a.agentId === 'young')!, config.engine, { fleet: engine.snapshot().agents });
+    const expected = describeAgent(
+      engine.snapshot().agents.find((a) => a.agentId === 'young')!,
+      config.engine,
+      { fleet: engine.snapshot().agents },
+    );
     expect({ ...out, state: undefined }).toEqual({ ...JSON.parse(JSON.stringify(expected)), state: undefined });
   });
 

@@ -18,12 +18,19 @@ describe('agentwatch replay (end to end, demo fleet)', () => {
       runs.push({ r, text: readFileSync(out, 'utf8') });
     }
     expect(runs[1]?.text).toBe(runs[0]?.text);
-    const alerts = runs[0]!.text.trim().split('\n').map((l) => JSON.parse(l));
+    const alerts = runs[0]!.text
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(runs[0]?.r.stderr).toMatch(/detector\s+low\s+medium\s+high\s+critical\s+total/);
 
     // Every alert honours the contract.
     for (const a of alerts) {
-      expect(a).toMatchObject({ id: expect.stringMatching(/^[0-9a-f]{32}$/), agentId: expect.any(String), severity: expect.stringMatching(/^(low|medium|high|critical)$/) });
+      expect(a).toMatchObject({
+        id: expect.stringMatching(/^[0-9a-f]{32}$/),
+        agentId: expect.any(String),
+        severity: expect.stringMatching(/^(low|medium|high|critical)$/),
+      });
       expect(a.score).toBeGreaterThanOrEqual(0);
       expect(a.score).toBeLessThanOrEqual(100);
       expect(Date.parse(a.detectedAt)).toBeGreaterThanOrEqual(Date.parse(a.time));
@@ -36,7 +43,10 @@ describe('agentwatch replay (end to end, demo fleet)', () => {
     // false alerts stay rare.
     const ev = await cli(['eval', '--alerts', join(dir, 'alerts-1.jsonl'), '--labels', join(DEMO, 'labels.jsonl'), '--json', '--agents', '12', '--days', '21']);
     expect(ev.status, ev.stderr).toBe(0);
-    const evaluation = JSON.parse(ev.stdout) as { byDetector: { detector: string; labels: number; detected: number; falseAlerts: number; otherLabel: number }[]; falseAlertsPerAgentWeek: number };
+    const evaluation = JSON.parse(ev.stdout) as {
+      byDetector: { detector: string; labels: number; detected: number; falseAlerts: number; otherLabel: number }[];
+      falseAlertsPerAgentWeek: number;
+    };
     const by = Object.fromEntries(evaluation.byDetector.map((d) => [d.detector, d]));
     for (const d of ['rate_spike', 'new_sensitive_resource', 'off_hours']) {
       expect(by[d]?.labels, d).toBeGreaterThan(0);
@@ -49,14 +59,32 @@ describe('agentwatch replay (end to end, demo fleet)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'aw-rejects-'));
     const input = join(dir, 'events.jsonl');
     const good = (i: number) => JSON.stringify({ id: `e${i}`, time: `2026-03-02T10:00:0${i}Z`, agentId: 'a', category: 'api_call', action: 'x' });
-    writeFileSync(input, [good(1), '{oops', good(2), JSON.stringify({ id: 'e3', time: 'soon', agentId: 'a', category: 'api_call', action: 'x' }), '', 'x'.repeat(70_000), good(3)].join('\n'));
+    writeFileSync(
+      input,
+      [
+        good(1),
+        '{oops',
+        good(2),
+        JSON.stringify({ id: 'e3', time: 'soon', agentId: 'a', category: 'api_call', action: 'x' }),
+        '',
+        'x'.repeat(70_000),
+        good(3),
+      ].join('\n'),
+    );
     const out = join(dir, 'alerts.jsonl');
     const r = await cli(['replay', input, '--output', out]);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/Replayed 3 events/);
     expect(r.stderr).toMatch(/Rejected: 3 \(not_json: 2, schema: 1\)|Rejected: 3 \(not_json: 1, schema: 1, too_large: 1\)/);
-    const rejects = readFileSync(join(dir, 'alerts.rejects.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-    expect(rejects.map((x) => [x.line, x.reason])).toEqual([[2, 'not_json'], [4, 'schema'], [6, 'too_large']]);
+    const rejects = readFileSync(join(dir, 'alerts.rejects.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(rejects.map((x) => [x.line, x.reason])).toEqual([
+      [2, 'not_json'],
+      [4, 'schema'],
+      [6, 'too_large'],
+    ]);
     expect(rejects[1].error).toMatch(/^\/time/);
     expect(rejects[2].raw.length).toBeLessThanOrEqual(2048);
   });

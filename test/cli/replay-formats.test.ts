@@ -6,7 +6,11 @@ import { describe, expect, it } from 'vitest';
 import { cli } from '../helpers/cli.js';
 
 const FIXTURES = join(import.meta.dirname, '../formats');
-const jsonl = (path: string): Array<Record<string, unknown>> => readFileSync(path, 'utf8').split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as Record<string, unknown>);
+const jsonl = (path: string): Array<Record<string, unknown>> =>
+  readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 
 describe('agentwatch replay on other log formats', () => {
   it('recognises each file (a gzip CloudTrail delivery file, EventBridge lines, a Kubernetes audit log), detects, and rejects with file, line, record and reason', async () => {
@@ -15,7 +19,21 @@ describe('agentwatch replay on other log formats', () => {
     writeFileSync(delivery, gzipSync(readFileSync(join(FIXTURES, 'cloudtrail/fixtures/s3-delivery.json'))));
     const output = join(dir, 'alerts.jsonl');
     const summaryJson = join(dir, 'summary.json');
-    const r = await cli(['replay', delivery, join(FIXTURES, 'cloudtrail/fixtures/eventbridge.jsonl'), join(FIXTURES, 'kubernetes/fixtures/audit.jsonl'), '--baselines', 'baselines/packs/aws', '--config', 'examples/cloudtrail-forensics.yaml', '--output', output, '--summary-json', summaryJson, '--no-progress']);
+    const r = await cli([
+      'replay',
+      delivery,
+      join(FIXTURES, 'cloudtrail/fixtures/eventbridge.jsonl'),
+      join(FIXTURES, 'kubernetes/fixtures/audit.jsonl'),
+      '--baselines',
+      'baselines/packs/aws',
+      '--config',
+      'examples/cloudtrail-forensics.yaml',
+      '--output',
+      output,
+      '--summary-json',
+      summaryJson,
+      '--no-progress',
+    ]);
     expect(r.stderr).toContain('Formats: cloudtrail (2 files), k8s-audit (1 file).');
     expect(r.stderr).toContain('Skipped (valid records with nothing to detect on): cloudtrail insight event: 1, k8s-audit stage RequestReceived: 1.');
     expect(r.status).toBe(0);
@@ -32,21 +50,35 @@ describe('agentwatch replay on other log formats', () => {
 
     // The pack's declared rules speak from the first event (the forensic config keeps no cold-start quiet).
     const alerts = jsonl(output).filter((a) => a['status'] === undefined || a['status'] === 'open');
-    expect(alerts.map((a) => [a['detector'], a['agentId'], a['time']])).toEqual(expect.arrayContaining([
-      ['new_permission', 'arn:aws:iam::111122223333:user/deploy-bot', '2026-03-02T09:16:00.000Z'],
-      ['new_sensitive_resource', 'arn:aws:iam::111122223333:role/agents/invoice-agent-role', '2026-03-02T09:15:00.000Z'],
-      ['new_sensitive_resource', 'arn:aws:iam::111122223333:role/ci-deployer', '2026-03-02T10:01:00.000Z'],
-    ]));
+    expect(alerts.map((a) => [a['detector'], a['agentId'], a['time']])).toEqual(
+      expect.arrayContaining([
+        ['new_permission', 'arn:aws:iam::111122223333:user/deploy-bot', '2026-03-02T09:16:00.000Z'],
+        ['new_sensitive_resource', 'arn:aws:iam::111122223333:role/agents/invoice-agent-role', '2026-03-02T09:15:00.000Z'],
+        ['new_sensitive_resource', 'arn:aws:iam::111122223333:role/ci-deployer', '2026-03-02T10:01:00.000Z'],
+      ]),
+    );
     expect(alerts.filter((a) => String(a['agentId']).startsWith('system:'))).toEqual([]);
   });
 
   it('--format forces one format; an unknown one is a clear error', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'aw-replay-formats-'));
-    const forced = await cli(['replay', join(FIXTURES, 'kubernetes/fixtures/audit.jsonl'), '--format', 'cloudtrail', '--output', join(dir, 'a.jsonl'), '--summary-json', join(dir, 's.json'), '--no-progress']);
+    const forced = await cli([
+      'replay',
+      join(FIXTURES, 'kubernetes/fixtures/audit.jsonl'),
+      '--format',
+      'cloudtrail',
+      '--output',
+      join(dir, 'a.jsonl'),
+      '--summary-json',
+      join(dir, 's.json'),
+      '--no-progress',
+    ]);
     expect(forced.status).toBe(0);
     expect(JSON.parse(readFileSync(join(dir, 's.json'), 'utf8'))).toMatchObject({ accepted: 0, rejected: { unmapped: 9 }, formats: { cloudtrail: 1 } });
     const bad = await cli(['replay', join(FIXTURES, 'kubernetes/fixtures/audit.jsonl'), '--format', 'syslog', '--output', join(dir, 'b.jsonl')]);
     expect(bad.status).toBe(2);
-    expect(bad.stderr).toContain('agentwatch: unknown log format "syslog" (expected one of: auto, native, cloudtrail, k8s-audit, entra, ocsf, otel) [AW_INVALID_CONFIG]');
+    expect(bad.stderr).toContain(
+      'agentwatch: unknown log format "syslog" (expected one of: auto, native, cloudtrail, k8s-audit, entra, ocsf, otel) [AW_INVALID_CONFIG]',
+    );
   });
 });

@@ -12,7 +12,12 @@ const START = Date.UTC(2026, 2, 2);
 /** Split after 9 days: past the 8-day learning period, before most of the injected anomalies. */
 const CUT = START + 9 * DAY;
 
-const readAlerts = (file: string): Alert[] => readFileSync(file, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Alert);
+const readAlerts = (file: string): Alert[] =>
+  readFileSync(file, 'utf8')
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Alert);
 /** What identifies a message: the incident, who, which detector, when, and where it stands in its episode. */
 const key = (a: Alert) => `${a.id} ${a.detector} ${a.agentId} ${a.time} ${a.status ?? 'open'}#${a.episode?.revision ?? 0}`;
 
@@ -38,16 +43,43 @@ describe('replay --save-state / --state (warm start)', { timeout: 180_000 }, () 
 
   it('a replay continued from a saved state raises over the second half exactly what one replay of both halves raises', async () => {
     const state = join(dir, 'first.state.json.gz');
-    const a = await cli(['replay', join(dir, 'first.jsonl'), '--baselines', join(dir, 'baselines'), '--output', join(dir, 'first-alerts.jsonl'), '--save-state', state]);
+    const a = await cli([
+      'replay',
+      join(dir, 'first.jsonl'),
+      '--baselines',
+      join(dir, 'baselines'),
+      '--output',
+      join(dir, 'first-alerts.jsonl'),
+      '--save-state',
+      state,
+    ]);
     expect(a.status, a.stderr).toBe(0);
     expect(a.stderr).toMatch(/State: 8 agents saved to .*first\.state\.json\.gz/);
     const envelope = JSON.parse(gunzipSync(readFileSync(state)).toString('utf8'));
-    expect(envelope).toMatchObject({ format: 'agentwatch-state', formatVersion: 1, agentwatchVersion: '0.1.0', agents: 8, createdFrom: [join(dir, 'first.jsonl')], configFingerprint: expect.stringMatching(/^sha256:[0-9a-f]{16}$/) });
+    expect(envelope).toMatchObject({
+      format: 'agentwatch-state',
+      formatVersion: 1,
+      agentwatchVersion: '0.1.0',
+      agents: 8,
+      createdFrom: [join(dir, 'first.jsonl')],
+      configFingerprint: expect.stringMatching(/^sha256:[0-9a-f]{16}$/),
+    });
     expect(envelope.firstEventTime.slice(0, 10)).toBe('2026-03-02');
     expect(Date.parse(envelope.lastEventTime)).toBeLessThan(CUT);
     expect(envelope.engine.agents).toHaveLength(8);
 
-    const b = await cli(['replay', join(dir, 'second.jsonl'), '--baselines', join(dir, 'baselines'), '--output', join(dir, 'second-alerts.jsonl'), '--state', state, '--save-state', join(dir, 'both.state.json')]);
+    const b = await cli([
+      'replay',
+      join(dir, 'second.jsonl'),
+      '--baselines',
+      join(dir, 'baselines'),
+      '--output',
+      join(dir, 'second-alerts.jsonl'),
+      '--state',
+      state,
+      '--save-state',
+      join(dir, 'both.state.json'),
+    ]);
     expect(b.status, b.stderr).toBe(0);
     expect(b.stderr).toMatch(/Warm start: 8 agents from /);
     expect(b.stderr).not.toMatch(/warning/);
@@ -68,7 +100,11 @@ describe('replay --save-state / --state (warm start)', { timeout: 180_000 }, () 
   it('without the state, the second half alone learns from scratch and misses what the warm start catches', async () => {
     const r = await cli(['replay', join(dir, 'second.jsonl'), '--baselines', join(dir, 'baselines'), '--output', join(dir, 'cold.jsonl')]);
     expect(r.status, r.stderr).toBe(0);
-    const cold = new Set(readAlerts(join(dir, 'cold.jsonl')).filter((a) => a.status === 'open').map((a) => a.id));
+    const cold = new Set(
+      readAlerts(join(dir, 'cold.jsonl'))
+        .filter((a) => a.status === 'open')
+        .map((a) => a.id),
+    );
     const warmOpening = full.filter((x) => Date.parse(x.time) >= CUT && x.status === 'open' && x.baseline.basis === 'learned');
     expect(warmOpening.length).toBeGreaterThan(0);
     expect(warmOpening.filter((x) => !cold.has(x.id)).length).toBeGreaterThan(0);
@@ -91,7 +127,9 @@ describe('replay --save-state / --state (warm start)', { timeout: 180_000 }, () 
     writeFileSync(future, gzipSync(JSON.stringify({ ...doc, formatVersion: 7, agentwatchVersion: '9.0.0' })));
     const newer = await cli(['replay', join(dir, 'second.jsonl'), '--output', join(dir, 'y.jsonl'), '--state', future]);
     expect(newer.status).toBe(2);
-    expect(newer.stderr).toMatch(/format version 7 \(written by agentwatch 9\.0\.0\); this agentwatch \(0\.1\.0\) reads version 1: upgrade agentwatch to read it \[AW_INVALID_SNAPSHOT\]/);
+    expect(newer.stderr).toMatch(
+      /format version 7 \(written by agentwatch 9\.0\.0\); this agentwatch \(0\.1\.0\) reads version 1: upgrade agentwatch to read it \[AW_INVALID_SNAPSHOT\]/,
+    );
 
     const missing = await cli(['replay', join(dir, 'second.jsonl'), '--output', join(dir, 'z.jsonl'), '--state', join(dir, 'nope.json')]);
     expect(missing.status).toBe(2);

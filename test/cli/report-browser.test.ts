@@ -14,7 +14,9 @@ import { BURST_AT, knownFleetEvents } from '../helpers/known-fleet.js';
 const CHROMIUM = process.env['AGENTWATCH_CHROMIUM'] ?? '/usr/bin/chromium';
 const haveChromium = existsSync(CHROMIUM);
 if (!haveChromium && !process.env['CI']) {
-  console.warn(`agentwatch report: the headless-browser test is skipped: no Chromium at ${CHROMIUM} (Debian: apt-get install chromium; CI installs it and fails without it)`);
+  console.warn(
+    `agentwatch report: the headless-browser test is skipped: no Chromium at ${CHROMIUM} (Debian: apt-get install chromium; CI installs it and fails without it)`,
+  );
 }
 
 /** The little of the browser's DOM the test reads (the project compiles without the DOM library). */
@@ -42,15 +44,30 @@ describe('agentwatch report in headless Chromium', { timeout: 180_000 }, () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'aw-report-'));
     const events = join(dir, 'events.jsonl');
-    writeFileSync(events, `${knownFleetEvents().map(({ timeMs, ...rest }) => JSON.stringify({ ...rest, time: timeMs })).join('\n')}\n`);
+    writeFileSync(
+      events,
+      `${knownFleetEvents()
+        .map(({ timeMs, ...rest }) => JSON.stringify({ ...rest, time: timeMs }))
+        .join('\n')}\n`,
+    );
     const alertsFile = join(dir, 'alerts.jsonl');
     const state = join(dir, 'state.json.gz');
     const r = await cli(['replay', events, '--output', alertsFile, '--save-state', state]);
     expect(r.status, r.stderr).toBe(0);
-    const hostile = { ...(JSON.parse(readFileSync(alertsFile, 'utf8').split('\n')[0] as string) as Alert), id: 'f'.repeat(32), agentId: HOSTILE_AGENT, detector: 'off_hours', summary: HOSTILE_SUMMARY, time: new Date(BURST_AT - 3_600_000).toISOString() };
+    const hostile = {
+      ...(JSON.parse(readFileSync(alertsFile, 'utf8').split('\n')[0] as string) as Alert),
+      id: 'f'.repeat(32),
+      agentId: HOSTILE_AGENT,
+      detector: 'off_hours',
+      summary: HOSTILE_SUMMARY,
+      time: new Date(BURST_AT - 3_600_000).toISOString(),
+    };
     delete hostile.agentClass;
     appendFileSync(alertsFile, `${JSON.stringify(hostile)}\n`);
-    alerts = readFileSync(alertsFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Alert);
+    alerts = readFileSync(alertsFile, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Alert);
     report = join(dir, 'report.html');
     const rep = await cli(['report', alertsFile, '--state', state, '--events', events, '--out', report]);
     expect(rep.status, rep.stderr).toBe(0);

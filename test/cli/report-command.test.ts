@@ -18,12 +18,24 @@ describe('agentwatch report', { timeout: 180_000 }, () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'aw-report-'));
     const events = join(dir, 'events.jsonl');
-    writeFileSync(events, `${knownFleetEvents().map(({ timeMs, ...rest }) => JSON.stringify({ ...rest, time: timeMs })).join('\n')}\n`);
+    writeFileSync(
+      events,
+      `${knownFleetEvents()
+        .map(({ timeMs, ...rest }) => JSON.stringify({ ...rest, time: timeMs }))
+        .join('\n')}\n`,
+    );
     const alertsFile = join(dir, 'alerts.jsonl');
     const state = join(dir, 'state.json.gz');
     const r = await cli(['replay', events, '--output', alertsFile, '--save-state', state]);
     expect(r.status, r.stderr).toBe(0);
-    const hostile = { ...(JSON.parse(readFileSync(alertsFile, 'utf8').split('\n')[0] as string) as Alert), id: 'f'.repeat(32), agentId: HOSTILE_AGENT, detector: 'off_hours', summary: HOSTILE_SUMMARY, time: new Date(BURST_AT - 3_600_000).toISOString() };
+    const hostile = {
+      ...(JSON.parse(readFileSync(alertsFile, 'utf8').split('\n')[0] as string) as Alert),
+      id: 'f'.repeat(32),
+      agentId: HOSTILE_AGENT,
+      detector: 'off_hours',
+      summary: HOSTILE_SUMMARY,
+      time: new Date(BURST_AT - 3_600_000).toISOString(),
+    };
     delete hostile.agentClass;
     appendFileSync(alertsFile, `${JSON.stringify(hostile)}\n`);
     report = join(dir, 'report.html');

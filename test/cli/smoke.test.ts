@@ -13,10 +13,15 @@ import { type FleetFiles, writeSmallFleet } from '../helpers/fleet-files.js';
 
 function spawnCli(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', 'src/cli/agentwatch.ts', ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' }, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
-      const status = err ? (typeof err.code === 'number' ? err.code : null) : 0;
-      resolve({ status, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', 'src/cli/agentwatch.ts', ...args],
+      { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' }, maxBuffer: 64 * 1024 * 1024 },
+      (err, stdout, stderr) => {
+        const status = err ? (typeof err.code === 'number' ? err.code : null) : 0;
+        resolve({ status, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -26,7 +31,17 @@ const f = (name: string) => join(fleet.dir, name);
 beforeAll(async () => {
   fleet = writeSmallFleet({ agents: 3, days: 4 });
   // inspect and report read a replay's state and alerts; made in-process, they are not under test here.
-  const r = await cli(['replay', fleet.events, '--baselines', fleet.baselines, '--output', f('alerts.jsonl'), '--save-state', f('state.json'), '--no-progress']);
+  const r = await cli([
+    'replay',
+    fleet.events,
+    '--baselines',
+    fleet.baselines,
+    '--output',
+    f('alerts.jsonl'),
+    '--save-state',
+    f('state.json'),
+    '--no-progress',
+  ]);
   expect(r.status, r.stderr).toBe(0);
 });
 

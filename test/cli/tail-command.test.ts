@@ -21,10 +21,18 @@ describeKafka('agentwatch tail', () => {
     await admin.disconnect();
     const alerts = [
       testAlert(1),
-      testAlert(1, { status: 'update', episode: { revision: 1, count: 2, firstTime: testAlert(1).time, lastTime: testAlert(2).time, peakScore: 80, peakObserved: {} } }),
+      testAlert(1, {
+        status: 'update',
+        episode: { revision: 1, count: 2, firstTime: testAlert(1).time, lastTime: testAlert(2).time, peakScore: 80, peakObserved: {} },
+      }),
       testAlert(3, { detector: 'off_hours', severity: 'medium' }),
     ];
-    await produceLines(testKafka(config), config.kafka.topics.alerts, alerts.map((a) => JSON.stringify(a)), () => 'k');
+    await produceLines(
+      testKafka(config),
+      config.kafka.topics.alerts,
+      alerts.map((a) => JSON.stringify(a)),
+      () => 'k',
+    );
     process.env['AGENTWATCH_KAFKA_BROKERS'] = config.kafka.brokers.join(',');
     process.env['AGENTWATCH_TOPIC_ALERTS'] = config.kafka.topics.alerts;
   });
@@ -56,6 +64,8 @@ describeKafka('agentwatch tail', () => {
   });
 
   it('names a topic that does not exist', async () => {
-    await expect(runTail({ topic: 'no-such-topic-aw', count: '1' }, new PassThrough())).rejects.toThrow(/topic no-such-topic-aw does not exist .*agentwatch run/);
+    await expect(runTail({ topic: 'no-such-topic-aw', count: '1' }, new PassThrough())).rejects.toThrow(
+      /topic no-such-topic-aw does not exist .*agentwatch run/,
+    );
   });
 });

@@ -4,7 +4,7 @@ import { loadBaselinesDir } from '../../src/config/load-baselines.js';
 
 const pack = (name: string) => loadBaselinesDir(fileURLToPath(new URL(`../../baselines/packs/${name}/`, import.meta.url)));
 
-describe('the shipped AWS pack (baselines/packs/aws), over the CloudTrail adapter\'s ARNs and permissions', () => {
+describe("the shipped AWS pack (baselines/packs/aws), over the CloudTrail adapter's ARNs and permissions", () => {
   const { baselines, files } = pack('aws');
   const label = (r: string) => baselines.sensitiveResources.match(r)?.label;
   const privileged = (p: string) => baselines.privileged.match(p)?.label;
@@ -23,7 +23,12 @@ describe('the shipped AWS pack (baselines/packs/aws), over the CloudTrail adapte
     expect(label('arn:aws:rds:us-east-1:123837392027:snapshot:exfiltration')).toBe('rds-snapshot');
     expect(label('arn:aws:cloudtrail:us-east-1:123837392027:trail/main')).toBe('audit-trail');
     expect(label('arn:aws:bedrock:us-east-1:1:foundation-model/anthropic.claude-3-sonnet-20240229-v1:0')).toBe('ai-model');
-    for (const r of ['arn:aws:s3:::acme-invoices/2026/03/invoice-42.pdf', 'arn:aws:ec2:us-east-1:1:instance/i-0abc', 'arn:aws:ssm:us-east-1:1:document/AWS-RunShellScript']) expect(label(r), r).toBeUndefined();
+    for (const r of [
+      'arn:aws:s3:::acme-invoices/2026/03/invoice-42.pdf',
+      'arn:aws:ec2:us-east-1:1:instance/i-0abc',
+      'arn:aws:ssm:us-east-1:1:document/AWS-RunShellScript',
+    ])
+      expect(label(r), r).toBeUndefined();
   });
 
   it('marks admin policies, new credentials, inline and trust policies as privileged, not ordinary grants', () => {
@@ -34,11 +39,12 @@ describe('the shipped AWS pack (baselines/packs/aws), over the CloudTrail adapte
     expect(privileged('iam:UpdateAssumeRolePolicy')).toBe('trust-policy');
     expect(privileged('arn:aws:iam::111122223333:role/OrganizationAccountAccessRole')).toBe('organization-admin-role');
     expect(privileged('sts:GetFederationToken')).toBe('federation-token');
-    for (const p of ['arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore', 'arn:aws:iam::111122223333:role/agents/invoice-agent-role', 'sts:GetSessionToken']) expect(privileged(p), p).toBeUndefined();
+    for (const p of ['arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore', 'arn:aws:iam::111122223333:role/agents/invoice-agent-role', 'sts:GetSessionToken'])
+      expect(privileged(p), p).toBeUndefined();
   });
 });
 
-describe('the shipped Kubernetes pack (baselines/packs/kubernetes), over the audit adapter\'s paths and roleRefs', () => {
+describe("the shipped Kubernetes pack (baselines/packs/kubernetes), over the audit adapter's paths and roleRefs", () => {
   const { baselines, files } = pack('kubernetes');
   const label = (r: string) => baselines.sensitiveResources.match(r)?.label;
   const privileged = (p: string) => baselines.privileged.match(p)?.label;
@@ -54,7 +60,8 @@ describe('the shipped Kubernetes pack (baselines/packs/kubernetes), over the aud
     expect(label('/namespaces/payments/pods/api-7d9f/exec')).toBe('pod-exec');
     expect(label('/nodes/node-1/proxy')).toBe('node-proxy');
     expect(label('/namespaces/kube-system/configmaps/aws-auth')).toBe('cluster-auth-config');
-    for (const r of ['/namespaces/payments/pods/api-7d9f', '/namespaces/default/configmaps/my-config', '/namespaces/ci/serviceaccounts/deployer']) expect(label(r), r).toBeUndefined();
+    for (const r of ['/namespaces/payments/pods/api-7d9f', '/namespaces/default/configmaps/my-config', '/namespaces/ci/serviceaccounts/deployer'])
+      expect(label(r), r).toBeUndefined();
   });
 
   it('marks cluster-admin, admin and edit bindings and impersonation as privileged, not ordinary roles', () => {

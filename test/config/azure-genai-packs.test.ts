@@ -26,7 +26,8 @@ describe('the shipped Azure / Entra pack (baselines/packs/azure)', () => {
 
   it('marks tier-0 Graph permissions, admin roles and added app credentials as privileged, not ordinary scopes', () => {
     const privileged = (p: string) => baselines.privileged.match(p)?.label;
-    for (const p of ['RoleManagement.ReadWrite.Directory', 'AppRoleAssignment.ReadWrite.All', 'Application.ReadWrite.All', 'Directory.ReadWrite.All']) expect(privileged(p), p).toBe('graph-tier0');
+    for (const p of ['RoleManagement.ReadWrite.Directory', 'AppRoleAssignment.ReadWrite.All', 'Application.ReadWrite.All', 'Directory.ReadWrite.All'])
+      expect(privileged(p), p).toBe('graph-tier0');
     expect(privileged('Global Administrator')).toBe('entra-role');
     expect(privileged('Privileged Role Administrator')).toBe('entra-role');
     expect(privileged('credential:Application/11b49e19-2326-4be6-93cb-7f37439bbd81')).toBe('app-credential');
@@ -52,6 +53,14 @@ describe('the shipped GenAI agent pack (baselines/packs/genai)', () => {
   });
 
   it('leaves ordinary tools and targets alone', () => {
-    for (const r of ['tool:get_weather', 'tool:search_docs', 'tool:fetch_page', 'https://api.example-airline.com/v2/flights', 'postgresql://shop/orders', '/srv/app/README.md']) expect(label(r), r).toBeUndefined();
+    for (const r of [
+      'tool:get_weather',
+      'tool:search_docs',
+      'tool:fetch_page',
+      'https://api.example-airline.com/v2/flights',
+      'postgresql://shop/orders',
+      '/srv/app/README.md',
+    ])
+      expect(label(r), r).toBeUndefined();
   });
 });

@@ -75,7 +75,9 @@ describe('AGENTWATCH_* environment overrides', () => {
       AGENTWATCH_KAFKA_SASL_PASSWORD: 's3cr3t-pa55',
     });
     expect(config.kafka.sasl).toEqual({ mechanism: 'scram-sha-512', username: 'agentwatch', password: 's3cr3t-pa55' });
-    const bad = failure(() => loadConfig(undefined, { AGENTWATCH_KAFKA_SASL_MECHANISM: 'kerberos', AGENTWATCH_KAFKA_SASL_USERNAME: 'u', AGENTWATCH_KAFKA_SASL_PASSWORD: 'p' }));
+    const bad = failure(() =>
+      loadConfig(undefined, { AGENTWATCH_KAFKA_SASL_MECHANISM: 'kerberos', AGENTWATCH_KAFKA_SASL_USERNAME: 'u', AGENTWATCH_KAFKA_SASL_PASSWORD: 'p' }),
+    );
     expect(bad?.code).toBe('AW_INVALID_CONFIG');
     expect(bad?.message).toMatch(/\/kafka\/sasl\/mechanism/);
   });
@@ -89,7 +91,11 @@ describe('AGENTWATCH_* environment overrides', () => {
     const file = configFile(
       'kafka:\n  brokers: [file-broker:9092]\n  groupId: from-file\n  topics:\n    input: file-input\n    alerts: file-alerts\nrun:\n  flushIntervalMs: 1000\n',
     );
-    const { config } = loadConfig(file, { AGENTWATCH_KAFKA_BROKERS: 'env-1:9092,env-2:9092', AGENTWATCH_TOPIC_INPUT: 'env-input', AGENTWATCH_FLUSH_INTERVAL_MS: '7000' });
+    const { config } = loadConfig(file, {
+      AGENTWATCH_KAFKA_BROKERS: 'env-1:9092,env-2:9092',
+      AGENTWATCH_TOPIC_INPUT: 'env-input',
+      AGENTWATCH_FLUSH_INTERVAL_MS: '7000',
+    });
     expect(config.kafka.brokers).toEqual(['env-1:9092', 'env-2:9092']);
     expect(config.kafka.topics.input).toBe('env-input');
     expect(config.run.flushIntervalMs).toBe(7000);
@@ -102,7 +108,10 @@ describe('AGENTWATCH_* environment overrides', () => {
 
   it('applies on top of a parsed value without touching what it does not set', () => {
     const value = { kafka: { clientId: 'x' }, engine: { cooldownMs: 5 } };
-    expect(applyEnvOverrides(value, { AGENTWATCH_TOPIC_ALERTS: 'a' })).toEqual({ kafka: { clientId: 'x', topics: { alerts: 'a' } }, engine: { cooldownMs: 5 } });
+    expect(applyEnvOverrides(value, { AGENTWATCH_TOPIC_ALERTS: 'a' })).toEqual({
+      kafka: { clientId: 'x', topics: { alerts: 'a' } },
+      engine: { cooldownMs: 5 },
+    });
   });
 });
 

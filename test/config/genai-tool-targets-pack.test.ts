@@ -26,7 +26,16 @@ const EXPECTED: Record<string, string> = {
 };
 
 const call = (tool: string, args: Record<string, string>): AuditEvent =>
-  ({ id: 'x', timeMs: 0, agentId: 'a', category: 'api_call', action: `tool:${tool}`, resource: `tool:${tool}`, outcome: 'success', attributes: { tool, ...Object.fromEntries(Object.entries(args).map(([k, v]) => [`tool.arg.${k}`, v])) } }) as AuditEvent;
+  ({
+    id: 'x',
+    timeMs: 0,
+    agentId: 'a',
+    category: 'api_call',
+    action: `tool:${tool}`,
+    resource: `tool:${tool}`,
+    outcome: 'success',
+    attributes: { tool, ...Object.fromEntries(Object.entries(args).map(([k, v]) => [`tool.arg.${k}`, v])) },
+  }) as AuditEvent;
 
 describe('genai pack: tools and their targets', () => {
   it('every entry names its target from each of its arguments, with a label and a why', () => {
@@ -39,7 +48,8 @@ describe('genai pack: tools and their targets', () => {
       for (const argument of entry.target) {
         const found = baselines.tools.targetOf(call(tool, { [argument]: SAMPLES[entry.label ?? ''] ?? 'x' }), tool);
         // The first declaration whose glob matches the tool wins: it must be this one's label.
-        if (found?.targets[0] !== EXPECTED[entry.label ?? ''] || found?.argument !== argument) problems.push(`${entry.tool} ${argument}: ${JSON.stringify(found)}`);
+        if (found?.targets[0] !== EXPECTED[entry.label ?? ''] || found?.argument !== argument)
+          problems.push(`${entry.tool} ${argument}: ${JSON.stringify(found)}`);
       }
     }
     expect(problems).toEqual([]);

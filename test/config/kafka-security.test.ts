@@ -19,6 +19,8 @@ describe('kafkaSecurityWarnings', () => {
   });
 
   it('warns when TLS does not verify the brokers', () => {
-    expect(kafkaSecurityWarnings({ brokers: ['b:9093'], ssl: { enabled: true, rejectUnauthorized: false } })).toEqual([expect.stringMatching(/^kafka\.ssl\.rejectUnauthorized is false/)]);
+    expect(kafkaSecurityWarnings({ brokers: ['b:9093'], ssl: { enabled: true, rejectUnauthorized: false } })).toEqual([
+      expect.stringMatching(/^kafka\.ssl\.rejectUnauthorized is false/),
+    ]);
   });
 });

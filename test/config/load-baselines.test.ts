@@ -20,14 +20,18 @@ describe('declared baselines loader', () => {
     });
     const { baselines, files } = loadBaselinesDir(dir);
     expect(files.map((f) => f.slice(dir.length + 1))).toEqual(['a.yaml', 'b.yml']);
-    expect(baselines.sensitiveResources.match('arn:aws:secretsmanager:eu-west-1:1:secret:a/b')).toEqual({ pattern: 'arn:aws:secretsmanager:*', label: 'secrets' });
+    expect(baselines.sensitiveResources.match('arn:aws:secretsmanager:eu-west-1:1:secret:a/b')).toEqual({
+      pattern: 'arn:aws:secretsmanager:*',
+      label: 'secrets',
+    });
     expect(baselines.forAgent('x', 'invoice-summarizer')?.timezone).toBe('Europe/London');
     expect(baselines.forAgent('x', 'other')).toBeUndefined();
   });
 
   it('names the file, line, path and what is expected', () => {
     const dir = dirWith({
-      'bad.yaml': 'sensitive:\n  - pattern: "x"\n    lable: typo\nagents:\n  - match: { agentClass: a }\n    timezone: Mars/Olympus\n  - match: { agentClass: b }\n    activeHours: ["weekdays 9-5"]\n',
+      'bad.yaml':
+        'sensitive:\n  - pattern: "x"\n    lable: typo\nagents:\n  - match: { agentClass: a }\n    timezone: Mars/Olympus\n  - match: { agentClass: b }\n    activeHours: ["weekdays 9-5"]\n',
     });
     let message = '';
     try {

@@ -48,7 +48,15 @@ describe('validators generated at build time (issue 16: start-up without compili
   it('accept and reject the same events as the run-time compile', () => {
     const built = generated(ValidatorKind.Record, AuditEventSchema, 'event');
     const runtime = new Ajv({ ...RECORD_AJV_OPTIONS }).compile(AuditEventSchema);
-    const good = { id: 'e1', time: '2026-03-02T00:00:24.628Z', agentId: 'a', category: 'resource_access', action: 's3:GetObject', resource: 'arn:aws:s3:::b/k', outcome: 'success' };
+    const good = {
+      id: 'e1',
+      time: '2026-03-02T00:00:24.628Z',
+      agentId: 'a',
+      category: 'resource_access',
+      action: 's3:GetObject',
+      resource: 'arn:aws:s3:::b/k',
+      outcome: 'success',
+    };
     const cases = [good, { ...good, category: 'nope' }, { ...good, agentId: 5 }, { ...good, outcome: 'maybe' }, {}];
     for (const c of cases) {
       expect(built(c), JSON.stringify(c)).toBe(runtime(c));

@@ -24,14 +24,17 @@ const failure = (path: string): InvalidConfigError => {
 
 describe('config errors never echo a secret (issue 13)', () => {
   it('a malformed webhook URL or signing secret is described, not shown', () => {
-    const path = file('secrets.yaml', [
-      'alerts:',
-      '  sinks:',
-      '    - name: hook',
-      '      type: webhook',
-      '      url: "ftp://hooks.slack.com/services/T000/B000/XXXXSECRET"',
-      '      secrets: ["abcdefghijklmnopqrstuvwxyz0123456789ABCDEF"]',
-    ].join('\n'));
+    const path = file(
+      'secrets.yaml',
+      [
+        'alerts:',
+        '  sinks:',
+        '    - name: hook',
+        '      type: webhook',
+        '      url: "ftp://hooks.slack.com/services/T000/B000/XXXXSECRET"',
+        '      secrets: ["abcdefghijklmnopqrstuvwxyz0123456789ABCDEF"]',
+      ].join('\n'),
+    );
     const { message, code } = failure(path);
     expect(code).toBe('AW_INVALID_CONFIG');
     expect(message).toContain(`${path}:5 at /alerts/sinks/0/url: the value (51 characters, not shown: it may be a secret)`);
@@ -48,7 +51,11 @@ describe('config errors never echo a secret (issue 13)', () => {
   it('a YAML syntax error names file, line and column, without quoting the line', () => {
     const path = file('syntax.yaml', 'kafka:\n  sasl:\n    mechanism: plain\n    username: u\n    password: "hunter2-secret\n  brokers: [x]\n');
     const { message } = failure(path);
-    expect(message).toMatch(new RegExp(`^${path.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} is not valid YAML/JSON:\\n  ${path.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: line \\d+, column \\d+: `));
+    expect(message).toMatch(
+      new RegExp(
+        `^${path.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} is not valid YAML/JSON:\\n  ${path.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: line \\d+, column \\d+: `,
+      ),
+    );
     expect(message).not.toContain('hunter2');
   });
 
@@ -57,7 +64,15 @@ describe('config errors never echo a secret (issue 13)', () => {
     // refusal, once the alias count passes the cap, is what bounds the work. Its cost against a
     // config without aliases is measured by `npm run bench` (bench/hostile-input.ts).
     const levels = 'abcdefghi'.split('');
-    const text = levels.map((l, i) => (i === 0 ? `${l}: &${l} [${Array(9).fill('"lol"').join(',')}]` : `${l}: &${l} [${Array(9).fill(`*${levels[i - 1]}`).join(',')}]`)).join('\n');
+    const text = levels
+      .map((l, i) =>
+        i === 0
+          ? `${l}: &${l} [${Array(9).fill('"lol"').join(',')}]`
+          : `${l}: &${l} [${Array(9)
+              .fill(`*${levels[i - 1]}`)
+              .join(',')}]`,
+      )
+      .join('\n');
     const { message } = failure(file('bomb.yaml', text));
     expect(message).toMatch(/bomb\.yaml: line 2, column \d+: more than 100 alias expansions \(a YAML alias bomb\?\)/);
     expect(parseYamlWithLines(text).errors).toEqual([expect.stringMatching(/^line 2, column \d+: more than 100 alias expansions/)]);

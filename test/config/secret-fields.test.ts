@@ -6,16 +6,20 @@ import { loadConfig } from '../../src/config/load-config.js';
 
 describe('secret fields', () => {
   it('are the ones the schema marks, wherever they sit (sink variants, maps, lists)', () => {
-    const paths = secretPaths(ConfigSchema).map((s) => `${s.path.join('.')}${s.mark === 'url' ? ' (url)' : ''}`).sort();
-    expect(paths).toEqual([
-      'alerts.sinks.*.url (url)',
-      'alerts.sinks.*.auth.bearerToken',
-      'alerts.sinks.*.auth.password',
-      'alerts.sinks.*.headers',
-      'alerts.sinks.*.secrets',
-      'kafka.sasl.password',
-      'telemetry.bearerToken',
-    ].sort());
+    const paths = secretPaths(ConfigSchema)
+      .map((s) => `${s.path.join('.')}${s.mark === 'url' ? ' (url)' : ''}`)
+      .sort();
+    expect(paths).toEqual(
+      [
+        'alerts.sinks.*.url (url)',
+        'alerts.sinks.*.auth.bearerToken',
+        'alerts.sinks.*.auth.password',
+        'alerts.sinks.*.headers',
+        'alerts.sinks.*.secrets',
+        'kafka.sasl.password',
+        'telemetry.bearerToken',
+      ].sort(),
+    );
   });
 
   it('leave no field that names a credential unmarked', () => {
@@ -27,8 +31,13 @@ describe('secret fields', () => {
         if (/password$|token$|^secrets?$|authorization/i.test(k) && !child['secret']) unmarked.push(`${path}${k}`);
         walk(child, `${path}${k}.`);
       }
-      for (const key of ['items', 'additionalProperties'] as const) if (node[key] && typeof node[key] === 'object') walk(node[key] as Record<string, unknown>, `${path}*.`);
-      for (const v of [...((node['oneOf'] as Record<string, unknown>[] | undefined) ?? []), ...((node['anyOf'] as Record<string, unknown>[] | undefined) ?? [])]) walk(v, path);
+      for (const key of ['items', 'additionalProperties'] as const)
+        if (node[key] && typeof node[key] === 'object') walk(node[key] as Record<string, unknown>, `${path}*.`);
+      for (const v of [
+        ...((node['oneOf'] as Record<string, unknown>[] | undefined) ?? []),
+        ...((node['anyOf'] as Record<string, unknown>[] | undefined) ?? []),
+      ])
+        walk(v, path);
     };
     walk(ConfigSchema as unknown as Record<string, unknown>, '');
     expect(unmarked).toEqual([]);
@@ -41,7 +50,13 @@ describe('secret fields', () => {
       alerts: {
         ...config.alerts,
         sinks: [
-          { type: 'webhook', url: 'https://hooks.slack.com/services/T0/B0/XYZ', preset: 'slack', secrets: ['whsec_c2VjcmV0LXNpZ25pbmcta2V5'], headers: { 'X-Api-Key': 'k-123' } },
+          {
+            type: 'webhook',
+            url: 'https://hooks.slack.com/services/T0/B0/XYZ',
+            preset: 'slack',
+            secrets: ['whsec_c2VjcmV0LXNpZ25pbmcta2V5'],
+            headers: { 'X-Api-Key': 'k-123' },
+          },
           { type: 'alertmanager', url: 'http://am:9093', auth: { username: 'aw', password: 'am-pass' } },
           { type: 'stdout', format: 'json' },
         ],
@@ -50,7 +65,12 @@ describe('secret fields', () => {
     const logged = redactConfig(withSinks) as unknown as { alerts: { sinks: Record<string, unknown>[] }; telemetry: { bearerToken: string } };
     const text = JSON.stringify(logged);
     for (const secret of ['XYZ', 'whsec_c2VjcmV0', 'k-123', 'am-pass', 'metrics-token-0123456789']) expect(text).not.toContain(secret);
-    expect(logged.alerts.sinks[0]).toMatchObject({ url: 'https://hooks.slack.com/[redacted]', secrets: ['[redacted]'], headers: { 'X-Api-Key': '[redacted]' }, preset: 'slack' });
+    expect(logged.alerts.sinks[0]).toMatchObject({
+      url: 'https://hooks.slack.com/[redacted]',
+      secrets: ['[redacted]'],
+      headers: { 'X-Api-Key': '[redacted]' },
+      preset: 'slack',
+    });
     expect(logged.alerts.sinks[1]).toMatchObject({ url: 'http://am:9093', auth: { username: 'aw', password: '[redacted]' } });
     expect(logged.alerts.sinks[2]).toEqual({ type: 'stdout', format: 'json' });
     expect(logged.telemetry.bearerToken).toBe('[redacted]');
@@ -58,6 +78,8 @@ describe('secret fields', () => {
   });
 
   it('leave unmarked values alone', () => {
-    expect(redactBySchema(ConfigSchema, { kafka: { brokers: ['a:9092'], sasl: { mechanism: 'plain', username: 'u', password: 'p' } } })).toEqual({ kafka: { brokers: ['a:9092'], sasl: { mechanism: 'plain', username: 'u', password: '[redacted]' } } });
+    expect(redactBySchema(ConfigSchema, { kafka: { brokers: ['a:9092'], sasl: { mechanism: 'plain', username: 'u', password: 'p' } } })).toEqual({
+      kafka: { brokers: ['a:9092'], sasl: { mechanism: 'plain', username: 'u', password: '[redacted]' } },
+    });
   });
 });

@@ -14,17 +14,25 @@ function load(yaml: string) {
 }
 
 describe('alerts.sinks and alerts.queue in the config', () => {
-  it('are optional: no sinks (today\'s behaviour) and a persisted, bounded queue', () => {
+  it("are optional: no sinks (today's behaviour) and a persisted, bounded queue", () => {
     const { alerts } = parseConfig({});
     expect(alerts.sinks).toBeUndefined();
     expect(alerts.queue).toEqual({ persist: true, maxAlerts: 100_000, maxBytes: 268_435_456, drainTimeoutMs: 10_000 });
   });
 
-  it('fill each sink\'s routing and delivery defaults', () => {
+  it("fill each sink's routing and delivery defaults", () => {
     const { alerts } = parseConfig({ alerts: { sinks: [{ type: 'webhook', name: 'soc', url: 'https://soc.example/hooks', secrets: [SECRET] }] } });
     expect(alerts.sinks?.[0]).toEqual({
-      type: 'webhook', name: 'soc', url: 'https://soc.example/hooks', secrets: [SECRET], preset: 'standard', timeoutMs: 10_000, headers: {},
-      minSeverity: 'low', detectors: [], statuses: ['open', 'update', 'resolved'],
+      type: 'webhook',
+      name: 'soc',
+      url: 'https://soc.example/hooks',
+      secrets: [SECRET],
+      preset: 'standard',
+      timeoutMs: 10_000,
+      headers: {},
+      minSeverity: 'low',
+      detectors: [],
+      statuses: ['open', 'update', 'resolved'],
       retry: { initialBackoffMs: 1_000, maxBackoffMs: 300_000, maxAttempts: 0, maxRetryMs: 0 },
     });
   });
@@ -48,7 +56,9 @@ describe('alerts.sinks and alerts.queue in the config', () => {
     expect(bad).toThrow(/:5 at \/alerts\/sinks\/1\/name: "Bad Name" does not have the expected form \(Unique name of the sink/);
     expect(bad).toThrow(/:6 at \/alerts\/sinks\/1\/preset: must be one of "standard", "slack", "teams"/);
     // A signing secret is never echoed, even a malformed one (issue 13).
-    expect(bad).toThrow(/:7 at \/alerts\/sinks\/1\/secrets\/0: the value \(12 characters, not shown: it may be a secret\) does not have the expected form \(whsec_ followed by the base64 key\)/);
+    expect(bad).toThrow(
+      /:7 at \/alerts\/sinks\/1\/secrets\/0: the value \(12 characters, not shown: it may be a secret\) does not have the expected form \(whsec_ followed by the base64 key\)/,
+    );
     expect(bad).not.toThrow(/not-a-secret/);
     expect(bad).toThrow(/:8 at \/alerts\/sinks\/2: missing required key "path"/);
     expect(bad).toThrow(/at \/alerts\/sinks\/2\/minSeverity: must be one of "low", "medium", "high", "critical"/);
@@ -61,7 +71,13 @@ describe('alerts.sinks and alerts.queue in the config', () => {
     const config = parseConfig({
       alerts: {
         sinks: [
-          { type: 'webhook', name: 'soc', url: 'https://soc.example:8443/hooks/agentwatch?token=abc', secrets: [SECRET], headers: { Authorization: 'Bearer s3cr3t' } },
+          {
+            type: 'webhook',
+            name: 'soc',
+            url: 'https://soc.example:8443/hooks/agentwatch?token=abc',
+            secrets: [SECRET],
+            headers: { Authorization: 'Bearer s3cr3t' },
+          },
           { type: 'webhook', name: 'slack', preset: 'slack', url: 'https://hooks.slack.com/services/T000/B000/XXXXXXXX' },
         ],
       },

@@ -4,7 +4,8 @@ import { defaultEngineSettings } from '../../src/core/engine-context.js';
 import { type AuditEvent } from '../../src/core/events/audit-event.js';
 
 const T0 = Date.parse('2026-03-02T00:00:00Z');
-const event = (i: number, agentId = 'a'): AuditEvent => ({ id: `e${i}`, timeMs: T0 + i * 1_000, agentId, category: 'api_call', action: 'x', outcome: 'success' }) as AuditEvent;
+const event = (i: number, agentId = 'a'): AuditEvent =>
+  ({ id: `e${i}`, timeMs: T0 + i * 1_000, agentId, category: 'api_call', action: 'x', outcome: 'success' }) as AuditEvent;
 
 // Issue 12: after a crash or a lost commit the changelog can be ahead of the committed offsets;
 // the events read again must not be learned twice.

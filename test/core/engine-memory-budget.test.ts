@@ -7,7 +7,16 @@ const T0 = Date.parse('2026-03-02T00:00:00Z');
 const MB = 1_048_576;
 
 function ev(agentId: string, timeMs: number, i: number, extra: Partial<AuditEvent> = {}): AuditEvent {
-  return { id: `${agentId}-${i}`, timeMs, agentId, category: 'resource_access', action: 'read', resource: `s3://bucket/${agentId}/${i % 5}`, outcome: 'success', ...extra } as AuditEvent;
+  return {
+    id: `${agentId}-${i}`,
+    timeMs,
+    agentId,
+    category: 'resource_access',
+    action: 'read',
+    resource: `s3://bucket/${agentId}/${i % 5}`,
+    outcome: 'success',
+    ...extra,
+  } as AuditEvent;
 }
 
 // Issue 13: a flood of random agent ids must not take the memory the fleet's baselines need.

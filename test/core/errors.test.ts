@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { AgentwatchError, cannotRead, cannotWrite, DeliveryError, ErrorCode, errorFromCode, FileReadError, InputNotFoundError, InvalidInputError, QueueInUseError } from '../../src/core/errors.js';
+import {
+  AgentwatchError,
+  cannotRead,
+  cannotWrite,
+  DeliveryError,
+  ErrorCode,
+  errorFromCode,
+  FileReadError,
+  InputNotFoundError,
+  InvalidInputError,
+  QueueInUseError,
+} from '../../src/core/errors.js';
 
 const errno = (code: string, message: string): NodeJS.ErrnoException => Object.assign(new Error(message), { code });
 
@@ -20,7 +31,10 @@ describe('errors', () => {
     const denied = cannotRead('state file', 's.gz', errno('EACCES', 'permission denied'));
     expect(denied).toBeInstanceOf(FileReadError);
     expect(denied.message).toBe('cannot read state file s.gz: permission denied');
-    expect(cannotWrite('the report to', 'r.html', errno('ENOSPC', 'no space left on device'))).toMatchObject({ code: 'AW_FILE_WRITE', message: 'cannot write the report to r.html: no space left on device' });
+    expect(cannotWrite('the report to', 'r.html', errno('ENOSPC', 'no space left on device'))).toMatchObject({
+      code: 'AW_FILE_WRITE',
+      message: 'cannot write the report to r.html: no space left on device',
+    });
   });
 
   it('come back as their own class from a worker that sent code and message', () => {

@@ -20,7 +20,14 @@ describe('escapeControls', () => {
 
 describe('topCounts', () => {
   it('keeps a short table in its order, escaped', () => {
-    expect(topCounts({ b: 1, 'stage\u001b[2J': 5 })).toEqual({ entries: [['b', 1], ['stage\\x1b[2J', 5]], more: 0, moreCount: 0 });
+    expect(topCounts({ b: 1, 'stage\u001b[2J': 5 })).toEqual({
+      entries: [
+        ['b', 1],
+        ['stage\\x1b[2J', 5],
+      ],
+      more: 0,
+      moreCount: 0,
+    });
   });
 
   it('bounds a long one to its largest entries and counts the rest', () => {

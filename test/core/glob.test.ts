@@ -87,9 +87,7 @@ describe('worst cases stay linear', () => {
   });
 
   it('a GlobSet of hostile patterns against a 2,048-character resource answers', () => {
-    const set = new GlobSet(
-      Array.from({ length: 20 }, (_, i) => ({ pattern: `${'*a'.repeat(8 + (i % 4))}*b${i}`, value: i })),
-    );
+    const set = new GlobSet(Array.from({ length: 20 }, (_, i) => ({ pattern: `${'*a'.repeat(8 + (i % 4))}*b${i}`, value: i })));
     const text = 'a'.repeat(2048);
     for (let i = 0; i < 20; i++) expect(set.match(text)).toBeUndefined();
     expect(set.match(`${text}b7`)).toBe(7);

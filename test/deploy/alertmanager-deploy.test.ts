@@ -59,9 +59,11 @@ describe.skipIf(!alertmanagerAvailable(AMTOOL_BIN))('deploy/alertmanager (amtool
 });
 
 describe('deploy/alertmanager wiring', () => {
-  const compose = parse(read('docker-compose.yml')) as { services: Record<string, { profiles?: string[]; command?: string[]; volumes?: string[]; ports?: string[] }> };
+  const compose = parse(read('docker-compose.yml')) as {
+    services: Record<string, { profiles?: string[]; command?: string[]; volumes?: string[]; ports?: string[] }>;
+  };
 
-  it('docker-compose.yml runs Alertmanager with every `up` (agentwatch\'s config routes to it) with this config, and Prometheus sends to it', () => {
+  it("docker-compose.yml runs Alertmanager with every `up` (agentwatch's config routes to it) with this config, and Prometheus sends to it", () => {
     const am = compose.services['alertmanager']!;
     expect(am.profiles).toBeUndefined();
     const configArg = am.command!.find((c) => c.startsWith('--config.file='))!.slice('--config.file='.length);

@@ -105,7 +105,11 @@ describe('docker-compose.yml', () => {
     const hostFile = join(ROOT, mount![0]!);
     expect(existsSync(hostFile), mount![0]).toBe(true);
     // Commented: a user opening it learns what to change, not just what is set.
-    expect(read(mount![0]!).split('\n').filter((l) => l.trim().startsWith('#')).length).toBeGreaterThan(10);
+    expect(
+      read(mount![0]!)
+        .split('\n')
+        .filter((l) => l.trim().startsWith('#')).length,
+    ).toBeGreaterThan(10);
     const { config } = loadConfig(hostFile, env(services['agentwatch']!));
     const sinks = config.alerts.sinks ?? [];
     expect(sinks.map((s) => s.type)).toContain('kafka');
@@ -153,7 +157,11 @@ describe('docker-compose.yml', () => {
   it('ships the baselines packs in the image', () => {
     const { final } = dockerfile();
     expect(final).toMatch(/^COPY baselines \.\/baselines$/m);
-    for (const pack of ['aws', 'azure', 'kubernetes']) expect(readdirSync(join(ROOT, 'baselines/packs', pack)).some((f) => f.endsWith('.yaml')), pack).toBe(true);
+    for (const pack of ['aws', 'azure', 'kubernetes'])
+      expect(
+        readdirSync(join(ROOT, 'baselines/packs', pack)).some((f) => f.endsWith('.yaml')),
+        pack,
+      ).toBe(true);
   });
 
   it('starts agentwatch and the demo producer once kafka-init has created the topics', () => {
@@ -195,7 +203,11 @@ describe('docker-compose.yml', () => {
     const exposed = [...dockerfile().final.matchAll(/^EXPOSE\s+(.+)$/gm)].flatMap((m) => m[1]!.trim().split(/\s+/));
     expect(exposed).toContain('9464');
     const ports = (services['agentwatch']!.ports ?? []).map(String);
-    for (const port of exposed) expect(ports.some((p) => p.endsWith(`:${port}`)), `agentwatch publishes ${port}`).toBe(true);
+    for (const port of exposed)
+      expect(
+        ports.some((p) => p.endsWith(`:${port}`)),
+        `agentwatch publishes ${port}`,
+      ).toBe(true);
     const prometheus = parse(read('deploy/prometheus/prometheus.yml')) as { scrape_configs: { static_configs: { targets: string[] }[] }[] };
     const targets = prometheus.scrape_configs.flatMap((s) => s.static_configs.flatMap((c) => c.targets));
     expect(targets).toContain('agentwatch:9464');
@@ -229,7 +241,10 @@ describe('Dockerfile', () => {
 
   it('copies only what .dockerignore lets into the build context', () => {
     const { text } = dockerfile();
-    const ignored = read('.dockerignore').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+    const ignored = read('.dockerignore')
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l && !l.startsWith('#'));
     const sources = [...text.matchAll(/^COPY (?!--from)(.+)$/gm)].flatMap((m) => m[1]!.trim().split(/\s+/).slice(0, -1));
     expect(sources.length).toBeGreaterThan(0);
     for (const source of sources) {

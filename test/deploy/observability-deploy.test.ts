@@ -52,7 +52,10 @@ describe.skipIf(!prometheusAvailable(PROMTOOL_BIN))('Prometheus configuration an
 
 describe('Grafana dashboard and alerting rules', () => {
   it('the dashboard uses the provisioned datasource and only metrics agentwatch exports', async () => {
-    const dashboard = JSON.parse(readFileSync(DASHBOARD_FILE, 'utf8')) as { uid: string; panels: { datasource?: { uid: string }; targets?: { datasource?: { uid: string } }[] }[] };
+    const dashboard = JSON.parse(readFileSync(DASHBOARD_FILE, 'utf8')) as {
+      uid: string;
+      panels: { datasource?: { uid: string }; targets?: { datasource?: { uid: string } }[] }[];
+    };
     expect(dashboard.uid).toBe('agentwatch-fleet');
     const queried = dashboard.panels.filter((x) => x.targets);
     expect(queried.length).toBeGreaterThan(0);
@@ -78,10 +81,15 @@ describe('Grafana dashboard and alerting rules', () => {
     const env = Object.fromEntries(Object.entries(compose.services['agentwatch']?.environment ?? {}).map(([k, v]) => [k, String(v)]));
     const { telemetry } = loadConfig(undefined, env).config;
     expect(isLoopback(telemetry.host), 'agentwatch must listen beyond loopback in a container').toBe(false);
-    const prometheus = parse(read('deploy/prometheus/prometheus.yml')) as { rule_files: string[]; scrape_configs: { static_configs: { targets: string[] }[] }[] };
+    const prometheus = parse(read('deploy/prometheus/prometheus.yml')) as {
+      rule_files: string[];
+      scrape_configs: { static_configs: { targets: string[] }[] }[];
+    };
     expect(prometheus.scrape_configs[0]?.static_configs[0]?.targets).toEqual([`agentwatch:${telemetry.port}`]);
     // Each rule file, resolved next to the mounted config, is a mounted file that exists here.
-    const mounts = (compose.services['prometheus']?.volumes ?? []).map((v) => v.split(':')).map(([host, container]) => ({ host: host as string, container: container as string }));
+    const mounts = (compose.services['prometheus']?.volumes ?? [])
+      .map((v) => v.split(':'))
+      .map(([host, container]) => ({ host: host as string, container: container as string }));
     for (const rules of prometheus.rule_files) {
       const inContainer = posix.join('/etc/prometheus', rules);
       const mount = mounts.find((m) => inContainer === m.container || inContainer.startsWith(`${m.container}/`));

@@ -4,8 +4,25 @@ import { diffAlerts } from '../../src/evaluation/alert-diff.js';
 import { type IncidentRecord } from '../../src/evaluation/sweep-lanes.js';
 
 const T0 = Date.parse('2026-03-10T00:00:00Z');
-function incident(id: string, agentId: string, detector: string, minute: number, severity: Severity = 'medium', peakSeverity: Severity = severity): IncidentRecord {
-  return { id, agentId, detector, severity, peakSeverity, score: 50, time: new Date(T0 + minute * 60_000).toISOString(), eventId: `e-${id}`, summary: `${detector} of ${agentId} at minute ${minute}` };
+function incident(
+  id: string,
+  agentId: string,
+  detector: string,
+  minute: number,
+  severity: Severity = 'medium',
+  peakSeverity: Severity = severity,
+): IncidentRecord {
+  return {
+    id,
+    agentId,
+    detector,
+    severity,
+    peakSeverity,
+    score: 50,
+    time: new Date(T0 + minute * 60_000).toISOString(),
+    eventId: `e-${id}`,
+    summary: `${detector} of ${agentId} at minute ${minute}`,
+  };
 }
 
 describe('diffAlerts', () => {
@@ -39,7 +56,12 @@ describe('diffAlerts', () => {
       ['new_permission', 'bot-5', 1, ['new-4']],
       ['rate_spike', 'bot-3', 1, ['far-b']],
     ]);
-    expect(d.appeared[0]?.examples[0]).toEqual({ id: 'new-2', time: '2026-03-10T00:20:00.000Z', severity: 'high', summary: 'new_permission of bot-4 at minute 20' });
+    expect(d.appeared[0]?.examples[0]).toEqual({
+      id: 'new-2',
+      time: '2026-03-10T00:20:00.000Z',
+      severity: 'high',
+      summary: 'new_permission of bot-4 at minute 20',
+    });
     expect(d.severityChanged).toEqual([]);
     expect(d.byDetector).toEqual([
       { detector: 'new_permission', a: 0, b: 4, appeared: 4, disappeared: 0, severityChanged: 0 },

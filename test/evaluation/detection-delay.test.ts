@@ -27,7 +27,10 @@ describe('detection delay', () => {
       { labelId: 'l1', detector: 'rate_spike', agentId: 'a', delaySeconds: 120 },
       { labelId: 'l2', detector: 'rate_spike', agentId: 'b', delaySeconds: 0 },
     ]);
-    expect(e.byDetector.map((d) => [d.detector, d.medianDelaySeconds])).toEqual([['off_hours', 4200], ['rate_spike', 0]]);
+    expect(e.byDetector.map((d) => [d.detector, d.medianDelaySeconds])).toEqual([
+      ['off_hours', 4200],
+      ['rate_spike', 0],
+    ]);
     expect(medianDetectionDelaySeconds(e)).toBe(120);
   });
 

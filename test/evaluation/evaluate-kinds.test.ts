@@ -4,7 +4,14 @@ import { describe, expect, it } from 'vitest';
 import { nearestRank } from '../../src/evaluation/detection-delay.js';
 import { type Label, evaluateAlerts, formatEvaluation } from '../../src/evaluation/evaluate-alerts.js';
 
-const label = (id: string, detector: string, agentId: string, start: string, end: string, kind?: string): Label => ({ id, detector, agentId, start, end, ...(kind && { kind }) });
+const label = (id: string, detector: string, agentId: string, start: string, end: string, kind?: string): Label => ({
+  id,
+  detector,
+  agentId,
+  start,
+  end,
+  ...(kind && { kind }),
+});
 const alert = (id: string, detector: string, agentId: string, time: string, status?: string) => ({ id, detector, agentId, time, ...(status && { status }) });
 
 const labels = [
@@ -53,7 +60,12 @@ describe('evaluation per kind', () => {
     // rate_spike: 20, 60, 300, 600, 3600 s.
     const spike = e.byDetector.find((d) => d.detector === 'rate_spike');
     expect([spike?.medianDelaySeconds, spike?.p90DelaySeconds]).toEqual([300, 3600]);
-    expect([nearestRank([], 0.9), nearestRank([5], 0.9), nearestRank([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 0.9), nearestRank([3, 1, 2], 0.5)]).toEqual([null, 5, 9, 2]);
+    expect([nearestRank([], 0.9), nearestRank([5], 0.9), nearestRank([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 0.9), nearestRank([3, 1, 2], 0.5)]).toEqual([
+      null,
+      5,
+      9,
+      2,
+    ]);
   });
 
   it('counts false alerts per agent-week overall, per detector and for each kind through its detector', () => {
@@ -73,7 +85,12 @@ describe('evaluation per kind', () => {
     const withInventory = evaluateAlerts([...alerts, inventory, learned], labels, { agents: 10, spanMs: 14 * 86_400_000 });
     expect(withInventory.coldStartAlerts.map((a) => a.id)).toEqual(['c1']);
     expect(withInventory.falseAlerts.map((a) => a.id)).toEqual(['f1', 'f2', 'f3', 'c2']);
-    expect(withInventory.byDetector.find((d) => d.detector === 'new_permission')).toMatchObject({ alerts: 3, otherLabel: 1, falseAlerts: 1, coldStartAlerts: 1 });
+    expect(withInventory.byDetector.find((d) => d.detector === 'new_permission')).toMatchObject({
+      alerts: 3,
+      otherLabel: 1,
+      falseAlerts: 1,
+      coldStartAlerts: 1,
+    });
     expect(withInventory.falseAlertsPerAgentWeek).toBe(0.2);
     expect(formatEvaluation(withInventory)).toContain('Cold-start inventory: 1 alert on agents still learning (privileged grants, sensitive acts), not false.');
     expect(formatEvaluation(e)).not.toContain('Cold-start inventory');

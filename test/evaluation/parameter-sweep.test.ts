@@ -30,26 +30,37 @@ describe('runSweep', () => {
       const alerts: Alert[] = [];
       const hash = createHash('sha256');
       const { summary } = await replay({
-        files: [fleet.events], config: settings[s.index]!.config, baselines,
+        files: [fleet.events],
+        config: settings[s.index]!.config,
+        baselines,
         sinks: [{ name: 'memory', write: (a) => void (alerts.push(a), hash.update(`${JSON.stringify(a)}\n`)), close: async () => {} }],
       });
       // Byte for byte what `replay --output` would write, and the same counts.
       expect(s.digest, s.label).toBe(hash.digest('hex'));
       expect(s.messages, s.label).toBe(alerts.length);
       expect(s.alerts, s.label).toBe(summary.alerts);
-      const byDetector = Object.fromEntries(Object.entries(summary.alertsByDetector).map(([d, bySeverity]) => [d, Object.values(bySeverity).reduce((a, b) => a + b, 0)]));
+      const byDetector = Object.fromEntries(
+        Object.entries(summary.alertsByDetector).map(([d, bySeverity]) => [d, Object.values(bySeverity).reduce((a, b) => a + b, 0)]),
+      );
       expect(s.alertsByDetector, s.label).toEqual(byDetector);
       const opening = alerts.filter((a) => a.status === undefined || a.status === 'open');
-      expect(s.incidents?.map((i) => [i.id, i.agentId, i.detector, i.time, i.severity]), s.label).toEqual(opening.map((a) => [a.id, a.agentId, a.detector, a.time, a.severity]));
+      expect(
+        s.incidents?.map((i) => [i.id, i.agentId, i.detector, i.time, i.severity]),
+        s.label,
+      ).toEqual(opening.map((a) => [a.id, a.agentId, a.detector, a.time, a.severity]));
       // Labelled scores are those of `agentwatch eval` on that replay's alerts.
       const evaluation = evaluateAlerts(alerts, fleet.labelList);
-      expect(s.score?.byDetector.map((d) => [d.detector, d.recall, d.medianDelaySeconds]), s.label).toEqual(evaluation.byDetector.map((d) => [d.detector, d.recall, d.medianDelaySeconds]));
+      expect(
+        s.score?.byDetector.map((d) => [d.detector, d.recall, d.medianDelaySeconds]),
+        s.label,
+      ).toEqual(evaluation.byDetector.map((d) => [d.detector, d.recall, d.medianDelaySeconds]));
       expect(s.score?.falseAlerts, s.label).toBe(evaluation.falseAlerts.length);
       expect(s.totalPerDay, s.label).toBeCloseTo(summary.alerts / inline.days, 1);
     }
 
     // The settings really differ, in the direction their values say.
-    const at = (minCount: number, offHours: boolean) => inline.settings.find((s) => s.values['engine.rateSpike.minCount'] === minCount && s.values['engine.offHours.enabled'] === offHours)!;
+    const at = (minCount: number, offHours: boolean) =>
+      inline.settings.find((s) => s.values['engine.rateSpike.minCount'] === minCount && s.values['engine.offHours.enabled'] === offHours)!;
     expect(at(5, true).alertsByDetector['rate_spike']).toBeGreaterThan(at(20, true).alertsByDetector['rate_spike'] ?? 0);
     expect(at(20, false).alertsByDetector['off_hours']).toBeUndefined();
     expect(at(20, true).alertsByDetector['off_hours']).toBeGreaterThan(0);
@@ -57,7 +68,13 @@ describe('runSweep', () => {
   });
 
   it('scores recall, precision and median detection delay against labels', async () => {
-    const r = await runSweep({ files: [fleet.events], settings: settings.filter((s) => s.values['engine.rateSpike.minCount'] === 20), baselinesDir: fleet.baselines, jobs: 1, labels: fleet.labelList });
+    const r = await runSweep({
+      files: [fleet.events],
+      settings: settings.filter((s) => s.values['engine.rateSpike.minCount'] === 20),
+      baselinesDir: fleet.baselines,
+      jobs: 1,
+      labels: fleet.labelList,
+    });
     const [on, off] = r.settings;
     const detector = (s: typeof on, d: string) => s?.score?.byDetector.find((x) => x.detector === d);
     expect(on?.score?.labels).toBe(fleet.labelList.length);

@@ -26,7 +26,9 @@ interface Read {
 
 async function readAll(dir: string): Promise<Read> {
   const out: Read = { events: [], rejects: [], skipped: [], formats: new Set() };
-  for (const name of readdirSync(dir).filter((n) => n.endsWith('.json')).sort()) {
+  for (const name of readdirSync(dir)
+    .filter((n) => n.endsWith('.json'))
+    .sort()) {
     const file = join(dir, name);
     const plan = sniffInput(file);
     out.formats.add(`${plan.layout}:${plan.sniffed?.name ?? (plan.native ? 'native' : 'auto')}`);
@@ -69,7 +71,10 @@ describe.skipIf(!present)('CloudTrail and Kubernetes adapters on the real sample
       permission: 'arn:aws:iam::aws:policy/AdministratorAccess',
       resource: 'arn:aws:iam::123837392027:role/stratus-red-team-backdoor-r-role',
     });
-    expect(one(r.events, '3a314d47-ffc3-4e98-87ae-fb4414ad7b62')).toMatchObject({ category: 'resource_access', resource: 'arn:aws:secretsmanager:us-east-1:123837392027:secret:stratus-red-team-retrieve-secret-11-mekIRl' });
+    expect(one(r.events, '3a314d47-ffc3-4e98-87ae-fb4414ad7b62')).toMatchObject({
+      category: 'resource_access',
+      resource: 'arn:aws:secretsmanager:us-east-1:123837392027:secret:stratus-red-team-retrieve-secret-11-mekIRl',
+    });
     const denied = r.events.filter((e) => e.agentId.endsWith('role/stratus-red-team-ec2-get-password-data-role'));
     expect(denied).toHaveLength(29);
     expect(denied.every((e) => e.outcome === 'denied' && e.action === 'ec2:GetPasswordData')).toBe(true);
@@ -81,13 +86,32 @@ describe.skipIf(!present)('CloudTrail and Kubernetes adapters on the real sample
     expect(r.rejects).toEqual([]);
     expect(r.events).toHaveLength(310);
     const grants = r.events.filter((e) => e.category === 'permission_request').map((e) => e.permission);
-    expect(grants).toEqual(expect.arrayContaining(['arn:aws:iam::aws:policy/AdministratorAccess', 'iam:CreateAccessKey', 'iam:CreateLoginProfile', 'iam:UpdateLoginProfile', 'iam:UpdateAssumeRolePolicy', 'sts:GetFederationToken', 'rolesanywhere:CreateTrustAnchor']));
+    expect(grants).toEqual(
+      expect.arrayContaining([
+        'arn:aws:iam::aws:policy/AdministratorAccess',
+        'iam:CreateAccessKey',
+        'iam:CreateLoginProfile',
+        'iam:UpdateLoginProfile',
+        'iam:UpdateAssumeRolePolicy',
+        'sts:GetFederationToken',
+        'rolesanywhere:CreateTrustAnchor',
+      ]),
+    );
     const secrets = r.events.filter((e) => e.action === 'secretsmanager:GetSecretValue');
     expect(secrets).toHaveLength(20);
-    expect(secrets.every((e) => e.resource?.startsWith('arn:aws:secretsmanager:cn-centraleast-1r:903144391865:secret:stratus-red-team-retrieve-secret-'))).toBe(true);
-    expect(r.events.filter((e) => e.action === 'ssm:GetParameters').map((e) => e.resource)).toContain('arn:aws:ssm:cn-west-3r:933175858973:parameter/credentials/stratus-red-team/credentials-1');
-    expect(r.events.find((e) => e.agentId.includes('federated-user'))).toMatchObject({ agentId: 'arn:aws:sts::742491224508:federated-user/stratus_red_team', attributes: { 'aws.identityType': 'FederatedUser' } });
-    expect(r.events.find((e) => e.action === 'bedrock:InvokeModel')).toMatchObject({ resource: expect.stringMatching(/^arn:aws:bedrock:.*:foundation-model\/anthropic\./) });
+    expect(secrets.every((e) => e.resource?.startsWith('arn:aws:secretsmanager:cn-centraleast-1r:903144391865:secret:stratus-red-team-retrieve-secret-'))).toBe(
+      true,
+    );
+    expect(r.events.filter((e) => e.action === 'ssm:GetParameters').map((e) => e.resource)).toContain(
+      'arn:aws:ssm:cn-west-3r:933175858973:parameter/credentials/stratus-red-team/credentials-1',
+    );
+    expect(r.events.find((e) => e.agentId.includes('federated-user'))).toMatchObject({
+      agentId: 'arn:aws:sts::742491224508:federated-user/stratus_red_team',
+      attributes: { 'aws.identityType': 'FederatedUser' },
+    });
+    expect(r.events.find((e) => e.action === 'bedrock:InvokeModel')).toMatchObject({
+      resource: expect.stringMatching(/^arn:aws:bedrock:.*:foundation-model\/anthropic\./),
+    });
   });
 
   it('OTRF EC2 proxy S3 exfiltration: Elastic lines with @timestamp only, the stolen WAF role mapped', async () => {
@@ -97,7 +121,11 @@ describe.skipIf(!present)('CloudTrail and Kubernetes adapters on the real sample
     expect(r.events).toHaveLength(103);
     const waf = r.events.filter((e) => e.agentId === 'arn:aws:iam::123456789123:role/MordorNginxStack-BankingWAFRole-9S3E0UAE1MM0');
     expect(waf.map((e) => e.action)).toEqual(expect.arrayContaining(['s3:ListBuckets', 's3:GetObject']));
-    expect(waf.find((e) => e.action === 's3:GetObject')).toMatchObject({ category: 'resource_access', resource: 'arn:aws:s3:::mordors3stack-s3bucket-llp2yingx64a/ring.txt', attributes: { 'aws.userAgent': expect.stringContaining('aws-cli/1.18.136') } });
+    expect(waf.find((e) => e.action === 's3:GetObject')).toMatchObject({
+      category: 'resource_access',
+      resource: 'arn:aws:s3:::mordors3stack-s3bucket-llp2yingx64a/ring.txt',
+      attributes: { 'aws.userAgent': expect.stringContaining('aws-cli/1.18.136') },
+    });
     expect(r.events.filter((e) => e.agentId === 'ec2.amazonaws.com')).toHaveLength(5);
   });
 
@@ -105,19 +133,45 @@ describe.skipIf(!present)('CloudTrail and Kubernetes adapters on the real sample
     const r = await readAll(join(DATASETS, 'falco-k8s-audit/trace_files'));
     expect(r.events).toHaveLength(51);
     expect(r.skipped).toEqual([]);
-    expect(r.events.filter((e) => e.action === 'create pods/exec' || e.action === 'create pods/attach').map((e) => e.attributes?.['k8s.stage'])).toEqual(['ResponseStarted', 'ResponseStarted']);
+    expect(r.events.filter((e) => e.action === 'create pods/exec' || e.action === 'create pods/attach').map((e) => e.attributes?.['k8s.stage'])).toEqual([
+      'ResponseStarted',
+      'ResponseStarted',
+    ]);
     // The tokens controller writing a service account's token secret: the control plane's upkeep (issue 15, item 6).
-    expect(one(r.events, '40ed7b5a-e92f-49ec-a359-86d36077d9c8')).toMatchObject({ agentId: 'system:kube-controller-manager', attributes: { housekeeping: true } });
+    expect(one(r.events, '40ed7b5a-e92f-49ec-a359-86d36077d9c8')).toMatchObject({
+      agentId: 'system:kube-controller-manager',
+      attributes: { housekeeping: true },
+    });
     // No sample carries a pod-bound token's user.extra (minikube 2018-2020, before bound tokens): nothing to bind.
     expect(r.events.filter((e) => e.source?.session !== undefined)).toEqual([]);
-    expect(r.rejects).toEqual([{ file: 'fal_01_003.json', line: 1, reason: 'unknown_format', message: 'no known log format recognises this record (an object with keys kind)' }]);
-    expect(r.events.filter((e) => e.attributes?.['k8s.identityKind'] === 'serviceaccount').every((e) => e.agentId === 'system:serviceaccount:kube-system:replicaset-controller')).toBe(true);
+    expect(r.rejects).toEqual([
+      { file: 'fal_01_003.json', line: 1, reason: 'unknown_format', message: 'no known log format recognises this record (an object with keys kind)' },
+    ]);
+    expect(
+      r.events
+        .filter((e) => e.attributes?.['k8s.identityKind'] === 'serviceaccount')
+        .every((e) => e.agentId === 'system:serviceaccount:kube-system:replicaset-controller'),
+    ).toBe(true);
     // Every trace Falco's "Attach to cluster-admin Role" rule fires on is a cluster-admin permission request here.
-    const labels = readFileSync(join(DATASETS, 'falco-k8s-audit/labels.csv'), 'utf8').split('\n').filter((l) => l.includes('Attach to cluster-admin Role='));
+    const labels = readFileSync(join(DATASETS, 'falco-k8s-audit/labels.csv'), 'utf8')
+      .split('\n')
+      .filter((l) => l.includes('Attach to cluster-admin Role='));
     expect(labels.length).toBeGreaterThan(0);
     const attach = readFileSync(join(DATASETS, 'falco-k8s-audit/trace_files', (labels[0] as string).split(',')[1] as string), 'utf8');
-    const ids = attach.split('\n').filter((l) => l.trim()).map((l) => (JSON.parse(l) as { auditID: string }).auditID);
-    for (const id of ids) expect(one(r.events, id)).toMatchObject({ category: 'permission_request', permission: 'ClusterRole/cluster-admin', action: 'create clusterrolebindings' });
-    expect(r.events.find((e) => e.resource === '/namespaces/kube-system/secrets/bootstrap-token-ne7bxu')).toMatchObject({ agentId: 'admin', action: 'create secrets', attributes: { 'k8s.identityKind': 'user' } });
+    const ids = attach
+      .split('\n')
+      .filter((l) => l.trim())
+      .map((l) => (JSON.parse(l) as { auditID: string }).auditID);
+    for (const id of ids)
+      expect(one(r.events, id)).toMatchObject({
+        category: 'permission_request',
+        permission: 'ClusterRole/cluster-admin',
+        action: 'create clusterrolebindings',
+      });
+    expect(r.events.find((e) => e.resource === '/namespaces/kube-system/secrets/bootstrap-token-ne7bxu')).toMatchObject({
+      agentId: 'admin',
+      action: 'create secrets',
+      attributes: { 'k8s.identityKind': 'user' },
+    });
   });
 });

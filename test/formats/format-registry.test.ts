@@ -5,8 +5,23 @@ import { FORMATS, FORMAT_CHOICES, detectFormat, resolveFormatChoice, sniffFormat
 import { FormatName, type LogFormat } from '../../src/formats/log-format.js';
 
 const native = { id: 'e1', time: '2026-03-02T09:00:00Z', agentId: 'agent-1', category: 'api_call', action: 'x' };
-const cloudTrail = { eventVersion: '1.08', eventTime: '2026-03-02T09:00:00Z', eventSource: 'sts.amazonaws.com', eventName: 'GetCallerIdentity', eventID: 'c1', userIdentity: { type: 'IAMUser', arn: 'arn:aws:iam::1:user/u' } };
-const k8s = { kind: 'Event', apiVersion: 'audit.k8s.io/v1', auditID: 'k1', stage: 'ResponseComplete', verb: 'get', user: { username: 'system:serviceaccount:a:b' }, requestReceivedTimestamp: '2026-03-02T09:00:00Z' };
+const cloudTrail = {
+  eventVersion: '1.08',
+  eventTime: '2026-03-02T09:00:00Z',
+  eventSource: 'sts.amazonaws.com',
+  eventName: 'GetCallerIdentity',
+  eventID: 'c1',
+  userIdentity: { type: 'IAMUser', arn: 'arn:aws:iam::1:user/u' },
+};
+const k8s = {
+  kind: 'Event',
+  apiVersion: 'audit.k8s.io/v1',
+  auditID: 'k1',
+  stage: 'ResponseComplete',
+  verb: 'get',
+  user: { username: 'system:serviceaccount:a:b' },
+  requestReceivedTimestamp: '2026-03-02T09:00:00Z',
+};
 
 describe('format registry', () => {
   it('lists every format once, native first, and `auto` as a choice', () => {
@@ -45,7 +60,12 @@ describe('format registry', () => {
 describe('decodeRecords', () => {
   it('validates adapter output with the native schema, reads arrays element by element', () => {
     const outs = [...decodeRecords([native, cloudTrail, k8s, { hello: 1 }])];
-    expect(outs.map((o) => (o instanceof InvalidEventError ? o.reason : o.constructor.name === 'SkippedRecord' ? 'skip' : (o as { id: string }).id))).toEqual(['e1', 'c1', 'k1', 'unknown_format']);
+    expect(outs.map((o) => (o instanceof InvalidEventError ? o.reason : o.constructor.name === 'SkippedRecord' ? 'skip' : (o as { id: string }).id))).toEqual([
+      'e1',
+      'c1',
+      'k1',
+      'unknown_format',
+    ]);
     expect((outs[3] as InvalidEventError).message).toBe('no known log format recognises this record (an object with keys hello)');
   });
 
@@ -55,9 +75,25 @@ describe('decodeRecords', () => {
   });
 
   it('an adapter that throws, or maps to an invalid event, yields a reject in place of the record', () => {
-    const broken: LogFormat = { name: 'ocsf', description: 'test', detect: () => true, toEvents: () => { throw new TypeError('boom'); } };
+    const broken: LogFormat = {
+      name: 'ocsf',
+      description: 'test',
+      detect: () => true,
+      toEvents: () => {
+        throw new TypeError('boom');
+      },
+    };
     expect([...decodeRecords({}, broken)]).toEqual([expect.objectContaining({ reason: 'unmapped', message: 'ocsf adapter failed on this record: boom' })]);
-    const invalid: LogFormat = { name: 'entra', description: 'test', detect: () => true, *toEvents() { yield { ...native, category: 'resource_access' } as never; } };
-    expect([...decodeRecords({}, invalid)]).toEqual([expect.objectContaining({ reason: 'schema', message: 'entra record mapped to an invalid event: event: missing required field "resource"' })]);
+    const invalid: LogFormat = {
+      name: 'entra',
+      description: 'test',
+      detect: () => true,
+      *toEvents() {
+        yield { ...native, category: 'resource_access' } as never;
+      },
+    };
+    expect([...decodeRecords({}, invalid)]).toEqual([
+      expect.objectContaining({ reason: 'schema', message: 'entra record mapped to an invalid event: event: missing required field "resource"' }),
+    ]);
   });
 });

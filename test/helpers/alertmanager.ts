@@ -46,7 +46,15 @@ export interface WebhookNotification {
   status: 'firing' | 'resolved';
   receiver: string;
   groupKey: string;
-  alerts: { status: 'firing' | 'resolved'; labels: Record<string, string>; annotations: Record<string, string>; startsAt: string; endsAt: string; generatorURL: string; fingerprint: string }[];
+  alerts: {
+    status: 'firing' | 'resolved';
+    labels: Record<string, string>;
+    annotations: Record<string, string>;
+    startsAt: string;
+    endsAt: string;
+    generatorURL: string;
+    fingerprint: string;
+  }[];
   commonLabels: Record<string, string>;
 }
 
@@ -82,9 +90,7 @@ export class TestAlertmanager {
   /** Starts it and waits for `/-/ready`; `access` is what the helper itself needs when webConfig asks for TLS or auth. */
   static async start(opts: AlertmanagerOptions = {}, access: AlertmanagerAccess = {}): Promise<TestAlertmanager> {
     const dir = mkdtempSync(join(tmpdir(), 'aw-alertmanager-'));
-    const receiver = opts.webhookUrl
-      ? { name: 'test', webhook_configs: [{ url: opts.webhookUrl, send_resolved: true }] }
-      : { name: 'test' };
+    const receiver = opts.webhookUrl ? { name: 'test', webhook_configs: [{ url: opts.webhookUrl, send_resolved: true }] } : { name: 'test' };
     const config = {
       global: { resolve_timeout: opts.resolveTimeout ?? '5m' },
       route: {
@@ -132,12 +138,20 @@ export class TestAlertmanager {
     const url = new URL(path, this.url);
     const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
     return new Promise((resolve, reject) => {
-      const req = request(url, { headers: this.access.authorization ? { authorization: this.access.authorization } : {}, ...(this.access.ca && { ca: this.access.ca }), timeout: 5000 }, (res) => {
-        let body = '';
-        res.on('data', (d) => (body += String(d)));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-        res.on('error', reject);
-      });
+      const req = request(
+        url,
+        {
+          headers: this.access.authorization ? { authorization: this.access.authorization } : {},
+          ...(this.access.ca && { ca: this.access.ca }),
+          timeout: 5000,
+        },
+        (res) => {
+          let body = '';
+          res.on('data', (d) => (body += String(d)));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+          res.on('error', reject);
+        },
+      );
       req.on('timeout', () => req.destroy(new Error(`GET ${path}: timeout`)));
       req.on('error', reject);
       req.end();
@@ -246,7 +260,29 @@ export function selfSignedCert(dir: string): { certFile: string; keyFile: string
   const certFile = join(dir, 'cert.pem');
   const keyFile = join(dir, 'key.pem');
   try {
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', keyFile, '-out', certFile, '-days', '2', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'pipe' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-keyout',
+        keyFile,
+        '-out',
+        certFile,
+        '-days',
+        '2',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+      ],
+      { stdio: 'pipe' },
+    );
   } catch (err) {
     if (isCI()) throw new Error(`openssl could not make a test certificate: ${(err as Error).message}`);
     console.warn('[alertmanager] openssl not usable: the https test is skipped');

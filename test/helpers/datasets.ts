@@ -8,4 +8,6 @@ import { ROOT } from './cli.js';
  * (a clone made elsewhere, as CI may do). Tests skip, saying so, when none exists.
  */
 export const DATASETS: string =
-  process.env['AGENTWATCH_DATASETS'] ?? [join(ROOT, '../shared/datasets'), '/work/shared/datasets'].find((d) => existsSync(d)) ?? join(ROOT, '../shared/datasets');
+  process.env['AGENTWATCH_DATASETS'] ??
+  [join(ROOT, '../shared/datasets'), '/work/shared/datasets'].find((d) => existsSync(d)) ??
+  join(ROOT, '../shared/datasets');

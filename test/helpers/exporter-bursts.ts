@@ -15,5 +15,7 @@ export function exporterBursts(): AuditEvent[] {
 
 /** Native JSON lines (DESIGN.md event format). */
 export function toLines(events: readonly AuditEvent[]): string[] {
-  return events.map((e) => JSON.stringify({ id: e.id, time: new Date(e.timeMs).toISOString(), agentId: e.agentId, category: e.category, action: e.action, outcome: e.outcome }));
+  return events.map((e) =>
+    JSON.stringify({ id: e.id, time: new Date(e.timeMs).toISOString(), agentId: e.agentId, category: e.category, action: e.action, outcome: e.outcome }),
+  );
 }

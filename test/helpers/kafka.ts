@@ -17,7 +17,10 @@ export function isolatedConfig(brokers: string, overrides: { partitions?: number
 }
 
 export function testKafka(config: Config): Kafka {
-  return createKafka(config.kafka, { clientId: 'agentwatch-test', quiet: [/Limiting retries for the idempotent producer/, /coordinator is (loading|not available)/] });
+  return createKafka(config.kafka, {
+    clientId: 'agentwatch-test',
+    quiet: [/Limiting retries for the idempotent producer/, /coordinator is (loading|not available)/],
+  });
 }
 
 export async function produceLines(kafka: Kafka, topic: string, lines: readonly string[], keyOf: (line: string) => string | null): Promise<void> {

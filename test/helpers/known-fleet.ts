@@ -26,7 +26,12 @@ export function knownFleetEvents(): AuditEvent[] {
         for (let i = 0; i < n; i++) {
           const t = minute + Math.floor((i * MINUTE) / n);
           const source = { region: 'westeurope', country: 'NL' };
-          let extra: Partial<AuditEvent> = { agentClass: 'etl', category: 'resource_access', resource: ['s3://a', 's3://b', 's3://c'][i % 3] as string, source };
+          let extra: Partial<AuditEvent> = {
+            agentClass: 'etl',
+            category: 'resource_access',
+            resource: ['s3://a', 's3://b', 's3://c'][i % 3] as string,
+            source,
+          };
           if (agentId === 'bot-1' && day === 0 && m === 9 * 60 + 30 && i === 0) extra = { ...extra, resource: 's3://old' };
           if (i === 1 && m % 60 === 0) extra = { agentClass: 'etl', category: 'permission_request', action: 'iam.request', permission: 'storage.read', source };
           if (agentId === 'bot-1' && day === 10 && m === 11 * 60 && i === 1) extra = { ...extra, permission: 'kv.get' };
@@ -36,6 +41,8 @@ export function knownFleetEvents(): AuditEvent[] {
     }
   }
   const young = Array.from({ length: 20 }, (_, i) => event('young', YOUNG_FROM + i * MINUTE, { agentClass: 'etl' }));
-  const burst = Array.from({ length: 100 }, (_, i) => event('bot-1', BURST_AT + i * 500, { agentClass: 'etl', category: 'resource_access', resource: 's3://a', source: { region: 'westeurope', country: 'NL' } }));
+  const burst = Array.from({ length: 100 }, (_, i) =>
+    event('bot-1', BURST_AT + i * 500, { agentClass: 'etl', category: 'resource_access', resource: 's3://a', source: { region: 'westeurope', country: 'NL' } }),
+  );
   return merge(bots, young, burst);
 }

@@ -47,7 +47,14 @@ export function poisson(rand: () => number, mean: number): number {
  * Per-minute traffic for one agent: `ratePerMinute(minuteStartMs)` gives the Poisson mean of
  * each minute; events are spread evenly inside the minute.
  */
-export function traffic(agentId: string, fromMs: number, toMs: number, ratePerMinute: (t: number) => number, seed = 1, extra: Partial<AuditEvent> = {}): AuditEvent[] {
+export function traffic(
+  agentId: string,
+  fromMs: number,
+  toMs: number,
+  ratePerMinute: (t: number) => number,
+  seed = 1,
+  extra: Partial<AuditEvent> = {},
+): AuditEvent[] {
   const rand = prng(seed);
   const out: AuditEvent[] = [];
   for (let t = fromMs; t < toMs; t += MINUTE) {

@@ -27,12 +27,31 @@ interface Reject {
 
 function replay(files: string[], extra: string[] = [], nodeFlags: string[] = []) {
   const run = mkdtempSync(join(out, 'run-'));
-  const r = spawnSync(process.execPath, [...nodeFlags, '--import', 'tsx', join(ROOT, 'src/cli/agentwatch.ts'), 'replay', ...files, '-o', join(run, 'alerts.jsonl'), '--rejects', join(run, 'rejects.jsonl'), '--summary-json', join(run, 'summary.json'), '--no-progress', ...extra], {
-    cwd: CORPUS,
-    encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '1' },
-    maxBuffer: 64 * 1024 * 1024,
-  });
+  const r = spawnSync(
+    process.execPath,
+    [
+      ...nodeFlags,
+      '--import',
+      'tsx',
+      join(ROOT, 'src/cli/agentwatch.ts'),
+      'replay',
+      ...files,
+      '-o',
+      join(run, 'alerts.jsonl'),
+      '--rejects',
+      join(run, 'rejects.jsonl'),
+      '--summary-json',
+      join(run, 'summary.json'),
+      '--no-progress',
+      ...extra,
+    ],
+    {
+      cwd: CORPUS,
+      encoding: 'utf8',
+      env: { ...process.env, NO_COLOR: '1' },
+      maxBuffer: 64 * 1024 * 1024,
+    },
+  );
   const read = (name: string) => {
     try {
       return readFileSync(join(run, name), 'utf8');
@@ -41,7 +60,10 @@ function replay(files: string[], extra: string[] = [], nodeFlags: string[] = [])
     }
   };
   const summary = (read('summary.json') ? JSON.parse(read('summary.json')) : undefined) as ReplaySummary | undefined;
-  const rejects = read('rejects.jsonl').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Reject);
+  const rejects = read('rejects.jsonl')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Reject);
   return { ...r, summary, rejects, where: rejects.map((x) => `${x.file}:${x.line}${x.record ? `#${x.record}` : ''} ${x.reason}`) };
 }
 
@@ -49,7 +71,9 @@ function replay(files: string[], extra: string[] = [], nodeFlags: string[] = [])
 const RAW_CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 
 describe('the hostile corpus through replay (issue 13)', () => {
-  const files = readdirSync(CORPUS).filter((f) => f.endsWith('.jsonl')).sort();
+  const files = readdirSync(CORPUS)
+    .filter((f) => f.endsWith('.jsonl'))
+    .sort();
   const r = replay(files, ['--baselines', 'baselines', '--print']);
 
   it('runs to the end: exit 0, a summary', () => {
@@ -78,7 +102,9 @@ describe('the hostile corpus through replay (issue 13)', () => {
       'prototype-names.jsonl:2 schema',
       'prototype-names.jsonl:3 schema',
     ]);
-    expect(r.rejects.find((x) => x.file === 'non-finite.jsonl')?.error).toBe('/attributes/n: must be a finite number (a literal like 1e999 overflows to Infinity)');
+    expect(r.rejects.find((x) => x.file === 'non-finite.jsonl')?.error).toBe(
+      '/attributes/n: must be a finite number (a literal like 1e999 overflows to Infinity)',
+    );
     expect(r.rejects.find((x) => x.file === 'oversized-utf8.jsonl')?.error).toBe('event is 80109 bytes, over the 65536 limit (input.maxEventBytes)');
     expect(r.summary?.rejected).toEqual({ schema: 5, not_json: 2, unknown_format: 6, too_large: 1 });
   });
@@ -109,7 +135,8 @@ async function gzipFile(path: string, head: string, fill: string, size: number):
   const done = finished(gz.pipe(createWriteStream(path)));
   gz.write(head);
   const chunk = Buffer.alloc(1 << 20, fill);
-  for (let left = size; left > 0; left -= chunk.length) if (!gz.write(left >= chunk.length ? chunk : chunk.subarray(0, left))) await new Promise((resolve) => gz.once('drain', resolve));
+  for (let left = size; left > 0; left -= chunk.length)
+    if (!gz.write(left >= chunk.length ? chunk : chunk.subarray(0, left))) await new Promise((resolve) => gz.once('drain', resolve));
   gz.end();
   await done;
 }
@@ -141,7 +168,8 @@ describe('huge lines (issue 13)', () => {
   }, 60_000);
 
   it('native events after a first line longer than the sniffing head keep maxEventBytes', () => {
-    const event = (i: number, pad: number) => JSON.stringify({ id: `n${i}`, time: `2026-03-02T09:0${i}:00Z`, agentId: 'a', category: 'api_call', action: 'x', pad: 'p'.repeat(pad) });
+    const event = (i: number, pad: number) =>
+      JSON.stringify({ id: `n${i}`, time: `2026-03-02T09:0${i}:00Z`, agentId: 'a', category: 'api_call', action: 'x', pad: 'p'.repeat(pad) });
     const file = join(out, 'long-first.jsonl');
     writeFileSync(file, [event(1, 1_100_000), event(2, 10), event(3, 70_000), event(4, 10)].join('\n'));
     const r = replay([file]);
@@ -153,7 +181,12 @@ describe('huge lines (issue 13)', () => {
 
 describe('spoiled state files (issue 13)', () => {
   /** One CLI run from the corpus folder: exit status and stderr. */
-  const cli = (args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/agentwatch.ts'), ...args], { cwd: CORPUS, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  const cli = (args: string[]) =>
+    spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/agentwatch.ts'), ...args], {
+      cwd: CORPUS,
+      encoding: 'utf8',
+      env: { ...process.env, NO_COLOR: '1' },
+    });
   const refused = (r: ReturnType<typeof cli>) => {
     expect(r.stderr).not.toMatch(/unexpected error|TypeError|RangeError|at .*\.ts:\d+/);
     expect(r.status).toBe(2);
@@ -164,7 +197,8 @@ describe('spoiled state files (issue 13)', () => {
   const replayWith = (state: string) => cli(['replay', 'terminal-escapes.jsonl', '-o', join(out, 'state-alerts.jsonl'), '--no-progress', '--state', state]);
 
   it('a missing field: one line with the file and the path, no TypeError (replay, inspect)', () => {
-    const expected = 'agentwatch: state/missing-field.state.json: invalid snapshot of agent "agent-two" at /engine/agents/1/hour: missing (a damaged or edited file: save the state again, or start without it) [AW_INVALID_SNAPSHOT]';
+    const expected =
+      'agentwatch: state/missing-field.state.json: invalid snapshot of agent "agent-two" at /engine/agents/1/hour: missing (a damaged or edited file: save the state again, or start without it) [AW_INVALID_SNAPSHOT]';
     expect(refused(replayWith('state/missing-field.state.json'))).toBe(expected);
     expect(refused(cli(['inspect', 'agent-two', '--state', 'state/missing-field.state.json']))).toBe(expected);
   });
@@ -176,7 +210,9 @@ describe('spoiled state files (issue 13)', () => {
   });
 
   it('a state cut short by a crash', () => {
-    expect(refused(replayWith('state/truncated.state.json.gz'))).toMatch(/^agentwatch: state\/truncated\.state\.json\.gz is not an agentwatch state file: corrupt gzip data \(unexpected end of file\) \[AW_INVALID_SNAPSHOT\]$/);
+    expect(refused(replayWith('state/truncated.state.json.gz'))).toMatch(
+      /^agentwatch: state\/truncated\.state\.json\.gz is not an agentwatch state file: corrupt gzip data \(unexpected end of file\) \[AW_INVALID_SNAPSHOT\]$/,
+    );
   });
 
   it('a gzip bomb stops at the 512 MiB limit, named, without inflating the rest', async () => {
@@ -195,6 +231,8 @@ describe('spoiled state files (issue 13)', () => {
     const bomb = join(out, 'bomb.state.json.gz');
     writeFileSync(bomb, bytes.subarray(0, Math.floor((bytes.length * 7) / 8)));
     const line = refused(replayWith(bomb));
-    expect(line).toBe(`agentwatch: ${bomb} holds more than 536870888 bytes once decompressed, the most a state file can hold: not an agentwatch state file (a gzip bomb?), or one that cannot be read [AW_INVALID_SNAPSHOT]`);
+    expect(line).toBe(
+      `agentwatch: ${bomb} holds more than 536870888 bytes once decompressed, the most a state file can hold: not an agentwatch state file (a gzip bomb?), or one that cannot be read [AW_INVALID_SNAPSHOT]`,
+    );
   }, 120_000);
 });

@@ -1,7 +1,15 @@
 import { writeFileSync } from 'node:fs';
 // Regenerates the corpus files (node test/hostile/make-corpus.mjs); add a case here and to the test.
 const dir = new URL('corpus', import.meta.url).pathname;
-const ev = (i, extra = {}) => JSON.stringify({ id: `h${i}`, time: `2026-03-02T09:${String(i % 60).padStart(2, '0')}:00Z`, agentId: 'agent-ok', category: 'api_call', action: 'read', ...extra });
+const ev = (i, extra = {}) =>
+  JSON.stringify({
+    id: `h${i}`,
+    time: `2026-03-02T09:${String(i % 60).padStart(2, '0')}:00Z`,
+    agentId: 'agent-ok',
+    category: 'api_call',
+    action: 'read',
+    ...extra,
+  });
 const lines = (name, list) => writeFileSync(`${dir}/${name}`, list.join('\n') + '\n');
 
 // 1. Terminal escapes in fields that reach --print and the summary; every line is a valid event.
@@ -16,16 +24,33 @@ lines('terminal-escapes.jsonl', [
 lines('not-events.jsonl', ['{"id": "x",', 'garbage \u0000\u001b[31m', '[1,2,3]', '{}', 'null', '"just a string"', ev(5)]);
 
 // 3. Numbers that overflow to Infinity.
-lines('non-finite.jsonl', [ev(6, { attributes: { n: 1 } }).replace('"n":1', '"n":1e999'), ev(7, { source: { lat: 1 } }).replace('"lat":1', '"lat":-1e999'), ev(8, { attributes: { n: 1.5 } })]);
+lines('non-finite.jsonl', [
+  ev(6, { attributes: { n: 1 } }).replace('"n":1', '"n":1e999'),
+  ev(7, { source: { lat: 1 } }).replace('"lat":1', '"lat":-1e999'),
+  ev(8, { attributes: { n: 1.5 } }),
+]);
 
 // 4. Under the limit in characters, over it in UTF-8 bytes (65,536 by default).
 lines('oversized-utf8.jsonl', [ev(9, { pad: 'é'.repeat(40_000) }), ev(10)]);
 
 // 5. Resources built to make a backtracking glob explode (the pattern is in baselines/).
-lines('glob-bomb.jsonl', Array.from({ length: 50 }, (_, i) => ev(100 + i, { agentId: `glob-${i % 5}`, category: 'resource_access', resource: 'a'.repeat(1990 + i) })));
+lines(
+  'glob-bomb.jsonl',
+  Array.from({ length: 50 }, (_, i) => ev(100 + i, { agentId: `glob-${i % 5}`, category: 'resource_access', resource: 'a'.repeat(1990 + i) })),
+);
 
 // 6. Kubernetes audit stages: a control sequence and two hundred made-up ones, one skip reason.
-const k8s = (id, stage) => JSON.stringify({ kind: 'Event', apiVersion: 'audit.k8s.io/v1', level: 'Metadata', auditID: id, stage, verb: 'get', user: { username: 'system:serviceaccount:a:b' }, requestReceivedTimestamp: '2026-03-02T09:00:00Z' });
+const k8s = (id, stage) =>
+  JSON.stringify({
+    kind: 'Event',
+    apiVersion: 'audit.k8s.io/v1',
+    level: 'Metadata',
+    auditID: id,
+    stage,
+    verb: 'get',
+    user: { username: 'system:serviceaccount:a:b' },
+    requestReceivedTimestamp: '2026-03-02T09:00:00Z',
+  });
 lines('k8s-stages.jsonl', [k8s('s0', '\u001b]0;pwned\u0007'), ...Array.from({ length: 200 }, (_, i) => k8s(`s${i + 1}`, `Stage${i}`))]);
 
 // 7. Table lookups by names that Object.prototype has.
@@ -45,9 +70,28 @@ lines('prototype-names.jsonl', [
   const root = new URL('../..', import.meta.url).pathname;
   const work = mkdtempSync(`${tmpdir()}/aw-corpus-`);
   writeFileSync(`${work}/events.jsonl`, [ev(1), ev(2), ev(3, { agentId: 'agent-two' })].join('\n') + '\n');
-  execFileSync(process.execPath, ['--import', 'tsx', `${root}/src/cli/agentwatch.ts`, 'replay', `${work}/events.jsonl`, '-o', `${work}/alerts.jsonl`, '--save-state', `${work}/state.json`, '--no-progress'], { cwd: root, stdio: 'ignore' });
+  execFileSync(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      `${root}/src/cli/agentwatch.ts`,
+      'replay',
+      `${work}/events.jsonl`,
+      '-o',
+      `${work}/alerts.jsonl`,
+      '--save-state',
+      `${work}/state.json`,
+      '--no-progress',
+    ],
+    { cwd: root, stdio: 'ignore' },
+  );
   // Nothing of this run (its folder, its clock) in the committed files.
-  const good = JSON.stringify({ ...JSON.parse(readFileSync(`${work}/state.json`, 'utf8')), createdAt: '2026-03-02T10:00:00.000Z', createdFrom: ['events.jsonl'] });
+  const good = JSON.stringify({
+    ...JSON.parse(readFileSync(`${work}/state.json`, 'utf8')),
+    createdAt: '2026-03-02T10:00:00.000Z',
+    createdFrom: ['events.jsonl'],
+  });
   rmSync(work, { recursive: true, force: true });
   const spoil = (name, change) => {
     const doc = JSON.parse(good);

@@ -54,7 +54,11 @@ describe('describeAgent (what agentwatch believes is normal)', () => {
     const all = describeAgent(agent('bot-1'), settings, { limit: 10 });
     expect(all.resources.shown.at(-1)).toEqual({ value: 's3://old', firstSeen: '2026-03-02T09:30:00.000Z', lastSeen: '2026-03-02T09:30:00.000Z' });
     expect(all.permissions.shown.map((p) => p.value)).toEqual(['storage.read', 'kv.get']);
-    expect(all.permissions.shown[1]).toEqual({ value: 'kv.get', firstSeen: new Date(T0 + 10 * DAY + 11 * 3_600_000 + 5_000).toISOString(), lastSeen: new Date(T0 + 10 * DAY + 11 * 3_600_000 + 5_000).toISOString() });
+    expect(all.permissions.shown[1]).toEqual({
+      value: 'kv.get',
+      firstSeen: new Date(T0 + 10 * DAY + 11 * 3_600_000 + 5_000).toISOString(),
+      lastSeen: new Date(T0 + 10 * DAY + 11 * 3_600_000 + 5_000).toISOString(),
+    });
     expect(all.permissions.shown[0]?.firstSeen).toBe('2026-03-02T09:00:05.000Z');
     expect(all.locations.shown.map((l) => l.value).sort()).toEqual(['country NL', 'region westeurope']);
     expect(all.sensitiveResources.total).toBe(0);
@@ -66,7 +70,9 @@ describe('describeAgent (what agentwatch believes is normal)', () => {
     const d = describeAgent(agent('bot-1'), settings);
     // The threshold inspect reports is the one the engine alerted at.
     expect(spike?.summary).toMatch(new RegExp(`alert threshold ${d.hourOfDay[17]?.alertAbovePerMinute}/min`));
-    expect(d.openIncidents).toMatchObject([{ alertId: spike?.id, detector: 'rate_spike', severity: spike?.severity, opened: spike?.time, triggers: expect.any(Number) }]);
+    expect(d.openIncidents).toMatchObject([
+      { alertId: spike?.id, detector: 'rate_spike', severity: spike?.severity, opened: spike?.time, triggers: expect.any(Number) },
+    ]);
     const young = describeAgent(agent('young'), settings);
     expect(young.learning).toEqual({ learning: true, days: 0.01, until: new Date(YOUNG_FROM + 7 * DAY).toISOString(), eventsNeeded: 30 });
     expect(young.hourOfDay.every((h) => h.alertAbovePerMinute === null)).toBe(true);

@@ -20,10 +20,17 @@ const PASSWORD_BCRYPT = '$2b$04$7lQZYNX9R8Wl71SgJ0UL6uzE2Rx/OrcvEZdWyP.uzZFwGm2M
 // One real incident from the engine: a 10x rate spike of agent-am (open, updates, resolved).
 const spikeAt = T0 + 9 * DAY + 14 * HOUR;
 const extra = { agentClass: 'invoice-summarizer', tenant: 'contoso' };
-const incident = runAll(engineWith(), merge(traffic('agent-am', T0, T0 + 10 * DAY, () => 10, 1, extra), traffic('agent-am', spikeAt, spikeAt + 35 * MINUTE, () => 120, 2, extra))).filter((a) => a.detector === 'rate_spike');
+const incident = runAll(
+  engineWith(),
+  merge(
+    traffic('agent-am', T0, T0 + 10 * DAY, () => 10, 1, extra),
+    traffic('agent-am', spikeAt, spikeAt + 35 * MINUTE, () => 120, 2, extra),
+  ),
+).filter((a) => a.detector === 'rate_spike');
 
-const isNotificationFor = (status: 'firing' | 'resolved', alertId: string) => (n: { status: string; alerts: { status: string; annotations: Record<string, string> }[] }) =>
-  n.status === status && n.alerts.some((a) => a.status === status && a.annotations['alert_id'] === alertId);
+const isNotificationFor =
+  (status: 'firing' | 'resolved', alertId: string) => (n: { status: string; alerts: { status: string; annotations: Record<string, string> }[] }) =>
+    n.status === status && n.alerts.some((a) => a.status === status && a.annotations['alert_id'] === alertId);
 
 describeAlertmanager('a real Alertmanager', { timeout: 60_000 }, () => {
   let recorder: NotificationRecorder;
@@ -46,7 +53,14 @@ describeAlertmanager('a real Alertmanager', { timeout: 60_000 }, () => {
     try {
       await target.send(open!, 1);
       const [listed] = await am.waitForAlerts({ agent_id: 'agent-am' }, (l) => l.length === 1);
-      expect(listed!.labels).toEqual({ alertname: 'AgentwatchRateSpike', agent_id: 'agent-am', detector: 'rate_spike', severity: open!.severity, agent_class: 'invoice-summarizer', tenant: 'contoso' });
+      expect(listed!.labels).toEqual({
+        alertname: 'AgentwatchRateSpike',
+        agent_id: 'agent-am',
+        detector: 'rate_spike',
+        severity: open!.severity,
+        agent_class: 'invoice-summarizer',
+        tenant: 'contoso',
+      });
       expect(listed!.annotations).toMatchObject({ summary: open!.summary, alert_id: open!.id, evidence: open!.evidence.join(', ') });
       expect(listed!.annotations['observed']).toMatch(/eventsPerMinute=/);
       expect(listed!.annotations['expected']).toMatch(/typicalPeakPerMinute=/);
@@ -93,7 +107,10 @@ describeAlertmanager('a real Alertmanager', { timeout: 60_000 }, () => {
 
   it('a wrong url (route prefix) is a clear error, retried so that alerts wait until the url is fixed', async () => {
     const target = new AlertmanagerTarget({ name: 'am', url: `${am.url}/not-the-prefix` });
-    const err = await target.send(incident[0]!, 1).then(() => undefined, (e: unknown) => e);
+    const err = await target.send(incident[0]!, 1).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     await target.close();
     expect(err).toBeInstanceOf(DeliveryError);
     expect((err as DeliveryError).retryable).toBe(true);
@@ -119,12 +136,27 @@ describeAlertmanager('agentwatch replay with an alertmanager sink, into a real A
 
   it('the incident still open at the end is active with its labels; the resolved one was posted resolved', async () => {
     const events = join(dir, 'events.jsonl');
-    const clock = (m: number) => ({ id: `clock-${m}`, time: new Date(Date.UTC(2026, 2, 2, 10, m)).toISOString(), agentId: 'agent-am-clock', category: 'api_call', action: 'storage.blob.read', source: { region: 'westeurope' } });
+    const clock = (m: number) => ({
+      id: `clock-${m}`,
+      time: new Date(Date.UTC(2026, 2, 2, 10, m)).toISOString(),
+      agentId: 'agent-am-clock',
+      category: 'api_call',
+      action: 'storage.blob.read',
+      source: { region: 'westeurope' },
+    });
     const lines: unknown[] = [];
     for (let m = 0; m <= 60; m++) {
       lines.push(clock(m));
       // agent-am-gone acts from a forbidden region once at 10:00, then is quiet: its incident resolves 30 min later (by the other agents' event time).
-      if (m === 0) lines.push({ ...clock(m), id: 'gone-1', agentId: 'agent-am-gone', agentClass: 'exporter', tenant: 'contoso', source: { region: 'eastus', ip: '203.0.113.7' } });
+      if (m === 0)
+        lines.push({
+          ...clock(m),
+          id: 'gone-1',
+          agentId: 'agent-am-gone',
+          agentClass: 'exporter',
+          tenant: 'contoso',
+          source: { region: 'eastus', ip: '203.0.113.7' },
+        });
       // agent-am-stays does the same at 10:55: the stream ends with its incident open.
       if (m === 55) lines.push({ ...clock(m), id: 'stays-1', agentId: 'agent-am-stays', source: { region: 'eastus' } });
     }
@@ -133,7 +165,15 @@ describeAlertmanager('agentwatch replay with an alertmanager sink, into a real A
     mkdirSync(baselines);
     writeFileSync(join(baselines, 'agents.yaml'), 'agents:\n  - match: { agentId: "agent-am-*" }\n    allowedRegions: [westeurope]\n');
     const config = join(dir, 'agentwatch.json');
-    writeFileSync(config, JSON.stringify({ alerts: { sinks: [{ name: 'soc-alertmanager', type: 'alertmanager', url: am.url, generatorUrl: 'https://agentwatch.example/alerts/{alertId}' }], queue: { dir: join(dir, 'queue') } } }));
+    writeFileSync(
+      config,
+      JSON.stringify({
+        alerts: {
+          sinks: [{ name: 'soc-alertmanager', type: 'alertmanager', url: am.url, generatorUrl: 'https://agentwatch.example/alerts/{alertId}' }],
+          queue: { dir: join(dir, 'queue') },
+        },
+      }),
+    );
     const received = async (status: string) => am.metric(`alertmanager_alerts_received_total{status="${status}",version="v2"}`);
     const before = { firing: await received('firing'), resolved: await received('resolved') };
 
@@ -142,7 +182,10 @@ describeAlertmanager('agentwatch replay with an alertmanager sink, into a real A
     expect(r.status, r.stderr).toBe(0);
 
     // What agentwatch raised (the premise): gone opens and resolves, stays opens.
-    const alerts = readFileSync(output, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Alert);
+    const alerts = readFileSync(output, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Alert);
     expect(alerts.map((a) => [a.agentId, a.detector, a.status ?? 'open'])).toEqual([
       ['agent-am-gone', 'policy_violation', 'open'],
       ['agent-am-gone', 'policy_violation', 'resolved'],
@@ -153,7 +196,12 @@ describeAlertmanager('agentwatch replay with an alertmanager sink, into a real A
     // Alertmanager has the open one, with agentwatch's labels and annotations, firing since its event.
     const [listed] = await am.waitForAlerts({ agent_id: 'agent-am-stays' }, (l) => l.length === 1);
     expect(listed!.labels).toEqual({ alertname: 'AgentwatchPolicyViolation', agent_id: 'agent-am-stays', detector: 'policy_violation', severity: 'high' });
-    expect(listed!.annotations).toMatchObject({ alert_id: staysOpen!.id, summary: staysOpen!.summary, observed: 'rule=allowedRegions, region=eastus, ip=null', evidence: 'stays-1' });
+    expect(listed!.annotations).toMatchObject({
+      alert_id: staysOpen!.id,
+      summary: staysOpen!.summary,
+      observed: 'rule=allowedRegions, region=eastus, ip=null',
+      evidence: 'stays-1',
+    });
     expect(listed!.annotations['expected']).toContain('allowedRegions=[westeurope]');
     expect(Date.parse(listed!.startsAt)).toBe(Date.parse('2026-03-02T10:55:00.000Z'));
     expect(listed!.generatorURL).toBe(`https://agentwatch.example/alerts/${staysOpen!.id}`);
@@ -176,7 +224,10 @@ describeAlertmanager('a real Alertmanager behind https and basic auth', { timeou
 
   beforeAll(async () => {
     if (!cert) return;
-    am = await TestAlertmanager.start({ webConfig: { tls_server_config: { cert_file: cert.certFile, key_file: cert.keyFile }, basic_auth_users: { [USER]: PASSWORD_BCRYPT } } }, { authorization, ca: cert.pem });
+    am = await TestAlertmanager.start(
+      { webConfig: { tls_server_config: { cert_file: cert.certFile, key_file: cert.keyFile }, basic_auth_users: { [USER]: PASSWORD_BCRYPT } } },
+      { authorization, ca: cert.pem },
+    );
   });
   afterAll(async () => {
     await am?.stop();
@@ -192,14 +243,20 @@ describeAlertmanager('a real Alertmanager behind https and basic auth', { timeou
     expect(listed!.annotations['alert_id']).toBe(alert.id);
 
     const wrong = new AlertmanagerTarget({ name: 'am-tls', url: am!.url, auth: { username: USER, password: 'not-the-password' }, ca: cert!.pem });
-    const err = await wrong.send(alert, 1).then(() => undefined, (e: unknown) => e);
+    const err = await wrong.send(alert, 1).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     await wrong.close();
     expect((err as DeliveryError).status).toBe(401);
-    expect((err as DeliveryError).message).toContain('check the sink\'s auth');
+    expect((err as DeliveryError).message).toContain("check the sink's auth");
 
     // Without the CA the certificate is refused (retryable: an operator may fix the trust store).
     const untrusted = new AlertmanagerTarget({ name: 'am-tls', url: am!.url, auth: { username: USER, password: PASSWORD } });
-    const tlsErr = await untrusted.send(alert, 1).then(() => undefined, (e: unknown) => e);
+    const tlsErr = await untrusted.send(alert, 1).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     await untrusted.close();
     expect(tlsErr).toBeInstanceOf(DeliveryError);
     expect((tlsErr as DeliveryError).message).toMatch(/certificate/i);

@@ -23,7 +23,10 @@ describeKafka('seeding the changelog from a saved state', { timeout: 240_000 }, 
 
   it('puts each agent on the partition of its input events, never overwrites, and every instance of a group restores its own share', async () => {
     const engine = engineWith();
-    run(engine, AGENTS.flatMap((id, i) => traffic(id, T0, T0 + 2 * HOUR, () => 2, i + 1)).sort((a, b) => a.timeMs - b.timeMs));
+    run(
+      engine,
+      AGENTS.flatMap((id, i) => traffic(id, T0, T0 + 2 * HOUR, () => 2, i + 1)).sort((a, b) => a.timeMs - b.timeMs),
+    );
     const agents = engine.snapshot().agents;
     expect(agents).toHaveLength(12);
     const config = isolatedConfig(brokers, { partitions: 4 });
@@ -37,7 +40,12 @@ describeKafka('seeding the changelog from a saved state', { timeout: 240_000 }, 
     expect(first).toMatchObject({ seeded: 12, alreadyPresent: 0, inputPartitions: 4 });
 
     // Where a producer keyed by agent id (as the input topic's are) puts each agent's events.
-    await produceLines(kafka, config.kafka.topics.input, AGENTS.map((agentId, i) => JSON.stringify({ id: `e${i}`, time: T0 + 3 * HOUR, agentId, category: 'api_call', action: 'x' })), (l) => (JSON.parse(l) as { agentId: string }).agentId);
+    await produceLines(
+      kafka,
+      config.kafka.topics.input,
+      AGENTS.map((agentId, i) => JSON.stringify({ id: `e${i}`, time: T0 + 3 * HOUR, agentId, category: 'api_call', action: 'x' })),
+      (l) => (JSON.parse(l) as { agentId: string }).agentId,
+    );
     const inputPartition = new Map<string, number>();
     const reader = kafka.consumer({ groupId: `aw-reader-${randomUUID()}` });
     await reader.connect();
@@ -64,7 +72,11 @@ describeKafka('seeding the changelog from a saved state', { timeout: 240_000 }, 
     const learned: AgentSnapshot = { ...(agents[0] as AgentSnapshot), eventCount: 999_999 };
     const producer = kafka.producer();
     await producer.connect();
-    await producer.send({ topic: config.kafka.topics.baselines, acks: -1, messages: [{ key: learned.agentId, value: JSON.stringify(learned), partition: inputPartition.get(learned.agentId) as number }] });
+    await producer.send({
+      topic: config.kafka.topics.baselines,
+      acks: -1,
+      messages: [{ key: learned.agentId, value: JSON.stringify(learned), partition: inputPartition.get(learned.agentId) as number }],
+    });
     await producer.disconnect();
     const again = await seedChangelog(kafka, config.kafka.topics, agents, config.kafka.groupId);
     expect(again).toMatchObject({ seeded: 0, alreadyPresent: 12 });

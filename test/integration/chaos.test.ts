@@ -13,7 +13,10 @@ describeKafka('fault suite (quick form of npm run chaos)', { timeout: 900_000 },
     expect(results.map((r) => r.name)).toEqual(['kill-9', 'broker-restarts', 'join-leave', 'big-partition', 'bad-clocks', 'slow-sink']);
     for (const r of results) {
       expect(r.checks.length, report).toBeGreaterThanOrEqual(2);
-      expect(r.checks.filter((c) => !c.ok), report).toEqual([]);
+      expect(
+        r.checks.filter((c) => !c.ok),
+        report,
+      ).toEqual([]);
     }
   });
 });

@@ -37,7 +37,12 @@ describeKafka('analyst feedback live, through the feedback topic', { timeout: 24
     expect(f.status, f.stderr).toBe(0);
     expect(f.stderr).toContain(`published to ${config.kafka.topics.feedback}`);
     const resolved = await consumeUntil(kafka, config.kafka.topics.alerts, (all) => all.some((m) => parse(m).status === 'resolved'), 60_000);
-    expect(resolved.map(parse).filter((a) => a.status === 'resolved').map((a) => [a.id, a.episode?.resolution])).toEqual([[alert.id, 'normal']]);
+    expect(
+      resolved
+        .map(parse)
+        .filter((a) => a.status === 'resolved')
+        .map((a) => [a.id, a.episode?.resolution]),
+    ).toEqual([[alert.id, 'normal']]);
 
     await produceLines(kafka, config.kafka.topics.input, lines.slice(cut), agentKey);
     for (let i = 0; i < 1200 && pipeline.stats.consumed < lines.length; i++) await sleep(100);

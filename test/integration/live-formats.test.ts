@@ -46,18 +46,30 @@ describeKafka('agentwatch run on CloudTrail and Kubernetes audit messages', { ti
 
     const dlq = await consumeUntil(kafka, config.kafka.topics.deadLetter, (all) => all.length >= 2, 120_000);
     expect(dlq.map((m) => String(m.headers?.['agentwatch-error-reason']))).toEqual(['bad_time', 'unknown_format']);
-    expect(String(dlq[0]?.headers?.['kafka_dlt-exception-message'])).toContain('1 of 8 records rejected; first: CloudTrail ListUsers ct-0009: no valid eventTime');
+    expect(String(dlq[0]?.headers?.['kafka_dlt-exception-message'])).toContain(
+      '1 of 8 records rejected; first: CloudTrail ListUsers ct-0009: no valid eventTime',
+    );
     // The dead letter is the message as it arrived, good records and all.
     expect(String(dlq[0]?.value)).toBe(delivery);
 
     const permission = (a: Alert) => a.detector === 'new_permission' && a.status === 'open';
-    const out = await consumeUntil(kafka, config.kafka.topics.alerts, (all) => all.map((m) => JSON.parse(String(m.value)) as Alert).filter(permission).length >= 3, 120_000);
-    const grants = out.map((m) => JSON.parse(String(m.value)) as Alert).filter(permission).map((a) => [a.agentId, a.observed['permission'], a.severity]);
-    expect(grants).toEqual(expect.arrayContaining([
-      ['arn:aws:iam::111122223333:role/ci-deployer', 'iam:PutRolePolicy', 'critical'],
-      ['arn:aws:iam::111122223333:user/deploy-bot', 'arn:aws:iam::aws:policy/AdministratorAccess', 'critical'],
-      ['system:serviceaccount:ci:deployer', 'ClusterRole/cluster-admin', 'critical'],
-    ]));
+    const out = await consumeUntil(
+      kafka,
+      config.kafka.topics.alerts,
+      (all) => all.map((m) => JSON.parse(String(m.value)) as Alert).filter(permission).length >= 3,
+      120_000,
+    );
+    const grants = out
+      .map((m) => JSON.parse(String(m.value)) as Alert)
+      .filter(permission)
+      .map((a) => [a.agentId, a.observed['permission'], a.severity]);
+    expect(grants).toEqual(
+      expect.arrayContaining([
+        ['arn:aws:iam::111122223333:role/ci-deployer', 'iam:PutRolePolicy', 'critical'],
+        ['arn:aws:iam::111122223333:user/deploy-bot', 'arn:aws:iam::aws:policy/AdministratorAccess', 'critical'],
+        ['system:serviceaccount:ci:deployer', 'ClusterRole/cluster-admin', 'critical'],
+      ]),
+    );
     expect(pipeline.stats.accepted).toBe(1 + 7 + 1 + 1);
     expect(pipeline.stats.rejected).toEqual({ bad_time: 1, unknown_format: 1 });
   });

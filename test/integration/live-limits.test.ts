@@ -7,7 +7,15 @@ import { consumeUntil, isolatedConfig, sleep, testKafka } from '../helpers/kafka
 import { describeKafka, kafkaBrokers } from '../setup/kafka-env.js';
 
 const quiet = { info: () => {}, warn: () => {} };
-const event = (i: number, agentId = 'a') => JSON.stringify({ id: `ok-${i}`, time: new Date(Date.parse('2026-03-02T10:00:00Z') + i * 1000).toISOString(), agentId, category: 'resource_access', action: 'read', resource: `s3://bucket/${agentId}/${i}` });
+const event = (i: number, agentId = 'a') =>
+  JSON.stringify({
+    id: `ok-${i}`,
+    time: new Date(Date.parse('2026-03-02T10:00:00Z') + i * 1000).toISOString(),
+    agentId,
+    category: 'resource_access',
+    action: 'read',
+    resource: `s3://bucket/${agentId}/${i}`,
+  });
 
 // Issue 12: sizes the broker refuses must never block a partition or pass for a clean stop.
 describeKafka('agentwatch run at the size limits of its topics', { timeout: 180_000 }, () => {
@@ -45,8 +53,23 @@ describeKafka('agentwatch run at the size limits of its topics', { timeout: 180_
     await pipeline.start();
     const producer = testKafka(config).producer({ createPartitioner: Partitioners.DefaultPartitioner });
     await producer.connect();
-    const huge = JSON.stringify({ id: 'huge', time: '2026-03-02T10:00:01.500Z', agentId: 'a', category: 'api_call', action: 'x', attributes: { pad: 'x'.repeat(3 * 1_048_576) } });
-    await producer.send({ topic: config.kafka.topics.input, acks: -1, messages: [{ key: 'a', value: event(1) }, { key: 'a', value: huge }, { key: 'a', value: event(2) }] });
+    const huge = JSON.stringify({
+      id: 'huge',
+      time: '2026-03-02T10:00:01.500Z',
+      agentId: 'a',
+      category: 'api_call',
+      action: 'x',
+      attributes: { pad: 'x'.repeat(3 * 1_048_576) },
+    });
+    await producer.send({
+      topic: config.kafka.topics.input,
+      acks: -1,
+      messages: [
+        { key: 'a', value: event(1) },
+        { key: 'a', value: huge },
+        { key: 'a', value: event(2) },
+      ],
+    });
     await producer.disconnect();
     const dlq = await consumeUntil(testKafka(config), config.kafka.topics.deadLetter, (all) => all.length >= 1, 60_000);
     const [letter] = dlq;
@@ -72,7 +95,11 @@ describeKafka('agentwatch run at the size limits of its topics', { timeout: 180_
     await pipeline.start();
     const producer = testKafka(config).producer({ createPartitioner: Partitioners.DefaultPartitioner });
     await producer.connect();
-    await producer.send({ topic: config.kafka.topics.input, acks: -1, messages: Array.from({ length: 20 }, (_, i) => ({ key: `agent-${i % 4}`, value: event(i, `agent-${i % 4}`) })) });
+    await producer.send({
+      topic: config.kafka.topics.input,
+      acks: -1,
+      messages: Array.from({ length: 20 }, (_, i) => ({ key: `agent-${i % 4}`, value: event(i, `agent-${i % 4}`) })),
+    });
     await producer.disconnect();
     for (let i = 0; i < 200 && pipeline.stats.accepted < 20; i++) await sleep(100);
     expect(pipeline.stats.accepted).toBe(20);

@@ -29,8 +29,23 @@ describeKafka('agentwatch run under a flood of agent ids, with a memory budget',
       for (let j = k; j < k + 1_000; j++) {
         const t = T0 + j * 1_000;
         const agentId = `flood-${((j * 2_654_435_761) >>> 0).toString(36)}-${j}`;
-        messages.push({ key: agentId, value: JSON.stringify({ id: `f${j}`, time: new Date(t).toISOString(), agentId, category: 'resource_access', action: 'read', resource: `s3://x/${'y'.repeat(800)}/${j}` }) });
-        if (j % 100 === 0) for (const a of fleet) messages.push({ key: a, value: JSON.stringify({ id: `${a}-${j}`, time: new Date(t).toISOString(), agentId: a, category: 'api_call', action: 'sts:GetCallerIdentity' }) });
+        messages.push({
+          key: agentId,
+          value: JSON.stringify({
+            id: `f${j}`,
+            time: new Date(t).toISOString(),
+            agentId,
+            category: 'resource_access',
+            action: 'read',
+            resource: `s3://x/${'y'.repeat(800)}/${j}`,
+          }),
+        });
+        if (j % 100 === 0)
+          for (const a of fleet)
+            messages.push({
+              key: a,
+              value: JSON.stringify({ id: `${a}-${j}`, time: new Date(t).toISOString(), agentId: a, category: 'api_call', action: 'sts:GetCallerIdentity' }),
+            });
       }
       sent += messages.length;
       await producer.send({ topic: config.kafka.topics.input, acks: -1, messages });

@@ -58,9 +58,14 @@ describeKafka('agentwatch run on a real broker', { timeout: 240_000 }, () => {
 
   const alertIds = (messages: { value: Buffer | null }[]) => messages.map((m) => (JSON.parse(String(m.value)) as Alert).id);
   /** Opening alerts only: updates and resolutions of an incident carry its id too. */
-  const openingIds = (messages: { value: Buffer | null }[]) => messages.map((m) => JSON.parse(String(m.value)) as Alert).filter((a) => a.status === 'open').map((a) => a.id);
+  const openingIds = (messages: { value: Buffer | null }[]) =>
+    messages
+      .map((m) => JSON.parse(String(m.value)) as Alert)
+      .filter((a) => a.status === 'open')
+      .map((a) => a.id);
   /** Every lifecycle message once: an id with its revision. */
-  const revisions = (messages: { value: Buffer | null }[]) => messages.map((m) => JSON.parse(String(m.value)) as Alert).map((a) => `${a.id}#${a.episode?.revision}`);
+  const revisions = (messages: { value: Buffer | null }[]) =>
+    messages.map((m) => JSON.parse(String(m.value)) as Alert).map((a) => `${a.id}#${a.episode?.revision}`);
 
   it('raises on the alerts topic exactly the alert ids of `agentwatch replay`, keyed by agent', async () => {
     const config = isolatedConfig(brokers);
@@ -161,7 +166,12 @@ describeKafka('agentwatch run on a real broker', { timeout: 240_000 }, () => {
       if (i === 6) a.child.kill('SIGKILL');
       await sleep(300);
     }
-    const out = await consumeUntil(kafka, config.kafka.topics.alerts, (all) => reference.size > 0 && [...reference].every((id) => alertIds(all).includes(id)), 180_000);
+    const out = await consumeUntil(
+      kafka,
+      config.kafka.topics.alerts,
+      (all) => reference.size > 0 && [...reference].every((id) => alertIds(all).includes(id)),
+      180_000,
+    );
     const ids = alertIds(out);
     for (const id of reference) expect(ids).toContain(id);
     for (const id of ids) expect(reference.has(id)).toBe(true);

@@ -18,7 +18,8 @@ const quiet = { info: () => {}, warn: () => {} };
 const SILENCE = T0 + 8 * DAY + 9 * HOUR;
 const END = T0 + 8 * DAY + 14 * HOUR;
 
-const line = (e: AuditEvent) => JSON.stringify({ id: e.id, time: new Date(e.timeMs).toISOString(), agentId: e.agentId, category: e.category, action: e.action, outcome: e.outcome });
+const line = (e: AuditEvent) =>
+  JSON.stringify({ id: e.id, time: new Date(e.timeMs).toISOString(), agentId: e.agentId, category: e.category, action: e.action, outcome: e.outcome });
 
 describeKafka('rate_drop on a real broker', { timeout: 240_000 }, () => {
   const brokers = kafkaBrokers() as string;
@@ -40,7 +41,12 @@ describeKafka('rate_drop on a real broker', { timeout: 240_000 }, () => {
     const dir = mkdtempSync(join(tmpdir(), 'aw-live-drop-'));
     writeFileSync(join(dir, 'events.jsonl'), `${lines.join('\n')}\n`);
     const replayed: Alert[] = [];
-    await replay({ files: [join(dir, 'events.jsonl')], config, baselines: DeclaredBaselines.empty(), sinks: [{ name: 'memory', write: (a) => void replayed.push(a), close: async () => {} }] });
+    await replay({
+      files: [join(dir, 'events.jsonl')],
+      config,
+      baselines: DeclaredBaselines.empty(),
+      sinks: [{ name: 'memory', write: (a) => void replayed.push(a), close: async () => {} }],
+    });
     const reference = replayed.filter((a) => a.status === 'open');
     expect(reference.map((a) => [a.detector, a.agentId])).toEqual([['rate_drop', 'svc-1']]);
 
@@ -50,7 +56,12 @@ describeKafka('rate_drop on a real broker', { timeout: 240_000 }, () => {
     await pipeline.start();
     const kafka = testKafka(config);
     await produceLines(kafka, config.kafka.topics.input, lines, agentKey);
-    const out = await consumeUntil(kafka, config.kafka.topics.alerts, (all) => all.some((m) => (JSON.parse(String(m.value)) as Alert).detector === 'rate_drop'), 180_000);
+    const out = await consumeUntil(
+      kafka,
+      config.kafka.topics.alerts,
+      (all) => all.some((m) => (JSON.parse(String(m.value)) as Alert).detector === 'rate_drop'),
+      180_000,
+    );
     // Let the rest of the stream through: nothing else may open.
     for (let i = 0; i < 100 && pipeline.stats.accepted < lines.length; i++) await sleep(200);
     await sleep(1000);

@@ -25,7 +25,16 @@ import { MetricsServer } from '../../src/telemetry/metrics-server.js';
 import { PrometheusMetrics } from '../../src/telemetry/prometheus-metrics.js';
 import { ROOT } from '../helpers/cli.js';
 import { consumeUntil, isolatedConfig, runEnv, sleep, testKafka } from '../helpers/kafka.js';
-import { PROMETHEUS_BIN, RULES_FILE, TestPrometheus, asProbe, dashboardExpressions, grafanaToPromQL, prometheusAvailable, ruleExpressions } from '../helpers/prometheus.js';
+import {
+  PROMETHEUS_BIN,
+  RULES_FILE,
+  TestPrometheus,
+  asProbe,
+  dashboardExpressions,
+  grafanaToPromQL,
+  prometheusAvailable,
+  ruleExpressions,
+} from '../helpers/prometheus.js';
 import { describeKafka, kafkaBrokers } from '../setup/kafka-env.js';
 
 const quiet = { info: () => {}, warn: () => {} };
@@ -98,7 +107,10 @@ function baseName(name: string): string {
 }
 
 /** Deterministic producer trace contexts (on every other event: the rest carry none). */
-const producerContext = (i: number) => ({ traceId: `4bf92f3577b34da6${(i + 1).toString(16).padStart(16, '0')}`, spanId: `00f067aa${(i + 1).toString(16).padStart(8, '0')}` });
+const producerContext = (i: number) => ({
+  traceId: `4bf92f3577b34da6${(i + 1).toString(16).padStart(16, '0')}`,
+  spanId: `00f067aa${(i + 1).toString(16).padStart(8, '0')}`,
+});
 
 describeKafka('observability: agentwatch run scraped by a real Prometheus, traced, probed', { timeout: 240_000 }, () => {
   const brokers = kafkaBrokers() as string;
@@ -143,7 +155,12 @@ describeKafka('observability: agentwatch run scraped by a real Prometheus, trace
     // trace context, the second one's does, so both ways an alert span gets its parent are seen.
     const reference: Alert[] = [];
     writeFileSync(join(baselinesDir, '..', 'events.jsonl'), `${lines.join('\n')}\n`);
-    await replay({ files: [join(baselinesDir, '..', 'events.jsonl')], config: isolatedConfig(brokers), baselines, sinks: [{ name: 'memory', write: (a) => void (a.status === 'open' && reference.push(a)), close: async () => {} }] });
+    await replay({
+      files: [join(baselinesDir, '..', 'events.jsonl')],
+      config: isolatedConfig(brokers),
+      baselines,
+      sinks: [{ name: 'memory', write: (a) => void (a.status === 'open' && reference.push(a)), close: async () => {} }],
+    });
     expect(reference.length).toBeGreaterThanOrEqual(3);
     const [untracedTrigger, tracedTrigger] = reference.map((a) => a.eventId);
 
@@ -249,14 +266,32 @@ describeKafka('observability: agentwatch run scraped by a real Prometheus, trace
     const value = (name: string, labels: Record<string, string> = {}) =>
       ours.filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v)).reduce((n, s) => n + s.value, 0);
     expect(value('agentwatch_events_consumed_total', { outcome: 'accepted' })).toBe(lines.length);
-    expect(ours.filter((s) => s.name === 'agentwatch_events_consumed_total' && s.labels['outcome'] === 'rejected' && s.value > 0).map((s) => [s.labels['reason'], s.value]).sort()).toEqual([['not_json', 1], ['schema', 2], ['too_large', 1]]);
+    expect(
+      ours
+        .filter((s) => s.name === 'agentwatch_events_consumed_total' && s.labels['outcome'] === 'rejected' && s.value > 0)
+        .map((s) => [s.labels['reason'], s.value])
+        .sort(),
+    ).toEqual([
+      ['not_json', 1],
+      ['schema', 2],
+      ['too_large', 1],
+    ]);
     expect(value('agentwatch_alerts_total')).toBe(pipeline.stats.alerts);
     expect(pipeline.stats.alerts).toBeGreaterThanOrEqual(3);
     expect(value('agentwatch_sink_deliveries_total', { sink: 'kafka' })).toBe(pipeline.stats.alertMessages);
     expect(value('agentwatch_agents_tracked')).toBe(agentIds.length);
     expect(value('agentwatch_agents_learning')).toBe(pipeline.engine.learningAgentCount());
     expect(value('agentwatch_partitions_assigned')).toBe(3);
-    expect(ours.filter((s) => s.name === 'agentwatch_consumer_lag_messages').map((s) => [s.labels['partition'], s.value]).sort()).toEqual([['0', 0], ['1', 0], ['2', 0]]);
+    expect(
+      ours
+        .filter((s) => s.name === 'agentwatch_consumer_lag_messages')
+        .map((s) => [s.labels['partition'], s.value])
+        .sort(),
+    ).toEqual([
+      ['0', 0],
+      ['1', 0],
+      ['2', 0],
+    ]);
     expect(value('agentwatch_changelog_records_total')).toBeGreaterThanOrEqual(agentIds.length);
     expect(value('agentwatch_baseline_state_bytes')).toBeGreaterThan(0);
     expect(value('agentwatch_batch_duration_seconds_count')).toBeGreaterThan(0);
@@ -285,7 +320,12 @@ describeKafka('observability: agentwatch run scraped by a real Prometheus, trace
       const span = alertSpans.get(tp![2] as string) as ReadableSpan;
       expect(span, alert.id).toBeDefined();
       expect(span.spanContext().traceId).toBe(tp![1]);
-      expect(span.attributes).toMatchObject({ 'agentwatch.alert.id': alert.id, 'agentwatch.detector': alert.detector, 'agentwatch.severity': alert.severity, 'agentwatch.event.id': alert.eventId });
+      expect(span.attributes).toMatchObject({
+        'agentwatch.alert.id': alert.id,
+        'agentwatch.detector': alert.detector,
+        'agentwatch.severity': alert.severity,
+        'agentwatch.event.id': alert.eventId,
+      });
       // A resolution is sent by a batch, not by an event: it hangs from the batch.
       const producer = alert.status === 'resolved' ? undefined : traced.get(alert.eventId);
       if (producer) {
@@ -329,7 +369,10 @@ describeKafka('observability: agentwatch run scraped by a real Prometheus, trace
     try {
       let endpoint: string | undefined;
       for (let i = 0; i < 600 && !endpoint; i++) {
-        endpoint = log.split('\n').map((l) => (l.startsWith('{') ? (JSON.parse(l) as { msg?: string; url?: string }) : {})).find((e) => e.msg === 'serving /metrics, /healthz and /readyz')?.url;
+        endpoint = log
+          .split('\n')
+          .map((l) => (l.startsWith('{') ? (JSON.parse(l) as { msg?: string; url?: string }) : {}))
+          .find((e) => e.msg === 'serving /metrics, /healthz and /readyz')?.url;
         if (!endpoint) await sleep(100);
       }
       expect(endpoint, log).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
@@ -360,7 +403,12 @@ describeKafka('observability: agentwatch run scraped by a real Prometheus, trace
     const logged: { at: number; msg: string }[] = [];
     const second = new LivePipeline(kafka, config, baselines, { info: (msg) => logged.push({ at: performance.now(), msg }), warn: () => {} });
     second.running.catch(() => undefined);
-    const probe = new MetricsServer({ host: '127.0.0.1', port: 0, registry: new PrometheusMetrics({ defaultMetrics: false }).registry, readiness: () => second.readiness() });
+    const probe = new MetricsServer({
+      host: '127.0.0.1',
+      port: 0,
+      registry: new PrometheusMetrics({ defaultMetrics: false }).registry,
+      readiness: () => second.readiness(),
+    });
     const probeUrl = await probe.start();
     const answers: { at: number; status: number; body: string }[] = [];
     const polling = (async () => {

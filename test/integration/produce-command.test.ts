@@ -85,7 +85,12 @@ describeKafka('agentwatch produce (Kafka)', () => {
   let admin: Admin;
 
   beforeAll(async () => {
-    kafka = new Kafka({ clientId: 'agentwatch-it-produce', brokers: brokers.split(','), logLevel: logLevel.NOTHING, retry: { retries: 5, initialRetryTime: 100 } });
+    kafka = new Kafka({
+      clientId: 'agentwatch-it-produce',
+      brokers: brokers.split(','),
+      logLevel: logLevel.NOTHING,
+      retry: { retries: 5, initialRetryTime: 100 },
+    });
     admin = kafka.admin();
     await admin.connect();
   });
@@ -127,7 +132,10 @@ describeKafka('agentwatch produce (Kafka)', () => {
     const plain = eventLines(20, 'plain');
     const gz = eventLines(10, 'gz');
     // A not-JSON line, one without agentId and a blank line: skipped (the first two counted).
-    writeFileSync(join(dir, 'a.jsonl'), `${plain.slice(0, 10).join('\n')}\nnot json at all\n\n{"id":"x","category":"api_call"}\n${plain.slice(10).join('\n')}\n`);
+    writeFileSync(
+      join(dir, 'a.jsonl'),
+      `${plain.slice(0, 10).join('\n')}\nnot json at all\n\n{"id":"x","category":"api_call"}\n${plain.slice(10).join('\n')}\n`,
+    );
     writeFileSync(join(dir, 'b.jsonl.gz'), gzipSync(`${gz.join('\n')}\n`));
 
     const r = await cli(['produce', join(dir, 'a.jsonl'), join(dir, 'b.jsonl.gz'), '--topic', topic], { env: { AGENTWATCH_KAFKA_BROKERS: brokers } });

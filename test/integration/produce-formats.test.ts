@@ -28,6 +28,11 @@ describeKafka('agentwatch produce on CloudTrail', { timeout: 120_000 }, () => {
     const events = messages.map((m) => ({ key: String(m.key), event: decodeAuditEvent(String(m.value)) }));
     for (const { key, event } of events) expect(key).toBe(event.agentId);
     expect(events.map((e) => e.event.id).sort()).toEqual(['ct-0001', 'ct-0002', 'ct-0003', 'ct-0004', 'ct-0005', 'ct-0006', 'req-0008']);
-    expect(events.find((e) => e.event.id === 'ct-0002')?.event).toMatchObject({ agentId: 'arn:aws:iam::111122223333:user/deploy-bot', category: 'permission_request', permission: 'arn:aws:iam::aws:policy/AdministratorAccess', time: '2026-03-02T09:16:00.000Z' });
+    expect(events.find((e) => e.event.id === 'ct-0002')?.event).toMatchObject({
+      agentId: 'arn:aws:iam::111122223333:user/deploy-bot',
+      category: 'permission_request',
+      permission: 'arn:aws:iam::aws:policy/AdministratorAccess',
+      time: '2026-03-02T09:16:00.000Z',
+    });
   });
 });

@@ -15,7 +15,9 @@ describeKafka('agentwatch run: lifecycle', { timeout: 180_000 }, () => {
     let log = '';
     child.stderr.on('data', (d) => (log += String(d)));
     for (let i = 0; i < 300 && !log.includes('"partitions assigned"'); i++) await sleep(100);
-    const events = Array.from({ length: 50 }, (_, i) => JSON.stringify({ id: `e${i}`, time: 1772445600000 + i * 1000, agentId: `agent-${i % 5}`, category: 'api_call', action: 'x' }));
+    const events = Array.from({ length: 50 }, (_, i) =>
+      JSON.stringify({ id: `e${i}`, time: 1772445600000 + i * 1000, agentId: `agent-${i % 5}`, category: 'api_call', action: 'x' }),
+    );
     await produceLines(kafka, config.kafka.topics.input, events, (l) => (JSON.parse(l) as { agentId: string }).agentId);
     await sleep(3000);
     const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
@@ -38,7 +40,13 @@ describeKafka('agentwatch run: lifecycle', { timeout: 180_000 }, () => {
   it('never prints the SASL password, and explains an unreachable broker in one line (exit 2)', () => {
     const secret = 'pa55-w0rd-that-must-not-leak';
     const r = agentwatch(['run'], {
-      env: { AGENTWATCH_METRICS_PORT: '0', AGENTWATCH_KAFKA_BROKERS: '127.0.0.1:1', AGENTWATCH_KAFKA_SASL_MECHANISM: 'scram-sha-512', AGENTWATCH_KAFKA_SASL_USERNAME: 'agentwatch', AGENTWATCH_KAFKA_SASL_PASSWORD: secret },
+      env: {
+        AGENTWATCH_METRICS_PORT: '0',
+        AGENTWATCH_KAFKA_BROKERS: '127.0.0.1:1',
+        AGENTWATCH_KAFKA_SASL_MECHANISM: 'scram-sha-512',
+        AGENTWATCH_KAFKA_SASL_USERNAME: 'agentwatch',
+        AGENTWATCH_KAFKA_SASL_PASSWORD: secret,
+      },
     });
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/agentwatch: cannot start on Kafka at 127\.0\.0\.1:1: .* \[AW_KAFKA_UNAVAILABLE\]/);

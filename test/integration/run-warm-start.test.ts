@@ -26,7 +26,11 @@ describeKafka('agentwatch run --state (warm start of a live deployment)', { time
   });
 
   function launch(env: NodeJS.ProcessEnv, state: string): { child: ChildProcess; log: () => string; exited: Promise<number | null> } {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/agentwatch.ts', 'run', '--state', state], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/agentwatch.ts', 'run', '--state', state], {
+      cwd: ROOT,
+      env,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     children.push(child);
     let log = '';
     child.stderr?.on('data', (d) => (log += String(d)));
@@ -38,7 +42,7 @@ describeKafka('agentwatch run --state (warm start of a live deployment)', { time
     for (let i = 0; i < ms / 100 && !what(); i++) await sleep(100);
   };
 
-  it('seeds the changelog from a replay\'s state, then raises over the second half the alert ids of one replay of both halves', async () => {
+  it("seeds the changelog from a replay's state, then raises over the second half the alert ids of one replay of both halves", async () => {
     // In order: live processes arrival order per partition, replay event-time order (same here).
     const fleet = createFleet({ seed: 5, agents: 8, days: 16, scale: 0.1, anomalyRate: 4, lateFraction: 0, veryLateFraction: 0 });
     const lines = [...fleet.lines()];
@@ -81,11 +85,19 @@ describeKafka('agentwatch run --state (warm start of a live deployment)', { time
     await waitFor(() => a.log().includes('"baselines restored"'), 30_000);
 
     await produceLines(kafka, config.kafka.topics.input, second, agentKey);
-    const out = await consumeUntil(kafka, config.kafka.topics.alerts, (all) => all.filter((m) => (JSON.parse(String(m.value)) as Alert).status === 'open').length >= reference.size, 180_000);
+    const out = await consumeUntil(
+      kafka,
+      config.kafka.topics.alerts,
+      (all) => all.filter((m) => (JSON.parse(String(m.value)) as Alert).status === 'open').length >= reference.size,
+      180_000,
+    );
     await sleep(1500);
     const opening = out.map((m) => JSON.parse(String(m.value)) as Alert).filter((x) => x.status === 'open');
     const describe = (a: Alert) => `${a.id} ${a.detector} ${a.agentId} ${a.time} ${a.summary}`;
-    const diff = [...referenceAlerts.filter((a) => !opening.some((o) => o.id === a.id)).map((a) => `missing ${describe(a)}`), ...opening.filter((o) => !reference.has(o.id)).map((o) => `extra ${describe(o)}`)];
+    const diff = [
+      ...referenceAlerts.filter((a) => !opening.some((o) => o.id === a.id)).map((a) => `missing ${describe(a)}`),
+      ...opening.filter((o) => !reference.has(o.id)).map((o) => `extra ${describe(o)}`),
+    ];
     expect(diff, diff.join('\n')).toEqual([]);
     expect(new Set(opening.map((x) => x.id))).toEqual(reference);
     expect(opening.length).toBe(reference.size);

@@ -27,10 +27,18 @@ function writeFixture(dir: string): { events: string; empty: string; baselines: 
   const events: object[] = [];
   for (let a = 0; a < 4; a++) {
     for (let k = 0; k < 3; k++) {
-      events.push({ id: `e-${a}-${k}`, time: T0 + (a * 3 + k) * 60_000, agentId: `agent-${a}`, category: 'resource_access', action: 'secretsmanager:GetSecretValue', resource: `arn:aws:secretsmanager:eu-west-1:1:secret:s-${a}-${k}` });
+      events.push({
+        id: `e-${a}-${k}`,
+        time: T0 + (a * 3 + k) * 60_000,
+        agentId: `agent-${a}`,
+        category: 'resource_access',
+        action: 'secretsmanager:GetSecretValue',
+        resource: `arn:aws:secretsmanager:eu-west-1:1:secret:s-${a}-${k}`,
+      });
     }
   }
-  for (let a = 0; a < 4; a++) events.push({ id: `later-${a}`, time: T0 + 5 * 3_600_000 + a * 1000, agentId: `agent-${a}`, category: 'api_call', action: 's3:ListBuckets' });
+  for (let a = 0; a < 4; a++)
+    events.push({ id: `later-${a}`, time: T0 + 5 * 3_600_000 + a * 1000, agentId: `agent-${a}`, category: 'api_call', action: 's3:ListBuckets' });
   writeFileSync(join(dir, 'events.jsonl'), `${events.map((e) => JSON.stringify(e)).join('\n')}\n`);
   writeFileSync(join(dir, 'empty.jsonl'), '');
   return { events: join(dir, 'events.jsonl'), empty: join(dir, 'empty.jsonl'), baselines };
@@ -53,7 +61,8 @@ function writeConfig(dir: string, sinks: string, drainTimeoutMs: number): string
   return path;
 }
 
-const socSink = (url: string) => `    - { type: webhook, name: soc, url: "${url}", secretsEnv: SOC_WEBHOOK_SECRETS, retry: { initialBackoffMs: 50, maxBackoffMs: 400 } }`;
+const socSink = (url: string) =>
+  `    - { type: webhook, name: soc, url: "${url}", secretsEnv: SOC_WEBHOOK_SECRETS, retry: { initialBackoffMs: 50, maxBackoffMs: 400 } }`;
 const secretsEnv = { SOC_WEBHOOK_SECRETS: `${OLD_SECRET} ${NEW_SECRET}` };
 
 interface Running {
@@ -65,7 +74,11 @@ interface Running {
 
 /** The CLI as a child process the test keeps talking to (spawnSync would block the receivers). */
 function start(args: string[], env: NodeJS.ProcessEnv): Running {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/agentwatch.ts', ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/agentwatch.ts', ...args], {
+    cwd: ROOT,
+    env: { ...process.env, NO_COLOR: '1', ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let err = '';
   child.stderr?.on('data', (d) => (err += String(d)));
   const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
@@ -83,7 +96,11 @@ function start(args: string[], env: NodeJS.ProcessEnv): Running {
   };
 }
 
-const lines = (path: string) => readFileSync(path, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Alert);
+const lines = (path: string) =>
+  readFileSync(path, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Alert);
 const messageId = (a: Alert) => `${a.id}.${a.episode?.revision ?? 0}`;
 const bodies = (reqs: readonly ReceivedRequest[]) => reqs.map((r) => JSON.parse(r.body) as Alert);
 
@@ -119,7 +136,14 @@ describe('webhook delivery through agentwatch replay', { timeout: 180_000 }, () 
     const f = writeFixture(dir);
     await chat.up();
     chat.answer = (_, i) => (i < 2 ? { status: 503, headers: { 'retry-after': '0' } } : { status: 200, body: 'ok' });
-    const config = writeConfig(dir, [socSink(soc.url), `    - { type: webhook, name: chat, url: "${chat.url}", preset: slack, statuses: [open], retry: { initialBackoffMs: 50, maxBackoffMs: 400 } }`].join('\n'), 60_000);
+    const config = writeConfig(
+      dir,
+      [
+        socSink(soc.url),
+        `    - { type: webhook, name: chat, url: "${chat.url}", preset: slack, statuses: [open], retry: { initialBackoffMs: 50, maxBackoffMs: 400 } }`,
+      ].join('\n'),
+      60_000,
+    );
     const out = join(dir, 'alerts.jsonl');
     const run = start(['replay', f.events, '--config', config, '--baselines', f.baselines, '--output', out, '--metrics', '--no-progress'], secretsEnv);
 
@@ -167,7 +191,9 @@ describe('webhook delivery through agentwatch replay', { timeout: 180_000 }, () 
   it('what a replay could not deliver stays queued on disk and is delivered, unchanged, by the next start', async () => {
     const f = writeFixture(dir);
     const out = join(dir, 'alerts.jsonl');
-    const first = await cli(['replay', f.events, '--config', writeConfig(dir, socSink(soc.url), 300), '--baselines', f.baselines, '--output', out], { env: secretsEnv });
+    const first = await cli(['replay', f.events, '--config', writeConfig(dir, socSink(soc.url), 300), '--baselines', f.baselines, '--output', out], {
+      env: secretsEnv,
+    });
     expect(first.status, first.stderr).toBe(0);
     expect(first.stderr).toMatch(/Sink soc: 0 delivered, 8 still queued \(sent on the next start\)/);
 
@@ -183,13 +209,24 @@ describe('webhook delivery through agentwatch replay', { timeout: 180_000 }, () 
 
   it('refuses a standard webhook without a secret, naming the path and the fix, and never prints a secret', async () => {
     const f = writeFixture(dir);
-    const noSecret = await cli(['replay', f.events, '--config', writeConfig(dir, `    - { type: webhook, name: soc, url: "${soc.url}" }`, 0), '--output', join(dir, 'a.jsonl')]);
+    const noSecret = await cli([
+      'replay',
+      f.events,
+      '--config',
+      writeConfig(dir, `    - { type: webhook, name: soc, url: "${soc.url}" }`, 0),
+      '--output',
+      join(dir, 'a.jsonl'),
+    ]);
     expect(noSecret.status).toBe(2);
     expect(noSecret.stderr).toMatch(/alerts\.sinks\[0\] \(soc\): a standard webhook is signed: set secrets \(or secretsEnv\).*whsec_.*\[AW_INVALID_CONFIG\]/);
-    const unset = await cli(['replay', f.events, '--config', writeConfig(dir, socSink(soc.url), 0), '--output', join(dir, 'a.jsonl')], { env: { SOC_WEBHOOK_SECRETS: '' } });
+    const unset = await cli(['replay', f.events, '--config', writeConfig(dir, socSink(soc.url), 0), '--output', join(dir, 'a.jsonl')], {
+      env: { SOC_WEBHOOK_SECRETS: '' },
+    });
     expect(unset.status).toBe(2);
     expect(unset.stderr).toMatch(/secretsEnv names SOC_WEBHOOK_SECRETS, which is not set/);
-    const bad = await cli(['replay', f.events, '--config', writeConfig(dir, socSink(soc.url), 0), '--output', join(dir, 'a.jsonl')], { env: { SOC_WEBHOOK_SECRETS: 'hunter2-not-a-secret' } });
+    const bad = await cli(['replay', f.events, '--config', writeConfig(dir, socSink(soc.url), 0), '--output', join(dir, 'a.jsonl')], {
+      env: { SOC_WEBHOOK_SECRETS: 'hunter2-not-a-secret' },
+    });
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/secret 1 in SOC_WEBHOOK_SECRETS is not a whsec_… secret/);
     expect(bad.stderr).not.toContain('hunter2');
@@ -210,7 +247,12 @@ describeKafka('webhook delivery through agentwatch run', { timeout: 240_000 }, (
     const run = start(['run', '--config', file, '--baselines', f.baselines], runEnv(config, secretsEnv));
     try {
       await run.waitForStderr(/"partitions assigned"/);
-      await produceLines(kafka, config.kafka.topics.input, readFileSync(f.events, 'utf8').trim().split('\n'), (l) => (JSON.parse(l) as { agentId: string }).agentId);
+      await produceLines(
+        kafka,
+        config.kafka.topics.input,
+        readFileSync(f.events, 'utf8').trim().split('\n'),
+        (l) => (JSON.parse(l) as { agentId: string }).agentId,
+      );
       await run.waitForStderr(/alert delivery failed/);
       await soc.up();
       await soc.waitFor(8, 60_000);
@@ -224,7 +266,8 @@ describeKafka('webhook delivery through agentwatch run', { timeout: 240_000 }, (
       expect(verifyAll(soc.requests).sort()).toEqual(fromTopic.map(messageId).sort());
       expect(new Set(received.map((a) => a.id))).toEqual(new Set(fromTopic.map((a) => a.id)));
       // Per agent, the webhook saw the opening before the resolution.
-      for (const agent of ['agent-0', 'agent-1', 'agent-2', 'agent-3']) expect(received.filter((a) => a.agentId === agent).map((a) => a.status)).toEqual(['open', 'resolved']);
+      for (const agent of ['agent-0', 'agent-1', 'agent-2', 'agent-3'])
+        expect(received.filter((a) => a.agentId === agent).map((a) => a.status)).toEqual(['open', 'resolved']);
     } finally {
       run.child.kill('SIGTERM');
       expect(await run.exited, run.stderr()).toBe(0);

@@ -5,7 +5,10 @@ import { T0, engineWith, run, traffic } from '../helpers/traffic.js';
 /** The check each changelog record passes during restore (the broker-backed path is in test/integration). */
 describe('changelog records read back (issue 13)', () => {
   const engine = engineWith();
-  run(engine, traffic('a1', T0, T0 + 3_600_000, () => 3));
+  run(
+    engine,
+    traffic('a1', T0, T0 + 3_600_000, () => 3),
+  );
   const good = engine.snapshot().agents[0];
   const record = (v: unknown) => Buffer.from(JSON.stringify(v));
 

@@ -12,7 +12,14 @@ function jsonLogger(level = 'info'): { logger: ReturnType<typeof createLogger>; 
   let text = '';
   const stream = new Writable({ write: (chunk, _enc, done) => ((text += String(chunk)), done()) });
   const logger = createLogger({ level, format: 'json', stream });
-  return { logger, records: () => text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>) };
+  return {
+    logger,
+    records: () =>
+      text
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as Record<string, unknown>),
+  };
 }
 
 // What every `agentwatch run` start used to print as plain ERROR lines between the JSON ones.
@@ -23,7 +30,11 @@ const COORDINATOR_LOADING = entry('Connection', logLevel.ERROR, {
   error: "The coordinator is loading and hence can't process requests",
   correlationId: 3,
 });
-const NOT_LEADER = entry('Producer', logLevel.ERROR, { message: 'Failed to send messages: This server is not the leader for that topic-partition', retryCount: 0, retryTime: 300 });
+const NOT_LEADER = entry('Producer', logLevel.ERROR, {
+  message: 'Failed to send messages: This server is not the leader for that topic-partition',
+  retryCount: 0,
+  retryTime: 300,
+});
 
 describe('kafkaLogCreator', () => {
   it('reports every failed producer send attempt, even those it does not print again', () => {
@@ -36,7 +47,11 @@ describe('kafkaLogCreator', () => {
     log(entry('Consumer', logLevel.ERROR, { message: 'Crash', retryCount: 0 }));
     log(entry('Producer', logLevel.WARN, { message: 'Limiting retries' }));
     expect(retries).toBe(2);
-    expect(String(out.read()).split('\n').filter((l) => l.includes('Failed to send messages'))).toHaveLength(1);
+    expect(
+      String(out.read())
+        .split('\n')
+        .filter((l) => l.includes('Failed to send messages')),
+    ).toHaveLength(1);
   });
 
   it('maps kafkajs levels to pino levels; the retried start-up errors are debug, not error', () => {
@@ -46,7 +61,9 @@ describe('kafkaLogCreator', () => {
     expect(kafkaLogLevel(logLevel.DEBUG, 'Request Metadata')).toBe('debug');
     expect(kafkaLogLevel(logLevel.ERROR, COORDINATOR_LOADING.log.message, COORDINATOR_LOADING.log['error'])).toBe('debug');
     expect(kafkaLogLevel(logLevel.ERROR, NOT_LEADER.log.message)).toBe('debug');
-    expect(kafkaLogLevel(logLevel.ERROR, 'Response Metadata', 'There is no leader for this topic-partition as we are in the middle of a leadership election')).toBe('debug');
+    expect(
+      kafkaLogLevel(logLevel.ERROR, 'Response Metadata', 'There is no leader for this topic-partition as we are in the middle of a leadership election'),
+    ).toBe('debug');
   });
 
   it('writes structured records through pino: the coordinator-loading retry only at debug', () => {
@@ -60,7 +77,13 @@ describe('kafkaLogCreator', () => {
     const debug = jsonLogger('debug');
     kafkaLogCreator({ logger: debug.logger })(logLevel.INFO)(COORDINATOR_LOADING);
     const [record] = debug.records();
-    expect(record).toMatchObject({ level: 20, kafka: 'Connection', broker: '127.0.0.1:9092', error: COORDINATOR_LOADING.log['error'], msg: COORDINATOR_LOADING.log.message });
+    expect(record).toMatchObject({
+      level: 20,
+      kafka: 'Connection',
+      broker: '127.0.0.1:9092',
+      error: COORDINATOR_LOADING.log['error'],
+      msg: COORDINATOR_LOADING.log.message,
+    });
     expect(record).not.toHaveProperty('correlationId');
   });
 

@@ -36,7 +36,10 @@ describe('lockstepReplay', () => {
       }),
     ];
     const lanes = configs.map((config) => ({ config, baselines, alerts: [] as Alert[] }));
-    const summary = await lockstepReplay([fleet.events], lanes.map((l) => ({ config: l.config, baselines, onAlert: (a: Alert) => void l.alerts.push(a) })));
+    const summary = await lockstepReplay(
+      [fleet.events],
+      lanes.map((l) => ({ config: l.config, baselines, onAlert: (a: Alert) => void l.alerts.push(a) })),
+    );
     expect(summary.lines).toBe(fleet.lines.length);
 
     for (const [i, lane] of lanes.entries()) {
@@ -73,7 +76,10 @@ describe('lockstepReplay', () => {
     quick.engine.minLearningEvents = 5;
     const configs = [base, parseConfig(quick)];
     const lanes = configs.map((config) => ({ config, alerts: [] as Alert[] }));
-    const summary = await lockstepReplay(files, lanes.map((l) => ({ config: l.config, baselines, onAlert: (a: Alert) => void l.alerts.push(a) })));
+    const summary = await lockstepReplay(
+      files,
+      lanes.map((l) => ({ config: l.config, baselines, onAlert: (a: Alert) => void l.alerts.push(a) })),
+    );
     for (const [i, lane] of lanes.entries()) {
       const alone: Alert[] = [];
       const { summary: s } = await replay({ files, config: lane.config, baselines, sinks: [collect(alone)] });
@@ -90,6 +96,8 @@ describe('lockstepReplay', () => {
     const other = structuredClone(base);
     other.input.format = 'cloudtrail';
     const lane = (config: Config) => ({ config, baselines: loadBaselinesDir(join(ROOT, 'baselines/packs/azure')).baselines, onAlert: () => {} });
-    await expect(lockstepReplay([], [lane(base), lane(parseConfig(other))])).rejects.toThrow(/read the files differently \(input\.format or input\.maxDocumentBytes\)/);
+    await expect(lockstepReplay([], [lane(base), lane(parseConfig(other))])).rejects.toThrow(
+      /read the files differently \(input\.format or input\.maxDocumentBytes\)/,
+    );
   });
 });

@@ -18,7 +18,12 @@ describe('replay of a fleet whose every event arrives twice', () => {
     const file = join(dir, `${name}.jsonl`);
     writeFileSync(file, `${lines.join('\n')}\n`);
     const alerts: Alert[] = [];
-    const { summary } = await replay({ files: [file], config: loadConfig(undefined, {}).config, baselines: DeclaredBaselines.empty(), sinks: [{ name: 'memory', write: (a) => void alerts.push(a), close: async () => {} }] });
+    const { summary } = await replay({
+      files: [file],
+      config: loadConfig(undefined, {}).config,
+      baselines: DeclaredBaselines.empty(),
+      sinks: [{ name: 'memory', write: (a) => void alerts.push(a), close: async () => {} }],
+    });
     return { alerts, summary };
   }
 

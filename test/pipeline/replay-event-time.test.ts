@@ -20,9 +20,18 @@ describe('replay with absurd event times', () => {
     writeFileSync(file, `${lines.join('\n')}\n`);
     const alerts: Alert[] = [];
     const rejects = new JsonlFileWriter(join(dir, `${name}.rejects.jsonl`));
-    const { summary } = await replay({ files: [file], config: loadConfig(undefined, {}).config, baselines: DeclaredBaselines.empty(), sinks: [{ name: 'memory', write: (a) => void alerts.push(a), close: async () => {} }], rejects });
+    const { summary } = await replay({
+      files: [file],
+      config: loadConfig(undefined, {}).config,
+      baselines: DeclaredBaselines.empty(),
+      sinks: [{ name: 'memory', write: (a) => void alerts.push(a), close: async () => {} }],
+      rejects,
+    });
     await rejects.close();
-    const rejected = readFileSync(join(dir, `${name}.rejects.jsonl`), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { line: number; reason: string; error: string });
+    const rejected = readFileSync(join(dir, `${name}.rejects.jsonl`), 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { line: number; reason: string; error: string });
     return { alerts, summary, rejected };
   }
 

@@ -22,14 +22,22 @@ describe('rate_drop in replay on a generated fleet with silences', () => {
 
   async function run(): Promise<Alert[]> {
     const out: Alert[] = [];
-    await replay({ files: [file], config: loadConfig(undefined, {}).config, baselines: loadBaselinesDir(join(dir, 'baselines')).baselines, sinks: [{ name: 'memory', write: (a) => void out.push(a), close: async () => {} }] });
+    await replay({
+      files: [file],
+      config: loadConfig(undefined, {}).config,
+      baselines: loadBaselinesDir(join(dir, 'baselines')).baselines,
+      sinks: [{ name: 'memory', write: (a) => void out.push(a), close: async () => {} }],
+    });
     return out;
   }
 
   beforeAll(async () => {
     const fleet = await writeFleet({ seed: 21, agents: AGENTS, days: DAYS, quietShare: 0.3, kinds: ['silence'], anomalyRate: 10 }, dir);
     file = fleet.eventsFile;
-    labels = readFileSync(join(dir, 'labels.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Label);
+    labels = readFileSync(join(dir, 'labels.jsonl'), 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as Label);
     alerts = await run();
   }, 120_000);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -46,7 +54,9 @@ describe('rate_drop in replay on a generated fleet with silences', () => {
     expect(e.byDetector.find((d) => d.detector === 'rate_drop')?.falseAlerts ?? 0).toBe(0);
     // Each silence one incident: no agent has two rate_drop incidents inside one label.
     for (const l of silences) {
-      const inside = opening.filter((a) => a.detector === 'rate_drop' && a.agentId === l.agentId && Date.parse(a.time) >= Date.parse(l.start) && Date.parse(a.time) <= Date.parse(l.end));
+      const inside = opening.filter(
+        (a) => a.detector === 'rate_drop' && a.agentId === l.agentId && Date.parse(a.time) >= Date.parse(l.start) && Date.parse(a.time) <= Date.parse(l.end),
+      );
       expect(inside.length).toBeLessThanOrEqual(1);
     }
   });

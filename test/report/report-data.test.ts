@@ -11,17 +11,41 @@ const settings = defaultEngineSettings();
 function alert(id: string, agentId: string, detector: string, timeMs: number, extra: Partial<Alert> = {}): Alert {
   const time = new Date(timeMs).toISOString();
   return {
-    id, agentId, detector: detector as Alert['detector'], severity: 'medium', score: 50, time, detectedAt: time, summary: `${agentId} ${detector}`,
-    observed: {}, expected: {}, evidence: [], baseline: { events: 100, days: 9, learning: false, basis: 'learned' }, eventId: `e-${id}`,
-    status: 'open', episode: { revision: 0, count: 1, firstTime: time, lastTime: time, peakScore: 50, peakObserved: {} }, ...extra,
+    id,
+    agentId,
+    detector: detector as Alert['detector'],
+    severity: 'medium',
+    score: 50,
+    time,
+    detectedAt: time,
+    summary: `${agentId} ${detector}`,
+    observed: {},
+    expected: {},
+    evidence: [],
+    baseline: { events: 100, days: 9, learning: false, basis: 'learned' },
+    eventId: `e-${id}`,
+    status: 'open',
+    episode: { revision: 0, count: 1, firstTime: time, lastTime: time, peakScore: 50, peakObserved: {} },
+    ...extra,
   };
 }
 
 describe('report data', () => {
   it('folds lifecycle messages into incidents: one per id, escalations kept, resolutions dated, duplicates ignored', () => {
     const open = alert('a1', 'x', 'rate_spike', T0);
-    const update = { ...open, status: 'update' as const, severity: 'high' as const, time: new Date(T0 + 600_000).toISOString(), episode: { ...open.episode!, revision: 1 } };
-    const resolved = { ...update, status: 'resolved' as const, time: new Date(T0 + 3_000_000).toISOString(), episode: { ...update.episode, revision: 2, resolvedTime: new Date(T0 + 3_000_000).toISOString() } };
+    const update = {
+      ...open,
+      status: 'update' as const,
+      severity: 'high' as const,
+      time: new Date(T0 + 600_000).toISOString(),
+      episode: { ...open.episode!, revision: 1 },
+    };
+    const resolved = {
+      ...update,
+      status: 'resolved' as const,
+      time: new Date(T0 + 3_000_000).toISOString(),
+      episode: { ...update.episode, revision: 2, resolvedTime: new Date(T0 + 3_000_000).toISOString() },
+    };
     const legacy: Alert = { ...alert('b1', 'y', 'off_hours', T0 + HOUR) };
     delete legacy.status;
     delete legacy.episode;
@@ -36,11 +60,24 @@ describe('report data', () => {
   });
 
   it('counts alerts per hour over short periods and per day over long ones, and ranks the noisiest agents', () => {
-    const short = buildReportData({ alerts: [alert('1', 'a', 'rate_spike', T0 + 10 * 60_000), alert('2', 'a', 'off_hours', T0 + 20 * 60_000), alert('3', 'b', 'rate_spike', T0 + 3 * HOUR)], settings });
+    const short = buildReportData({
+      alerts: [alert('1', 'a', 'rate_spike', T0 + 10 * 60_000), alert('2', 'a', 'off_hours', T0 + 20 * 60_000), alert('3', 'b', 'rate_spike', T0 + 3 * HOUR)],
+      settings,
+    });
     expect(short.timeline.bucketMs).toBe(HOUR);
     expect(short.timeline.buckets.map((b) => b.byDetector)).toEqual([{ rate_spike: 1, off_hours: 1 }, {}, {}, { rate_spike: 1 }]);
-    expect(short.noisiest.map((n) => [n.agentId, n.incidents])).toEqual([['a', 2], ['b', 1]]);
-    const long = buildReportData({ alerts: [alert('1', 'a', 'rate_spike', T0 + HOUR), alert('2', 'b', 'new_permission', T0 + 9 * 24 * HOUR, { severity: 'critical' }), alert('3', 'c', 'new_permission', T0 + 9 * 24 * HOUR + HOUR)], settings });
+    expect(short.noisiest.map((n) => [n.agentId, n.incidents])).toEqual([
+      ['a', 2],
+      ['b', 1],
+    ]);
+    const long = buildReportData({
+      alerts: [
+        alert('1', 'a', 'rate_spike', T0 + HOUR),
+        alert('2', 'b', 'new_permission', T0 + 9 * 24 * HOUR, { severity: 'critical' }),
+        alert('3', 'c', 'new_permission', T0 + 9 * 24 * HOUR + HOUR),
+      ],
+      settings,
+    });
     expect(long.timeline.bucketMs).toBe(24 * HOUR);
     expect(long.timeline.buckets).toHaveLength(10);
     expect(long.timeline.buckets[9]?.byDetector).toEqual({ new_permission: 2 });
@@ -101,19 +138,30 @@ describe('report on hostile alert times (issue 13)', () => {
     expect(data.range).toEqual({ fromMs: T0, toMs: T0 + 49 * HOUR, outside: 2 });
     expect(data.timeline.buckets.length).toBeLessThanOrEqual(401);
     for (const p of data.panels) expect(p.hours.length).toBeLessThanOrEqual(400 * 24 + 1);
-    expect(html.length).toBeLessThan(10 * renderReportHtml(buildReportData({ alerts: fleet, settings }), { alertsFile: 'a.jsonl', generatedAt: 'now', agentwatchVersion: 'test' }).length);
+    expect(html.length).toBeLessThan(
+      10 * renderReportHtml(buildReportData({ alerts: fleet, settings }), { alertsFile: 'a.jsonl', generatedAt: 'now', agentwatchVersion: 'test' }).length,
+    );
     expect(html).toContain('invalid time');
   });
 
   it('alerts that are all far apart chart the busiest 400 days, the latest on a tie', () => {
-    const spread = [alert('1', 'a', 'rate_spike', Date.UTC(1970, 0, 1)), alert('2', 'a', 'rate_spike', Date.UTC(2026, 0, 1)), alert('3', 'a', 'rate_spike', Date.UTC(2026, 5, 1)), alert('4', 'a', 'rate_spike', 8.64e15)];
+    const spread = [
+      alert('1', 'a', 'rate_spike', Date.UTC(1970, 0, 1)),
+      alert('2', 'a', 'rate_spike', Date.UTC(2026, 0, 1)),
+      alert('3', 'a', 'rate_spike', Date.UTC(2026, 5, 1)),
+      alert('4', 'a', 'rate_spike', 8.64e15),
+    ];
     const data = buildReportData({ alerts: spread, settings });
     expect(data.range).toEqual({ fromMs: Date.UTC(2026, 0, 1), toMs: Date.UTC(2026, 5, 1), outside: 2 });
     expect(data.timeline.bucketMs).toBe(86_400_000);
   });
 
   it('agent ids with bidi overrides and controls are shown escaped in the page', () => {
-    const html = renderReportHtml(buildReportData({ alerts: [alert('x', 'bot\u202egnp.exe\u001b[2J', 'rate_spike', T0)], settings }), { alertsFile: 'a.jsonl', generatedAt: 'now', agentwatchVersion: 'test' });
+    const html = renderReportHtml(buildReportData({ alerts: [alert('x', 'bot\u202egnp.exe\u001b[2J', 'rate_spike', T0)], settings }), {
+      alertsFile: 'a.jsonl',
+      generatedAt: 'now',
+      agentwatchVersion: 'test',
+    });
     expect(html).toContain('bot\\u202egnp.exe\\x1b[2J');
     // eslint-disable-next-line no-control-regex -- looking for the control characters themselves
     expect(html).not.toMatch(/[\u202a-\u202e\u2066-\u2069\u001b]/);

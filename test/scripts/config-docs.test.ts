@@ -23,7 +23,8 @@ describe('docs/configuration.md', () => {
         expect(committed.indexOf(`\n## ${path || 'Top level'}\n`), `section ${path}`).toBeGreaterThan(0);
         const row = table.split('\n').find((l) => l.startsWith(`| \`${key}\` |`));
         expect(row, `${path}.${key}`).toBeDefined();
-        if (c.default !== undefined && typeof c.default !== 'object') expect(row, `${path}.${key} default`).toContain(`\`${JSON.stringify(c.default).replace(/^"|"$/g, '')}\``);
+        if (c.default !== undefined && typeof c.default !== 'object')
+          expect(row, `${path}.${key} default`).toContain(`\`${JSON.stringify(c.default).replace(/^"|"$/g, '')}\``);
         if (c.properties) walk(c, path ? `${path}.${key}` : key);
       }
     };

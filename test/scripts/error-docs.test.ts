@@ -10,7 +10,9 @@ import { ROOT } from '../helpers/cli.js';
 const committed = readFileSync(join(ROOT, 'docs/errors.md'), 'utf8');
 
 function sources(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
+  );
 }
 
 describe('docs/errors.md', () => {
@@ -38,8 +40,10 @@ describe('what src throws', () => {
       const text = readFileSync(file, 'utf8');
       const rel = relative(ROOT, file);
       if (/\bthrow new (Error|TypeError|RangeError|SyntaxError)\(/.test(text)) offenders.push(`${rel}: throws a plain error`);
-      if (rel !== join('src', 'core', 'errors.ts') && /new AgentwatchError\(/.test(text)) offenders.push(`${rel}: new AgentwatchError(code, …) instead of the failure's class`);
-      if (rel !== join('src', 'core', 'errors.ts') && /class \w+ extends AgentwatchError/.test(text)) offenders.push(`${rel}: declares an error class outside src/core/errors.ts`);
+      if (rel !== join('src', 'core', 'errors.ts') && /new AgentwatchError\(/.test(text))
+        offenders.push(`${rel}: new AgentwatchError(code, …) instead of the failure's class`);
+      if (rel !== join('src', 'core', 'errors.ts') && /class \w+ extends AgentwatchError/.test(text))
+        offenders.push(`${rel}: declares an error class outside src/core/errors.ts`);
     }
     expect(offenders).toEqual([]);
   });

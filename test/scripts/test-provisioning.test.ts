@@ -35,7 +35,9 @@ describe('test run set-up', () => {
     } else {
       const r = provision('agentwatch-no-such-package');
       expect(r.status).toBe(3);
-      expect(r.stderr.trim()).toBe('[provision] missing: agentwatch-no-such-package; run: sudo apt-get install -y --no-install-recommends agentwatch-no-such-package (their tests are skipped until then)');
+      expect(r.stderr.trim()).toBe(
+        '[provision] missing: agentwatch-no-such-package; run: sudo apt-get install -y --no-install-recommends agentwatch-no-such-package (their tests are skipped until then)',
+      );
     }
   });
 });

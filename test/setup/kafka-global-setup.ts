@@ -60,9 +60,7 @@ export default async function setup(project: TestProject): Promise<(() => Promis
 
   const noBroker = (reason: string): undefined => {
     if (isCI()) {
-      throw new KafkaSetupError(
-        `${KAFKA_SKIP_MESSAGE}\nCI is set, so the broker tests may not be skipped. Reason: ${reason}`,
-      );
+      throw new KafkaSetupError(`${KAFKA_SKIP_MESSAGE}\nCI is set, so the broker tests may not be skipped. Reason: ${reason}`);
     }
     console.warn(`\n[kafka] ${KAFKA_SKIP_MESSAGE}\n[kafka] reason: ${reason}\n`);
     return undefined;

@@ -49,7 +49,9 @@ describe('no timing assertions in tests', () => {
       .filter((f) => f !== SELF && !(f in ALLOWED))
       .map((f) => ({ file: `test/${f}`, clocks: clocksIn(f) }))
       .filter((o) => o.clocks.length > 0)
-      .map((o) => `${o.file} uses ${o.clocks.join(', ')}: assert on behaviour (counts, bounds, results) and measure speed in bench/ as a ratio (BENCHMARKS.md)`);
+      .map(
+        (o) => `${o.file} uses ${o.clocks.join(', ')}: assert on behaviour (counts, bounds, results) and measure speed in bench/ as a ratio (BENCHMARKS.md)`,
+      );
     expect(offenders).toEqual([]);
   });
 

@@ -8,14 +8,25 @@ function lines(sink: (out: PassThrough) => ConsoleSink, alerts: Parameters<Conso
   const out = new PassThrough();
   const s = sink(out);
   for (const a of alerts) s.write(a);
-  return String(out.read() ?? '').split('\n').filter(Boolean);
+  return String(out.read() ?? '')
+    .split('\n')
+    .filter(Boolean);
 }
 
 const arn = 'arn:aws:iam::149640702978:role/secrets-rotator-shared';
 const incident = [
-  testAlert(1, { agentId: arn, summary: `${arn} accessed aws-secrets-manager resource arn:aws:secretsmanager:us-east-1:149640702978:secret:prod/db/ledger-master for the first time (secretsmanager:GetSecretValue); it had touched 5 sensitive resources before.` }),
-  testAlert(1, { status: 'update', episode: { revision: 1, count: 3, firstTime: '2026-03-02T10:01:00.000Z', lastTime: '2026-03-02T10:05:00.000Z', peakScore: 80, peakObserved: {} } }),
-  testAlert(1, { status: 'resolved', episode: { revision: 2, count: 3, firstTime: '2026-03-02T10:01:00.000Z', lastTime: '2026-03-02T10:05:00.000Z', peakScore: 80, peakObserved: {} } }),
+  testAlert(1, {
+    agentId: arn,
+    summary: `${arn} accessed aws-secrets-manager resource arn:aws:secretsmanager:us-east-1:149640702978:secret:prod/db/ledger-master for the first time (secretsmanager:GetSecretValue); it had touched 5 sensitive resources before.`,
+  }),
+  testAlert(1, {
+    status: 'update',
+    episode: { revision: 1, count: 3, firstTime: '2026-03-02T10:01:00.000Z', lastTime: '2026-03-02T10:05:00.000Z', peakScore: 80, peakObserved: {} },
+  }),
+  testAlert(1, {
+    status: 'resolved',
+    episode: { revision: 2, count: 3, firstTime: '2026-03-02T10:01:00.000Z', lastTime: '2026-03-02T10:05:00.000Z', peakScore: 80, peakObserved: {} },
+  }),
 ];
 
 describe('ConsoleSink on a terminal (npm start, replay --print)', () => {
@@ -37,7 +48,10 @@ describe('ConsoleSink on a terminal (npm start, replay --print)', () => {
 
   it('says a one-trigger incident ended quiet, without the same time twice', () => {
     const t = '2026-03-02T10:01:00.000Z';
-    const out = lines((o) => new ConsoleSink(o, false), [testAlert(1, { status: 'resolved', episode: { revision: 1, count: 1, firstTime: t, lastTime: t, peakScore: 80, peakObserved: {} } })]);
+    const out = lines(
+      (o) => new ConsoleSink(o, false),
+      [testAlert(1, { status: 'resolved', episode: { revision: 1, count: 1, firstTime: t, lastTime: t, peakScore: 80, peakObserved: {} } })],
+    );
     expect(out[0]).toMatch(/: 1 trigger at 2026-03-02T10:01:00Z, then quiet$/);
   });
 

@@ -61,7 +61,12 @@ describe('sink registry', () => {
     router.sinks[1]?.write(testAlert(1));
     router.sinks[1]?.write(testAlert(2, { status: 'update' }));
     await router.close();
-    expect(readFileSync(join(dir, 'alerts/archive.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l).id)).toEqual([testAlert(1).id]);
+    expect(
+      readFileSync(join(dir, 'alerts/archive.jsonl'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).id),
+    ).toEqual([testAlert(1).id]);
     expect(queueDir(ctx({ queue: { dir: 'q' } }))).toBe(join(dir, 'q'));
 
     const replay = await buildAlertRouter(ctx({ sinks: sinks.slice(0, 1) }, 'replay'));
@@ -70,18 +75,42 @@ describe('sink registry', () => {
   });
 
   it('refuses duplicate names, a second kafka sink, and a name taken by the command line, naming the path', async () => {
-    await expect(buildAlertRouter(ctx({ sinks: [{ type: 'stdout', name: 'a' }, { type: 'stdout', name: 'a' }] }))).rejects.toThrow(/alerts\.sinks\[1\] \(a\): the name "a" is already used by alerts\.sinks\[0\] \(a\)/);
-    await expect(buildAlertRouter(ctx({ sinks: [{ type: 'kafka', name: 'k1' }, { type: 'kafka', name: 'k2' }] }))).rejects.toThrow(/alerts\.sinks\[1\] \(k2\): only one kafka sink/);
-    await expect(buildAlertRouter(ctx({ sinks: [{ type: 'stdout', name: 'kafka' }] }))).rejects.toThrow(/the name "kafka" is already used by the Kafka topic's metrics/);
+    await expect(
+      buildAlertRouter(
+        ctx({
+          sinks: [
+            { type: 'stdout', name: 'a' },
+            { type: 'stdout', name: 'a' },
+          ],
+        }),
+      ),
+    ).rejects.toThrow(/alerts\.sinks\[1\] \(a\): the name "a" is already used by alerts\.sinks\[0\] \(a\)/);
+    await expect(
+      buildAlertRouter(
+        ctx({
+          sinks: [
+            { type: 'kafka', name: 'k1' },
+            { type: 'kafka', name: 'k2' },
+          ],
+        }),
+      ),
+    ).rejects.toThrow(/alerts\.sinks\[1\] \(k2\): only one kafka sink/);
+    await expect(buildAlertRouter(ctx({ sinks: [{ type: 'stdout', name: 'kafka' }] }))).rejects.toThrow(
+      /the name "kafka" is already used by the Kafka topic's metrics/,
+    );
     const output = new FileSink(join(dir, 'out.jsonl'));
-    await expect(buildAlertRouter(ctx({ sinks: [{ type: 'file', name: 'file', path: 'x.jsonl' }] }, 'replay'), [output])).rejects.toThrow(/the name "file" is already used by the command line's file sink/);
+    await expect(buildAlertRouter(ctx({ sinks: [{ type: 'file', name: 'file', path: 'x.jsonl' }] }, 'replay'), [output])).rejects.toThrow(
+      /the name "file" is already used by the command line's file sink/,
+    );
     await output.close();
   });
 
   it('in memory when alerts.queue.persist is false; under $AGENTWATCH_STATE_DIR when no dir is set', async () => {
     const c = ctx({ queue: { persist: false } }, 'run', { AGENTWATCH_STATE_DIR: join(dir, 'state') });
     expect(queueDir(c)).toBe(join(dir, 'state', 'queue'));
-    const router = await buildAlertRouter(ctx({ sinks: [{ type: 'webhook', name: 'soc', url: 'http://127.0.0.1:9/hook', secrets: [SECRET] }], queue: { persist: false, drainTimeoutMs: 0 } }));
+    const router = await buildAlertRouter(
+      ctx({ sinks: [{ type: 'webhook', name: 'soc', url: 'http://127.0.0.1:9/hook', secrets: [SECRET] }], queue: { persist: false, drainTimeoutMs: 0 } }),
+    );
     const queue = router.sinks[0]?.sink as DeliveryQueue;
     await queue.write(testAlert(1));
     expect(queue.queued).toBe(1);

@@ -16,11 +16,25 @@ const file = (name: string, content: string | Buffer): string => {
   return path;
 };
 const record = (i: number, extra: Record<string, unknown> = {}) => ({
-  eventVersion: '1.08', eventTime: `2026-03-02T09:00:0${i}Z`, eventSource: 'sts.amazonaws.com', eventName: 'GetCallerIdentity', eventID: `c${i}`,
-  userIdentity: { type: 'IAMUser', arn: 'arn:aws:iam::1:user/u' }, ...extra,
+  eventVersion: '1.08',
+  eventTime: `2026-03-02T09:00:0${i}Z`,
+  eventSource: 'sts.amazonaws.com',
+  eventName: 'GetCallerIdentity',
+  eventID: `c${i}`,
+  userIdentity: { type: 'IAMUser', arn: 'arn:aws:iam::1:user/u' },
+  ...extra,
 });
 const native = (i: number) => JSON.stringify({ id: `n${i}`, time: `2026-03-02T09:00:0${i}Z`, agentId: 'a', category: 'api_call', action: 'x' });
-const k8s = (id: string, stage = 'ResponseComplete') => JSON.stringify({ kind: 'Event', apiVersion: 'audit.k8s.io/v1', auditID: id, stage, verb: 'get', user: { username: 'system:serviceaccount:a:b' }, requestReceivedTimestamp: '2026-03-02T09:00:00Z' });
+const k8s = (id: string, stage = 'ResponseComplete') =>
+  JSON.stringify({
+    kind: 'Event',
+    apiVersion: 'audit.k8s.io/v1',
+    auditID: id,
+    stage,
+    verb: 'get',
+    user: { username: 'system:serviceaccount:a:b' },
+    requestReceivedTimestamp: '2026-03-02T09:00:00Z',
+  });
 
 async function items(path: string, format?: string): Promise<DecodedItem[]> {
   const plan = sniffInput(path, format === undefined ? undefined : formatByName(format));
@@ -28,7 +42,8 @@ async function items(path: string, format?: string): Promise<DecodedItem[]> {
   for await (const batch of readFormatFile(path, plan, 1 << 26)) all.push(...batch.items);
   return all;
 }
-const summary = (list: DecodedItem[]) => list.map((i) => [i.line, i.record, i.out instanceof InvalidEventError ? i.out.reason : i.out instanceof SkippedRecord ? 'skip' : i.out.id]);
+const summary = (list: DecodedItem[]) =>
+  list.map((i) => [i.line, i.record, i.out instanceof InvalidEventError ? i.out.reason : i.out instanceof SkippedRecord ? 'skip' : i.out.id]);
 
 describe('sniffing a file: layout and format from its first records', () => {
   it('native JSON Lines keep the native fast path, whatever follows', () => {
@@ -41,7 +56,11 @@ describe('sniffing a file: layout and format from its first records', () => {
     const doc = JSON.stringify({ Records: [record(1), record(2)] }, null, 2);
     expect(sniffInput(file('ct.json', doc))).toMatchObject({ layout: 'document', native: false, sniffed: { name: 'cloudtrail' } });
     expect(sniffInput(file('ct.json.gz', gzipSync(doc)))).toMatchObject({ layout: 'document', native: false, sniffed: { name: 'cloudtrail' } });
-    expect(sniffInput(file('ct-one-line.json', JSON.stringify({ Records: [record(1)] })))).toMatchObject({ layout: 'lines', native: false, sniffed: { name: 'cloudtrail' } });
+    expect(sniffInput(file('ct-one-line.json', JSON.stringify({ Records: [record(1)] })))).toMatchObject({
+      layout: 'lines',
+      native: false,
+      sniffed: { name: 'cloudtrail' },
+    });
     expect(sniffInput(file('array.json', `[${native(1)},${native(2)}]`))).toEqual({ layout: 'document', native: false });
     expect(sniffInput(file('audit.log', `${k8s('k1')}\n${k8s('k2')}\n`))).toMatchObject({ layout: 'lines', native: false, sniffed: { name: 'k8s-audit' } });
   });
@@ -56,19 +75,31 @@ describe('sniffing a file: layout and format from its first records', () => {
 describe('reading a file in another format', () => {
   it('a document: every record with its position; bad ones rejected in place', async () => {
     const doc = JSON.stringify({ Records: [record(1), { ...record(2), eventTime: 'never' }, record(3)] }, null, 2);
-    expect(summary(await items(file('doc.json.gz', gzipSync(doc))))).toEqual([[1, 1, 'c1'], [1, 2, 'bad_time'], [1, 3, 'c3']]);
+    expect(summary(await items(file('doc.json.gz', gzipSync(doc))))).toEqual([
+      [1, 1, 'c1'],
+      [1, 2, 'bad_time'],
+      [1, 3, 'c3'],
+    ]);
   });
 
   it('JSON Lines: line numbers, record positions for envelopes, skipped stages, not-JSON lines', async () => {
     const text = [k8s('k1'), JSON.stringify({ Records: [record(1), record(2)] }), '', k8s('k2', 'RequestReceived'), '{"broken', native(1)].join('\n');
     expect(summary(await items(file('mixed.jsonl', `${text}\n`)))).toEqual([
-      [1, undefined, 'k1'], [2, 1, 'c1'], [2, 2, 'c2'], [4, undefined, 'skip'], [5, undefined, 'not_json'], [6, undefined, 'n1'],
+      [1, undefined, 'k1'],
+      [2, 1, 'c1'],
+      [2, 2, 'c2'],
+      [4, undefined, 'skip'],
+      [5, undefined, 'not_json'],
+      [6, undefined, 'n1'],
     ]);
   });
 
   it('a "document" that is not one JSON value is read again line by line', async () => {
     const text = `{\n${JSON.stringify(record(1))}\n`;
-    expect(summary(await items(file('broken.json', text)))).toEqual([[1, undefined, 'not_json'], [2, undefined, 'c1']]);
+    expect(summary(await items(file('broken.json', text)))).toEqual([
+      [1, undefined, 'not_json'],
+      [2, undefined, 'c1'],
+    ]);
   });
 });
 
@@ -106,32 +137,52 @@ describe('byte limits on every path (issue 13)', () => {
     for await (const batch of readFormatFile(path, sniffInput(path), maxDocumentBytes, maxEventBytes)) all.push(...batch.items);
     return all;
   };
-  const nativeLine = (i: number, pad: number) => JSON.stringify({ id: `n${i}`, time: '2026-03-02T09:00:00Z', agentId: 'a', category: 'api_call', action: 'x', pad: 'p'.repeat(pad) });
+  const nativeLine = (i: number, pad: number) =>
+    JSON.stringify({ id: `n${i}`, time: '2026-03-02T09:00:00Z', agentId: 'a', category: 'api_call', action: 'x', pad: 'p'.repeat(pad) });
 
   it('native lines after a first line longer than the sniffing head keep input.maxEventBytes', async () => {
     // The first line is over the 1 MB head: the file is read record by record, not natively.
     const path = file('long-first.jsonl', [nativeLine(1, 1_100_000), nativeLine(2, 10), nativeLine(3, 70_000)].join('\n'));
     expect(sniffInput(path)).toEqual({ layout: 'lines', native: false });
-    expect(summary(await read(path, 1 << 26))).toEqual([[1, undefined, 'too_large'], [2, undefined, 'n2'], [3, undefined, 'too_large']]);
-    expect(summary(await read(path, 1 << 26, 2_000_000))).toEqual([[1, undefined, 'n1'], [2, undefined, 'n2'], [3, undefined, 'n3']]);
+    expect(summary(await read(path, 1 << 26))).toEqual([
+      [1, undefined, 'too_large'],
+      [2, undefined, 'n2'],
+      [3, undefined, 'too_large'],
+    ]);
+    expect(summary(await read(path, 1 << 26, 2_000_000))).toEqual([
+      [1, undefined, 'n1'],
+      [2, undefined, 'n2'],
+      [3, undefined, 'n3'],
+    ]);
   });
 
   it('a line over input.maxDocumentBytes is skipped unread, with its line number', async () => {
     const path = file('long-foreign.jsonl', `${k8s('k1')}\n${'{'.repeat(5000)}\n${k8s('k2')}\n`);
     const all = await read(path, 2048);
-    expect(summary(all)).toEqual([[1, undefined, 'k1'], [2, undefined, 'too_large'], [3, undefined, 'k2']]);
+    expect(summary(all)).toEqual([
+      [1, undefined, 'k1'],
+      [2, undefined, 'too_large'],
+      [3, undefined, 'k2'],
+    ]);
     expect((all[1]?.out as InvalidEventError).message).toBe('line is 5000 bytes, over the 2048 limit (input.maxDocumentBytes); skipped unread');
     expect(all[1]?.raw).toBeUndefined();
   });
 
   it('counts a line in bytes: multi-byte text over the limit is too_large', async () => {
     const path = file('utf8-foreign.jsonl', `${k8s('k1')}\n${JSON.stringify({ kind: 'Event', pad: 'é'.repeat(1500) })}\n`);
-    expect(summary(await read(path, 2048))).toEqual([[1, undefined, 'k1'], [2, undefined, 'too_large']]);
+    expect(summary(await read(path, 2048))).toEqual([
+      [1, undefined, 'k1'],
+      [2, undefined, 'too_large'],
+    ]);
   });
 
   it('native records of a whole document are measured one by one', async () => {
     const events = [JSON.parse(nativeLine(1, 10)), JSON.parse(nativeLine(2, 70_000)), JSON.parse(nativeLine(3, 10))] as unknown[];
     const path = file('native-array.json', JSON.stringify(events, null, 1));
-    expect(summary(await read(path, 1 << 26))).toEqual([[1, 1, 'n1'], [1, 2, 'too_large'], [1, 3, 'n3']]);
+    expect(summary(await read(path, 1 << 26))).toEqual([
+      [1, 1, 'n1'],
+      [1, 2, 'too_large'],
+      [1, 3, 'n3'],
+    ]);
   });
 });

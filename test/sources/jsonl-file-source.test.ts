@@ -24,18 +24,30 @@ describe('readJsonlFile: line length capped while scanning', () => {
   it('replaces a line over the cap by a placeholder with its size in bytes, keeping line numbers', async () => {
     const long = 'x'.repeat(500);
     const path = file('mixed.jsonl', `a\n${long}\nb\n\nc`);
-    expect(show(await lines(path, 100))).toEqual([[1, 'a'], [2, 500], [3, 'b'], [4, ''], [5, 'c']]);
+    expect(show(await lines(path, 100))).toEqual([
+      [1, 'a'],
+      [2, 500],
+      [3, 'b'],
+      [4, ''],
+      [5, 'c'],
+    ]);
   });
 
   it('counts bytes, not characters, of a skipped line (multi-byte text across chunks)', async () => {
     const long = 'é'.repeat(300);
     const path = file('utf8.jsonl', `${long}\nok\n`);
-    expect(show(await lines(path, 100, 7))).toEqual([[1, 600], [2, 'ok']]);
+    expect(show(await lines(path, 100, 7))).toEqual([
+      [1, 600],
+      [2, 'ok'],
+    ]);
   });
 
   it('a line without a line feed at the end of the file, over the cap, still comes out as a placeholder', async () => {
     const path = file('tail.jsonl', `ok\n${'y'.repeat(1000)}`);
-    expect(show(await lines(path, 100))).toEqual([[1, 'ok'], [2, 1000]]);
+    expect(show(await lines(path, 100))).toEqual([
+      [1, 'ok'],
+      [2, 1000],
+    ]);
   });
 
   it('lines within the cap are intact whatever the chunk boundaries', async () => {
@@ -48,7 +60,11 @@ describe('readJsonlFile: line length capped while scanning', () => {
 
   it('gzip too: a long line is skipped to its line feed', async () => {
     const path = file('long.jsonl.gz', gzipSync(`a\n${'q'.repeat(200_000)}\nb\n`));
-    expect(show(await lines(path, 1000, 4096))).toEqual([[1, 'a'], [2, 200_000], [3, 'b']]);
+    expect(show(await lines(path, 1000, 4096))).toEqual([
+      [1, 'a'],
+      [2, 200_000],
+      [3, 'b'],
+    ]);
   });
 
   it('keeps the old positional highWaterMark argument', async () => {

@@ -12,8 +12,20 @@ const dir = mkdtempSync(join(tmpdir(), 'aw-state-'));
 
 function state(): StateEnvelope {
   const engine = engineWith();
-  run(engine, [...traffic('a1', T0, T0 + 6 * HOUR, () => 2), ...traffic('a2', T0, T0 + 6 * HOUR, () => 1, 2)].sort((x, y) => x.timeMs - y.timeMs));
-  return JSON.parse(JSON.stringify(buildStateEnvelope(engine.snapshot(), { agentwatchVersion: '0.1.0', createdAt: '2026-03-03T00:00:00Z', createdFrom: ['a.jsonl'], configFingerprint: 'sha256:0' }))) as StateEnvelope;
+  run(
+    engine,
+    [...traffic('a1', T0, T0 + 6 * HOUR, () => 2), ...traffic('a2', T0, T0 + 6 * HOUR, () => 1, 2)].sort((x, y) => x.timeMs - y.timeMs),
+  );
+  return JSON.parse(
+    JSON.stringify(
+      buildStateEnvelope(engine.snapshot(), {
+        agentwatchVersion: '0.1.0',
+        createdAt: '2026-03-03T00:00:00Z',
+        createdFrom: ['a.jsonl'],
+        configFingerprint: 'sha256:0',
+      }),
+    ),
+  ) as StateEnvelope;
 }
 
 /** The error readStateFile throws for `file`, or a failure when it reads it. */
@@ -37,7 +49,7 @@ function spoiled(name: string, spoil: (s: Record<string, unknown>) => void): str
   return file;
 }
 
-const agent = (s: Record<string, unknown>, i: number) => ((s['engine'] as { agents: Record<string, unknown>[] }).agents[i] as Record<string, unknown>);
+const agent = (s: Record<string, unknown>, i: number) => (s['engine'] as { agents: Record<string, unknown>[] }).agents[i] as Record<string, unknown>;
 
 describe('state files read back (issue 13)', () => {
   it('reads what it wrote, compressed or not', () => {
@@ -50,7 +62,9 @@ describe('state files read back (issue 13)', () => {
 
   it('a missing field: one line naming the file, the agent and the path', () => {
     const file = spoiled('missing.json', (s) => delete (agent(s, 1)['bucket'] as Record<string, unknown>)['count']);
-    expect(refusal(file).message).toBe(`${file}: invalid snapshot of agent "a2" at /engine/agents/1/bucket/count: missing (a damaged or edited file: save the state again, or start without it)`);
+    expect(refusal(file).message).toBe(
+      `${file}: invalid snapshot of agent "a2" at /engine/agents/1/bucket/count: missing (a damaged or edited file: save the state again, or start without it)`,
+    );
   });
 
   it('a mistyped field is refused, not taken silently', () => {
@@ -87,8 +101,12 @@ describe('state files read back (issue 13)', () => {
     // refusing costs against inflating it all is measured by `npm run bench`.)
     const whole = gzipSync(Buffer.concat([Buffer.from('{"format":"agentwatch-state"'), Buffer.alloc(64 << 20, 32), Buffer.from('}')]), { level: 9 });
     writeFileSync(bomb, whole.subarray(0, whole.length >> 1));
-    expect(refusal(bomb, { maxBytes: 1 << 20 }).message).toBe(`${bomb} holds more than 1048576 bytes once decompressed, the most a state file can hold: not an agentwatch state file (a gzip bomb?), or one that cannot be read`);
-    expect(refusal(bomb, { maxBytes: 48 << 20 }).message).toMatch(/bomb\.json\.gz is not an agentwatch state file: corrupt gzip data \(unexpected end of file\)/);
+    expect(refusal(bomb, { maxBytes: 1 << 20 }).message).toBe(
+      `${bomb} holds more than 1048576 bytes once decompressed, the most a state file can hold: not an agentwatch state file (a gzip bomb?), or one that cannot be read`,
+    );
+    expect(refusal(bomb, { maxBytes: 48 << 20 }).message).toMatch(
+      /bomb\.json\.gz is not an agentwatch state file: corrupt gzip data \(unexpected end of file\)/,
+    );
     const plain = join(dir, 'big.json');
     writeFileSync(plain, Buffer.alloc(2 << 20, 32));
     expect(refusal(plain, { maxBytes: 1 << 20 }).message).toContain('holds more than 1048576 bytes');

@@ -16,13 +16,26 @@ const secret = 's3cr3t-that-must-not-leak-0123';
 describe('logger', () => {
   it('writes JSON lines with levels, secrets redacted wherever they sit', () => {
     const { logger, out } = capture('json');
-    logger.info({ config: { kafka: { sasl: { mechanism: 'plain', username: 'u', password: secret } }, telemetry: { host: '0.0.0.0', bearerToken: secret } } }, 'starting');
+    logger.info(
+      { config: { kafka: { sasl: { mechanism: 'plain', username: 'u', password: secret } }, telemetry: { host: '0.0.0.0', bearerToken: secret } } },
+      'starting',
+    );
     logger.warn({ headers: { authorization: `Bearer ${secret}` }, token: secret }, 'odd request');
     logger.debug('details');
-    const lines = out().trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(lines.map((l) => [l['level'], l['msg']])).toEqual([[30, 'starting'], [40, 'odd request'], [20, 'details']]);
+    const lines = out()
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines.map((l) => [l['level'], l['msg']])).toEqual([
+      [30, 'starting'],
+      [40, 'odd request'],
+      [20, 'details'],
+    ]);
     expect(out()).not.toContain(secret);
-    expect((lines[0] as { config: { telemetry: { bearerToken: string; host: string } } }).config.telemetry).toEqual({ host: '0.0.0.0', bearerToken: '[redacted]' });
+    expect((lines[0] as { config: { telemetry: { bearerToken: string; host: string } } }).config.telemetry).toEqual({
+      host: '0.0.0.0',
+      bearerToken: '[redacted]',
+    });
   });
 
   it('writes one readable line per entry for a terminal, redacted too', () => {

@@ -33,7 +33,9 @@ describe('MetricsServer', () => {
     expect(config.telemetry).toEqual({ host: '127.0.0.1', port: 9464 });
     expect(isLoopback(config.telemetry.host)).toBe(true);
     expect(isLoopback('0.0.0.0')).toBe(false);
-    expect(loadConfig(undefined, { AGENTWATCH_METRICS_HOST: '0.0.0.0', AGENTWATCH_METRICS_PORT: '9500', AGENTWATCH_METRICS_TOKEN: TOKEN }).config.telemetry).toEqual({ host: '0.0.0.0', port: 9500, bearerToken: TOKEN });
+    expect(
+      loadConfig(undefined, { AGENTWATCH_METRICS_HOST: '0.0.0.0', AGENTWATCH_METRICS_PORT: '9500', AGENTWATCH_METRICS_TOKEN: TOKEN }).config.telemetry,
+    ).toEqual({ host: '0.0.0.0', port: 9500, bearerToken: TOKEN });
   });
 
   it('serves /metrics in the Prometheus text format, /healthz always, /readyz 503 until ready, then 200', async () => {
@@ -79,7 +81,15 @@ describe('MetricsServer', () => {
   it('fails with a coded error naming the address when the port is taken', async () => {
     const { url } = await serve();
     const port = Number(new URL(url).port);
-    const second = new MetricsServer({ host: '127.0.0.1', port, registry: new PrometheusMetrics({ defaultMetrics: false }).registry, readiness: () => ({ ready: true, reason: '' }) });
-    await expect(second.start()).rejects.toMatchObject({ code: 'AW_METRICS_LISTEN', message: expect.stringMatching(new RegExp(`127\\.0\\.0\\.1:${port}: EADDRINUSE`)) });
+    const second = new MetricsServer({
+      host: '127.0.0.1',
+      port,
+      registry: new PrometheusMetrics({ defaultMetrics: false }).registry,
+      readiness: () => ({ ready: true, reason: '' }),
+    });
+    await expect(second.start()).rejects.toMatchObject({
+      code: 'AW_METRICS_LISTEN',
+      message: expect.stringMatching(new RegExp(`127\\.0\\.0\\.1:${port}: EADDRINUSE`)),
+    });
   });
 });

@@ -57,7 +57,8 @@ describe('PrometheusMetrics', () => {
     const m = new PrometheusMetrics({ defaultMetrics: false });
     m.declareSinks(['kafka']);
     const s = await samples(m);
-    for (const reason of ['too_large', 'not_json', 'schema', 'bad_time']) expect(s).toContain(`agentwatch_events_consumed_total{outcome="rejected",reason="${reason}"} 0`);
+    for (const reason of ['too_large', 'not_json', 'schema', 'bad_time'])
+      expect(s).toContain(`agentwatch_events_consumed_total{outcome="rejected",reason="${reason}"} 0`);
     expect(s).toContain('agentwatch_changelog_flush_failures_total 0');
     expect(s).toContain('agentwatch_sink_failures_total{sink="kafka"} 0');
     expect(s).toContain('agentwatch_sink_retries_total{sink="kafka"} 0');
@@ -69,9 +70,23 @@ describe('PrometheusMetrics', () => {
 
   it('reports the engine’s evictions and state bytes as it counts them', async () => {
     const m = new PrometheusMetrics({ defaultMetrics: false });
-    const engine = { agentCount: 3, learningAgentCount: () => 0, stateBytesApprox: 12_345, peerGroupCount: 2, stats: { evictedAgents: 7, evictedClasses: 1, graceHeld: 4 } };
+    const engine = {
+      agentCount: 3,
+      learningAgentCount: () => 0,
+      stateBytesApprox: 12_345,
+      peerGroupCount: 2,
+      stats: { evictedAgents: 7, evictedClasses: 1, graceHeld: 4 },
+    };
     m.observeEngine(engine);
-    expect(await samples(m)).toEqual(expect.arrayContaining(['agentwatch_agents_evicted_total 7', 'agentwatch_peer_groups_evicted_total 1', 'agentwatch_alerts_held_in_grace_total 4', 'agentwatch_state_bytes 12345', 'agentwatch_peer_groups_tracked 2']));
+    expect(await samples(m)).toEqual(
+      expect.arrayContaining([
+        'agentwatch_agents_evicted_total 7',
+        'agentwatch_peer_groups_evicted_total 1',
+        'agentwatch_alerts_held_in_grace_total 4',
+        'agentwatch_state_bytes 12345',
+        'agentwatch_peer_groups_tracked 2',
+      ]),
+    );
     engine.stats.evictedAgents = 10;
     expect(await samples(m)).toContain('agentwatch_agents_evicted_total 10');
   });
@@ -82,11 +97,21 @@ describe('PrometheusMetrics', () => {
     let ready = false;
     m.observeEngine(engine);
     m.observeReadiness(() => ready);
-    expect(await samples(m)).toEqual(expect.arrayContaining(['agentwatch_agents_tracked 10', 'agentwatch_agents_learning 4', 'agentwatch_baseline_state_bytes 34000', 'agentwatch_ready 0']));
+    expect(await samples(m)).toEqual(
+      expect.arrayContaining(['agentwatch_agents_tracked 10', 'agentwatch_agents_learning 4', 'agentwatch_baseline_state_bytes 34000', 'agentwatch_ready 0']),
+    );
     m.changelogFlushed(0.02, true, 4, 10_000);
     engine.agentCount = 12;
     ready = true;
-    expect(await samples(m)).toEqual(expect.arrayContaining(['agentwatch_agents_tracked 12', 'agentwatch_baseline_state_bytes 30000', 'agentwatch_ready 1', 'agentwatch_changelog_records_total 4', 'agentwatch_changelog_bytes_total 10000']));
+    expect(await samples(m)).toEqual(
+      expect.arrayContaining([
+        'agentwatch_agents_tracked 12',
+        'agentwatch_baseline_state_bytes 30000',
+        'agentwatch_ready 1',
+        'agentwatch_changelog_records_total 4',
+        'agentwatch_changelog_bytes_total 10000',
+      ]),
+    );
     m.changelogFlushed(0.5, false, 0, 0);
     expect(await samples(m)).toContain('agentwatch_changelog_flush_failures_total 1');
   });

@@ -4,7 +4,10 @@ import { type SameType, oneOf, readonlyArray } from '../record-validator.js';
 import { type Alert, AlertStatus } from './alert.js';
 
 // One type check per value rather than a union (anyOf builds an error for each branch missed).
-const ObservationValue = Type.Unsafe<string | number | boolean | null | readonly string[]>({ type: ['string', 'number', 'boolean', 'null', 'array'], items: { type: 'string' } });
+const ObservationValue = Type.Unsafe<string | number | boolean | null | readonly string[]>({
+  type: ['string', 'number', 'boolean', 'null', 'array'],
+  items: { type: 'string' },
+});
 const ObservationSchema = Type.Record(Type.String(), ObservationValue);
 
 const AlertEpisodeSchema = Type.Object({

@@ -87,7 +87,8 @@ export class IncidentBook {
       // A condition that lasts without new triggers (a silence) keeps its incident open.
       const held = incident.resolved === true ? undefined : this.detectors.find((d) => d.name === detector)?.heldUntil?.(agent);
       if (held !== undefined && held > incident.lastMs) incident.lastMs = held;
-      if (isQuiet(incident, nowMs, this.ctx.settings.cooldownMs)) this.close(incident, incident.lastMs + this.ctx.settings.cooldownMs, detectedAtMs, 'quiet', out);
+      if (isQuiet(incident, nowMs, this.ctx.settings.cooldownMs))
+        this.close(incident, incident.lastMs + this.ctx.settings.cooldownMs, detectedAtMs, 'quiet', out);
       else if (incident.resolved !== true) open = true;
     }
     if (!open) this.unresolved.delete(agent.agentId);
@@ -170,9 +171,20 @@ export class IncidentBook {
     return undefined;
   }
 
-  private applyVerdict(agent: AgentBaseline, detector: string, incident: OpenIncident, verdict: Verdict, nowMs: number, detectedAtMs: number, out: Alert[]): void {
+  private applyVerdict(
+    agent: AgentBaseline,
+    detector: string,
+    incident: OpenIncident,
+    verdict: Verdict,
+    nowMs: number,
+    detectedAtMs: number,
+    out: Alert[],
+  ): void {
     this.stats.verdictsApplied++;
-    if (applyVerdict(agent, this.detectors.find((d) => d.name === detector) ?? detector, incident, verdict, this.ctx.settings.feedback.maxPatternsPerDetector) && incident.resolved !== true) {
+    if (
+      applyVerdict(agent, this.detectors.find((d) => d.name === detector) ?? detector, incident, verdict, this.ctx.settings.feedback.maxPatternsPerDetector) &&
+      incident.resolved !== true
+    ) {
       this.close(incident, nowMs, detectedAtMs, 'normal', out);
     }
   }

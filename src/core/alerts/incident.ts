@@ -52,7 +52,14 @@ export function openEpisode(alert: Alert, incident: OpenIncident): Alert {
  * the severity rises, otherwise once `updateIntervalMs` of event time has passed since the last
  * message (so a long spike is reported as it grows, not once per bucket).
  */
-export function foldTrigger(incident: OpenIncident, finding: Finding, event: Trigger, detectedAtMs: number, updateIntervalMs: number, updates: boolean): Alert | undefined {
+export function foldTrigger(
+  incident: OpenIncident,
+  finding: Finding,
+  event: Trigger,
+  detectedAtMs: number,
+  updateIntervalMs: number,
+  updates: boolean,
+): Alert | undefined {
   incident.count++;
   incident.lastMs = Math.max(incident.lastMs, event.timeMs);
   incident.pending = (incident.pending ?? 0) + 1;
@@ -61,7 +68,12 @@ export function foldTrigger(incident: OpenIncident, finding: Finding, event: Tri
   const peak = finding.score > (incident.peakScore ?? 0);
   if (peak) incident.peakScore = finding.score;
   const escalated = SEVERITY_ORDER.indexOf(finding.severity) > SEVERITY_ORDER.indexOf(last.severity);
-  const episode = { ...last.episode, count: incident.count, lastTime: iso(incident.lastMs), ...(peak && { peakScore: finding.score, peakObserved: finding.observed }) };
+  const episode = {
+    ...last.episode,
+    count: incident.count,
+    lastTime: iso(incident.lastMs),
+    ...(peak && { peakScore: finding.score, peakObserved: finding.observed }),
+  };
   if (!updates || (!escalated && event.timeMs - (incident.emittedMs ?? incident.openedMs) < updateIntervalMs)) {
     // Remembered for the next message, so it carries the peak even if this trigger sends none.
     incident.last = { ...last, episode };
@@ -103,7 +115,10 @@ export function resolveIncident(incident: OpenIncident, resolvedMs: number, dete
   incident.last = undefined;
   if (last === undefined || last.episode === undefined) return undefined;
   incident.revision = (incident.revision ?? 0) + 1;
-  const summary = resolution === 'normal' ? `Resolved: an analyst marked it normal. ${last.summary}` : `Resolved after ${incident.count} trigger${incident.count === 1 ? '' : 's'}, quiet since ${iso(incident.lastMs)}. ${last.summary}`;
+  const summary =
+    resolution === 'normal'
+      ? `Resolved: an analyst marked it normal. ${last.summary}`
+      : `Resolved after ${incident.count} trigger${incident.count === 1 ? '' : 's'}, quiet since ${iso(incident.lastMs)}. ${last.summary}`;
   return {
     ...last,
     time: iso(resolvedMs),

@@ -33,9 +33,33 @@ export interface AgentSnapshot {
   position?: number;
   /** Recent event ids (32-bit hashes) with their times: duplicates are recognised across a restart. */
   recentIds?: [hash: number, timeMs: number][];
-  bucket: { startMs: number; count: number; failures: number; suspicious: number; threshold: number | null; expected: number; flagged: boolean; errorFlagged: boolean; evidence: string[]; errorEvidence?: string[]; basis: 'learned' | 'class' };
+  bucket: {
+    startMs: number;
+    count: number;
+    failures: number;
+    suspicious: number;
+    threshold: number | null;
+    expected: number;
+    flagged: boolean;
+    errorFlagged: boolean;
+    evidence: string[];
+    errorEvidence?: string[];
+    basis: 'learned' | 'class';
+  };
   errors?: ErrorWindowSnapshot;
-  hour: { index: number; endMs: number; offsetMs: number; slot: number; count: number; maxBucket: number; idle: boolean; flagged: boolean; policyFlagged: boolean; evidence: string[]; basis: 'learned' | 'class' };
+  hour: {
+    index: number;
+    endMs: number;
+    offsetMs: number;
+    slot: number;
+    count: number;
+    maxBucket: number;
+    idle: boolean;
+    flagged: boolean;
+    policyFlagged: boolean;
+    evidence: string[];
+    basis: 'learned' | 'class';
+  };
   fast: [mean: number, variance: number];
   slow: [mean: number, variance: number];
   sketch: CountSketchSnapshot;

@@ -28,7 +28,6 @@ const DAY_MS = 86_400_000;
 const MAX_TAIL_RATIO = 4;
 const MIN_TAIL_EXPECTED = 5;
 
-
 /**
  * Everything agentwatch has learned about one agent, advanced by event time only. The current
  * bucket and hour are part of the state, so a snapshot taken mid-bucket restores exactly.
@@ -241,9 +240,17 @@ export class AgentBaseline {
     // A bucket that raised rate_spike teaches only a small fraction of its excess over what was
     // expected, so a spike barely lifts the bar for the next one (issue 4, learning that resists
     // poisoning). An incident that has lasted `regimeChangeMs` is a new normal, learned in full.
-    const learned = this.bucketFlagged ? this.discounted(this.bucketCount, Math.max(1, this.bucketExpected), ctx, this.rateRegimeChanged(ctx)) : this.bucketCount;
+    const learned = this.bucketFlagged
+      ? this.discounted(this.bucketCount, Math.max(1, this.bucketExpected), ctx, this.rateRegimeChanged(ctx))
+      : this.bucketCount;
     this.errors?.closeBucket(this.bucketCount, this.bucketSuspicious, ctx.slowAlpha, this.bucketErrorFlagged);
-    this.windows.closeBucket(this.bucketCount, this.bucketFlagged, Math.floor(this.bucketStartMs / BLOCK_MS), this.hourSlot % 24, ctx.settings.rateSpike.windows);
+    this.windows.closeBucket(
+      this.bucketCount,
+      this.bucketFlagged,
+      Math.floor(this.bucketStartMs / BLOCK_MS),
+      this.hourSlot % 24,
+      ctx.settings.rateSpike.windows,
+    );
     this.fast.observe(learned);
     this.slow.observe(learned);
     this.sketch.accept(learned);
@@ -304,7 +311,14 @@ export class AgentBaseline {
     this.hourBasis = judge === this.profile ? 'learned' : 'class';
     this.hourIdle = o.enabled && judge !== undefined && judge.isIdleHourOfDay(this.hourSlot % 24, o.idleEventsPerWeek);
     const r = ctx.settings.rateSpike;
-    this.windows.openHour(this.profile, this.hourSlot, ctx.settings.bucketMs, r.windows, r.enabled && !this.isLearning(ctx), this.lastSeenMs - this.firstSeenMs >= DAY_MS);
+    this.windows.openHour(
+      this.profile,
+      this.hourSlot,
+      ctx.settings.bucketMs,
+      r.windows,
+      r.enabled && !this.isLearning(ctx),
+      this.lastSeenMs - this.firstSeenMs >= DAY_MS,
+    );
   }
 
   /** The agent's own profile once it has learned, else its mature class's, else none. */

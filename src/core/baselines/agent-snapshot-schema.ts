@@ -41,7 +41,10 @@ const CountSketchSchema = Type.Object({
   weight: Count,
 });
 
-const LatLonSchema = Type.Object({ lat: Type.Readonly(Type.Number({ minimum: -90, maximum: 90 })), lon: Type.Readonly(Type.Number({ minimum: -180, maximum: 180 })) });
+const LatLonSchema = Type.Object({
+  lat: Type.Readonly(Type.Number({ minimum: -90, maximum: 90 })),
+  lon: Type.Readonly(Type.Number({ minimum: -180, maximum: 180 })),
+});
 
 const LocationSchema = Type.Object({
   sessions: Type.Optional(Type.Array(Type.Tuple([Type.String(), Type.Object({ network: Type.String(), label: Type.String(), fired: Type.Boolean() })]))),
@@ -50,7 +53,15 @@ const LocationSchema = Type.Object({
   lastKnownLabel: Type.String(),
   lastKnownCoords: Type.Optional(LatLonSchema),
   pending: Type.Optional(
-    Type.Object({ kind: oneOf(Object.values(LocationKind)), key: Type.String(), label: Type.String(), firstMs: TimeMs, lastMs: TimeMs, fired: Type.Boolean(), evidence: Evidence }),
+    Type.Object({
+      kind: oneOf(Object.values(LocationKind)),
+      key: Type.String(),
+      label: Type.String(),
+      firstMs: TimeMs,
+      lastMs: TimeMs,
+      fired: Type.Boolean(),
+      evidence: Evidence,
+    }),
   ),
 });
 
@@ -99,7 +110,11 @@ export const AgentSnapshotSchema = Type.Object({
     basis: Basis,
   }),
   errors: Type.Optional(
-    Type.Object({ ring: Type.Array(Type.Integer(), { minItems: ERROR_RING, maxItems: ERROR_RING }), pos: Type.Integer({ minimum: 0, maximum: ERROR_RING - 2, multipleOf: 2 }), ratio: Type.Number() }),
+    Type.Object({
+      ring: Type.Array(Type.Integer(), { minItems: ERROR_RING, maxItems: ERROR_RING }),
+      pos: Type.Integer({ minimum: 0, maximum: ERROR_RING - 2, multipleOf: 2 }),
+      ratio: Type.Number(),
+    }),
   ),
   hour: Type.Object({
     index: Type.Number(),
@@ -129,7 +144,14 @@ export const AgentSnapshotSchema = Type.Object({
     Type.Object({
       data: Type.Array(Type.Number(), { minItems: RATE_WINDOWS_DATA, maxItems: RATE_WINDOWS_DATA }),
       pos: Type.Integer({ minimum: 0, maximum: RING - 1 }),
-      th: Type.Object({ perBucket: Count, cusumPerBucket: Type.Optional(Count), dispersion: Type.Number({ minimum: 1 }), short: NumberOrNull, long: NumberOrNull, liveMin: Count }),
+      th: Type.Object({
+        perBucket: Count,
+        cusumPerBucket: Type.Optional(Count),
+        dispersion: Type.Number({ minimum: 1 }),
+        short: NumberOrNull,
+        long: NumberOrNull,
+        liveMin: Count,
+      }),
       cusum: Count,
       cusumBuckets: Count,
       cusumCount: Count,
@@ -190,6 +212,9 @@ export function isAgentSnapshot(value: unknown): value is AgentSnapshot {
 export function checkAgentSnapshot(value: unknown, source: string): AgentSnapshot {
   const problem = agentSnapshotProblem(value);
   if (!problem) return value as AgentSnapshot;
-  const id = typeof value === 'object' && value !== null && typeof (value as { agentId?: unknown }).agentId === 'string' ? ` of agent ${JSON.stringify(escapeControls((value as { agentId: string }).agentId))}` : '';
+  const id =
+    typeof value === 'object' && value !== null && typeof (value as { agentId?: unknown }).agentId === 'string'
+      ? ` of agent ${JSON.stringify(escapeControls((value as { agentId: string }).agentId))}`
+      : '';
   throw new InvalidSnapshotError(`${source}: invalid snapshot${id} at ${problem.path}: ${problem.message}`);
 }

@@ -14,7 +14,8 @@ const SensitivePattern = Type.Object(
     field: Type.Optional(
       Type.Union([Type.Literal('resource'), Type.Literal('permission'), Type.Literal('any'), Type.Literal('action')], {
         default: 'resource',
-        description: 'Which event field the pattern applies to. `action`: a first use of the action by an agent is news (new_sensitive_action), e.g. `ec2:DeleteFlowLogs`.',
+        description:
+          'Which event field the pattern applies to. `action`: a first use of the action by an agent is news (new_sensitive_action), e.g. `ec2:DeleteFlowLogs`.',
       }),
     ),
     when: Type.Optional(
@@ -78,7 +79,10 @@ const MaintenanceWindow = Type.Union(
     ),
     Type.Object(
       {
-        weekly: Type.String({ pattern: ACTIVE_HOURS_PATTERN, description: 'A recurring window in the agent\'s time zone, in the activeHours format: "Sun 02:00-04:00".' }),
+        weekly: Type.String({
+          pattern: ACTIVE_HOURS_PATTERN,
+          description: 'A recurring window in the agent\'s time zone, in the activeHours format: "Sun 02:00-04:00".',
+        }),
         label: Type.Optional(Type.String({ maxLength: 128 })),
       },
       { additionalProperties: false },
@@ -121,7 +125,8 @@ export const DeclaredBaselinesSchema = Type.Object(
     tools: Type.Optional(
       Type.Array(ToolTarget, {
         maxItems: 1024,
-        description: "AI agents' tools and the argument that is their target: a target the agent never used with that tool, once it has learned, is news (new_tool_target).",
+        description:
+          "AI agents' tools and the argument that is their target: a target the agent never used with that tool, once it has learned, is news (new_tool_target).",
       }),
     ),
   },

@@ -55,21 +55,27 @@ export class DeclaredBaselines {
 
   constructor(doc: DeclaredBaselinesDocument) {
     const sensitive = doc.sensitive ?? [];
-    const toMatch = (s: { pattern: string; label?: string; why?: string }) => ({ pattern: s.pattern, value: { pattern: s.pattern, label: s.label ?? 'sensitive', ...(s.why !== undefined && { why: s.why }) } });
+    const toMatch = (s: { pattern: string; label?: string; why?: string }) => ({
+      pattern: s.pattern,
+      value: { pattern: s.pattern, label: s.label ?? 'sensitive', ...(s.why !== undefined && { why: s.why }) },
+    });
     this.sensitiveResources = new GlobSet(sensitive.filter((s) => (s.field ?? 'resource') !== 'permission' && s.field !== 'action').map(toMatch));
     this.sensitiveActions = new SensitiveActions(sensitive.filter((s) => s.field === 'action'));
     this.tools = new ToolTargets(doc.tools ?? []);
     this.sensitivePermissions = new GlobSet(sensitive.filter((s) => s.field === 'permission' || s.field === 'any').map(toMatch));
-    this.privileged = new GlobSet((doc.privileged ?? []).map((p) => ({ pattern: p.pattern, value: { pattern: p.pattern, label: p.label ?? 'privileged', ...(p.why !== undefined && { why: p.why }) } })));
+    this.privileged = new GlobSet(
+      (doc.privileged ?? []).map((p) => ({
+        pattern: p.pattern,
+        value: { pattern: p.pattern, label: p.label ?? 'privileged', ...(p.why !== undefined && { why: p.why }) },
+      })),
+    );
     this.entries = (doc.agents ?? []).map((a) => {
       const declaration: Omit<AgentDeclaration, 'matchedEntries' | 'maintenance'> = {};
       if (a.timezone !== undefined) declaration.timezone = a.timezone;
       if (a.activeHours !== undefined) declaration.activeHours = new ActiveHours(a.activeHours);
       if (a.allowedRegions !== undefined) declaration.allowedRegions = a.allowedRegions;
-      if (a.expectedPermissions !== undefined)
-        declaration.expectedPermissions = new GlobSet(a.expectedPermissions.map((p) => ({ pattern: p, value: p })));
-      if (a.allowedResources !== undefined)
-        declaration.allowedResources = new GlobSet(a.allowedResources.map((p) => ({ pattern: p, value: p })));
+      if (a.expectedPermissions !== undefined) declaration.expectedPermissions = new GlobSet(a.expectedPermissions.map((p) => ({ pattern: p, value: p })));
+      if (a.allowedResources !== undefined) declaration.allowedResources = new GlobSet(a.allowedResources.map((p) => ({ pattern: p, value: p })));
       if (a.maxEventsPerMinute !== undefined) declaration.maxEventsPerMinute = a.maxEventsPerMinute;
       const entry: CompiledEntry = { declaration };
       if (a.maintenance?.length) entry.maintenance = a.maintenance;

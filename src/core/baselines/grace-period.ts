@@ -55,7 +55,10 @@ function matcherFor(settings: EngineSettings): DeployMatcher {
   if (m === undefined) {
     const actions = settings.grace.deployActions;
     const globs = actions.filter((a) => a.includes('*') || a.includes('?'));
-    m = { literal: new Set(actions.filter((a) => !globs.includes(a))), globs: globs.length ? new GlobSet(globs.map((g) => ({ pattern: g, value: g }))) : undefined };
+    m = {
+      literal: new Set(actions.filter((a) => !globs.includes(a))),
+      globs: globs.length ? new GlobSet(globs.map((g) => ({ pattern: g, value: g }))) : undefined,
+    };
     matchers.set(settings, m);
   }
   return m;
@@ -91,7 +94,14 @@ export function inGrace(agent: AgentBaseline, timeMs: number): boolean {
  * rather than discounted (agent-baseline.ts `discounted`). Declared findings (policies,
  * privileged grants, sensitive resources) alert as always. Returns whether it was held back.
  */
-export function holdInGrace(ctx: EngineContext, agent: AgentBaseline, detector: Detector, finding: Finding, timeMs: number, stats: { graceHeld: number }): boolean {
+export function holdInGrace(
+  ctx: EngineContext,
+  agent: AgentBaseline,
+  detector: Detector,
+  finding: Finding,
+  timeMs: number,
+  stats: { graceHeld: number },
+): boolean {
   if (finding.basis === 'declared' || !inGrace(agent, timeMs)) return false;
   const grace = (agent.grace ??= new GracePeriod());
   const h = grace.held.get(finding.detector);

@@ -42,7 +42,16 @@ export function placeOf(source: EventSource): Place | undefined {
   else if (cloud) coords = cloud;
   else if (country && !privateNetwork) coords = lookupCountry(country);
   const label = [region, country, source.ip].filter(Boolean).join(', ');
-  return { keys, privateNetwork, cloudRegion: cloud !== undefined, label, ...(countryKey && { countryKey }), ...(regionKey && { regionKey }), ...(netKey && { networkKey: netKey }), ...(coords && { coords: { lat: coords.lat, lon: coords.lon } }) };
+  return {
+    keys,
+    privateNetwork,
+    cloudRegion: cloud !== undefined,
+    label,
+    ...(countryKey && { countryKey }),
+    ...(regionKey && { regionKey }),
+    ...(netKey && { networkKey: netKey }),
+    ...(coords && { coords: { lat: coords.lat, lon: coords.lon } }),
+  };
 }
 
 /** A location the agent has not used before, seen after learning, not yet judged. */
@@ -99,7 +108,8 @@ export class LocationState {
     // A named place (region or country) does not depend on the address: pools of egress
     // addresses and new pod IPs must not defeat the cache.
     const sameAddress = last !== undefined && (last.ip === source.ip || ((source.region || source.country) && source.lat === undefined));
-    if (last && sameAddress && last.region === source.region && last.country === source.country && last.lat === source.lat && last.lon === source.lon) return this.lastPlace;
+    if (last && sameAddress && last.region === source.region && last.country === source.country && last.lat === source.lat && last.lon === source.lon)
+      return this.lastPlace;
     this.lastSource = source;
     this.lastPlace = placeOf(source);
     return this.lastPlace;

@@ -34,7 +34,11 @@ export class MaintenanceWindows {
       }
       const problem = spanProblem(w.from, w.to);
       if (problem !== undefined) throw new InvalidBaselinesError(`maintenance window: ${problem}`);
-      this.spans.push({ fromMs: Date.parse(w.from), toMs: Date.parse(w.to), match: { window: `${w.from}–${w.to}`, ...(w.label !== undefined && { label: w.label }) } });
+      this.spans.push({
+        fromMs: Date.parse(w.from),
+        toMs: Date.parse(w.to),
+        match: { window: `${w.from}–${w.to}`, ...(w.label !== undefined && { label: w.label }) },
+      });
     }
   }
 

@@ -112,7 +112,10 @@ const finiteOrNull = (x: number): number | null => (Number.isFinite(x) ? x : nul
 
 /** Window lengths in buckets for this bucket width, at most RING. */
 export function windowBuckets(bucketMs: number): { short: number; long: number } {
-  return { short: Math.min(RING, Math.max(1, Math.round((5 * MINUTE_MS) / bucketMs))), long: Math.min(RING, Math.max(1, Math.round((15 * MINUTE_MS) / bucketMs))) };
+  return {
+    short: Math.min(RING, Math.max(1, Math.round((5 * MINUTE_MS) / bucketMs))),
+    long: Math.min(RING, Math.max(1, Math.round((15 * MINUTE_MS) / bucketMs))),
+  };
 }
 
 /**
@@ -130,7 +133,16 @@ export class RateWindows {
   /** Counts of the closed buckets inside the short and long windows (the live one is added by the check). */
   closedShort = 0;
   closedLong = 0;
-  th: WindowThresholds = { perBucket: 0, cusumPerBucket: 0, dispersion: 1, short: Number.POSITIVE_INFINITY, long: Number.POSITIVE_INFINITY, shortBuckets: 1, longBuckets: 1, liveMin: 1 };
+  th: WindowThresholds = {
+    perBucket: 0,
+    cusumPerBucket: 0,
+    dispersion: 1,
+    short: Number.POSITIVE_INFINITY,
+    long: Number.POSITIVE_INFINITY,
+    shortBuckets: 1,
+    longBuckets: 1,
+    liveMin: 1,
+  };
   cusum = 0;
   /** Buckets since the CUSUM last stood at 0: how long the evidence has been building. */
   cusumBuckets = 0;
@@ -274,7 +286,17 @@ export class RateWindows {
     const cusumPerBucket = s.neighbourNoise > 0 ? this.expectedPerBucket(profile, slot, bucketMs, s, 0) : perBucket;
     const dispersion = this.dispersionAround(slot % HOURS, s);
     const liveMin = Math.max(1, Math.ceil(s.cusum.ratio * perBucket));
-    if (!active || !s.enabled || !(perBucket > 0)) return { perBucket, cusumPerBucket, dispersion, short: Number.POSITIVE_INFINITY, long: Number.POSITIVE_INFINITY, shortBuckets: short, longBuckets: long, liveMin };
+    if (!active || !s.enabled || !(perBucket > 0))
+      return {
+        perBucket,
+        cusumPerBucket,
+        dispersion,
+        short: Number.POSITIVE_INFINITY,
+        long: Number.POSITIVE_INFINITY,
+        shortBuckets: short,
+        longBuckets: long,
+        liveMin,
+      };
     const at = (buckets: number) => Math.max(s.minCount, countUpperQuantile(buckets * perBucket, dispersion, s.tailProbability));
     return { perBucket, cusumPerBucket, dispersion, short: at(short), long: at(long), shortBuckets: short, longBuckets: long, liveMin };
   }
@@ -341,11 +363,29 @@ export class RateWindows {
 
   snapshot(): RateWindowsSnapshot {
     return {
-      data: Array.from(this.data), pos: this.pos,
-      th: { perBucket: this.th.perBucket, cusumPerBucket: this.th.cusumPerBucket, dispersion: this.th.dispersion, short: finiteOrNull(this.th.short), long: finiteOrNull(this.th.long), liveMin: this.th.liveMin },
-      cusum: this.cusum, cusumBuckets: this.cusumBuckets, cusumCount: this.cusumCount, cusumTripped: this.cusumTripped,
-      cusumPeakBuckets: this.cusumPeakBuckets, cusumPeakCount: this.cusumPeakCount, learnable: this.learnable,
-      blockId: this.blockId, blockCount: this.blockCount, blockExpected: this.blockExpected, blockFlagged: this.blockFlagged, levelActual: this.levelActual, levelExpected: this.levelExpected,
+      data: Array.from(this.data),
+      pos: this.pos,
+      th: {
+        perBucket: this.th.perBucket,
+        cusumPerBucket: this.th.cusumPerBucket,
+        dispersion: this.th.dispersion,
+        short: finiteOrNull(this.th.short),
+        long: finiteOrNull(this.th.long),
+        liveMin: this.th.liveMin,
+      },
+      cusum: this.cusum,
+      cusumBuckets: this.cusumBuckets,
+      cusumCount: this.cusumCount,
+      cusumTripped: this.cusumTripped,
+      cusumPeakBuckets: this.cusumPeakBuckets,
+      cusumPeakCount: this.cusumPeakCount,
+      learnable: this.learnable,
+      blockId: this.blockId,
+      blockCount: this.blockCount,
+      blockExpected: this.blockExpected,
+      blockFlagged: this.blockFlagged,
+      levelActual: this.levelActual,
+      levelExpected: this.levelExpected,
     };
   }
 
@@ -355,7 +395,16 @@ export class RateWindows {
     const { short, long } = windowBuckets(bucketMs);
     const inf = Number.POSITIVE_INFINITY;
     // Snapshots from before neighbourNoise: one expectation for both.
-    w.th = { perBucket: s.th.perBucket, cusumPerBucket: s.th.cusumPerBucket ?? s.th.perBucket, dispersion: s.th.dispersion, short: s.th.short ?? inf, long: s.th.long ?? inf, shortBuckets: short, longBuckets: long, liveMin: s.th.liveMin };
+    w.th = {
+      perBucket: s.th.perBucket,
+      cusumPerBucket: s.th.cusumPerBucket ?? s.th.perBucket,
+      dispersion: s.th.dispersion,
+      short: s.th.short ?? inf,
+      long: s.th.long ?? inf,
+      shortBuckets: short,
+      longBuckets: long,
+      liveMin: s.th.liveMin,
+    };
     w.openBucket();
     w.cusum = s.cusum;
     w.cusumBuckets = s.cusumBuckets;

@@ -72,7 +72,14 @@ export class ToolTargets {
       for (const argument of doc.target) {
         const value = attrs?.[`${TOOL_ARG_PREFIX}${argument}`];
         if (value === undefined || value === '') continue;
-        const targets = [...new Set(String(value).split(',', MAX_TARGETS).map((v) => normalise(v, doc.targetAs)).filter((v) => v !== ''))];
+        const targets = [
+          ...new Set(
+            String(value)
+              .split(',', MAX_TARGETS)
+              .map((v) => normalise(v, doc.targetAs))
+              .filter((v) => v !== ''),
+          ),
+        ];
         if (targets.length > 0) return this.found(doc, tool, targets, argument);
       }
       if (doc.targetAs === 'host' && event.resource !== undefined) {

@@ -45,9 +45,7 @@ export function trimSnapshot(snapshot: AgentSnapshot, maxBytes: number, byteLeng
 type Trimmable = { get: () => unknown[]; set: (v: unknown[]) => void };
 
 function trimmableSets(s: AgentSnapshot): Trimmable[] {
-  const out: Trimmable[] = [
-    { get: () => s.resources, set: (v) => (s.resources = v as SeenSetSnapshot) },
-  ];
+  const out: Trimmable[] = [{ get: () => s.resources, set: (v) => (s.resources = v as SeenSetSnapshot) }];
   if (s.sensitive) out.push({ get: () => s.sensitive ?? [], set: (v) => (s.sensitive = v as SeenSetSnapshot) });
   if (s.permissions) out.push({ get: () => s.permissions ?? [], set: (v) => (s.permissions = v as SeenSetSnapshot) });
   const loc = s.locations;

@@ -8,7 +8,15 @@ import { patternValue } from '../feedback/finding-pattern.js';
 
 const SEVERITY = { country: 'high', region: 'medium', network: 'low' } as const;
 
-function finding(agent: AgentBaseline, loc: LocationState, p: PendingPlace, event: AuditEvent, how: 'concurrent' | 'impossible_travel', km?: number, kmh?: number): Finding {
+function finding(
+  agent: AgentBaseline,
+  loc: LocationState,
+  p: PendingPlace,
+  event: AuditEvent,
+  how: 'concurrent' | 'impossible_travel',
+  km?: number,
+  kmh?: number,
+): Finding {
   p.fired = true;
   const what = p.kind === LocationKind.Network ? 'a network it has never used' : `a ${p.kind} it has never used`;
   const summary =
@@ -20,7 +28,13 @@ function finding(agent: AgentBaseline, loc: LocationState, p: PendingPlace, even
     severity: how === 'impossible_travel' ? 'high' : SEVERITY[p.kind],
     score: how === 'impossible_travel' ? 85 : p.kind === 'country' ? 80 : p.kind === 'region' ? 60 : 40,
     summary,
-    observed: { place: p.label, kind: p.kind, how, firstSeen: new Date(p.firstMs).toISOString(), ...(km !== undefined && { distanceKm: Math.round(km), speedKmh: round2(kmh ?? 0) }) },
+    observed: {
+      place: p.label,
+      kind: p.kind,
+      how,
+      firstSeen: new Date(p.firstMs).toISOString(),
+      ...(km !== undefined && { distanceKm: Math.round(km), speedKmh: round2(kmh ?? 0) }),
+    },
     expected: { usualPlace: loc.lastKnownLabel, knownPlaces: loc.known.size, lastUsualActivity: new Date(loc.lastKnownMs).toISOString() },
     evidence: p.evidence.slice(),
     basis: 'learned',

@@ -35,7 +35,12 @@ export const newPermission: Detector = {
         (agent.peers ? `; no ${agent.agentClass} peer has requested it either` : '') +
         `. It had requested ${known} other permission${known === 1 ? '' : 's'} before.`,
       observed: { permission, action: event.action, outcome: event.outcome, privileged: privileged !== undefined },
-      expected: { knownPermissions: known, ...(privileged && { matchedPrivilegedPattern: privileged.pattern }), ...(privileged?.why !== undefined && { why: privileged.why }), ...(agent.agentClass !== undefined && { peerGroup: agent.agentClass }) },
+      expected: {
+        knownPermissions: known,
+        ...(privileged && { matchedPrivilegedPattern: privileged.pattern }),
+        ...(privileged?.why !== undefined && { why: privileged.why }),
+        ...(agent.agentClass !== undefined && { peerGroup: agent.agentClass }),
+      },
       evidence: [event.id],
       basis: privileged ? 'declared' : 'learned',
     };

@@ -40,7 +40,13 @@ export const newSensitiveAction: Detector = {
         (target === undefined ? '' : ` on ${target}`) +
         (exposed ? ` with ${match.conditions.join(', ')}` : '') +
         (match.why === undefined ? '.' : `: ${match.why.replace(/\.?$/, '.')}`),
-      observed: { action: event.action, label: match.label, outcome: event.outcome, resource: target ?? null, ...(exposed && { conditions: match.conditions }) },
+      observed: {
+        action: event.action,
+        label: match.label,
+        outcome: event.outcome,
+        resource: target ?? null,
+        ...(exposed && { conditions: match.conditions }),
+      },
       expected: { matchedPattern: match.pattern, ...(match.why !== undefined && { why: match.why }) },
       evidence: [event.id],
       basis: 'declared',

@@ -54,7 +54,11 @@ export const newSensitiveResource: Detector = {
         `${agent.agentId} ${denied ? `tried (${event.outcome}) to ${act === 'read the value of' ? 'read the value of' : 'access'}` : act} ${match.label} resource ${target} ` +
         `for the first time (${event.action}); it had touched ${before} sensitive resources before.${otherText}`,
       observed: {
-        resource: target, label: match.label, action: event.action, act, outcome: event.outcome,
+        resource: target,
+        label: match.label,
+        action: event.action,
+        act,
+        outcome: event.outcome,
         ...(other !== undefined && { lastTouchedBy: other.agentId, lastTouchedWith: other.action, lastTouchedAt: new Date(other.timeMs).toISOString() }),
       },
       expected: { knownSensitiveResources: before, matchedPattern: match.pattern, ...(match.why !== undefined && { why: match.why }) },

@@ -12,8 +12,18 @@ import { type Detector, type Finding } from './detector.js';
 export const NewToolTargetSettingsSchema = Type.Object(
   {
     enabled: Type.Boolean({ default: true }),
-    maxTargets: Type.Integer({ minimum: 1, maximum: 65_536, default: 1024, description: "Targets (tool and target) remembered per agent, the least recently used forgotten first." }),
-    maxTools: Type.Integer({ minimum: 1, maximum: 1024, default: 64, description: 'Tools whose calls are counted per agent, to say in an alert what the agent usually does.' }),
+    maxTargets: Type.Integer({
+      minimum: 1,
+      maximum: 65_536,
+      default: 1024,
+      description: 'Targets (tool and target) remembered per agent, the least recently used forgotten first.',
+    }),
+    maxTools: Type.Integer({
+      minimum: 1,
+      maximum: 1024,
+      default: 64,
+      description: 'Tools whose calls are counted per agent, to say in an alert what the agent usually does.',
+    }),
   },
   { default: {} },
 );
@@ -58,7 +68,11 @@ export class ToolTargetState {
   }
 
   usualTools(limit: number): string {
-    return [...this.tools].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, limit).map(([t, n]) => `${t} (${n})`).join(', ');
+    return [...this.tools]
+      .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+      .slice(0, limit)
+      .map(([t, n]) => `${t} (${n})`)
+      .join(', ');
   }
 
   get bytes(): number {
@@ -112,11 +126,25 @@ export const newToolTarget: Detector = {
       score: sensitive !== undefined ? (denied ? 70 : 80) : 55,
       summary:
         `${agent.agentId} ${denied ? `tried (${event.outcome}) to call` : 'called'} ${tool} with a ${declared.label} it has never used: ${fresh.join(', ')} (argument ${declared.argument}). ` +
-        (previous.length === 0 ? `It had never called ${tool} with any other target before` : `Its usual ${declared.label}s for ${tool}: ${shown}${previous.length > 5 ? ` and ${previous.length - 5} more` : ''}`) +
+        (previous.length === 0
+          ? `It had never called ${tool} with any other target before`
+          : `Its usual ${declared.label}s for ${tool}: ${shown}${previous.length > 5 ? ` and ${previous.length - 5} more` : ''}`) +
         `; its usual tools: ${state.usualTools(5)}.` +
         (declared.why === undefined ? '' : ` Why it matters: ${declared.why.replace(/\.?$/, '.')}`),
-      observed: { tool, targets: fresh, argument: declared.argument, label: declared.label, outcome: event.outcome, ...(event.attributes?.['traceId'] !== undefined && { traceId: String(event.attributes['traceId']) }) },
-      expected: { knownTargets: previous.slice(0, 20), matchedTool: declared.pattern, ...(sensitive !== undefined && { sensitiveTool: sensitive.label }), ...(declared.why !== undefined && { why: declared.why }) },
+      observed: {
+        tool,
+        targets: fresh,
+        argument: declared.argument,
+        label: declared.label,
+        outcome: event.outcome,
+        ...(event.attributes?.['traceId'] !== undefined && { traceId: String(event.attributes['traceId']) }),
+      },
+      expected: {
+        knownTargets: previous.slice(0, 20),
+        matchedTool: declared.pattern,
+        ...(sensitive !== undefined && { sensitiveTool: sensitive.label }),
+        ...(declared.why !== undefined && { why: declared.why }),
+      },
       evidence: [event.id],
       basis: 'learned',
     };

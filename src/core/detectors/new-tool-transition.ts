@@ -13,10 +13,21 @@ export const NewToolTransitionSettingsSchema = Type.Object(
     minKnownTransitions: Type.Integer({
       minimum: 1,
       default: 5,
-      description: 'Speak only once the agent has learned at least this many distinct transitions (an agent that calls one tool a trace has nothing to compare with).',
+      description:
+        'Speak only once the agent has learned at least this many distinct transitions (an agent that calls one tool a trace has nothing to compare with).',
     }),
-    maxTransitions: Type.Integer({ minimum: 1, maximum: 65_536, default: 1024, description: 'Distinct transitions remembered per agent, the least recently used forgotten first.' }),
-    maxOpenTraces: Type.Integer({ minimum: 1, maximum: 1024, default: 16, description: 'Traces per agent whose last tool is remembered (interleaved conversations).' }),
+    maxTransitions: Type.Integer({
+      minimum: 1,
+      maximum: 65_536,
+      default: 1024,
+      description: 'Distinct transitions remembered per agent, the least recently used forgotten first.',
+    }),
+    maxOpenTraces: Type.Integer({
+      minimum: 1,
+      maximum: 1024,
+      default: 16,
+      description: 'Traces per agent whose last tool is remembered (interleaved conversations).',
+    }),
   },
   { default: {} },
 );
@@ -112,7 +123,9 @@ export const newToolTransition: Detector = {
       score: 50,
       summary:
         `${agent.agentId} called ${tool} ${after} (trace ${trace}), a sequence it has never used in ${known} known transitions. ` +
-        (usual.length === 0 ? `It had never called anything ${from === TRACE_START ? 'first' : `after ${from}`} before.` : `${from === TRACE_START ? 'Its traces usually start with' : `After ${from} it usually calls`}: ${usual.slice(0, 5).join(', ')}.`),
+        (usual.length === 0
+          ? `It had never called anything ${from === TRACE_START ? 'first' : `after ${from}`} before.`
+          : `${from === TRACE_START ? 'Its traces usually start with' : `After ${from} it usually calls`}: ${usual.slice(0, 5).join(', ')}.`),
       observed: { from, to: tool, traceId: trace },
       expected: { knownTransitions: known, usualNext: usual.slice(0, 20) },
       evidence: [event.id],

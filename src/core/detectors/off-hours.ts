@@ -37,8 +37,8 @@ export const offHours: Detector = {
           : `${agent.agentId} made ${agent.hourCount} calls between ${window}, outside its declared active hours (${agent.declaration?.activeHours?.specs.join(', ')}).`,
       observed: { eventsThisHour: agent.hourCount, localHour: `${pad(localHour)}:00`, timezone: tz },
       expected: (basis !== 'declared'
-          ? { usualEventsThisHour: Number.isNaN(usual) ? 0 : Math.round(usual * 100) / 100, idleBandEventsPerWeekAtMost: ctx.settings.offHours.idleEventsPerWeek }
-          : { activeHours: agent.declaration?.activeHours?.specs ?? [] }) as Observation,
+        ? { usualEventsThisHour: Number.isNaN(usual) ? 0 : Math.round(usual * 100) / 100, idleBandEventsPerWeekAtMost: ctx.settings.offHours.idleEventsPerWeek }
+        : { activeHours: agent.declaration?.activeHours?.specs ?? [] }) as Observation,
       evidence: agent.hourEvidence.length ? agent.hourEvidence.slice() : [event.id],
       basis,
     };

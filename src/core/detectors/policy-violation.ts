@@ -4,7 +4,15 @@ import { minuteOfWeek } from '../time/timezone.js';
 import { type Detector, DetectorName, type Finding } from './detector.js';
 import { patternValue } from '../feedback/finding-pattern.js';
 
-function violation(agent: AgentBaseline, event: AuditEvent, rule: string, observed: Finding['observed'], expected: Finding['expected'], summary: string, severity: Finding['severity'] = 'high'): Finding {
+function violation(
+  agent: AgentBaseline,
+  event: AuditEvent,
+  rule: string,
+  observed: Finding['observed'],
+  expected: Finding['expected'],
+  summary: string,
+  severity: Finding['severity'] = 'high',
+): Finding {
   return {
     detector: DetectorName.PolicyViolation,
     severity,
@@ -41,20 +49,57 @@ export const policyViolation: Detector = {
       !d.activeHours.isActive(minuteOfWeek(event.timeMs + agent.hourOffsetMs))
     ) {
       agent.hourPolicyFlagged = true;
-      return violation(agent, event, 'activeHours', { eventsThisHour: agent.hourCount, timezone: agent.timezone ?? 'UTC' }, { activeHours: d.activeHours.specs }, `made ${agent.hourCount} calls this hour, outside its declared active hours (${d.activeHours.specs.join(', ')}, ${agent.timezone ?? 'UTC'}).`, 'medium');
+      return violation(
+        agent,
+        event,
+        'activeHours',
+        { eventsThisHour: agent.hourCount, timezone: agent.timezone ?? 'UTC' },
+        { activeHours: d.activeHours.specs },
+        `made ${agent.hourCount} calls this hour, outside its declared active hours (${d.activeHours.specs.join(', ')}, ${agent.timezone ?? 'UTC'}).`,
+        'medium',
+      );
     }
     if (d.expectedPermissions && agent.lastNewPermission && event.permission !== undefined && !d.expectedPermissions.match(event.permission)) {
-      return violation(agent, event, 'expectedPermissions', { permission: event.permission, outcome: event.outcome }, { expectedPermissions: d.expectedPermissions.patterns }, `requested permission ${event.permission}, which is not among its expected permissions.`);
+      return violation(
+        agent,
+        event,
+        'expectedPermissions',
+        { permission: event.permission, outcome: event.outcome },
+        { expectedPermissions: d.expectedPermissions.patterns },
+        `requested permission ${event.permission}, which is not among its expected permissions.`,
+      );
     }
     const region = event.source?.region;
     if (d.allowedRegions && region !== undefined && !d.allowedRegions.includes(region)) {
-      return violation(agent, event, 'allowedRegions', { region, ip: event.source?.ip ?? null }, { allowedRegions: d.allowedRegions }, `acted from region ${region}, outside its allowed regions (${d.allowedRegions.join(', ')}).`);
+      return violation(
+        agent,
+        event,
+        'allowedRegions',
+        { region, ip: event.source?.ip ?? null },
+        { allowedRegions: d.allowedRegions },
+        `acted from region ${region}, outside its allowed regions (${d.allowedRegions.join(', ')}).`,
+      );
     }
     if (d.allowedResources && event.resource !== undefined && !d.allowedResources.match(event.resource)) {
-      return violation(agent, event, 'allowedResources', { resource: event.resource, action: event.action }, { allowedResources: d.allowedResources.patterns }, `touched ${event.resource}, outside its allowed resources.`);
+      return violation(
+        agent,
+        event,
+        'allowedResources',
+        { resource: event.resource, action: event.action },
+        { allowedResources: d.allowedResources.patterns },
+        `touched ${event.resource}, outside its allowed resources.`,
+      );
     }
     if (d.maxEventsPerMinute !== undefined && agent.bucketCount === d.maxEventsPerMinute + 1) {
-      return violation(agent, event, 'maxEventsPerMinute', { eventsThisBucket: agent.bucketCount }, { maxEventsPerMinute: d.maxEventsPerMinute }, `exceeded its declared maximum of ${d.maxEventsPerMinute} calls a minute.`, 'medium');
+      return violation(
+        agent,
+        event,
+        'maxEventsPerMinute',
+        { eventsThisBucket: agent.bucketCount },
+        { maxEventsPerMinute: d.maxEventsPerMinute },
+        `exceeded its declared maximum of ${d.maxEventsPerMinute} calls a minute.`,
+        'medium',
+      );
     }
     return undefined;
   },

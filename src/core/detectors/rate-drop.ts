@@ -29,15 +29,33 @@ export const RateDropSettingsSchema = Type.Object(
       description: "Fire when the chance of so few events (none, for a silence) under the agent's hour-of-week history is below this.",
     }),
     minExpectedEvents: Type.Number({ minimum: 1, default: 10, description: 'Never judge a gap or window in which fewer events than this were expected.' }),
-    windowMs: Type.Integer({ minimum: 5 * MINUTE_MS, maximum: HOUR_MS, multipleOf: MINUTE_MS, default: 15 * MINUTE_MS, description: 'Window of the drop test (an agent still sending, far less than usual).' }),
-    dropFraction: Type.Number({ exclusiveMinimum: 0, maximum: 1, default: 0.25, description: 'A window is a drop only at or below this share of its expected count.' }),
+    windowMs: Type.Integer({
+      minimum: 5 * MINUTE_MS,
+      maximum: HOUR_MS,
+      multipleOf: MINUTE_MS,
+      default: 15 * MINUTE_MS,
+      description: 'Window of the drop test (an agent still sending, far less than usual).',
+    }),
+    dropFraction: Type.Number({
+      exclusiveMinimum: 0,
+      maximum: 1,
+      default: 0.25,
+      description: 'A window is a drop only at or below this share of its expected count.',
+    }),
     dispersion: Type.Number({
       minimum: 1,
       maximum: 100,
       default: 2,
-      description: "Least variance over mean of event counts assumed for the tail test (1: Poisson); the agent's own, learned from its windows below expectation, replaces it when larger.",
+      description:
+        "Least variance over mean of event counts assumed for the tail test (1: Poisson); the agent's own, learned from its windows below expectation, replaces it when larger.",
     }),
-    judgeEveryMs: Type.Integer({ minimum: MINUTE_MS, maximum: HOUR_MS, multipleOf: MINUTE_MS, default: 5 * MINUTE_MS, description: 'Each agent is judged on the whole multiples of this of event time (the fleet-wide tick).' }),
+    judgeEveryMs: Type.Integer({
+      minimum: MINUTE_MS,
+      maximum: HOUR_MS,
+      multipleOf: MINUTE_MS,
+      default: 5 * MINUTE_MS,
+      description: 'Each agent is judged on the whole multiples of this of event time (the fleet-wide tick).',
+    }),
   },
   { additionalProperties: false, default: {} },
 );
@@ -121,7 +139,15 @@ export class RateDropState {
     const n = this.minutes.length;
     const minutes: number[] = [];
     for (let k = this.headMinute - n + 1; k <= this.headMinute; k++) minutes.push(this.minutes[((k % n) + n) % n] as number);
-    return { minutes, headMinute: this.headMinute, lastEventId: this.lastEventId, judgedMs: this.judgedMs, heldMs: this.heldMs, dispersion: this.dispersion, dispersionSamples: this.dispersionSamples };
+    return {
+      minutes,
+      headMinute: this.headMinute,
+      lastEventId: this.lastEventId,
+      judgedMs: this.judgedMs,
+      heldMs: this.heldMs,
+      dispersion: this.dispersion,
+      dispersionSamples: this.dispersionSamples,
+    };
   }
 
   /** A snapshot taken with another window length keeps its newest minutes. */
@@ -153,7 +179,7 @@ export class RateDropState {
  */
 export function expectedBetween(agent: AgentBaseline, fromMs: number, toMs: number): number {
   let sum = 0;
-  for (let t = fromMs; t < toMs; ) {
+  for (let t = fromMs; t < toMs;) {
     const offset = timezoneOffsetMs(agent.timezone, t);
     const local = t + offset;
     const next = Math.min(toMs, t + HOUR_MS - (((local % HOUR_MS) + HOUR_MS) % HOUR_MS));
@@ -190,7 +216,13 @@ function windowAt(r: RateDropSettings, agent: AgentBaseline, s: RateDropState, a
   return { fromMs, observed: expected >= r.minExpectedEvents ? s.countBetween(fromMs, atMs) : 0, expected };
 }
 
-function judge(r: RateDropSettings, agent: AgentBaseline, phi: number, w: { fromMs: number; observed: number; expected: number }, atMs: number): Judgment | undefined {
+function judge(
+  r: RateDropSettings,
+  agent: AgentBaseline,
+  phi: number,
+  w: { fromMs: number; observed: number; expected: number },
+  atMs: number,
+): Judgment | undefined {
   const gapFrom = Math.max(agent.lastSeenMs + 1, atMs - MAX_LOOKBACK_MS);
   if (gapFrom < atMs) {
     const expected = expectedBetween(agent, gapFrom, atMs);
@@ -201,7 +233,9 @@ function judge(r: RateDropSettings, agent: AgentBaseline, phi: number, w: { from
   }
   if (w.expected < r.minExpectedEvents || w.observed > r.dropFraction * w.expected) return undefined;
   const chance = countLowerTail(w.observed, w.expected, phi);
-  return chance < r.tailProbability ? { kind: 'drop', fromMs: w.fromMs, toMs: atMs, observed: w.observed, expected: w.expected, chance, dispersion: phi } : undefined;
+  return chance < r.tailProbability
+    ? { kind: 'drop', fromMs: w.fromMs, toMs: atMs, observed: w.observed, expected: w.expected, chance, dispersion: phi }
+    : undefined;
 }
 
 const pad = (n: number) => String(n).padStart(2, '0');
@@ -210,7 +244,8 @@ function localLabel(agent: AgentBaseline, fromMs: number, toMs: number): string 
   const tz = agent.timezone ?? 'UTC';
   const from = fromMs + timezoneOffsetMs(agent.timezone, fromMs);
   const to = toMs + timezoneOffsetMs(agent.timezone, toMs);
-  const hm = (local: number) => `${pad(Math.floor((((local % 86_400_000) + 86_400_000) % 86_400_000) / HOUR_MS))}:${pad(Math.floor((((local % HOUR_MS) + HOUR_MS) % HOUR_MS) / MINUTE_MS))}`;
+  const hm = (local: number) =>
+    `${pad(Math.floor((((local % 86_400_000) + 86_400_000) % 86_400_000) / HOUR_MS))}:${pad(Math.floor((((local % HOUR_MS) + HOUR_MS) % HOUR_MS) / MINUTE_MS))}`;
   const day = (local: number) => WEEKDAY_NAMES[Math.floor(hourOfWeek(local) / 24)] as string;
   return `${day(from)} ${hm(from)}–${day(to) === day(from) ? '' : `${day(to)} `}${hm(to)} ${tz}`;
 }
@@ -231,14 +266,29 @@ function finding(agent: AgentBaseline, r: RateDropSettings, j: Judgment): Findin
   const expected = Math.round(j.expected * 10) / 10;
   const about = expected >= 10 ? Math.round(expected) : expected;
   const chance = chanceBound(j.chance);
-  const what = j.kind === 'silence' ? `sent no event for ${duration(j.toMs - j.fromMs)}` : `sent ${j.observed} event${j.observed === 1 ? '' : 's'} in the last ${duration(j.toMs - j.fromMs)}`;
+  const what =
+    j.kind === 'silence'
+      ? `sent no event for ${duration(j.toMs - j.fromMs)}`
+      : `sent ${j.observed} event${j.observed === 1 ? '' : 's'} in the last ${duration(j.toMs - j.fromMs)}`;
   return {
     detector: DetectorName.RateDrop,
     severity: j.kind === 'silence' ? 'medium' : 'low',
     score: clampScore(40 + 2 * -Math.log10(Math.max(j.chance, 1e-300))),
     summary: `${agent.agentId} ${what}; about ${about} expected for ${window}; chance under this agent's history ${chance}.`,
-    observed: { kind: j.kind, events: j.observed, windowStart: new Date(j.fromMs).toISOString(), windowEnd: new Date(j.toMs).toISOString(), minutes: Math.round((j.toMs - j.fromMs) / MINUTE_MS) },
-    expected: { events: expected, window, chance: Number(j.chance.toPrecision(2)), tailProbability: r.tailProbability, dispersion: Math.round(j.dispersion * 100) / 100 },
+    observed: {
+      kind: j.kind,
+      events: j.observed,
+      windowStart: new Date(j.fromMs).toISOString(),
+      windowEnd: new Date(j.toMs).toISOString(),
+      minutes: Math.round((j.toMs - j.fromMs) / MINUTE_MS),
+    },
+    expected: {
+      events: expected,
+      window,
+      chance: Number(j.chance.toPrecision(2)),
+      tailProbability: r.tailProbability,
+      dispersion: Math.round(j.dispersion * 100) / 100,
+    },
     evidence: agent.rateDrop?.lastEventId ? [agent.rateDrop.lastEventId] : [],
     basis: 'learned',
     ...(agent.rateDrop?.lastEventId && { eventId: agent.rateDrop.lastEventId }),

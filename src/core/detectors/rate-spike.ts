@@ -30,7 +30,14 @@ export const rateSpike: Detector = {
     // count stays in the 15-minute window for a while, which must not prolong the incident.
     const w = agent.windows;
     const live = agent.bucketCount >= w.th.liveMin;
-    const which = live && w.closedShort + agent.bucketCount >= w.th.short ? 'short' : live && w.closedLong + agent.bucketCount >= w.th.long ? 'long' : w.cusumTripped ? 'cusum' : undefined;
+    const which =
+      live && w.closedShort + agent.bucketCount >= w.th.short
+        ? 'short'
+        : live && w.closedLong + agent.bucketCount >= w.th.long
+          ? 'long'
+          : w.cusumTripped
+            ? 'cusum'
+            : undefined;
     if (which === undefined) return undefined;
     agent.bucketFlagged = true;
     w.cusumTripped = false;

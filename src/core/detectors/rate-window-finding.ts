@@ -62,7 +62,14 @@ export function rateWindowFinding(ctx: EngineContext, agent: AgentBaseline, whic
     severity: which === 'cusum' ? 'medium' : severityOf(ratio, chance),
     score: clampScore(40 + 10 * Math.log2(Math.max(1, ratio)) + Math.min(30, -Math.log10(Math.max(chance, 1e-300)))),
     summary: `${agent.agentId}: ${lead}; about ${round2(expected)} expected for ${hour}; chance under this agent's history ${formatChance(chance)}.`,
-    observed: { window, windowBuckets: buckets, count: observed, eventsPerMinute: round2((observed * 60_000) / (buckets * bucketMs)), windowEnd: new Date(agent.bucketStartMs + bucketMs).toISOString(), rule: which === 'cusum' ? 'cusum' : 'window' },
+    observed: {
+      window,
+      windowBuckets: buckets,
+      count: observed,
+      eventsPerMinute: round2((observed * 60_000) / (buckets * bucketMs)),
+      windowEnd: new Date(agent.bucketStartMs + bucketMs).toISOString(),
+      rule: which === 'cusum' ? 'cusum' : 'window',
+    },
     expected: {
       count: round2(expected),
       perMinute: round2(((which === 'cusum' ? th.cusumPerBucket : th.perBucket) * 60_000) / bucketMs),

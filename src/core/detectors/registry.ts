@@ -12,4 +12,16 @@ import { rateDrop } from './rate-drop.js';
 import { rateSpike } from './rate-spike.js';
 
 /** Every detector, in the order they run on each event. Adding one means adding it here. */
-export const detectorRegistry: readonly Detector[] = [rateSpike, newSensitiveAction, newSensitiveResource, offHours, errorRate, newPermission, policyViolation, multiLocation, rateDrop, newToolTarget, newToolTransition];
+export const detectorRegistry: readonly Detector[] = [
+  rateSpike,
+  newSensitiveAction,
+  newSensitiveResource,
+  offHours,
+  errorRate,
+  newPermission,
+  policyViolation,
+  multiLocation,
+  rateDrop,
+  newToolTarget,
+  newToolTransition,
+];

@@ -4,8 +4,7 @@ import { Type, type Static } from '@sinclair/typebox';
  * The native audit event (DESIGN.md, contract). This one schema is compiled for validation and
  * published as schemas/audit-event.schema.json (`npm run schemas`).
  */
-const RFC3339 =
-  '^\\d{4}-\\d{2}-\\d{2}[Tt ]\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?([Zz]|[+-]\\d{2}:\\d{2})$';
+const RFC3339 = '^\\d{4}-\\d{2}-\\d{2}[Tt ]\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?([Zz]|[+-]\\d{2}:\\d{2})$';
 
 export const AuditEventSchema = Type.Object(
   {
@@ -20,17 +19,11 @@ export const AuditEventSchema = Type.Object(
     agentId: Type.String({ minLength: 1, maxLength: 256, description: 'The non-human identity that acted.' }),
     agentClass: Type.Optional(Type.String({ minLength: 1, maxLength: 256, description: 'Peer group.' })),
     tenant: Type.Optional(Type.String({ maxLength: 256 })),
-    category: Type.Union([
-      Type.Literal('api_call'),
-      Type.Literal('resource_access'),
-      Type.Literal('permission_request'),
-    ]),
+    category: Type.Union([Type.Literal('api_call'), Type.Literal('resource_access'), Type.Literal('permission_request')]),
     action: Type.String({ minLength: 1, maxLength: 512 }),
     resource: Type.Optional(Type.String({ maxLength: 2048 })),
     permission: Type.Optional(Type.String({ maxLength: 512 })),
-    outcome: Type.Optional(
-      Type.Union([Type.Literal('success'), Type.Literal('failure'), Type.Literal('denied')], { default: 'success' }),
-    ),
+    outcome: Type.Optional(Type.Union([Type.Literal('success'), Type.Literal('failure'), Type.Literal('denied')], { default: 'success' })),
     source: Type.Optional(
       Type.Object(
         {
@@ -40,9 +33,18 @@ export const AuditEventSchema = Type.Object(
           city: Type.Optional(Type.String({ maxLength: 128 })),
           lat: Type.Optional(Type.Number({ minimum: -90, maximum: 90 })),
           lon: Type.Optional(Type.Number({ minimum: -180, maximum: 180 })),
-          session: Type.Optional(Type.String({ minLength: 1, maxLength: 256, description: 'The credential session the call was made with (an assumed-role session name, a token id).' })),
+          session: Type.Optional(
+            Type.String({
+              minLength: 1,
+              maxLength: 256,
+              description: 'The credential session the call was made with (an assumed-role session name, a token id).',
+            }),
+          ),
           sessionBound: Type.Optional(
-            Type.Boolean({ description: "The session's credentials belong to one machine (an EC2 instance's role credentials, a pod's token): the same session from a second network is a stolen credential." }),
+            Type.Boolean({
+              description:
+                "The session's credentials belong to one machine (an EC2 instance's role credentials, a pod's token): the same session from a second network is a stolen credential.",
+            }),
           ),
         },
         { additionalProperties: false },

@@ -106,7 +106,8 @@ export function decodeAuditEvent(text: string, maxBytes = DEFAULT_MAX_EVENT_BYTE
   }
   if (text.charCodeAt(0) === 10) {
     const skipped = oversizedLineBytes(text);
-    if (skipped !== undefined) throw new InvalidEventError(RejectReason.TooLarge, `line is ${skipped} bytes, over the ${maxBytes} limit (input.maxEventBytes); skipped unread`);
+    if (skipped !== undefined)
+      throw new InvalidEventError(RejectReason.TooLarge, `line is ${skipped} bytes, over the ${maxBytes} limit (input.maxEventBytes); skipped unread`);
   }
   let value: unknown;
   try {

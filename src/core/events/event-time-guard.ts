@@ -51,15 +51,18 @@ export class EventTimeGuard {
     const { maxAheadMs, maxAgeMs, earliestMs, maxWallClockAgeMs } = this.limits;
     if (!(timeMs >= earliestMs)) return outOfRange(timeMs, `before ${iso(earliestMs)}, the earliest time accepted (input.earliestEventTime)`);
     if (wallMs !== undefined) {
-      if (timeMs > wallMs + maxAheadMs) return outOfRange(timeMs, `${span(timeMs - wallMs)} ahead of this machine's clock (input.maxAheadMs: ${span(maxAheadMs)})`);
-      if (timeMs < wallMs - maxWallClockAgeMs) return outOfRange(timeMs, `${span(wallMs - timeMs)} old by this machine's clock (input.maxWallClockAgeMs: ${span(maxWallClockAgeMs)})`);
+      if (timeMs > wallMs + maxAheadMs)
+        return outOfRange(timeMs, `${span(timeMs - wallMs)} ahead of this machine's clock (input.maxAheadMs: ${span(maxAheadMs)})`);
+      if (timeMs < wallMs - maxWallClockAgeMs)
+        return outOfRange(timeMs, `${span(wallMs - timeMs)} old by this machine's clock (input.maxWallClockAgeMs: ${span(maxWallClockAgeMs)})`);
     }
     const latest = this.latestMs;
     if (latest !== Number.NEGATIVE_INFINITY) {
       if (timeMs > latest + maxAheadMs && !this.confirmsJump(agentId, timeMs)) {
         return outOfRange(timeMs, `${span(timeMs - latest)} ahead of the stream (latest ${iso(latest)}; input.maxAheadMs: ${span(maxAheadMs)})`);
       }
-      if (timeMs < latest - maxAgeMs) return outOfRange(timeMs, `${span(latest - timeMs)} behind the stream (latest ${iso(latest)}; input.maxAgeMs: ${span(maxAgeMs)})`);
+      if (timeMs < latest - maxAgeMs)
+        return outOfRange(timeMs, `${span(latest - timeMs)} behind the stream (latest ${iso(latest)}; input.maxAgeMs: ${span(maxAgeMs)})`);
     }
     if (timeMs > this.latestMs) this.latestMs = timeMs;
     this.watermark.observe(agentId, timeMs);

@@ -10,7 +10,9 @@ export type VerdictKind = (typeof VerdictKind)[keyof typeof VerdictKind];
 export const VerdictSchema = Type.Object(
   {
     alertId: Type.String({ minLength: 1, maxLength: 256, description: 'The `id` of the alert judged (every message of its incident shares it).' }),
-    verdict: Type.Union([Type.Literal('normal'), Type.Literal('confirmed')], { description: '`normal`: teach the baseline and suppress the same pattern; `confirmed`: keep flagging it.' }),
+    verdict: Type.Union([Type.Literal('normal'), Type.Literal('confirmed')], {
+      description: '`normal`: teach the baseline and suppress the same pattern; `confirmed`: keep flagging it.',
+    }),
     at: Type.Optional(Type.String({ maxLength: 64, description: 'When the verdict was given (RFC 3339); informative.' })),
     by: Type.Optional(Type.String({ maxLength: 256, description: 'Who gave it.' })),
     note: Type.Optional(Type.String({ maxLength: 4096 })),

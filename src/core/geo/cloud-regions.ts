@@ -187,7 +187,11 @@ const GCP: readonly Row[] = [
 
 function build(): Map<string, CloudRegion> {
   const out = new Map<string, CloudRegion>();
-  const tables = [['aws', AWS], ['azure', AZURE], ['gcp', GCP]] as const;
+  const tables = [
+    ['aws', AWS],
+    ['azure', AZURE],
+    ['gcp', GCP],
+  ] as const;
   for (const [provider, rows] of tables) {
     for (const [name, lat, lon, country] of rows) out.set(name, Object.freeze({ provider, lat, lon, country }));
   }

@@ -55,7 +55,8 @@ function* recordsOf(value: unknown): Iterable<unknown> {
 /** AWS CloudTrail: S3 delivery files, EventBridge events, lookup-events output, single records. See docs/formats.md. */
 export const cloudTrailFormat = {
   name: 'cloudtrail',
-  description: 'AWS CloudTrail records: S3 delivery files {"Records":[…]} (gzip or not), EventBridge events, lookup-events output, or one record per line/message',
+  description:
+    'AWS CloudTrail records: S3 delivery files {"Records":[…]} (gzip or not), EventBridge events, lookup-events output, or one record per line/message',
   detect: isCloudTrailValue,
   *toEvents(value: unknown): Iterable<NativeEventInput | InvalidEventError | SkippedRecord> {
     for (const record of recordsOf(value)) {

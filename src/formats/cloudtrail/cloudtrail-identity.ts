@@ -28,7 +28,12 @@ function assumedRole(identity: JsonObject, arn: string | undefined): CloudTrailI
   if (roleArn === undefined) return undefined;
   const principalSession = str(identity['principalId'])?.split(':')[1];
   const sessionName = m?.[4] ?? principalSession;
-  return { agentId: roleArn, type: 'AssumedRole', ...(sessionName !== undefined && { sessionName }), ...(arn !== undefined && arn !== roleArn && { principalArn: arn }) };
+  return {
+    agentId: roleArn,
+    type: 'AssumedRole',
+    ...(sessionName !== undefined && { sessionName }),
+    ...(arn !== undefined && arn !== roleArn && { principalArn: arn }),
+  };
 }
 
 /** The identity of a CloudTrail record, or undefined when it names nobody. */

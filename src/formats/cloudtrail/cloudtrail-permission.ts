@@ -12,7 +12,10 @@ type Grant = (params: JsonObject, ctx: ArnContext) => string | undefined;
 
 const policyArn: Grant = (p) => str(p['policyArn']);
 const roleArn: Grant = (p) => str(p['roleArn']);
-const action = (name: string): Grant => () => name;
+const action =
+  (name: string): Grant =>
+  () =>
+    name;
 const group: Grant = (p, ctx) => {
   const name = str(p['groupName']);
   return name === undefined ? undefined : `arn:${ctx.partition}:iam::${ctx.account}:group/${name}`;

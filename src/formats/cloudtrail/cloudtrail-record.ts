@@ -16,7 +16,12 @@ const TASK_SESSION = /^[0-9a-f]{32}$/;
 const MACHINE_RUNTIME = /\bexec-env\/AWS_(Lambda|ECS)_/;
 
 export function isCloudTrailRecord(value: unknown): value is JsonObject {
-  return isObject(value) && typeof value['eventSource'] === 'string' && typeof value['eventName'] === 'string' && (value['eventTime'] !== undefined || value['eventVersion'] !== undefined || value['userIdentity'] !== undefined);
+  return (
+    isObject(value) &&
+    typeof value['eventSource'] === 'string' &&
+    typeof value['eventName'] === 'string' &&
+    (value['eventTime'] !== undefined || value['eventVersion'] !== undefined || value['userIdentity'] !== undefined)
+  );
 }
 
 const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;

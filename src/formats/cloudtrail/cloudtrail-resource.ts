@@ -23,26 +23,60 @@ function kmsArn(keyId: string, ctx: ArnContext): string {
   return `arn:${ctx.partition}:kms:${ctx.region}:${ctx.account}:${keyId.startsWith('alias/') ? keyId : `key/${keyId}`}`;
 }
 
-const regional = (service: string, type: string, sep: string) => (id: string, ctx: ArnContext): string =>
-  isArn(id) ? id : `arn:${ctx.partition}:${service}:${ctx.region}:${ctx.account}:${type}${sep}${id}`;
-const iamArn = (type: string) => (name: string, ctx: ArnContext): string => (isArn(name) ? name : `arn:${ctx.partition}:iam::${ctx.account}:${type}/${name}`);
+const regional =
+  (service: string, type: string, sep: string) =>
+  (id: string, ctx: ArnContext): string =>
+    isArn(id) ? id : `arn:${ctx.partition}:${service}:${ctx.region}:${ctx.account}:${type}${sep}${id}`;
+const iamArn =
+  (type: string) =>
+  (name: string, ctx: ArnContext): string =>
+    isArn(name) ? name : `arn:${ctx.partition}:iam::${ctx.account}:${type}/${name}`;
 
 /**
  * requestParameters that name the target, by service, most specific first. Each service spells
  * its ids its own way; these are the ones the CloudTrail documentation and real logs show.
  */
 const BY_SERVICE: Record<string, ReadonlyArray<readonly [string, (id: string, ctx: ArnContext) => string]>> = {
-  secretsmanager: [['secretId', regional('secretsmanager', 'secret', ':')], ['name', regional('secretsmanager', 'secret', ':')]],
-  ssm: [['instanceId', regional('ec2', 'instance', '/')], ['target', regional('ec2', 'instance', '/')], ['name', regional('ssm', 'document', '/')]],
-  kms: [['keyId', kmsArn], ['aliasName', kmsArn]],
-  iam: [
-    ['userName', iamArn('user')], ['roleName', iamArn('role')], ['groupName', iamArn('group')],
-    ['policyArn', (id) => id], ['instanceProfileName', iamArn('instance-profile')],
+  secretsmanager: [
+    ['secretId', regional('secretsmanager', 'secret', ':')],
+    ['name', regional('secretsmanager', 'secret', ':')],
   ],
-  lambda: [['functionName', regional('lambda', 'function', ':')], ['layerName', regional('lambda', 'layer', ':')]],
-  ec2: [['instanceId', regional('ec2', 'instance', '/')], ['snapshotId', regional('ec2', 'snapshot', '/')], ['imageId', regional('ec2', 'image', '/')], ['volumeId', regional('ec2', 'volume', '/')], ['groupId', regional('ec2', 'security-group', '/')]],
-  rds: [['dBSnapshotIdentifier', regional('rds', 'snapshot', ':')], ['dBInstanceIdentifier', regional('rds', 'db', ':')], ['dBClusterIdentifier', regional('rds', 'cluster', ':')]],
-  cloudtrail: [['name', regional('cloudtrail', 'trail', '/')], ['trailName', regional('cloudtrail', 'trail', '/')]],
+  ssm: [
+    ['instanceId', regional('ec2', 'instance', '/')],
+    ['target', regional('ec2', 'instance', '/')],
+    ['name', regional('ssm', 'document', '/')],
+  ],
+  kms: [
+    ['keyId', kmsArn],
+    ['aliasName', kmsArn],
+  ],
+  iam: [
+    ['userName', iamArn('user')],
+    ['roleName', iamArn('role')],
+    ['groupName', iamArn('group')],
+    ['policyArn', (id) => id],
+    ['instanceProfileName', iamArn('instance-profile')],
+  ],
+  lambda: [
+    ['functionName', regional('lambda', 'function', ':')],
+    ['layerName', regional('lambda', 'layer', ':')],
+  ],
+  ec2: [
+    ['instanceId', regional('ec2', 'instance', '/')],
+    ['snapshotId', regional('ec2', 'snapshot', '/')],
+    ['imageId', regional('ec2', 'image', '/')],
+    ['volumeId', regional('ec2', 'volume', '/')],
+    ['groupId', regional('ec2', 'security-group', '/')],
+  ],
+  rds: [
+    ['dBSnapshotIdentifier', regional('rds', 'snapshot', ':')],
+    ['dBInstanceIdentifier', regional('rds', 'db', ':')],
+    ['dBClusterIdentifier', regional('rds', 'cluster', ':')],
+  ],
+  cloudtrail: [
+    ['name', regional('cloudtrail', 'trail', '/')],
+    ['trailName', regional('cloudtrail', 'trail', '/')],
+  ],
   logs: [['logGroupName', regional('logs', 'log-group', ':')]],
   dynamodb: [['tableName', regional('dynamodb', 'table', '/')]],
   sqs: [['queueUrl', (id) => id]],
@@ -64,7 +98,9 @@ export interface ResourceRef {
 }
 
 function fromResourcesField(record: JsonObject): ResourceRef | undefined {
-  const list = arr(record['resources']).map(obj).filter((r): r is JsonObject => r !== undefined && str(r['ARN']) !== undefined);
+  const list = arr(record['resources'])
+    .map(obj)
+    .filter((r): r is JsonObject => r !== undefined && str(r['ARN']) !== undefined);
   if (list.length === 0) return undefined;
   // An S3 object call lists the object and its bucket: the object is the target.
   const best = list.find((r) => str(r['type']) === 'AWS::S3::Object') ?? list[0];
@@ -100,7 +136,9 @@ export function resourceOf(record: JsonObject, service: string, eventName: strin
   }
   const list = own(LISTS, service);
   if (list) {
-    const ids = arr(params[list[0]]).map((v) => str(v)).filter((s): s is string => s !== undefined);
+    const ids = arr(params[list[0]])
+      .map((v) => str(v))
+      .filter((s): s is string => s !== undefined);
     if (ids.length > 0) return { resource: list[1](ids[0] as string, ctx), count: ids.length };
   }
   if (service === 'ec2') {

@@ -11,7 +11,11 @@ export interface Grant {
 
 /** Activity names compared without case, dash style (– vs -) or stray spaces: Entra writes "… – Certificates and secrets management ". */
 export function normalizeActivity(name: string): string {
-  return name.replace(/[\u2012-\u2015]/g, '-').replace(/\s+/g, ' ').trim().toLowerCase();
+  return name
+    .replace(/[\u2012-\u2015]/g, '-')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .toLowerCase();
 }
 
 /** modifiedProperties values are JSON text ("\"Mail.Read\"", "[…]"); the decoded string, or the raw text. */
@@ -89,7 +93,10 @@ function appRoleGrant(targets: JsonObject[]): Grant[] {
   const permission = role?.property.newValue;
   if (!permission) return [];
   const resourceTarget = targets.find((t) => /serviceprincipal/i.test(str(t['type']) ?? '')) ?? targets[0];
-  const grantee = firstStr(findProperty(targets, 'ServicePrincipal.DisplayName')?.property.newValue, findProperty(targets, 'ServicePrincipal.ObjectID')?.property.newValue);
+  const grantee = firstStr(
+    findProperty(targets, 'ServicePrincipal.DisplayName')?.property.newValue,
+    findProperty(targets, 'ServicePrincipal.ObjectID')?.property.newValue,
+  );
   return [{ permission, ...withDefined({ resource: targetName(resourceTarget), grantee }) }];
 }
 
@@ -100,7 +107,10 @@ function delegatedGrant(targets: JsonObject[]): Grant[] {
   const before = new Set((scope.property.oldValue ?? '').split(/\s+/).filter(Boolean));
   const added = scope.property.newValue.split(/\s+/).filter((s) => s && !before.has(s));
   const resource = targetName(scope.target);
-  const grantee = firstStr(findProperty(targets, 'ServicePrincipal.DisplayName')?.property.newValue, findProperty(targets, 'ServicePrincipal.ObjectID')?.property.newValue);
+  const grantee = firstStr(
+    findProperty(targets, 'ServicePrincipal.DisplayName')?.property.newValue,
+    findProperty(targets, 'ServicePrincipal.ObjectID')?.property.newValue,
+  );
   const consent = findProperty(targets, 'DelegatedPermissionGrant.ConsentType')?.property.newValue;
   return [...new Set(added)].map((permission) => ({ permission, ...withDefined({ resource, grantee }), ...(consent && { detail: { consentType: consent } }) }));
 }

@@ -13,7 +13,11 @@ const DENIED_CODES = new Set([
   50057, // account disabled
   50097, // device authentication required
   50105, // not assigned to a role for the application
-  53000, 53001, 53002, 53003, 53004, // Conditional Access: device, compliance, app, blocked, MFA set-up
+  53000,
+  53001,
+  53002,
+  53003,
+  53004, // Conditional Access: device, compliance, app, blocked, MFA set-up
   530032, // blocked by security defaults / policy
   65001, // consent required and not granted
   7000112, // application disabled

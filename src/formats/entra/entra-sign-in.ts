@@ -28,7 +28,7 @@ export function mapSignIn(record: JsonObject, kind: SignInKind): RawAuditEvent {
   // `resourceId` at the top of a diagnostic record is the log's own emitter (Microsoft.aadiam), not the target.
   const resourceId = props ? str(field(props, 'resourceId')) : str(field(record, 'ResourceIdentity'));
   const resource = firstStr(field(body, 'resourceDisplayName'), resourceId, field(body, 'resourceServicePrincipalId')) ?? 'unknown-resource';
-  const errorCode = field(props ? obj(props['status']) ?? {} : {}, 'errorCode') ?? field(record, 'resultType');
+  const errorCode = field(props ? (obj(props['status']) ?? {}) : {}, 'errorCode') ?? field(record, 'resultType');
 
   const event: RawAuditEvent = {
     id: clip(id, 256),
@@ -50,7 +50,7 @@ export function mapSignIn(record: JsonObject, kind: SignInKind): RawAuditEvent {
   putAttr(attributes, 'appId', field(body, 'appId'));
   putAttr(attributes, 'resourceId', resourceId);
   putAttr(attributes, 'errorCode', num(errorCode) ?? str(errorCode));
-  putAttr(attributes, 'resultDescription', firstStr(field(props ? obj(props['status']) ?? {} : {}, 'failureReason'), field(record, 'resultDescription')));
+  putAttr(attributes, 'resultDescription', firstStr(field(props ? (obj(props['status']) ?? {}) : {}, 'failureReason'), field(record, 'resultDescription')));
   putAttr(attributes, 'conditionalAccessStatus', field(body, 'conditionalAccessStatus'));
   putAttr(attributes, 'credentialKeyId', field(body, 'servicePrincipalCredentialKeyId'));
   putAttr(attributes, 'credentialThumbprint', field(body, 'servicePrincipalCredentialThumbprint'));
@@ -71,7 +71,11 @@ function signInSource(record: JsonObject, body: JsonObject): RawAuditEvent['sour
   // Log Analytics: LocationDetails (JSON text) holds the place and `Location` the country code;
   // diagnostic records: properties.location is the object.
   const details = locationDetails(body);
-  const country = firstStr(details?.['countryOrRegion'], typeof field(body, 'location') === 'string' ? field(body, 'location') : undefined, field(record, 'location'));
+  const country = firstStr(
+    details?.['countryOrRegion'],
+    typeof field(body, 'location') === 'string' ? field(body, 'location') : undefined,
+    field(record, 'location'),
+  );
   if (country !== undefined) source.country = clip(country, 64);
   const city = str(details?.['city']);
   if (city !== undefined) source.city = clip(city, 128);

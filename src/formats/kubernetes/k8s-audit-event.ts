@@ -71,7 +71,8 @@ function outcomeOf(event: JsonObject): Outcome {
  * with its status: they are skipped, not rejected.
  */
 export function mapK8sAuditEvent(value: unknown): RawAuditEvent | SkippedRecord {
-  if (!isK8sAuditEvent(value)) throw new InvalidEventError(RejectReason.Unmapped, 'Kubernetes audit: not an audit.k8s.io Event (kind "Event" with auditID and verb)');
+  if (!isK8sAuditEvent(value))
+    throw new InvalidEventError(RejectReason.Unmapped, 'Kubernetes audit: not an audit.k8s.io Event (kind "Event" with auditID and verb)');
   const event = value;
   const stage = str(event['stage']);
   const streaming = str(obj(event['objectRef'])?.['resource']) === 'pods' && STREAMING_SUBRESOURCES.has(str(obj(event['objectRef'])?.['subresource']) ?? '');

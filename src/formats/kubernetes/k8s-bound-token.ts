@@ -29,7 +29,12 @@ export function boundTokenOf(event: JsonObject): BoundToken | undefined {
   const podUID = extra(user, 'authentication.kubernetes.io/pod-uid');
   const credentialId = extra(user, 'authentication.kubernetes.io/credential-id');
   const key = credentialId ?? (podUID === undefined ? undefined : `pod-uid=${podUID}`);
-  return { session: key === undefined ? `pod ${podName}` : `pod ${podName} ${key}`, podName, ...(podUID !== undefined && { podUID }), ...(credentialId !== undefined && { credentialId }) };
+  return {
+    session: key === undefined ? `pod ${podName}` : `pod ${podName} ${key}`,
+    podName,
+    ...(podUID !== undefined && { podUID }),
+    ...(credentialId !== undefined && { credentialId }),
+  };
 }
 
 /** Legacy service-account token secrets, named `<serviceaccount>-token-<5 random characters>` by the tokens controller. */
@@ -39,7 +44,11 @@ const LEASE_NAMESPACES = new Set(['kube-system', 'kube-node-lease']);
 const TOKEN_ISSUERS = new Set(['system:kube-controller-manager', 'system:kube-scheduler']);
 
 function isSystemComponent(identity: K8sIdentity): boolean {
-  return identity.kind === K8sIdentityKind.System || identity.kind === K8sIdentityKind.Node || (identity.kind === K8sIdentityKind.ServiceAccount && identity.namespace === 'kube-system');
+  return (
+    identity.kind === K8sIdentityKind.System ||
+    identity.kind === K8sIdentityKind.Node ||
+    (identity.kind === K8sIdentityKind.ServiceAccount && identity.namespace === 'kube-system')
+  );
 }
 
 /**

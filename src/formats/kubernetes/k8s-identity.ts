@@ -33,7 +33,9 @@ export function identityOf(event: JsonObject): K8sIdentity | undefined {
   const username = str(user?.['username']);
   if (username === undefined) return undefined;
   const kind = identityKind(username);
-  const groups = arr(user?.['groups']).map((g) => str(g)).filter((g): g is string => g !== undefined);
+  const groups = arr(user?.['groups'])
+    .map((g) => str(g))
+    .filter((g): g is string => g !== undefined);
   const namespace = kind === K8sIdentityKind.ServiceAccount ? username.split(':')[2] : undefined;
   return { username, kind, groups, ...(namespace !== undefined && { namespace }) };
 }

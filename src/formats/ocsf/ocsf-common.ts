@@ -16,7 +16,9 @@ export function ocsfOutcome(event: JsonObject): Outcome {
   const httpCode = num(obj(event['http_response'])?.['code']) ?? num(response?.['code']);
   if (httpCode === 401 || httpCode === 403) return 'denied';
   if (!failed) return 'success';
-  const why = [event['status_code'], event['status_detail'], response?.['error'], response?.['error_message'], response?.['message']].map((v) => str(v) ?? '').join(' ');
+  const why = [event['status_code'], event['status_detail'], response?.['error'], response?.['error_message'], response?.['message']]
+    .map((v) => str(v) ?? '')
+    .join(' ');
   return DENIAL.test(why) ? 'denied' : 'failure';
 }
 
@@ -63,7 +65,12 @@ export function ocsfSource(event: JsonObject): RawAuditEvent['source'] {
 }
 
 export function ocsfTenant(event: JsonObject, user: JsonObject | undefined): string | undefined {
-  return firstStr(obj(obj(event['cloud'])?.['account'])?.['uid'], obj(user?.['account'])?.['uid'], user?.['account_uid'], obj(event['metadata'])?.['tenant_uid']);
+  return firstStr(
+    obj(obj(event['cloud'])?.['account'])?.['uid'],
+    obj(user?.['account'])?.['uid'],
+    user?.['account_uid'],
+    obj(event['metadata'])?.['tenant_uid'],
+  );
 }
 
 export function requireTime(event: JsonObject, what: string): number {

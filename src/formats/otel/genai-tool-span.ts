@@ -58,8 +58,13 @@ function putToolArguments(out: Record<string, string | number | boolean>, raw: u
     if (n >= MAX_ARGUMENTS) break;
     if (key.length === 0 || key.length > 64) continue;
     const text = Array.isArray(value)
-      ? value.filter((v) => typeof v === 'string' || typeof v === 'number').slice(0, MAX_ARGUMENTS).join(',')
-      : typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? value : undefined;
+      ? value
+          .filter((v) => typeof v === 'string' || typeof v === 'number')
+          .slice(0, MAX_ARGUMENTS)
+          .join(',')
+      : typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean'
+        ? value
+        : undefined;
     if (text === undefined || text === '') continue;
     out[`tool.arg.${key}`] = typeof text === 'string' ? clip(text, MAX_ARGUMENT_CHARS) : text;
     n++;
@@ -105,8 +110,13 @@ export function mapToolSpan(span: JsonObject, resource: Attributes): RawAuditEve
   const declaredId = agentIdFrom(attrs) ?? agentIdFrom(resource);
   const agentName = agentNameFrom(attrs) ?? agentNameFrom(resource);
   const agentId = declaredId ?? agentName ?? attrStr(resource, 'service.name');
-  if (agentId === undefined) throw new InvalidEventError(RejectReason.Unmapped, `OTel span ${spanId}: no gen_ai.agent.id, gen_ai.agent.name or service.name to name the agent`);
-  const tool = attrStr(attrs, 'gen_ai.tool.name') ?? str(span['name'])?.match(/^execute_tool\s+(.+)$/)?.[1]?.trim();
+  if (agentId === undefined)
+    throw new InvalidEventError(RejectReason.Unmapped, `OTel span ${spanId}: no gen_ai.agent.id, gen_ai.agent.name or service.name to name the agent`);
+  const tool =
+    attrStr(attrs, 'gen_ai.tool.name') ??
+    str(span['name'])
+      ?.match(/^execute_tool\s+(.+)$/)?.[1]
+      ?.trim();
   if (tool === undefined) throw new InvalidEventError(RejectReason.Unmapped, `OTel span ${spanId}: an execute_tool span without gen_ai.tool.name`);
   const timeMs = nanosToMs(span['startTimeUnixNano']);
   if (timeMs === undefined) throw new InvalidEventError(RejectReason.BadTime, `OTel span ${spanId}: no valid startTimeUnixNano`);

@@ -11,7 +11,17 @@ export function isOtlpTraces(value: unknown): boolean {
 }
 
 // Operations of the GenAI conventions: a skip reason is a metric label, so anything else is "other".
-const KNOWN_OPERATIONS = new Set(['chat', 'text_completion', 'generate_content', 'embeddings', 'invoke_agent', 'create_agent', 'invoke_workflow', 'retrieval', 'plan']);
+const KNOWN_OPERATIONS = new Set([
+  'chat',
+  'text_completion',
+  'generate_content',
+  'embeddings',
+  'invoke_agent',
+  'create_agent',
+  'invoke_workflow',
+  'retrieval',
+  'plan',
+]);
 
 function skipReason(operation: string | undefined): string {
   if (operation === undefined) return 'otel span without gen_ai.operation.name';

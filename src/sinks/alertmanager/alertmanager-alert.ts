@@ -24,7 +24,11 @@ export interface AlertmanagerMappingOptions {
 
 /** `rate_spike` → `AgentwatchRateSpike`: one Alertmanager alert name per detector. */
 export function alertName(detector: string): string {
-  return `Agentwatch${detector.split(/[^A-Za-z0-9]+/).filter(Boolean).map((w) => w[0]!.toUpperCase() + w.slice(1)).join('')}`;
+  return `Agentwatch${detector
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((w) => w[0]!.toUpperCase() + w.slice(1))
+    .join('')}`;
 }
 
 /**
@@ -55,8 +59,11 @@ function description(alert: Alert): string {
   const lines = [`${alert.detector} on agent ${alert.agentId}${who ? ` (${who})` : ''}: severity ${alert.severity}, score ${alert.score}.`];
   const ep = alert.episode;
   if (ep) {
-    lines.push(`Incident: ${ep.count} trigger${ep.count === 1 ? '' : 's'} from ${ep.firstTime} to ${ep.lastTime}; peak score ${ep.peakScore} (${formatObservation(ep.peakObserved)}).`);
-    if (alert.status === 'resolved') lines.push(`Resolved at ${ep.resolvedTime ?? alert.time}${ep.resolution === 'normal' ? ': marked normal by an analyst' : ': quiet for the cooldown'}.`);
+    lines.push(
+      `Incident: ${ep.count} trigger${ep.count === 1 ? '' : 's'} from ${ep.firstTime} to ${ep.lastTime}; peak score ${ep.peakScore} (${formatObservation(ep.peakObserved)}).`,
+    );
+    if (alert.status === 'resolved')
+      lines.push(`Resolved at ${ep.resolvedTime ?? alert.time}${ep.resolution === 'normal' ? ': marked normal by an analyst' : ': quiet for the cooldown'}.`);
   }
   const b = alert.baseline;
   lines.push(`Baseline (${b.basis}${b.learning ? ', still learning' : ''}): ${b.events} events over ${b.days} days.`);

@@ -29,9 +29,24 @@ function instruments(registry: Registry): Instruments {
   let found = byRegistry.get(registry);
   if (!found) {
     found = {
-      resends: new Counter({ name: 'agentwatch_alertmanager_resent_alerts_total', help: 'Open alerts re-posted to Alertmanager to keep them firing, by sink and outcome (ok, failed).', labelNames: ['sink', 'outcome'] as const, registers: [registry] }),
-      open: new Gauge({ name: 'agentwatch_alertmanager_open_alerts', help: 'Open alerts an Alertmanager sink keeps firing by re-sending them.', labelNames: ['sink'] as const, registers: [registry] }),
-      dropped: new Counter({ name: 'agentwatch_alertmanager_untracked_alerts_total', help: 'Open alerts no longer re-sent, left to expire in Alertmanager: reason bound (maxOpenAlerts reached, least recently updated first) or silent (no message about them for maxSilenceMs).', labelNames: ['sink', 'reason'] as const, registers: [registry] }),
+      resends: new Counter({
+        name: 'agentwatch_alertmanager_resent_alerts_total',
+        help: 'Open alerts re-posted to Alertmanager to keep them firing, by sink and outcome (ok, failed).',
+        labelNames: ['sink', 'outcome'] as const,
+        registers: [registry],
+      }),
+      open: new Gauge({
+        name: 'agentwatch_alertmanager_open_alerts',
+        help: 'Open alerts an Alertmanager sink keeps firing by re-sending them.',
+        labelNames: ['sink'] as const,
+        registers: [registry],
+      }),
+      dropped: new Counter({
+        name: 'agentwatch_alertmanager_untracked_alerts_total',
+        help: 'Open alerts no longer re-sent, left to expire in Alertmanager: reason bound (maxOpenAlerts reached, least recently updated first) or silent (no message about them for maxSilenceMs).',
+        labelNames: ['sink', 'reason'] as const,
+        registers: [registry],
+      }),
     };
     byRegistry.set(registry, found);
   }

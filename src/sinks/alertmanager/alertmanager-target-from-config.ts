@@ -39,7 +39,11 @@ function secret(sink: string, key: string, value: string | undefined, envName: s
 }
 
 /** Basic or bearer credentials with the *Env indirections resolved; exactly one kind. */
-export function resolveAlertmanagerAuth(sink: string, auth: AlertmanagerAuthConfig | undefined, env: NodeJS.ProcessEnv = process.env): AlertmanagerAuth | undefined {
+export function resolveAlertmanagerAuth(
+  sink: string,
+  auth: AlertmanagerAuthConfig | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): AlertmanagerAuth | undefined {
   if (!auth) return undefined;
   const password = secret(sink, 'password', auth.password, auth.passwordEnv, env);
   const bearerToken = secret(sink, 'bearerToken', auth.bearerToken, auth.bearerTokenEnv, env);

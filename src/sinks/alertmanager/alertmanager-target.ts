@@ -90,7 +90,8 @@ export class AlertmanagerTarget implements DeliveryTarget {
     } catch (cause) {
       throw new InvalidConfigError(`alertmanager sink ${opts.name}: url is not a valid URL`, { cause });
     }
-    if (base.protocol !== 'http:' && base.protocol !== 'https:') throw new InvalidConfigError(`alertmanager sink ${opts.name}: url must be http(s), not ${base.protocol}`);
+    if (base.protocol !== 'http:' && base.protocol !== 'https:')
+      throw new InvalidConfigError(`alertmanager sink ${opts.name}: url must be http(s), not ${base.protocol}`);
     if (!base.pathname.endsWith('/')) base.pathname += '/';
     this.endpoint = new URL('api/v2/alerts', base);
     this.resendIntervalMs = opts.resendIntervalMs ?? DEFAULT_RESEND_INTERVAL_MS;
@@ -189,7 +190,9 @@ export class AlertmanagerTarget implements DeliveryTarget {
     this.closed = true;
     clearInterval(this.timer);
     await this.serial.catch(() => undefined);
-    await this.journal?.rewrite(this.open).catch((err: Error) => this.opts.warn?.(`alertmanager ${this.name}: cannot record open alerts in ${this.journal?.path}: ${err.message}`));
+    await this.journal
+      ?.rewrite(this.open)
+      .catch((err: Error) => this.opts.warn?.(`alertmanager ${this.name}: cannot record open alerts in ${this.journal?.path}: ${err.message}`));
   }
 
   private map(alert: Alert, nowMs: number): PostableAlert {
@@ -219,22 +222,26 @@ export class AlertmanagerTarget implements DeliveryTarget {
     const target = `alertmanager ${this.name} (${this.endpoint.origin})`;
     return new Promise((resolve, reject) => {
       const request = this.endpoint.protocol === 'https:' ? httpsRequest : httpRequest;
-      const req = request(this.endpoint, { method: 'POST', headers: { ...this.headers, 'content-length': Buffer.byteLength(body) }, timeout: this.timeoutMs, ...(this.ca && { ca: this.ca }) }, (res: IncomingMessage) => {
-        const chunks: Buffer[] = [];
-        let size = 0;
-        res.on('data', (c: Buffer) => {
-          if (size < 4096) chunks.push(c);
-          size += c.length;
-        });
-        res.on('error', (cause) => reject(new DeliveryError(`${target}: response failed: ${cause.message}`, { retryable: true, cause })));
-        res.on('end', () => {
-          const status = res.statusCode ?? 0;
-          const detail = explain(status, Buffer.concat(chunks).toString('utf8'));
-          const err = deliveryErrorForStatus(target, status, parseRetryAfter(res.headers['retry-after'], Date.now()), detail);
-          if (err) reject(err);
-          else resolve();
-        });
-      });
+      const req = request(
+        this.endpoint,
+        { method: 'POST', headers: { ...this.headers, 'content-length': Buffer.byteLength(body) }, timeout: this.timeoutMs, ...(this.ca && { ca: this.ca }) },
+        (res: IncomingMessage) => {
+          const chunks: Buffer[] = [];
+          let size = 0;
+          res.on('data', (c: Buffer) => {
+            if (size < 4096) chunks.push(c);
+            size += c.length;
+          });
+          res.on('error', (cause) => reject(new DeliveryError(`${target}: response failed: ${cause.message}`, { retryable: true, cause })));
+          res.on('end', () => {
+            const status = res.statusCode ?? 0;
+            const detail = explain(status, Buffer.concat(chunks).toString('utf8'));
+            const err = deliveryErrorForStatus(target, status, parseRetryAfter(res.headers['retry-after'], Date.now()), detail);
+            if (err) reject(err);
+            else resolve();
+          });
+        },
+      );
       req.on('timeout', () => req.destroy(new Error(`no answer within ${this.timeoutMs} ms`)));
       req.on('error', (cause) => reject(new DeliveryError(`${target}: ${cause.message}`, { retryable: true, cause })));
       req.end(body);
@@ -252,7 +259,8 @@ function explain(status: number, text: string): string {
   try {
     const parsed = JSON.parse(reason) as unknown;
     if (typeof parsed === 'string') reason = parsed;
-    else if (parsed && typeof parsed === 'object' && typeof (parsed as { message?: unknown }).message === 'string') reason = (parsed as { message: string }).message;
+    else if (parsed && typeof parsed === 'object' && typeof (parsed as { message?: unknown }).message === 'string')
+      reason = (parsed as { message: string }).message;
   } catch {
     // not JSON: keep the text
   }

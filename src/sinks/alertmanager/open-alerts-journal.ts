@@ -62,7 +62,11 @@ export class OpenAlertsJournal {
    * that is not a valid entry is dropped, named in the log and counted: one bad alert among those
    * re-sent together would fail every re-send, and the open incidents would expire.
    */
-  static load(path: string, warn: (msg: string) => void = () => undefined, metrics: ReloadMetrics = noopReloadMetrics): { journal: OpenAlertsJournal; open: Map<string, TrackedAlert> } {
+  static load(
+    path: string,
+    warn: (msg: string) => void = () => undefined,
+    metrics: ReloadMetrics = noopReloadMetrics,
+  ): { journal: OpenAlertsJournal; open: Map<string, TrackedAlert> } {
     const journal = new OpenAlertsJournal(path);
     const open = new Map<string, TrackedAlert>();
     try {
@@ -76,7 +80,10 @@ export class OpenAlertsJournal {
           journal.lines++;
           const entry = parseJournalEntry(line);
           if ('path' in entry) {
-            if (++bad <= NAMED) warn(`${path}:${number}: dropped an entry that is not an open or closed alert (${entry.path}: ${entry.message}); the other open alerts are re-sent`);
+            if (++bad <= NAMED)
+              warn(
+                `${path}:${number}: dropped an entry that is not an open or closed alert (${entry.path}: ${entry.message}); the other open alerts are re-sent`,
+              );
             continue;
           }
           if ('open' in entry) {

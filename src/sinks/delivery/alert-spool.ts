@@ -90,11 +90,17 @@ export class AlertSpool implements AlertStore {
     try {
       mkdirSync(dir, { recursive: true });
     } catch (cause) {
-      throw new FileWriteError(`cannot create the alert queue folder ${dir}: ${(cause as Error).message} (set alerts.queue.dir to a writable folder)`, { cause });
+      throw new FileWriteError(`cannot create the alert queue folder ${dir}: ${(cause as Error).message} (set alerts.queue.dir to a writable folder)`, {
+        cause,
+      });
     }
     const unlock = lockSpool(dir);
     try {
-      const segments = (await readdir(dir)).map((f) => SEGMENT.exec(f)).filter((m) => m !== null).map((m) => Number(m[1])).sort((a, b) => a - b);
+      const segments = (await readdir(dir))
+        .map((f) => SEGMENT.exec(f))
+        .filter((m) => m !== null)
+        .map((m) => Number(m[1]))
+        .sort((a, b) => a - b);
       let cursor = await readCursor(join(dir, 'cursor.json'));
       const first = segments.find((s) => s >= (cursor?.segment ?? 0));
       if (cursor === undefined || first !== cursor.segment) cursor = { segment: first ?? (segments.at(-1) ?? 0) + 1, offset: 0 };
@@ -118,7 +124,10 @@ export class AlertSpool implements AlertStore {
       const data = await readFile(path);
       const complete = data.lastIndexOf(10) + 1;
       if (complete < data.length) {
-        this.warn('alert queue: dropped a record cut short by a crash (it was never acknowledged, so its events are processed again)', { dir: this.dir, bytes: data.length - complete });
+        this.warn('alert queue: dropped a record cut short by a crash (it was never acknowledged, so its events are processed again)', {
+          dir: this.dir,
+          bytes: data.length - complete,
+        });
         await truncate(path, complete);
       }
       this.sizes.set(s, complete);
@@ -178,7 +187,7 @@ export class AlertSpool implements AlertStore {
     }
     const data = Buffer.concat(chunks);
     const writer = this.writer as FileHandle;
-    for (let done = 0; done < data.length; ) done += (await writer.write(data, done)).bytesWritten;
+    for (let done = 0; done < data.length;) done += (await writer.write(data, done)).bytesWritten;
     await writer.datasync();
     const start = this.writeOffset;
     this.writeOffset = offset;
@@ -290,7 +299,13 @@ export class AlertSpool implements AlertStore {
   private async reject(segment: number, offset: number, bytes: number, reason: string, text?: string): Promise<void> {
     this.metrics.rejected(ReloadKind.Spool, 1);
     const file = segmentName(segment);
-    this.warn('alert queue: set aside a record that is not a queued alert; the alerts after it go on', { dir: this.dir, segment: file, offset, reason, file: this.rejectedPath });
+    this.warn('alert queue: set aside a record that is not a queued alert; the alerts after it go on', {
+      dir: this.dir,
+      segment: file,
+      offset,
+      reason,
+      file: this.rejectedPath,
+    });
     const entry = { rejectedAt: new Date().toISOString(), reason, segment: file, offset, bytes, ...(text !== undefined && { record: text }) };
     try {
       await appendFile(this.rejectedPath, `${JSON.stringify(entry)}\n`);

@@ -183,11 +183,18 @@ export class DeliveryQueue implements AlertSink, SinkQueueGauges {
         await this.target.send(item.alert, failures + 1);
       } catch (err) {
         if (this.stopped) return;
-        const e = err instanceof DeliveryError ? err : new DeliveryError(`${this.target.kind} ${this.name}: ${(err as Error).message}`, { retryable: true, cause: err });
+        const e =
+          err instanceof DeliveryError
+            ? err
+            : new DeliveryError(`${this.target.kind} ${this.name}: ${(err as Error).message}`, { retryable: true, cause: err });
         if (e.disable) {
           this.disabledBy = e;
           this.metrics.sinkFailed(this.name);
-          this.log.warn('alert sink disabled: the receiver says it is gone; alerts stay queued until the configuration is fixed and agentwatch restarted', { sink: this.name, error: e.message, queued: this.store.count });
+          this.log.warn('alert sink disabled: the receiver says it is gone; alerts stay queued until the configuration is fixed and agentwatch restarted', {
+            sink: this.name,
+            error: e.message,
+            queued: this.store.count,
+          });
           this.roomMade();
           return;
         }
@@ -200,14 +207,27 @@ export class DeliveryQueue implements AlertSink, SinkQueueGauges {
           await this.store.remove(item);
           this.failed++;
           this.metrics.sinkFailed(this.name);
-          this.log.warn('alert not delivered: set aside', { sink: this.name, alertId: item.alert.id, attempts: failures, error: e.message, ...(this.store.setAsidePath && { file: this.store.setAsidePath }) });
+          this.log.warn('alert not delivered: set aside', {
+            sink: this.name,
+            alertId: item.alert.id,
+            attempts: failures,
+            error: e.message,
+            ...(this.store.setAsidePath && { file: this.store.setAsidePath }),
+          });
           this.roomMade();
           return;
         }
         this.retried++;
         this.metrics.sinkRetried(this.name);
         const delay = retryDelayMs(failures, this.opts.retry, e, this.opts.random);
-        if (isPowerOfTwo(this.streak)) this.log.warn('alert delivery failed; alerts wait and are retried', { sink: this.name, error: e.message, failures: this.streak, retryInMs: delay, queued: this.store.count });
+        if (isPowerOfTwo(this.streak))
+          this.log.warn('alert delivery failed; alerts wait and are retried', {
+            sink: this.name,
+            error: e.message,
+            failures: this.streak,
+            retryInMs: delay,
+            queued: this.store.count,
+          });
         await this.sleep(delay);
         continue;
       }
@@ -263,7 +283,8 @@ export class DeliveryQueue implements AlertSink, SinkQueueGauges {
     const left = this.store.count;
     await this.store.close();
     if (left === 0) return;
-    if (this.store.persistent) this.log.warn('alert queue: alerts left undelivered, kept on disk; they are sent on the next start', { sink: this.name, queued: left });
+    if (this.store.persistent)
+      this.log.warn('alert queue: alerts left undelivered, kept on disk; they are sent on the next start', { sink: this.name, queued: left });
     else this.log.warn('alert queue: alerts left undelivered and lost (alerts.queue.persist is false)', { sink: this.name, queued: left });
   }
 }

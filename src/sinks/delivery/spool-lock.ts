@@ -21,15 +21,15 @@ function alive(pid: number): boolean {
  */
 export function lockSpool(dir: string): () => void {
   const path = join(dir, 'lock');
-  const inUse = (owner: string) =>
-    new QueueInUseError(`the alert queue ${dir} is in use by ${owner}: give each agentwatch instance its own alerts.queue.dir`);
+  const inUse = (owner: string) => new QueueInUseError(`the alert queue ${dir} is in use by ${owner}: give each agentwatch instance its own alerts.queue.dir`);
   if (held.has(path)) throw inUse('this process');
   for (let tries = 0; ; tries++) {
     try {
       writeFileSync(path, `${process.pid}\n`, { flag: 'wx' });
       break;
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || tries > 0) throw new FileWriteError(`cannot lock the alert queue ${dir}: ${(err as Error).message}`, { cause: err });
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || tries > 0)
+        throw new FileWriteError(`cannot lock the alert queue ${dir}: ${(err as Error).message}`, { cause: err });
       const pid = Number(readFileSync(path, 'utf8').trim());
       if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && alive(pid)) throw inUse(`process ${pid}`);
       rmSync(path, { force: true });

@@ -85,7 +85,12 @@ export class BatchOutbox {
     try {
       // Requests bounded by bytes (issue 12): many large dead letters in one request broke the
       // topic's max.message.bytes and failed the batch for good. The common case is one request.
-      const alertChunks = [...messageChunks(this.alerts.map((a) => a.message), this.budgets.alerts)];
+      const alertChunks = [
+        ...messageChunks(
+          this.alerts.map((a) => a.message),
+          this.budgets.alerts,
+        ),
+      ];
       const letterChunks = [...messageChunks(this.deadLetters, this.budgets.deadLetters)];
       if (alertChunks.length <= 1 && letterChunks.length <= 1) {
         const sends: { topic: string; messages: Message[] }[] = [];

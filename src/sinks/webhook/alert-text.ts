@@ -29,7 +29,8 @@ export function alertFacts(alert: Alert): [string, string][] {
   const e = alert.episode;
   if (e) {
     facts.push(['Incident', `${e.count} trigger${e.count === 1 ? '' : 's'}, ${e.firstTime} → ${e.lastTime}, peak score ${e.peakScore}`]);
-    if (alert.status === 'resolved') facts.push(['Resolved', `${e.resolvedTime ?? ''} (${e.resolution === 'normal' ? 'marked normal by an analyst' : 'quiet period over'})`]);
+    if (alert.status === 'resolved')
+      facts.push(['Resolved', `${e.resolvedTime ?? ''} (${e.resolution === 'normal' ? 'marked normal by an analyst' : 'quiet period over'})`]);
   }
   if (alert.tenant) facts.push(['Tenant', alert.tenant]);
   facts.push(['Alert id', alert.id]);

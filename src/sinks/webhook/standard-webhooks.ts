@@ -73,7 +73,8 @@ export function verifyWebhook(secrets: string | readonly string[], headers: Head
   const now = Math.floor((opts.nowMs ?? Date.now()) / 1000);
   const tolerance = opts.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS;
   if (timestamp < now - tolerance) throw new WebhookVerificationError(`webhook-timestamp is too old (${now - timestamp} s; tolerance ${tolerance} s)`);
-  if (timestamp > now + tolerance) throw new WebhookVerificationError(`webhook-timestamp is too far in the future (${timestamp - now} s; tolerance ${tolerance} s)`);
+  if (timestamp > now + tolerance)
+    throw new WebhookVerificationError(`webhook-timestamp is too far in the future (${timestamp - now} s; tolerance ${tolerance} s)`);
   const offered = signatures
     .split(' ')
     .map((s) => s.split(','))

@@ -10,7 +10,10 @@ const COLOR: Record<string, string> = { low: 'Accent', medium: 'Warning', high: 
  * choosing. Mentions need `<at>` plus an entity this card never declares. Controls are made
  * visible (a line feed starts a markdown list in other renderers; bidi marks reorder text).
  */
-const run = (text: string, style: Record<string, unknown> = {}) => ({ type: 'RichTextBlock', inlines: [{ type: 'TextRun', text: escapeControls(text), ...style }] });
+const run = (text: string, style: Record<string, unknown> = {}) => ({
+  type: 'RichTextBlock',
+  inlines: [{ type: 'TextRun', text: escapeControls(text), ...style }],
+});
 
 /**
  * The body of a Microsoft Teams incoming-webhook message (also accepted by a Workflows "post to a

@@ -27,7 +27,9 @@ export function webhookSecrets(c: Pick<WebhookSinkConfig, 'secrets' | 'secretsEn
     }
   }
   if (secrets.length === 0 && c.preset === 'standard') {
-    throw new InvalidConfigError(`${where}: a standard webhook is signed: set secrets (or secretsEnv) to a whsec_… secret shared with the receiver (generate one with: ${GENERATE})`);
+    throw new InvalidConfigError(
+      `${where}: a standard webhook is signed: set secrets (or secretsEnv) to a whsec_… secret shared with the receiver (generate one with: ${GENERATE})`,
+    );
   }
   return secrets;
 }

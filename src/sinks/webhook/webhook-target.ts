@@ -73,7 +73,12 @@ export class WebhookTarget implements DeliveryTarget {
     }
     // Read (and bound) the body so the connection can be reused; its start explains a refusal.
     const text = await response.text().catch(() => '');
-    const failure = deliveryErrorForStatus(this.where, response.status, parseRetryAfter(response.headers.get('retry-after'), Date.now()), text.slice(0, 200).replace(/\s+/g, ' ').trim());
+    const failure = deliveryErrorForStatus(
+      this.where,
+      response.status,
+      parseRetryAfter(response.headers.get('retry-after'), Date.now()),
+      text.slice(0, 200).replace(/\s+/g, ' ').trim(),
+    );
     if (failure) throw failure;
   }
 

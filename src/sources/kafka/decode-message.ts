@@ -38,11 +38,13 @@ export function decodeKafkaMessage(message: KafkaMessage, limits: MessageLimits,
     parsed = JSON.parse(value.toString('utf8'));
   } catch (cause) {
     // Too large for a native event and no document either: the size is what went wrong first.
-    if (value.length > limits.maxEventBytes) throw new InvalidEventError(RejectReason.TooLarge, `message is ${value.length} bytes, over the ${limits.maxEventBytes} limit`, { cause });
+    if (value.length > limits.maxEventBytes)
+      throw new InvalidEventError(RejectReason.TooLarge, `message is ${value.length} bytes, over the ${limits.maxEventBytes} limit`, { cause });
     throw new InvalidEventError(RejectReason.NotJson, `not valid JSON: ${(cause as Error).message}`, { cause });
   }
   if (format?.name === 'native' || (format === undefined && nativeFormat.detect(parsed))) {
-    if (value.length > limits.maxEventBytes) throw new InvalidEventError(RejectReason.TooLarge, `message is ${value.length} bytes, over the ${limits.maxEventBytes} limit`);
+    if (value.length > limits.maxEventBytes)
+      throw new InvalidEventError(RejectReason.TooLarge, `message is ${value.length} bytes, over the ${limits.maxEventBytes} limit`);
     return { events: [toAuditEvent(parsed)], skipped: 0 };
   }
   const events: AuditEvent[] = [];

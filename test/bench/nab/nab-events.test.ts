@@ -3,7 +3,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runSeries } from '../../../bench/nab/nab-feed.js';
-import { defaultNabDir, listNabSeries, parseNabCsv, parseNabTime, planSeries, readNabSeries, rowAt, slotEvent, windowRows } from '../../../bench/nab/nab-events.js';
+import {
+  defaultNabDir,
+  listNabSeries,
+  parseNabCsv,
+  parseNabTime,
+  planSeries,
+  readNabSeries,
+  rowAt,
+  slotEvent,
+  windowRows,
+} from '../../../bench/nab/nab-events.js';
 import { perfectDetections, probationaryLength, scoreCorpus } from '../../../bench/nab/nab-scorer.js';
 
 const MIN = 60_000;
@@ -15,7 +25,10 @@ beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'nab-events-'));
   mkdirSync(join(dir, 'data', 'tiny'), { recursive: true });
   // A count series with a 20-minute gap after its third row.
-  writeFileSync(join(dir, 'data', 'tiny', 'counts.csv'), 'timestamp,value\n2024-01-01 00:00:00,3\n2024-01-01 00:05:00,0\n2024-01-01 00:10:00,2\n2024-01-01 00:30:00,1\n');
+  writeFileSync(
+    join(dir, 'data', 'tiny', 'counts.csv'),
+    'timestamp,value\n2024-01-01 00:00:00,3\n2024-01-01 00:05:00,0\n2024-01-01 00:10:00,2\n2024-01-01 00:30:00,1\n',
+  );
   writeFileSync(join(dir, 'data', 'tiny', 'notes.txt'), 'not a series');
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -149,7 +162,17 @@ describe.skipIf(!haveNab)(`the NAB corpus at ${NAB}`, () => {
     const total = files.reduce((n, f) => n + f.windows.length, 0);
     if (keys.length === 58) expect(total).toBe(116);
     const cost = { tpWeight: 1, fnWeight: 1, fpWeight: 0.11 };
-    expect(scoreCorpus(files.map((f) => ({ ...f, detections: [] })), cost).normalized).toBeCloseTo(0, 10);
-    expect(scoreCorpus(files.map((f) => ({ ...f, detections: perfectDetections(f.windows) })), cost).normalized).toBeCloseTo(100, 10);
+    expect(
+      scoreCorpus(
+        files.map((f) => ({ ...f, detections: [] })),
+        cost,
+      ).normalized,
+    ).toBeCloseTo(0, 10);
+    expect(
+      scoreCorpus(
+        files.map((f) => ({ ...f, detections: perfectDetections(f.windows) })),
+        cost,
+      ).normalized,
+    ).toBeCloseTo(100, 10);
   });
 });

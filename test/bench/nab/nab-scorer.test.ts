@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { type CostMatrix, normalizedScore, perfectDetections, probationaryLength, scaledSigmoid, scoreCorpus, scoreFile } from '../../../bench/nab/nab-scorer.js';
+import {
+  type CostMatrix,
+  normalizedScore,
+  perfectDetections,
+  probationaryLength,
+  scaledSigmoid,
+  scoreCorpus,
+  scoreFile,
+} from '../../../bench/nab/nab-scorer.js';
 
 // NAB's profiles (labels/profiles.json).
 const STANDARD: CostMatrix = { tpWeight: 1, fnWeight: 1, fpWeight: 0.11 };

@@ -7,7 +7,10 @@ const at = (a: Alert) => Date.parse(a.time);
 describe('incident episodes', () => {
   // A 10x spike lasting 35 minutes on day 9, then normal traffic again.
   const spikeAt = T0 + 9 * DAY + 14 * HOUR;
-  const events = merge(traffic('agent-a', T0, T0 + 10 * DAY, () => 10, 1), traffic('agent-a', spikeAt, spikeAt + 35 * MINUTE, () => 120, 2));
+  const events = merge(
+    traffic('agent-a', T0, T0 + 10 * DAY, () => 10, 1),
+    traffic('agent-a', spikeAt, spikeAt + 35 * MINUTE, () => 120, 2),
+  );
 
   it('opens, updates while it goes on, and resolves after the quiet period, all with one id', () => {
     const messages = runAll(engineWith(), events).filter((a) => a.detector === 'rate_spike');
@@ -39,7 +42,7 @@ describe('incident episodes', () => {
     expect(runAll(engineWith(), events).filter((a) => a.detector !== 'rate_spike')).toEqual([]);
   });
 
-  it('resolves a quiet agent by the other agents\' event time', () => {
+  it("resolves a quiet agent by the other agents' event time", () => {
     const quietAfter = spikeAt + 5 * MINUTE;
     const stream = merge(
       traffic('agent-a', T0, quietAfter, () => 10, 1),
@@ -62,11 +65,19 @@ describe('incident episodes', () => {
   it('survives a snapshot mid-incident: the restored engine resolves it with the same id', () => {
     const cut = spikeAt + 20 * MINUTE;
     const a = engineWith();
-    const before = runAll(a, events.filter((e) => e.timeMs < cut));
+    const before = runAll(
+      a,
+      events.filter((e) => e.timeMs < cut),
+    );
     const b = engineWith();
     b.restore(JSON.parse(JSON.stringify(a.snapshot())));
-    const after = runAll(b, events.filter((e) => e.timeMs >= cut));
+    const after = runAll(
+      b,
+      events.filter((e) => e.timeMs >= cut),
+    );
     const reference = runAll(engineWith(), events);
-    expect([...before, ...after].map((m) => [m.id, m.status, m.episode?.revision, m.time])).toEqual(reference.map((m) => [m.id, m.status, m.episode?.revision, m.time]));
+    expect([...before, ...after].map((m) => [m.id, m.status, m.episode?.revision, m.time])).toEqual(
+      reference.map((m) => [m.id, m.status, m.episode?.revision, m.time]),
+    );
   });
 });

@@ -22,7 +22,10 @@ describe('the agent snapshot schema (issue 13)', () => {
     expect(steady.grace?.action).toBe('ecs:UpdateService');
     const quiet = snapshots.find((s) => s.agentId === 'quiet');
     expect(quiet?.toolTargets?.targets.map(([k]) => k)).toEqual(['pay_invoice acme']);
-    expect(quiet?.toolTransitions?.open).toEqual([['tr-1', 'pay_invoice'], ['tr-2', 'read_inbox']]);
+    expect(quiet?.toolTransitions?.open).toEqual([
+      ['tr-1', 'pay_invoice'],
+      ['tr-2', 'read_inbox'],
+    ]);
     for (const s of snapshots) expect(agentSnapshotProblem(s)).toBeUndefined();
     expect(agentSnapshotProblem({ ...steady, position: 17 })).toBeUndefined();
   });
@@ -32,11 +35,36 @@ describe('the agent snapshot schema (issue 13)', () => {
     ['a mistyped field', (s: Record<string, unknown>) => ((s['hour'] as Record<string, unknown>)['idle'] = 'no'), '/hour/idle', 'must be boolean, got string'],
     ['a number as a string', (s: Record<string, unknown>) => (s['eventCount'] = '12'), '/eventCount', 'must be number, got string'],
     ['a negative position', (s: Record<string, unknown>) => (s['position'] = -3), '/position', 'must be >= 0'],
-    ['a week of the wrong length', (s: Record<string, unknown>) => (s['profile'] as { weekly: unknown[] }).weekly.push(1), '/profile/weekly', 'must NOT have more than 168 items'],
-    ['Infinity (1e999 in the JSON)', (s: Record<string, unknown>) => (s['tailMultiplier'] = Number.POSITIVE_INFINITY), '/tailMultiplier', 'must be number, got a non-finite number'],
-    ['an unknown basis', (s: Record<string, unknown>) => ((s['bucket'] as Record<string, unknown>)['basis'] = 'guess'), '/bucket/basis', 'must be one of "learned", "class"'],
-    ['an incident whose last alert has no id', (s: Record<string, unknown>) => delete ((s['incidents'] as [string, { last: Record<string, unknown> }][]).find(([, i]) => i.last)?.[1].last ?? {})['id'], /^\/incidents\/\d+\/1\/last\/id$/, 'missing'],
-    ['a held grace count as a string', (s: Record<string, unknown>) => ((s['grace'] as { held: unknown[] }).held = [['rate_spike', '2', 0]]), '/grace/held/0/1', 'must be number, got string'],
+    [
+      'a week of the wrong length',
+      (s: Record<string, unknown>) => (s['profile'] as { weekly: unknown[] }).weekly.push(1),
+      '/profile/weekly',
+      'must NOT have more than 168 items',
+    ],
+    [
+      'Infinity (1e999 in the JSON)',
+      (s: Record<string, unknown>) => (s['tailMultiplier'] = Number.POSITIVE_INFINITY),
+      '/tailMultiplier',
+      'must be number, got a non-finite number',
+    ],
+    [
+      'an unknown basis',
+      (s: Record<string, unknown>) => ((s['bucket'] as Record<string, unknown>)['basis'] = 'guess'),
+      '/bucket/basis',
+      'must be one of "learned", "class"',
+    ],
+    [
+      'an incident whose last alert has no id',
+      (s: Record<string, unknown>) => delete ((s['incidents'] as [string, { last: Record<string, unknown> }][]).find(([, i]) => i.last)?.[1].last ?? {})['id'],
+      /^\/incidents\/\d+\/1\/last\/id$/,
+      'missing',
+    ],
+    [
+      'a held grace count as a string',
+      (s: Record<string, unknown>) => ((s['grace'] as { held: unknown[] }).held = [['rate_spike', '2', 0]]),
+      '/grace/held/0/1',
+      'must be number, got string',
+    ],
     ['another version', (s: Record<string, unknown>) => (s['v'] = 2), '/v', 'unsupported version 2 (this agentwatch reads 1)'],
   ])('names the path and the reason of %s', (_, spoil, path, message) => {
     const s = clone(steady) as unknown as Record<string, unknown>;
@@ -95,11 +123,19 @@ describe('the agent snapshot schema (issue 13)', () => {
       restored++;
       const engine = engineWith({}, { sensitive: [{ pattern: 'vault/*', label: 'secrets' }] });
       const at = (s as unknown as AgentSnapshot).lastSeenMs;
-      expect(() => {
-        engine.restore({ v: 1, sweepAtMs: null, agents: [s as unknown as AgentSnapshot] });
-        run(engine, [...traffic('steady', at + MINUTE, at + 90 * MINUTE, () => 3, i, { source: { ip: '10.0.0.1', region: 'eu-west-1', country: 'IE', session: 's-1', sessionBound: true } }), event('steady', at + 91 * MINUTE, { category: 'resource_access', resource: 'vault/x', outcome: 'denied' })]);
-        engine.snapshot();
-      }, `${path.join('/')} = ${JSON.stringify(value)}`).not.toThrow();
+      expect(
+        () => {
+          engine.restore({ v: 1, sweepAtMs: null, agents: [s as unknown as AgentSnapshot] });
+          run(engine, [
+            ...traffic('steady', at + MINUTE, at + 90 * MINUTE, () => 3, i, {
+              source: { ip: '10.0.0.1', region: 'eu-west-1', country: 'IE', session: 's-1', sessionBound: true },
+            }),
+            event('steady', at + 91 * MINUTE, { category: 'resource_access', resource: 'vault/x', outcome: 'denied' }),
+          ]);
+          engine.snapshot();
+        },
+        `${path.join('/')} = ${JSON.stringify(value)}`,
+      ).not.toThrow();
     }
     // Enough of the changes are valid ones (numbers for numbers…) for the check to mean something.
     expect(restored).toBeGreaterThan(300);

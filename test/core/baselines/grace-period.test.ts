@@ -49,7 +49,10 @@ describe('grace period after a deploy event', () => {
     const grace = withDeploy.snapshotAgent('svc')?.grace;
     expect(grace).toMatchObject({ deployMs: DEPLOY, untilMs: DEPLOY + 2 * HOUR, action: 'ecs:UpdateService' });
     // One would-be alert per detector: the spike's repeated findings fold like an incident's triggers.
-    expect(grace?.held.map(([d, n]) => [d, n]).sort()).toEqual([['new_permission', 1], ['rate_spike', 1]]);
+    expect(grace?.held.map(([d, n]) => [d, n]).sort()).toEqual([
+      ['new_permission', 1],
+      ['rate_spike', 1],
+    ]);
   });
 
   it('without the deploy event (or with deployActions: []) the same change alerts', () => {
@@ -72,9 +75,15 @@ describe('grace period after a deploy event', () => {
   it('learns the change as normal instead of discounting it', () => {
     const until = T0 + 10 * DAY + 11 * HOUR;
     const grace = engineWith({}, declared);
-    run(grace, traffic11Days(true).filter((e) => e.timeMs < until));
+    run(
+      grace,
+      traffic11Days(true).filter((e) => e.timeMs < until),
+    );
     const alerted = engineWith({}, declared);
-    run(alerted, traffic11Days(false).filter((e) => e.timeMs < until));
+    run(
+      alerted,
+      traffic11Days(false).filter((e) => e.timeMs < until),
+    );
     // 8 min at 90/min: learned in full the 1-day mean rises by about 8·84·α; discounted, by 2 % of that.
     const rise = (e: ReturnType<typeof engineWith>) => (e.agent('svc')?.slow.mean ?? 0) - 6;
     expect(rise(grace)).toBeGreaterThan(5 * Math.max(rise(alerted), 0.01));
@@ -95,7 +104,12 @@ describe('grace period after a deploy event', () => {
 });
 
 describe('declared maintenance windows', () => {
-  const spike = (at: number) => merge(traffic('svc', T0, T0 + 11 * DAY, () => 6, 1), traffic('svc', at, at + 8 * MINUTE, () => 90, 3), [ask(at + 10 * MINUTE, 'iam:PassRole')]);
+  const spike = (at: number) =>
+    merge(
+      traffic('svc', T0, T0 + 11 * DAY, () => 6, 1),
+      traffic('svc', at, at + 8 * MINUTE, () => 90, 3),
+      [ask(at + 10 * MINUTE, 'iam:PassRole')],
+    );
   const window = { from: iso(SPIKE - 10 * MINUTE), to: iso(SPIKE + HOUR), label: 'CHG-42' };
 
   it('holds back learned alerts inside an explicit window (matched by class) and alerts after it', () => {
@@ -106,13 +120,20 @@ describe('declared maintenance windows', () => {
     expect(inside.snapshotAgent('svc')?.grace?.held).toEqual([['rate_spike', 1, expect.any(Number)]]);
     // The same spike two hours later is outside the window.
     const after = engineWith({}, doc);
-    expect(run(after, spike(SPIKE + 2 * HOUR).map((e) => ({ ...e, agentClass: 'workers' }))).map((a) => a.detector)).toEqual(['rate_spike', 'new_permission']);
+    expect(
+      run(
+        after,
+        spike(SPIKE + 2 * HOUR).map((e) => ({ ...e, agentClass: 'workers' })),
+      ).map((a) => a.detector),
+    ).toEqual(['rate_spike', 'new_permission']);
     expect(after.stats.graceHeld).toBe(0);
   });
 
-  it('a weekly window applies in the agent\'s time zone', () => {
+  it("a weekly window applies in the agent's time zone", () => {
     // Thursday 2026-03-12, after the US DST change: 15:00-17:00 New York is 19:00-21:00 UTC.
-    const doc = (weekly: string): DeclaredBaselinesDocument => ({ agents: [{ match: { agentId: 'svc' }, timezone: 'America/New_York', maintenance: [{ weekly }] }] });
+    const doc = (weekly: string): DeclaredBaselinesDocument => ({
+      agents: [{ match: { agentId: 'svc' }, timezone: 'America/New_York', maintenance: [{ weekly }] }],
+    });
     const at = T0 + 10 * DAY + 19 * HOUR + 30 * MINUTE;
     const held = engineWith({}, doc('Thu 15:00-17:00'));
     expect(run(held, spike(at)).map((a) => a.detector)).toEqual([]);

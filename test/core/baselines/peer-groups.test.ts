@@ -32,7 +32,10 @@ describe('peer groups', () => {
 
   it('leaves a new agent without a class silent while it learns', () => {
     const spike = joins + 10 * HOUR;
-    const loner = merge(traffic('loner', joins, joins + DAY, office, 7), traffic('loner', spike, spike + 5 * MINUTE, () => 120, 8));
+    const loner = merge(
+      traffic('loner', joins, joins + DAY, office, 7),
+      traffic('loner', spike, spike + 5 * MINUTE, () => 120, 8),
+    );
     expect(run(engineWith(), merge(fleet(), loner)).filter((a) => a.agentId === 'loner')).toEqual([]);
   });
 });

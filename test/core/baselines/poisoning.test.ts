@@ -20,7 +20,10 @@ describe('learning that resists poisoning', () => {
     const probe = T0 + 10 * DAY + 11 * HOUR;
     const thresholdAt = (withSpike: boolean) => {
       const engine = engineWith();
-      const events = merge(traffic('agent', T0, probe + 2 * MINUTE, () => 10, 3), withSpike ? traffic('agent', spikeAt, spikeAt + 30 * MINUTE, () => 200, 4) : []);
+      const events = merge(
+        traffic('agent', T0, probe + 2 * MINUTE, () => 10, 3),
+        withSpike ? traffic('agent', spikeAt, spikeAt + 30 * MINUTE, () => 200, 4) : [],
+      );
       run(engine, events);
       return engine.agent('agent')!.bucketThreshold;
     };

@@ -11,7 +11,15 @@ const bytes = (s: string) => Buffer.byteLength(s);
 function agentWithResources(n: number) {
   const engine = new Engine(defaultEngineSettings({ seen: { maxResources: 10_000 } }));
   for (let i = 0; i < n; i++) {
-    const e = { id: `e${i}`, timeMs: T0 + i * 1_000, agentId: 'big', category: 'resource_access', action: 'read', resource: `arn:aws:s3:::bucket/${'x'.repeat(200)}/${i}`, outcome: 'success' } as AuditEvent;
+    const e = {
+      id: `e${i}`,
+      timeMs: T0 + i * 1_000,
+      agentId: 'big',
+      category: 'resource_access',
+      action: 'read',
+      resource: `arn:aws:s3:::bucket/${'x'.repeat(200)}/${i}`,
+      outcome: 'success',
+    } as AuditEvent;
     engine.process(e, e.timeMs);
   }
   return { engine, snapshot: engine.snapshotAgent('big')! };

@@ -5,7 +5,11 @@ const ops = ['storage.blob.read', 'storage.blob.list', 'queue.send'];
 /** 20 calls a minute of its usual operations, 1 % of them failing. */
 function normal(agent: string, days = 10, seed = 1) {
   let i = 0;
-  return traffic(agent, T0, T0 + days * DAY, () => 20, seed).map((e) => ({ ...e, action: ops[i++ % ops.length] as string, outcome: i % 100 === 0 ? ('failure' as const) : ('success' as const) }));
+  return traffic(agent, T0, T0 + days * DAY, () => 20, seed).map((e) => ({
+    ...e,
+    action: ops[i++ % ops.length] as string,
+    outcome: i % 100 === 0 ? ('failure' as const) : ('success' as const),
+  }));
 }
 const at = T0 + 9 * DAY + 14 * HOUR;
 
@@ -29,7 +33,9 @@ describe('error_rate', () => {
 
   it('is quiet when a provider outage or a rotated credential fails the usual calls', () => {
     let i = 0;
-    const failing = normal('bot', 10, 3).map((e) => (e.timeMs >= at && e.timeMs < at + 10 * MINUTE && i++ % 2 === 0 ? { ...e, outcome: 'failure' as const } : e));
+    const failing = normal('bot', 10, 3).map((e) =>
+      e.timeMs >= at && e.timeMs < at + 10 * MINUTE && i++ % 2 === 0 ? { ...e, outcome: 'failure' as const } : e,
+    );
     expect(run(engineWith(), failing)).toEqual([]);
   });
 

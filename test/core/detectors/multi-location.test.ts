@@ -18,7 +18,10 @@ describe('multi_location', () => {
 
   it('reports an impossible journey to a new country at once', () => {
     const quiet = (t: number) => (t < at - 5 * MINUTE ? 4 : 0);
-    const events = merge(traffic('etl', T0, T0 + 10 * DAY, quiet, 3, { source: home }), traffic('etl', at, at + 3 * MINUTE, () => 3, 4, { source: { ip: '102.89.128.169', country: 'NG' } }));
+    const events = merge(
+      traffic('etl', T0, T0 + 10 * DAY, quiet, 3, { source: home }),
+      traffic('etl', at, at + 3 * MINUTE, () => 3, 4, { source: { ip: '102.89.128.169', country: 'NG' } }),
+    );
     const alerts = run(engineWith(), events);
     expect(alerts.map((a) => [a.detector, a.observed['how']])).toEqual([['multi_location', 'impossible_travel']]);
     expect(alerts[0]?.observed['speedKmh']).toBeGreaterThan(1000);
@@ -38,11 +41,17 @@ describe('multi_location', () => {
   it('reports a workload credential used from a never-used network next to its usual one, at low severity; never travel for private addresses', () => {
     const pod: EventSource = { ip: '10.42.7.19' };
     const outside: EventSource = { ip: '203.0.113.77' };
-    const events = merge(traffic('sa', T0, T0 + 10 * DAY, () => 4, 9, { source: pod }), traffic('sa', at, at + 10 * MINUTE, () => 2, 10, { source: outside }));
+    const events = merge(
+      traffic('sa', T0, T0 + 10 * DAY, () => 4, 9, { source: pod }),
+      traffic('sa', at, at + 10 * MINUTE, () => 2, 10, { source: outside }),
+    );
     const alerts = run(engineWith(), events);
     expect(alerts.map((a) => [a.detector, a.severity, a.observed['kind']])).toEqual([['multi_location', 'low', 'network']]);
     // Pods come and go inside the cluster's network: not new.
-    const pods = merge(traffic('sa', T0, T0 + 10 * DAY, () => 4, 11, { source: pod }), traffic('sa', at, at + HOUR, () => 4, 12, { source: { ip: '10.42.200.3' } }));
+    const pods = merge(
+      traffic('sa', T0, T0 + 10 * DAY, () => 4, 11, { source: pod }),
+      traffic('sa', at, at + HOUR, () => 4, 12, { source: { ip: '10.42.200.3' } }),
+    );
     // (The doubled rate for that hour is rate_spike's to judge: issue 14.)
     expect(run(engineWith(), pods).filter((a) => a.detector === 'multi_location')).toEqual([]);
   });

@@ -28,7 +28,10 @@ describe('new_permission', () => {
   it('speaks for a privileged grant at a cold start (issue 15), not for ordinary first requests or a rollout its peers already request', () => {
     const cold = [ask('ops', T0 + HOUR, 'iam:AttachRolePolicy'), ask('ops', T0 + 2 * HOUR, 'storage.read')];
     const rollout = T0 + 9 * DAY;
-    const events = merge(usual('a', 10, 'indexer'), usual('b', 10, 'indexer'), cold, [ask('a', rollout, 'search.reindex', 'indexer'), ask('b', rollout + 17 * 60_000, 'search.reindex', 'indexer')]);
+    const events = merge(usual('a', 10, 'indexer'), usual('b', 10, 'indexer'), cold, [
+      ask('a', rollout, 'search.reindex', 'indexer'),
+      ask('b', rollout + 17 * 60_000, 'search.reindex', 'indexer'),
+    ]);
     const alerts = run(engineWith({}, declared), events);
     // The first replica to pick the release up is new for the class; the second is not.
     expect(alerts.map((a) => [a.detector, a.agentId, a.time, a.severity])).toEqual([

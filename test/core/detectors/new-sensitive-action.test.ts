@@ -21,7 +21,10 @@ describe('new_sensitive_action', () => {
   it('fires on the first use of a declared action from the very first event of a cold start, and not on repeats', () => {
     // Default settings: a 7-day learning period and a quiet cold start for sensitive resources.
     const trail = 'arn:aws:cloudtrail:eu-west-1:111122223333:trail/main';
-    const alerts = run(engineWith({}, declared), [call('ops', T0, 'cloudtrail:StopLogging', { resource: trail }), call('ops', T0 + HOUR, 'cloudtrail:StopLogging', { resource: trail })]);
+    const alerts = run(engineWith({}, declared), [
+      call('ops', T0, 'cloudtrail:StopLogging', { resource: trail }),
+      call('ops', T0 + HOUR, 'cloudtrail:StopLogging', { resource: trail }),
+    ]);
     expect(alerts.map(brief)).toEqual([['new_sensitive_action', 'ops', iso(T0), 'medium']]);
     expect(alerts[0]?.summary).toBe(`ops called cloudtrail:StopLogging (logging-stopped) for the first time on ${trail}: the audit trail stops recording.`);
     expect(alerts[0]?.expected).toMatchObject({ matchedPattern: 'cloudtrail:StopLogging', why: 'the audit trail stops recording' });
@@ -52,7 +55,10 @@ describe('new_sensitive_action', () => {
 
   it('after learning, a first use is high; each agent is judged on its own', () => {
     const stop = (agent: string, t: number) => call(agent, t, 'cloudtrail:StopLogging', { resource: 'arn:aws:cloudtrail:eu-west-1:1:trail/main' });
-    const events = merge(traffic('ops', T0, T0 + 9 * DAY, () => 0.2, 3), [stop('ops', T0 + 8 * DAY), stop('ci', T0 + 8 * DAY + HOUR)]);
+    const events = merge(
+      traffic('ops', T0, T0 + 9 * DAY, () => 0.2, 3),
+      [stop('ops', T0 + 8 * DAY), stop('ci', T0 + 8 * DAY + HOUR)],
+    );
     const alerts = run(engineWith({}, declared), events);
     expect(alerts.map(brief)).toEqual([
       ['new_sensitive_action', 'ops', iso(T0 + 8 * DAY), 'high'],

@@ -23,7 +23,14 @@ describe('new_sensitive_resource', () => {
   it('ignores new ordinary resources every day, and flags a new secret after learning as high', () => {
     const daily = Array.from({ length: 20 }, (_, d) => read('etl', T0 + d * DAY + 3 * HOUR, `s3://reports/${d}/part-0.csv`));
     const newSecret = read('etl', T0 + 15 * DAY, 'https://prod.vault.azure.net/secrets/signing-key');
-    const alerts = run(engineWith({}, declared), merge(traffic('etl', T0, T0 + 20 * DAY, () => 2, 1), daily, [newSecret]));
+    const alerts = run(
+      engineWith({}, declared),
+      merge(
+        traffic('etl', T0, T0 + 20 * DAY, () => 2, 1),
+        daily,
+        [newSecret],
+      ),
+    );
     expect(alerts.map((a) => [a.detector, a.severity, a.eventId])).toEqual([['new_sensitive_resource', 'high', newSecret.id]]);
   });
 
@@ -35,7 +42,10 @@ describe('new_sensitive_resource', () => {
 
   it('folds several new secrets within the cooldown into one incident', () => {
     const engine = engineWith(loud, declared);
-    const alerts = run(engine, [1, 2, 3, 4].map((i) => read('enum', T0 + i * 60_000, `arn:aws:secretsmanager:eu-west-1:1:secret:s${i}`)));
+    const alerts = run(
+      engine,
+      [1, 2, 3, 4].map((i) => read('enum', T0 + i * 60_000, `arn:aws:secretsmanager:eu-west-1:1:secret:s${i}`)),
+    );
     expect(alerts).toHaveLength(1);
     expect(engine.stats.incidentUpdates).toBe(3);
   });
@@ -56,10 +66,11 @@ describe('new_sensitive_resource', () => {
     ]);
   });
 
-  it('names the act, and a secret the agent creates itself is not a first access of someone else\'s (issue 15)', () => {
+  it("names the act, and a secret the agent creates itself is not a first access of someone else's (issue 15)", () => {
     const mine = 'arn:aws:secretsmanager:eu-west-1:1:secret:etl/new-token';
     const theirs = 'arn:aws:secretsmanager:eu-west-1:1:secret:payments/stripe';
-    const act = (t: number, action: string, resource: string, outcome: 'success' | 'denied' = 'success') => event('etl', t, { category: 'resource_access', action, resource, outcome });
+    const act = (t: number, action: string, resource: string, outcome: 'success' | 'denied' = 'success') =>
+      event('etl', t, { category: 'resource_access', action, resource, outcome });
     const alerts = run(engineWith({ ...loud, cooldownMs: 0 }, declared), [
       act(T0, 'secretsmanager:CreateSecret', mine),
       act(T0 + HOUR, 'secretsmanager:GetSecretValue', mine),
@@ -70,7 +81,9 @@ describe('new_sensitive_resource', () => {
       ['new_sensitive_resource', 'etl', new Date(T0 + 2 * HOUR).toISOString(), theirs],
       ['new_sensitive_resource', 'etl', new Date(T0 + 3 * HOUR).toISOString(), 'arn:aws:secretsmanager:eu-west-1:1:secret:denied'],
     ]);
-    expect(alerts[0]?.summary).toBe(`etl read the value of secrets resource ${theirs} for the first time (secretsmanager:GetSecretValue); it had touched 1 sensitive resources before.`);
+    expect(alerts[0]?.summary).toBe(
+      `etl read the value of secrets resource ${theirs} for the first time (secretsmanager:GetSecretValue); it had touched 1 sensitive resources before.`,
+    );
     expect(alerts[0]?.observed['act']).toBe('read the value of');
   });
 
@@ -83,7 +96,11 @@ describe('new_sensitive_resource', () => {
       ['new_sensitive_resource', 'etl', new Date(T0 + 2 * HOUR).toISOString()],
     ]);
     expect(alerts[0]?.observed['lastTouchedBy']).toBeUndefined();
-    expect(alerts[1]?.observed).toMatchObject({ lastTouchedBy: 'payments', lastTouchedWith: 'secretsmanager:GetSecretValue', lastTouchedAt: new Date(T0 + HOUR).toISOString() });
+    expect(alerts[1]?.observed).toMatchObject({
+      lastTouchedBy: 'payments',
+      lastTouchedWith: 'secretsmanager:GetSecretValue',
+      lastTouchedAt: new Date(T0 + HOUR).toISOString(),
+    });
     expect(alerts[1]?.summary).toContain(`Last touched by payments (secretsmanager:GetSecretValue, ${new Date(T0 + HOUR).toISOString()}).`);
   });
 });

@@ -84,11 +84,19 @@ describe('new_tool_target', () => {
     const reference = run(engineWith(SETTINGS, declared), events);
     expect(targets(reference)).toHaveLength(1);
     const first = engineWith(SETTINGS, declared);
-    run(first, events.filter((e) => e.timeMs < AFTER));
+    run(
+      first,
+      events.filter((e) => e.timeMs < AFTER),
+    );
     const saved = JSON.parse(JSON.stringify(first.snapshot()));
     const second = engineWith(SETTINGS, declared);
     second.restore(saved);
     expect(JSON.parse(JSON.stringify(second.snapshot()))).toEqual(saved);
-    expect(run(second, events.filter((e) => e.timeMs >= AFTER))).toEqual(reference.filter((a) => a.time >= iso(AFTER)));
+    expect(
+      run(
+        second,
+        events.filter((e) => e.timeMs >= AFTER),
+      ),
+    ).toEqual(reference.filter((a) => a.time >= iso(AFTER)));
   });
 });

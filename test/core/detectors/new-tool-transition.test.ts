@@ -5,7 +5,8 @@ import { DAY, HOUR, T0, engineWith, event, run } from '../../helpers/traffic.js'
 /** One execute_tool span as the OTel adapter maps it. */
 const call = (agent: string, t: number, trace: string, tool: string): AuditEvent =>
   event(agent, t, { category: 'api_call', action: `tool:${tool}`, resource: `tool:${tool}`, attributes: { tool, traceId: trace } });
-const traceOf = (agent: string, t: number, trace: string, tools: readonly string[]): AuditEvent[] => tools.map((tool, i) => call(agent, t + i * 5_000, trace, tool));
+const traceOf = (agent: string, t: number, trace: string, tools: readonly string[]): AuditEvent[] =>
+  tools.map((tool, i) => call(agent, t + i * 5_000, trace, tool));
 
 /** Two days of a ticket agent's two workflows, one trace every two hours. */
 function learned(agent: string): AuditEvent[] {
@@ -30,7 +31,9 @@ describe('new_tool_transition', () => {
       ['new_tool_transition', 'ticket-bot', iso(AFTER + 5_000)],
       ['new_tool_transition', 'ticket-bot', iso(AFTER + 10_000)],
     ]);
-    expect(alerts[0]?.summary).toBe('ticket-bot called send_email right after read_ticket (trace inj-1), a sequence it has never used in 5 known transitions. After read_ticket it usually calls: search_kb, lookup_order.');
+    expect(alerts[0]?.summary).toBe(
+      'ticket-bot called send_email right after read_ticket (trace inj-1), a sequence it has never used in 5 known transitions. After read_ticket it usually calls: search_kb, lookup_order.',
+    );
     expect(alerts[0]).toMatchObject({ severity: 'medium', observed: { from: 'read_ticket', to: 'send_email', traceId: 'inj-1' } });
     expect(alerts[0]?.evidence).toEqual([events[events.length - 2]?.id]);
   });
@@ -51,12 +54,20 @@ describe('new_tool_transition', () => {
     const reference = run(engineWith(SETTINGS), events);
     expect(reference.filter((a) => a.detector === 'new_tool_transition')).toHaveLength(1);
     const first = engineWith(SETTINGS);
-    run(first, events.filter((e) => e.timeMs < AFTER));
+    run(
+      first,
+      events.filter((e) => e.timeMs < AFTER),
+    );
     const saved = JSON.parse(JSON.stringify(first.snapshot()));
     expect(saved.agents[0].toolTransitions.transitions).toHaveLength(5);
     const second = engineWith(SETTINGS);
     second.restore(saved);
     expect(JSON.parse(JSON.stringify(second.snapshot()))).toEqual(saved);
-    expect(run(second, events.filter((e) => e.timeMs >= AFTER))).toEqual(reference.filter((a) => a.time >= iso(AFTER)));
+    expect(
+      run(
+        second,
+        events.filter((e) => e.timeMs >= AFTER),
+      ),
+    ).toEqual(reference.filter((a) => a.time >= iso(AFTER)));
   });
 });

@@ -31,11 +31,19 @@ describe('policy_violation', () => {
     const burst = Array.from({ length: 8 }, (_, i) => event('invoice-2', T0 + i * 1000, ok));
     const alerts = run(engineWith({}, declared), burst);
     expect(alerts.map((a) => a.observed['rule'])).toEqual(['maxEventsPerMinute']);
-    expect(run(engineWith({}, declared), Array.from({ length: 8 }, (_, i) => event('other', T0 + i * 1000, { source: { region: 'mars' } })))).toEqual([]);
+    expect(
+      run(
+        engineWith({}, declared),
+        Array.from({ length: 8 }, (_, i) => event('other', T0 + i * 1000, { source: { region: 'mars' } })),
+      ),
+    ).toEqual([]);
   });
 
   it('does not flag permissions that are expected, nor regions that are allowed', () => {
-    const fine = [event('invoice-3', T0, ok), event('invoice-3', T0 + 1000, { category: 'permission_request', permission: 'storage.read', source: { region: 'northeurope' } })];
+    const fine = [
+      event('invoice-3', T0, ok),
+      event('invoice-3', T0 + 1000, { category: 'permission_request', permission: 'storage.read', source: { region: 'northeurope' } }),
+    ];
     expect(run(engineWith({}, declared), fine)).toEqual([]);
   });
 });

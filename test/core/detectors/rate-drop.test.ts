@@ -18,13 +18,22 @@ const drops = (alerts: readonly Alert[]) => opening(alerts).filter((a) => a.dete
 
 /** Two agents that never stop: the fleet clock the silent one is judged by. */
 const clocks = (toMs: number) => [traffic('clock-a', T0, toMs, () => 1, 101), traffic('clock-b', T0, toMs, () => 1, 102)];
-const without = (events: AuditEvent[], agentId: string, fromMs: number, toMs: number) => events.filter((e) => e.agentId !== agentId || e.timeMs < fromMs || e.timeMs >= toMs);
+const without = (events: AuditEvent[], agentId: string, fromMs: number, toMs: number) =>
+  events.filter((e) => e.agentId !== agentId || e.timeMs < fromMs || e.timeMs >= toMs);
 
 const SILENCE = T0 + 9 * DAY + 9 * HOUR + 17 * MINUTE; // Wednesday 2026-03-11 09:17 UTC
 const END = T0 + 12 * DAY;
 
 function silentFleet(): AuditEvent[] {
-  return merge(without(traffic('svc-1', T0, END, () => 2, 7), 'svc-1', SILENCE, SILENCE + 4 * HOUR), ...clocks(END));
+  return merge(
+    without(
+      traffic('svc-1', T0, END, () => 2, 7),
+      'svc-1',
+      SILENCE,
+      SILENCE + 4 * HOUR,
+    ),
+    ...clocks(END),
+  );
 }
 
 describe('rate_drop', () => {
@@ -42,7 +51,9 @@ describe('rate_drop', () => {
     expect(a!.severity).toBe('medium');
     expect(a!.observed).toMatchObject({ kind: 'silence', events: 0 });
     expect(Number(a!.expected['events'])).toBeGreaterThanOrEqual(10);
-    expect(a!.summary).toMatch(/^svc-1 sent no event for \d+ (h \d+ )?min; about \d+ expected for Wed 09:\d\d–\d\d:\d\d UTC; chance under this agent's history < 1e-\d+\.$/);
+    expect(a!.summary).toMatch(
+      /^svc-1 sent no event for \d+ (h \d+ )?min; about \d+ expected for Wed 09:\d\d–\d\d:\d\d UTC; chance under this agent's history < 1e-\d+\.$/,
+    );
     // Nothing else in the fleet raised anything.
     expect(opening(messages).filter((m) => m.detector !== 'rate_drop')).toEqual([]);
   });
@@ -67,7 +78,9 @@ describe('rate_drop', () => {
     expect(alerts[0]!.severity).toBe('low');
     expect(Date.parse(alerts[0]!.time)).toBeGreaterThan(drop);
     expect(Date.parse(alerts[0]!.time)).toBeLessThanOrEqual(drop + 20 * MINUTE);
-    expect(alerts[0]!.summary).toMatch(/^busy sent \d+ events in the last 15 min; about 29\d expected for Thu 14:00–14:15 UTC; chance under this agent.s history < 1e-\d+\.$/);
+    expect(alerts[0]!.summary).toMatch(
+      /^busy sent \d+ events in the last 15 min; about 29\d expected for Thu 14:00–14:15 UTC; chance under this agent.s history < 1e-\d+\.$/,
+    );
   });
 
   it('does not call a halving of the rate a drop', () => {
@@ -81,20 +94,36 @@ describe('rate_drop', () => {
     const batch = traffic('batch', T0, END + 9 * DAY, (t) => (new Date(t).getUTCHours() === 2 && new Date(t).getUTCMinutes() < 30 ? 40 : 0), 3);
     const office = (t: number) => (!['Sat', 'Sun'].includes(localWeekday(t, TZ)) && localHour(t, TZ) >= 9 && localHour(t, TZ) < 17 ? 4 : 0);
     const declared = { agents: [{ match: { agentId: 'office-ny' }, timezone: TZ }] };
-    const events = merge(batch, traffic('office-ny', T0, END + 9 * DAY, office, 4), traffic('office-utc', T0, END + 9 * DAY, office, 5), ...clocks(END + 9 * DAY));
+    const events = merge(
+      batch,
+      traffic('office-ny', T0, END + 9 * DAY, office, 4),
+      traffic('office-utc', T0, END + 9 * DAY, office, 5),
+      ...clocks(END + 9 * DAY),
+    );
     expect(drops(runTicking(engineWith({}, declared), events))).toEqual([]);
   });
 
   it('stays silent while the agent is learning', () => {
     const early = T0 + 4 * DAY + 9 * HOUR;
-    const events = merge(without(traffic('svc-1', T0, END, () => 2, 7), 'svc-1', early, early + 6 * HOUR), ...clocks(END));
+    const events = merge(
+      without(
+        traffic('svc-1', T0, END, () => 2, 7),
+        'svc-1',
+        early,
+        early + 6 * HOUR,
+      ),
+      ...clocks(END),
+    );
     expect(drops(runTicking(engineWith(), events))).toEqual([]);
   });
 
   it('does not judge the fleet by an agent whose clock runs hours ahead', () => {
     const at = T0 + 10 * DAY + 9 * HOUR;
     const ahead = [event('skewed', at + 20 * HOUR), event('skewed', at + 20 * HOUR + MINUTE)];
-    const events = merge(traffic('svc-1', T0, at + 2 * HOUR, () => 2, 7), ...clocks(at + 2 * HOUR)).filter((e) => e.timeMs < at);
+    const events = merge(
+      traffic('svc-1', T0, at + 2 * HOUR, () => 2, 7),
+      ...clocks(at + 2 * HOUR),
+    ).filter((e) => e.timeMs < at);
     const engine = engineWith();
     const before = runTicking(engine, events);
     const after = runTicking(engine, ahead);
@@ -110,20 +139,29 @@ describe('rate_drop', () => {
     expect(runTicking(engineWith(), events)).toEqual(reference);
     for (const cut of [SILENCE + 20 * MINUTE + 13_000, SILENCE + 2 * HOUR + 7_000]) {
       const first = engineWith();
-      const before = runTicking(first, events.filter((e) => e.timeMs < cut));
+      const before = runTicking(
+        first,
+        events.filter((e) => e.timeMs < cut),
+      );
       const saved = JSON.parse(JSON.stringify(first.snapshot()));
       expect(saved.agents.find((a: { agentId: string }) => a.agentId === 'svc-1').rateDrop).toBeDefined();
       const second = engineWith();
       second.restore(saved);
       expect(JSON.parse(JSON.stringify(second.snapshot()))).toEqual(saved);
-      const after = runTicking(second, events.filter((e) => e.timeMs >= cut));
+      const after = runTicking(
+        second,
+        events.filter((e) => e.timeMs >= cut),
+      );
       expect([...before, ...after]).toEqual(reference);
     }
   });
 
   it('holds back a silence inside a declared maintenance window, counted as held', () => {
     const iso = (t: number) => new Date(t).toISOString();
-    const engine = engineWith({}, { agents: [{ match: { agentId: 'svc-1' }, maintenance: [{ from: iso(SILENCE - 10 * MINUTE), to: iso(SILENCE + 5 * HOUR), label: 'CHG-7' }] }] });
+    const engine = engineWith(
+      {},
+      { agents: [{ match: { agentId: 'svc-1' }, maintenance: [{ from: iso(SILENCE - 10 * MINUTE), to: iso(SILENCE + 5 * HOUR), label: 'CHG-7' }] }] },
+    );
     expect(drops(runTicking(engine, silentFleet()))).toEqual([]);
     expect(engine.snapshotAgent('svc-1')?.grace?.held).toEqual([['rate_drop', 1, expect.any(Number)]]);
   });

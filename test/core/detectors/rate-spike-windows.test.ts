@@ -10,7 +10,13 @@ describe('rate_spike scan windows and CUSUM', () => {
     const at = T0 + 10 * DAY + 14 * HOUR + 3 * MINUTE;
     const quiet = traffic('quiet', T0, T0 + 12 * DAY, () => 0.3, 21);
     expect(run(engineWith(on), quiet)).toEqual([]);
-    const alerts = run(engineWith(on), merge(quiet, traffic('quiet', at, at + 15 * MINUTE, () => 5.7, 22)));
+    const alerts = run(
+      engineWith(on),
+      merge(
+        quiet,
+        traffic('quiet', at, at + 15 * MINUTE, () => 5.7, 22),
+      ),
+    );
     expect(alerts.map((a) => [a.detector, a.agentId])).toEqual([['rate_spike', 'quiet']]);
     const [alert] = alerts;
     const t = Date.parse(alert!.time);
@@ -22,14 +28,22 @@ describe('rate_spike scan windows and CUSUM', () => {
     expect(alert!.expected['count']).toBeLessThan(8);
     expect(alert!.expected['tailProbability']).toBeLessThan(1e-7);
     expect(alert!.expected['localHour']).toBe('Thu 14:00–15:00 UTC');
-    expect(alert!.summary).toMatch(/^quiet: \d+ calls in the last (5|15) min; about [\d.]+ expected for Thu 14:00–15:00 UTC; chance under this agent's history (< 1e-9|[\d.]+e-\d+)\.$/);
+    expect(alert!.summary).toMatch(
+      /^quiet: \d+ calls in the last (5|15) min; about [\d.]+ expected for Thu 14:00–15:00 UTC; chance under this agent's history (< 1e-9|[\d.]+e-\d+)\.$/,
+    );
   });
 
   it('catches a 3x rise lasting 90 minutes with the CUSUM, where no minute alone is extreme', () => {
     const at = T0 + 10 * DAY + 10 * HOUR;
     const steady = traffic('steady', T0, T0 + 12 * DAY, () => 4, 23);
     expect(run(engineWith(on), steady)).toEqual([]);
-    const alerts = run(engineWith(on), merge(steady, traffic('steady', at, at + 90 * MINUTE, () => 8, 24)));
+    const alerts = run(
+      engineWith(on),
+      merge(
+        steady,
+        traffic('steady', at, at + 90 * MINUTE, () => 8, 24),
+      ),
+    );
     expect(alerts.map((a) => a.detector)).toEqual(['rate_spike']);
     const t = Date.parse(alerts[0]!.time);
     expect(t).toBeGreaterThan(at);
@@ -38,7 +52,10 @@ describe('rate_spike scan windows and CUSUM', () => {
 
   it('leaves a 2x rise to the windows: none with them off, a window or the CUSUM with them on', () => {
     const at = T0 + 10 * DAY + 10 * HOUR;
-    const events = merge(traffic('steady', T0, T0 + 12 * DAY, () => 4, 23), traffic('steady', at, at + 90 * MINUTE, () => 4, 24));
+    const events = merge(
+      traffic('steady', T0, T0 + 12 * DAY, () => 4, 23),
+      traffic('steady', at, at + 90 * MINUTE, () => 4, 24),
+    );
     expect(run(engineWith(off), events)).toEqual([]);
     const alerts = run(engineWith(on), events);
     expect(alerts.map((a) => [a.detector, a.agentId])).toEqual([['rate_spike', 'steady']]);
@@ -51,7 +68,10 @@ describe('rate_spike scan windows and CUSUM', () => {
     const rate = (t: number) => ([13, 15].includes(Math.floor((t % DAY) / HOUR)) ? 0.45 : 0.25);
     const quiet = traffic('quiet', T0, T0 + 12 * DAY, rate, 31);
     const at = T0 + 10 * DAY + 14 * HOUR + 3 * MINUTE;
-    const events = merge(quiet, traffic('quiet', at, at + 10 * MINUTE, () => 2.5, 32));
+    const events = merge(
+      quiet,
+      traffic('quiet', at, at + 10 * MINUTE, () => 2.5, 32),
+    );
     const lifted = { rateSpike: { windows: { neighbourNoise: 1 } } };
     expect(run(engineWith(lifted), quiet)).toEqual([]);
     expect(run(engineWith(on), events)).toEqual([]);

@@ -27,7 +27,10 @@ describe('rate_spike', () => {
 
   it('is silent while the agent is learning', () => {
     const spikeAt = T0 + 2 * DAY + 14 * HOUR;
-    const events = merge(traffic('agent-a', T0, T0 + 4 * DAY, () => 10, 1), traffic('agent-a', spikeAt, spikeAt + 5 * MINUTE, () => 200, 2));
+    const events = merge(
+      traffic('agent-a', T0, T0 + 4 * DAY, () => 10, 1),
+      traffic('agent-a', spikeAt, spikeAt + 5 * MINUTE, () => 200, 2),
+    );
     expect(run(engineWith(), events)).toEqual([]);
   });
 
@@ -36,7 +39,13 @@ describe('rate_spike', () => {
     const spikeAt = T0 + 12 * DAY + 15 * HOUR;
     const normal = run(engineWith(), traffic('batch', T0, T0 + 14 * DAY, rate, 3));
     expect(normal).toEqual([]);
-    const withSpike = run(engineWith(), merge(traffic('batch', T0, T0 + 14 * DAY, rate, 3), traffic('batch', spikeAt, spikeAt + 10 * MINUTE, () => 120, 4)));
+    const withSpike = run(
+      engineWith(),
+      merge(
+        traffic('batch', T0, T0 + 14 * DAY, rate, 3),
+        traffic('batch', spikeAt, spikeAt + 10 * MINUTE, () => 120, 4),
+      ),
+    );
     expect(withSpike.map((a) => [a.detector, hourOf(Date.parse(a.time))])).toEqual([['rate_spike', 15]]);
   });
 
@@ -69,7 +78,13 @@ describe('rate_spike', () => {
   it('folds a long spike into one alert and counts the updates', () => {
     const at = T0 + 9 * DAY + 11 * HOUR;
     const engine = engineWith();
-    const alerts = run(engine, merge(traffic('agent-c', T0, T0 + 10 * DAY, () => 10, 10), traffic('agent-c', at, at + 20 * MINUTE, () => 150, 11)));
+    const alerts = run(
+      engine,
+      merge(
+        traffic('agent-c', T0, T0 + 10 * DAY, () => 10, 10),
+        traffic('agent-c', at, at + 20 * MINUTE, () => 150, 11),
+      ),
+    );
     expect(alerts.filter((a) => a.detector === 'rate_spike')).toHaveLength(1);
     expect(engine.stats.incidentUpdates).toBeGreaterThanOrEqual(10);
   });

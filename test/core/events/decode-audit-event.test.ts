@@ -19,7 +19,15 @@ describe('decodeAuditEvent', () => {
     expect(decodeAuditEvent(JSON.stringify(valid))).toMatchObject({ id: 'e1', timeMs: Date.UTC(2026, 2, 2, 10, 0, 0, 250), outcome: 'success' });
     expect(decodeAuditEvent(JSON.stringify({ ...valid, time: 1772445600000 })).timeMs).toBe(1772445600000);
     expect(decodeAuditEvent(JSON.stringify({ ...valid, time: '2026-03-02T11:00:00+01:00' })).timeMs).toBe(Date.UTC(2026, 2, 2, 10));
-    const full = { ...valid, category: 'resource_access', resource: 'kv://x', outcome: 'denied', source: { ip: '10.0.0.1', region: 'westeurope' }, attributes: { model: 'gpt', n: 1 }, extra: 'ignored' };
+    const full = {
+      ...valid,
+      category: 'resource_access',
+      resource: 'kv://x',
+      outcome: 'denied',
+      source: { ip: '10.0.0.1', region: 'westeurope' },
+      attributes: { model: 'gpt', n: 1 },
+      extra: 'ignored',
+    };
     expect(decodeAuditEvent(JSON.stringify(full))).toMatchObject({ resource: 'kv://x', outcome: 'denied', source: { region: 'westeurope' } });
   });
 
@@ -49,7 +57,10 @@ describe('hostile values (issue 13)', () => {
   const line = (extra: string) => `{"id":"e1","time":"2026-03-02T10:00:00Z","agentId":"a","category":"api_call","action":"x"${extra}}`;
 
   it('rejects numbers that overflow to Infinity, in attributes and in source coordinates', () => {
-    expect(reject(line(',"attributes":{"n":1e999}'))).toMatchObject({ reason: 'schema', message: '/attributes/n: must be a finite number (a literal like 1e999 overflows to Infinity)' });
+    expect(reject(line(',"attributes":{"n":1e999}'))).toMatchObject({
+      reason: 'schema',
+      message: '/attributes/n: must be a finite number (a literal like 1e999 overflows to Infinity)',
+    });
     expect(reject(line(',"attributes":{"n":-1e999}'))).toMatchObject({ reason: 'schema' });
     expect(reject(line(',"source":{"lat":1e999}')).message).toMatch(/^\/source\/lat: must be a finite number/);
     expect(reject(line(',"source":{"lon":-1e400}')).message).toMatch(/^\/source\/lon: must be a finite number/);
@@ -64,7 +75,10 @@ describe('hostile values (issue 13)', () => {
   });
 
   it('rejects the placeholder of a line the reader skipped as too_large', () => {
-    expect(reject('\n(line of 123456789 bytes, skipped unread)')).toMatchObject({ reason: 'too_large', message: 'line is 123456789 bytes, over the 65536 limit (input.maxEventBytes); skipped unread' });
+    expect(reject('\n(line of 123456789 bytes, skipped unread)')).toMatchObject({
+      reason: 'too_large',
+      message: 'line is 123456789 bytes, over the 65536 limit (input.maxEventBytes); skipped unread',
+    });
     // Leading whitespace is still just JSON.
     expect(decodeAuditEvent(`\n${line('')}`).id).toBe('e1');
   });
@@ -72,7 +86,17 @@ describe('hostile values (issue 13)', () => {
 
 describe('RFC 3339 times', () => {
   it('agrees with Date.parse on every form the schema accepts', () => {
-    const samples = ['1970-01-01T00:00:00Z', '2024-02-29T23:59:59.999Z', '2026-03-08T07:00:00.5Z', '2026-12-31T12:34:56.07z', '2000-03-01T00:00:00Z', '2100-02-28T01:02:03.004Z', '2026-03-02T10:00:00.123456Z', '2026-03-02 10:00:00+05:30', '2026-03-02T10:00:00.250-08:00'];
+    const samples = [
+      '1970-01-01T00:00:00Z',
+      '2024-02-29T23:59:59.999Z',
+      '2026-03-08T07:00:00.5Z',
+      '2026-12-31T12:34:56.07z',
+      '2000-03-01T00:00:00Z',
+      '2100-02-28T01:02:03.004Z',
+      '2026-03-02T10:00:00.123456Z',
+      '2026-03-02 10:00:00+05:30',
+      '2026-03-02T10:00:00.250-08:00',
+    ];
     for (const time of samples) {
       expect(decodeAuditEvent(JSON.stringify({ ...valid, time })).timeMs, time).toBe(Date.parse(time.replace(' ', 'T')));
     }

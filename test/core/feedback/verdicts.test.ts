@@ -40,7 +40,10 @@ describe('analyst feedback', () => {
   });
 
   it('normal does not hide a much larger burst', () => {
-    const bigger = merge(spikes.filter((e) => e.timeMs < day10 || e.timeMs >= day10 + 5 * MINUTE), traffic('exporter', day10, day10 + 5 * MINUTE, () => 400, 4));
+    const bigger = merge(
+      spikes.filter((e) => e.timeMs < day10 || e.timeMs >= day10 + 5 * MINUTE),
+      traffic('exporter', day10, day10 + 5 * MINUTE, () => 400, 4),
+    );
     const messages = replayWith(bigger, (first) => [{ alertId: first.id, verdict: 'normal' }]);
     expect(opening(messages).map((a) => [a.detector, dayOf(a)])).toEqual([
       ['rate_spike', 9],
@@ -61,7 +64,11 @@ describe('analyst feedback', () => {
     const declared = { sensitive: [{ pattern: 'arn:aws:secretsmanager:*', label: 'secrets' }] };
     const secret = 'arn:aws:secretsmanager:eu-west-1:1:secret:db';
     const read = (t: number) => [event('reporter', t, { category: 'resource_access', resource: secret, action: 'secretsmanager:GetSecretValue' })];
-    const events = merge(traffic('reporter', T0, T0 + 12 * DAY, () => 5, 1), read(T0 + 9 * DAY + 10 * HOUR), read(T0 + 11 * DAY + 10 * HOUR));
+    const events = merge(
+      traffic('reporter', T0, T0 + 12 * DAY, () => 5, 1),
+      read(T0 + 9 * DAY + 10 * HOUR),
+      read(T0 + 11 * DAY + 10 * HOUR),
+    );
 
     it('confirmed unlearns the first read: the next read is flagged again', () => {
       const without = run(engineWith({}, declared), events);
@@ -85,7 +92,12 @@ describe('analyst feedback', () => {
     expect(out.map((a) => [a.id, a.status, a.episode?.resolution])).toEqual([[first.id, 'resolved', 'normal']]);
     const restored = engineWith();
     restored.restore(JSON.parse(JSON.stringify(engine.snapshot())));
-    expect(run(restored, spikes.filter((e) => e.timeMs >= day9 + 3 * MINUTE))).toEqual([]);
+    expect(
+      run(
+        restored,
+        spikes.filter((e) => e.timeMs >= day9 + 3 * MINUTE),
+      ),
+    ).toEqual([]);
     expect(restored.stats.suppressed).toBeGreaterThanOrEqual(1);
   });
 });

@@ -9,7 +9,8 @@ function pmf(k: number, mu: number, phi: number): number {
   return Math.exp(logGamma(k + r) - logGamma(r) - logGamma(k + 1) + r * Math.log(p) + k * Math.log1p(-p));
 }
 const lowerRef = (k: number, mu: number, phi: number) => Array.from({ length: k + 1 }, (_, i) => pmf(i, mu, phi)).reduce((a, b) => a + b, 0);
-const upperRef = (k: number, mu: number, phi: number) => Array.from({ length: 4000 }, (_, i) => (i + k <= 3999 + k ? pmf(i + k, mu, phi) : 0)).reduce((a, b) => a + b, 0);
+const upperRef = (k: number, mu: number, phi: number) =>
+  Array.from({ length: 4000 }, (_, i) => (i + k <= 3999 + k ? pmf(i + k, mu, phi) : 0)).reduce((a, b) => a + b, 0);
 
 describe('count tails (Poisson and negative binomial)', () => {
   it('logGamma matches factorials', () => {
@@ -51,12 +52,23 @@ describe('count tails (Poisson and negative binomial)', () => {
   });
 
   it('zero chance in closed form equals the lower tail at 0', () => {
-    for (const [mu, phi] of [[3, 1], [3, 2], [12, 5]] as const) expect(countZeroChance(mu, phi)).toBeCloseTo(countLowerTail(0, mu, phi), 12);
+    for (const [mu, phi] of [
+      [3, 1],
+      [3, 2],
+      [12, 5],
+    ] as const)
+      expect(countZeroChance(mu, phi)).toBeCloseTo(countLowerTail(0, mu, phi), 12);
     expect(countZeroChance(20, 1)).toBeCloseTo(Math.exp(-20), 20);
   });
 
   it('upper quantile is the smallest count with tail ≤ p', () => {
-    for (const [mu, phi, p] of [[4, 1, 1e-6], [0.4, 2, 1e-4], [50, 3, 1e-9], [2000, 1.5, 1e-7], [4, 1, 0.5]] as const) {
+    for (const [mu, phi, p] of [
+      [4, 1, 1e-6],
+      [0.4, 2, 1e-4],
+      [50, 3, 1e-9],
+      [2000, 1.5, 1e-7],
+      [4, 1, 0.5],
+    ] as const) {
       const k = countUpperQuantile(mu, phi, p);
       expect(countUpperTail(k, mu, phi)).toBeLessThanOrEqual(p);
       expect(countUpperTail(k - 1, mu, phi)).toBeGreaterThan(p);

@@ -14,7 +14,8 @@ const FIXTURES = join(import.meta.dirname, 'fixtures');
 const delivery = JSON.parse(readFileSync(join(FIXTURES, 's3-delivery.json'), 'utf8')) as unknown;
 const lines = readFileSync(join(FIXTURES, 'eventbridge.jsonl'), 'utf8').split('\n');
 
-const events = (outs: Iterable<DecodedRecord>): AuditEvent[] => [...outs].filter((o): o is AuditEvent => !(o instanceof InvalidEventError) && !(o instanceof SkippedRecord));
+const events = (outs: Iterable<DecodedRecord>): AuditEvent[] =>
+  [...outs].filter((o): o is AuditEvent => !(o instanceof InvalidEventError) && !(o instanceof SkippedRecord));
 const byId = (list: AuditEvent[], id: string): AuditEvent => {
   const e = list.find((x) => x.id === id);
   if (!e) throw new Error(`no event ${id}`);
@@ -28,7 +29,17 @@ describe('CloudTrail adapter (S3 delivery file)', () => {
   it('is recognised as CloudTrail, and yields an event, a skip or a reject per record, in order', () => {
     expect(detectFormat(delivery)?.name).toBe('cloudtrail');
     expect(outs).toHaveLength(9);
-    expect(outs.map((o) => (o instanceof SkippedRecord ? 'skip' : o instanceof InvalidEventError ? o.reason : 'event'))).toEqual(['event', 'event', 'event', 'event', 'event', 'event', 'skip', 'event', 'bad_time']);
+    expect(outs.map((o) => (o instanceof SkippedRecord ? 'skip' : o instanceof InvalidEventError ? o.reason : 'event'))).toEqual([
+      'event',
+      'event',
+      'event',
+      'event',
+      'event',
+      'event',
+      'skip',
+      'event',
+      'bad_time',
+    ]);
     expect((outs[6] as SkippedRecord).reason).toBe('cloudtrail insight event');
     expect((outs[8] as InvalidEventError).message).toContain('ListUsers ct-0009: no valid eventTime');
   });
@@ -54,7 +65,11 @@ describe('CloudTrail adapter (S3 delivery file)', () => {
       },
     });
     // Without sessionContext the role comes from the session ARN (its path is not in it).
-    expect(byId(mapped, 'ct-0005')).toMatchObject({ agentId: 'arn:aws:iam::111122223333:role/invoice-agent-role', resource: 'arn:aws:s3:::acme-invoices/2026/03/invoice-42.pdf', source: { ip: '2001:db8::10' } });
+    expect(byId(mapped, 'ct-0005')).toMatchObject({
+      agentId: 'arn:aws:iam::111122223333:role/invoice-agent-role',
+      resource: 'arn:aws:s3:::acme-invoices/2026/03/invoice-42.pdf',
+      source: { ip: '2001:db8::10' },
+    });
   });
 
   it('IAM grants are permission requests naming what is granted; the target is the resource', () => {
@@ -66,16 +81,36 @@ describe('CloudTrail adapter (S3 delivery file)', () => {
       resource: 'arn:aws:iam::111122223333:user/backdoor',
     });
     // No eventID: the requestID identifies the call.
-    expect(byId(mapped, 'req-0008')).toMatchObject({ category: 'permission_request', permission: 'iam:CreateAccessKey', resource: 'arn:aws:iam::111122223333:user/backdoor' });
-    expect(byId(mapped, 'ct-0004')).toMatchObject({ agentId: 'ec2.amazonaws.com', category: 'permission_request', action: 'sts:AssumeRole', permission: 'arn:aws:iam::111122223333:role/agents/invoice-agent-role', attributes: { 'aws.sourceService': 'ec2.amazonaws.com', 'aws.identityType': 'AWSService' } });
+    expect(byId(mapped, 'req-0008')).toMatchObject({
+      category: 'permission_request',
+      permission: 'iam:CreateAccessKey',
+      resource: 'arn:aws:iam::111122223333:user/backdoor',
+    });
+    expect(byId(mapped, 'ct-0004')).toMatchObject({
+      agentId: 'ec2.amazonaws.com',
+      category: 'permission_request',
+      action: 'sts:AssumeRole',
+      permission: 'arn:aws:iam::111122223333:role/agents/invoice-agent-role',
+      attributes: { 'aws.sourceService': 'ec2.amazonaws.com', 'aws.identityType': 'AWSService' },
+    });
     // A service calling on the agent's behalf has no address: no source (awsRegion is the region called).
     expect(byId(mapped, 'ct-0004').source).toBeUndefined();
   });
 
   it('errorCode: authorization refusals are denied, other errors failures', () => {
-    expect(byId(mapped, 'ct-0003')).toMatchObject({ outcome: 'denied', category: 'api_call', action: 'ec2:DescribeInstances', attributes: { 'aws.errorCode': 'Client.UnauthorizedOperation' } });
+    expect(byId(mapped, 'ct-0003')).toMatchObject({
+      outcome: 'denied',
+      category: 'api_call',
+      action: 'ec2:DescribeInstances',
+      attributes: { 'aws.errorCode': 'Client.UnauthorizedOperation' },
+    });
     expect(byId(mapped, 'ct-0003').resource).toBeUndefined();
-    expect(byId(mapped, 'ct-0006')).toMatchObject({ outcome: 'failure', agentId: 'arn:aws:iam::111122223333:role/ci-deployer', resource: 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab', attributes: { 'aws.sessionName': 'ci-job-7' } });
+    expect(byId(mapped, 'ct-0006')).toMatchObject({
+      outcome: 'failure',
+      agentId: 'arn:aws:iam::111122223333:role/ci-deployer',
+      resource: 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+      attributes: { 'aws.sessionName': 'ci-job-7' },
+    });
   });
 });
 
@@ -86,12 +121,21 @@ describe('CloudTrail adapter (EventBridge events and single records, one per lin
     const value = JSON.parse(lines[0] as string) as unknown;
     expect(cloudTrailFormat.detect(value)).toBe(true);
     expect(events(decodeLine(lines[0] as string))).toEqual([
-      expect.objectContaining({ id: 'ct-0101', agentId: 'arn:aws:iam::111122223333:role/ci-deployer', category: 'permission_request', permission: 'iam:PutRolePolicy', resource: 'arn:aws:iam::111122223333:role/invoice-agent-role' }),
+      expect.objectContaining({
+        id: 'ct-0101',
+        agentId: 'arn:aws:iam::111122223333:role/ci-deployer',
+        category: 'permission_request',
+        permission: 'iam:PutRolePolicy',
+        resource: 'arn:aws:iam::111122223333:role/invoice-agent-role',
+      }),
     ]);
   });
 
   it('SSM parameters by name, denied AssumeRole without parameters, records that name nobody rejected', () => {
-    expect(events(decodeLine(lines[1] as string))[0]).toMatchObject({ resource: 'arn:aws:ssm:eu-west-1:111122223333:parameter/prod/api-key', action: 'ssm:GetParameter' });
+    expect(events(decodeLine(lines[1] as string))[0]).toMatchObject({
+      resource: 'arn:aws:ssm:eu-west-1:111122223333:parameter/prod/api-key',
+      action: 'ssm:GetParameter',
+    });
     expect(events(decodeLine(lines[3] as string))[0]).toMatchObject({ outcome: 'denied', category: 'permission_request', permission: 'sts:AssumeRole' });
     const [noIdentity] = decodeLine(lines[4] as string);
     expect(noIdentity).toBeInstanceOf(InvalidEventError);
@@ -99,8 +143,13 @@ describe('CloudTrail adapter (EventBridge events and single records, one per lin
   });
 
   it('lookup-events output carries each record as JSON text', () => {
-    const record = (JSON.parse(lines[1] as string) as { eventID: string });
-    const page = { Events: [{ EventId: record.eventID, EventName: 'GetParameter', CloudTrailEvent: lines[1] }, { EventId: 'x', CloudTrailEvent: '{broken' }] };
+    const record = JSON.parse(lines[1] as string) as { eventID: string };
+    const page = {
+      Events: [
+        { EventId: record.eventID, EventName: 'GetParameter', CloudTrailEvent: lines[1] },
+        { EventId: 'x', CloudTrailEvent: '{broken' },
+      ],
+    };
     const outs = [...decodeRecords(page)];
     expect(outs[0]).toMatchObject({ id: 'ct-0102' });
     expect(outs[1]).toMatchObject({ reason: 'not_json' });

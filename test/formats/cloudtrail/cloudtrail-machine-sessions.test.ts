@@ -13,11 +13,29 @@ let n = 0;
 function call(role: string, session: string, key: string, ip: string, userAgent: string) {
   n++;
   return {
-    eventVersion: '1.09', eventTime: new Date(T0 + n * 10_000).toISOString(), eventSource: 's3.amazonaws.com', eventName: 'ListBuckets', awsRegion: 'eu-west-1',
-    sourceIPAddress: ip, userAgent, requestParameters: null, responseElements: null, eventID: `ms-${n}`, readOnly: true, eventType: 'AwsApiCall', recipientAccountId: ACCT,
+    eventVersion: '1.09',
+    eventTime: new Date(T0 + n * 10_000).toISOString(),
+    eventSource: 's3.amazonaws.com',
+    eventName: 'ListBuckets',
+    awsRegion: 'eu-west-1',
+    sourceIPAddress: ip,
+    userAgent,
+    requestParameters: null,
+    responseElements: null,
+    eventID: `ms-${n}`,
+    readOnly: true,
+    eventType: 'AwsApiCall',
+    recipientAccountId: ACCT,
     userIdentity: {
-      type: 'AssumedRole', principalId: `AROAEXAMPLEID:${session}`, arn: `arn:aws:sts::${ACCT}:assumed-role/${role}/${session}`, accountId: ACCT, accessKeyId: key,
-      sessionContext: { sessionIssuer: { type: 'Role', principalId: 'AROAEXAMPLEID', arn: `arn:aws:iam::${ACCT}:role/${role}`, accountId: ACCT, userName: role }, attributes: { creationDate: new Date(T0).toISOString(), mfaAuthenticated: 'false' } },
+      type: 'AssumedRole',
+      principalId: `AROAEXAMPLEID:${session}`,
+      arn: `arn:aws:sts::${ACCT}:assumed-role/${role}/${session}`,
+      accountId: ACCT,
+      accessKeyId: key,
+      sessionContext: {
+        sessionIssuer: { type: 'Role', principalId: 'AROAEXAMPLEID', arn: `arn:aws:iam::${ACCT}:role/${role}`, accountId: ACCT, userName: role },
+        attributes: { creationDate: new Date(T0).toISOString(), mfaAuthenticated: 'false' },
+      },
     },
   };
 }
@@ -25,7 +43,8 @@ const TASK = '5a8f2e4c1b7d4e3f9a6b8c2d1e0f3a4b';
 const LAMBDA_UA = 'aws-sdk-js/3.592.0 ua/2.0 os/linux lang/js md/nodejs#20.14.0 exec-env/AWS_Lambda_nodejs20.x';
 const ECS_UA = 'Boto3/1.34.0 md/Botocore#1.34.0 ua/2.0 os/linux lang/python exec-env/AWS_ECS_FARGATE';
 const LAPTOP_UA = 'aws-cli/2.15.0 Python/3.11.6 Darwin/23.4.0';
-const events = (records: unknown[]): AuditEvent[] => [...decodeRecords({ Records: records })].filter((o): o is AuditEvent => !(o instanceof InvalidEventError) && !(o instanceof SkippedRecord));
+const events = (records: unknown[]): AuditEvent[] =>
+  [...decodeRecords({ Records: records })].filter((o): o is AuditEvent => !(o instanceof InvalidEventError) && !(o instanceof SkippedRecord));
 
 describe('machine-bound sessions beyond EC2: ECS tasks and Lambda functions (issue 15, item 3)', () => {
   it('binds an ECS task session by its name and a Lambda session by its runtime, per access key', () => {
@@ -39,7 +58,7 @@ describe('machine-bound sessions beyond EC2: ECS tasks and Lambda functions (iss
     expect(ci?.source).toEqual({ ip: '198.51.100.20', session: 'gha-run-42/ASIAEXAMPLECI0001' });
   });
 
-  it('reports the task\'s and the function\'s credentials used from a laptop, at once, with the default config; not other environments or movable sessions', () => {
+  it("reports the task's and the function's credentials used from a laptop, at once, with the default config; not other environments or movable sessions", () => {
     const records = [
       call('orders-task-role', TASK, 'ASIAEXAMPLETASK01', '203.0.113.5', ECS_UA),
       call('thumbnailer-role', 'thumbnailer', 'ASIAEXAMPLEFN0001', '3.250.1.10', LAMBDA_UA),
@@ -55,8 +74,24 @@ describe('machine-bound sessions beyond EC2: ECS tasks and Lambda functions (iss
     ];
     const alerts = run(engineWith({ cooldownMs: 0 }), events(records));
     expect(alerts.map((a) => [a.detector, a.agentId, a.time, a.severity, a.observed['how'], a.observed['session'], a.expected['sessionHome']])).toEqual([
-      ['multi_location', `arn:aws:iam::${ACCT}:role/orders-task-role`, new Date(T0 + (n - 2) * 10_000).toISOString(), 'high', 'session_moved', TASK, '203.0.113.5'],
-      ['multi_location', `arn:aws:iam::${ACCT}:role/thumbnailer-role`, new Date(T0 + (n - 1) * 10_000).toISOString(), 'high', 'session_moved', 'thumbnailer/ASIAEXAMPLEFN0001', '3.250.1.10'],
+      [
+        'multi_location',
+        `arn:aws:iam::${ACCT}:role/orders-task-role`,
+        new Date(T0 + (n - 2) * 10_000).toISOString(),
+        'high',
+        'session_moved',
+        TASK,
+        '203.0.113.5',
+      ],
+      [
+        'multi_location',
+        `arn:aws:iam::${ACCT}:role/thumbnailer-role`,
+        new Date(T0 + (n - 1) * 10_000).toISOString(),
+        'high',
+        'session_moved',
+        'thumbnailer/ASIAEXAMPLEFN0001',
+        '3.250.1.10',
+      ],
     ]);
   });
 });

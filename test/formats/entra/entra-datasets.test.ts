@@ -19,7 +19,10 @@ const present = existsSync(GOLDEN_SAML) && existsSync(SENTINEL);
 if (!present) console.warn(`[skipped] Entra dataset tests: ${DATASETS} is absent (OTRF Golden SAML, Sentinel table schemas)`);
 
 const jsonLines = (file: string): unknown[] =>
-  readFileSync(file, 'utf8').split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as unknown);
+  readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => JSON.parse(l) as unknown);
 
 describe.skipIf(!present)('Entra adapter on the real samples (../shared/datasets)', () => {
   it('OTRF Golden SAML AuditLogs (Log Analytics rows): every row maps, grants as permission requests', () => {
@@ -32,22 +35,51 @@ describe.skipIf(!present)('Entra adapter on the real samples (../shared/datasets
       return mapped;
     });
     for (const e of events) expect(() => toAuditEvent(structuredClone(e))).not.toThrow();
-    for (const e of events) expect(e).toMatchObject({ agentId: 'pgustavo@simulandlabs.com', tenant: '00000000-0000-0000-0000-000000000000', outcome: 'success', attributes: { initiatorType: 'user' } });
+    for (const e of events)
+      expect(e).toMatchObject({
+        agentId: 'pgustavo@simulandlabs.com',
+        tenant: '00000000-0000-0000-0000-000000000000',
+        outcome: 'success',
+        attributes: { initiatorType: 'user' },
+      });
 
     // Two rows of the same credential change (a KQL mv-expand): the same id, so dedup keeps one.
     const credentials = events.filter((e) => e.permission?.startsWith('credential:'));
     expect(credentials.map((e) => [e.id, e.permission, e.attributes?.['keyType'], e.attributes?.['targetName']])).toEqual([
-      ['Directory_10065ffb-8199-48bc-8ff5-912cb5b8295a_AUMVX_13992832', 'credential:Application/11b49e19-2326-4be6-93cb-7f37439bbd81', 'Password', 'SimuLandApp'],
-      ['Directory_10065ffb-8199-48bc-8ff5-912cb5b8295a_AUMVX_13992832', 'credential:Application/11b49e19-2326-4be6-93cb-7f37439bbd81', 'Password', 'SimuLandApp'],
+      [
+        'Directory_10065ffb-8199-48bc-8ff5-912cb5b8295a_AUMVX_13992832',
+        'credential:Application/11b49e19-2326-4be6-93cb-7f37439bbd81',
+        'Password',
+        'SimuLandApp',
+      ],
+      [
+        'Directory_10065ffb-8199-48bc-8ff5-912cb5b8295a_AUMVX_13992832',
+        'credential:Application/11b49e19-2326-4be6-93cb-7f37439bbd81',
+        'Password',
+        'SimuLandApp',
+      ],
     ]);
-    expect(credentials[0]).toMatchObject({ category: 'permission_request', action: 'Update application – Certificates and secrets management', time: Date.parse('2021-08-02T13:29:25.983Z') });
+    expect(credentials[0]).toMatchObject({
+      category: 'permission_request',
+      action: 'Update application – Certificates and secrets management',
+      time: Date.parse('2021-08-02T13:29:25.983Z'),
+    });
 
     // The delegated grant adds Mail.ReadWrite to User.Read, on Microsoft Graph, for the SimuLand app's SP.
     expect(events.filter((e) => e.action === 'Add delegated permission grant')).toEqual([
-      expect.objectContaining({ category: 'permission_request', permission: 'Mail.ReadWrite', resource: 'Microsoft Graph', attributes: expect.objectContaining({ grantee: '0d2f5969-011b-460d-ac74-3291d227d49f', consentType: 'AllPrincipals' }) }),
+      expect.objectContaining({
+        category: 'permission_request',
+        permission: 'Mail.ReadWrite',
+        resource: 'Microsoft Graph',
+        attributes: expect.objectContaining({ grantee: '0d2f5969-011b-460d-ac74-3291d227d49f', consentType: 'AllPrincipals' }),
+      }),
     ]);
     // Updating the manifest's required permissions grants nothing by itself.
-    expect(events.find((e) => e.action === 'Update application')).toMatchObject({ category: 'api_call', resource: '11b49e19-2326-4be6-93cb-7f37439bbd81', attributes: { targetType: 'Application' } });
+    expect(events.find((e) => e.action === 'Update application')).toMatchObject({
+      category: 'api_call',
+      resource: '11b49e19-2326-4be6-93cb-7f37439bbd81',
+      attributes: { targetType: 'Application' },
+    });
   });
 
   it('the other Golden SAML files (Office 365, Defender hunting rows) are not taken for Entra', () => {
@@ -105,10 +137,22 @@ describe.skipIf(!present)('Entra adapter on the real samples (../shared/datasets
     // Four rows, all of the attack: no quiet cold start, every first is judged.
     writeFileSync(join(dir, 'config.yaml'), 'engine:\n  newSensitiveResource:\n    quietColdStart: false\n');
     const out = join(dir, 'alerts.jsonl');
-    const r = await cli(['replay', join(GOLDEN_SAML, 'AADAuditEvents.json'), '--baselines', join(ROOT, 'baselines/packs/azure'), '--config', join(dir, 'config.yaml'), '--output', out]);
+    const r = await cli([
+      'replay',
+      join(GOLDEN_SAML, 'AADAuditEvents.json'),
+      '--baselines',
+      join(ROOT, 'baselines/packs/azure'),
+      '--config',
+      join(dir, 'config.yaml'),
+      '--output',
+      out,
+    ]);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/Formats: entra \(1 file\)/);
-    const alerts = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { detector: string; severity: string; agentId: string; time: string; summary: string });
+    const alerts = readFileSync(out, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { detector: string; severity: string; agentId: string; time: string; summary: string });
     expect(alerts.map((a) => [a.detector, a.severity, a.agentId, a.time])).toEqual([
       ['new_sensitive_resource', 'medium', 'pgustavo@simulandlabs.com', '2021-08-02T13:27:20.017Z'],
       ['new_permission', 'critical', 'pgustavo@simulandlabs.com', '2021-08-02T13:27:20.017Z'],

@@ -7,7 +7,10 @@ import { SkippedRecord } from '../../../src/formats/log-format.js';
 
 const fixture = (name: string): unknown => JSON.parse(readFileSync(new URL(`fixtures/${name}`, import.meta.url), 'utf8'));
 const lines = (name: string): unknown[] =>
-  readFileSync(new URL(`fixtures/${name}`, import.meta.url), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as unknown);
+  readFileSync(new URL(`fixtures/${name}`, import.meta.url), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as unknown);
 
 const eventsOf = (record: unknown) => {
   const mapped = mapEntraRecord(record);
@@ -45,12 +48,25 @@ describe('Entra ID sign-ins (diagnostic settings / Event Hubs envelope)', () => 
   });
 
   it('a bad secret is a failure, a Conditional Access block is denied', () => {
-    expect(events[1]).toMatchObject({ outcome: 'failure', resource: 'Azure Key Vault', source: { ip: '185.220.101.4', country: 'DE' }, attributes: { errorCode: 7000215, resultDescription: 'Invalid client secret provided.' } });
-    expect(events[2]).toMatchObject({ outcome: 'denied', resource: 'Windows Azure Service Management API', attributes: { errorCode: 53003, conditionalAccessStatus: 'failure' } });
+    expect(events[1]).toMatchObject({
+      outcome: 'failure',
+      resource: 'Azure Key Vault',
+      source: { ip: '185.220.101.4', country: 'DE' },
+      attributes: { errorCode: 7000215, resultDescription: 'Invalid client secret provided.' },
+    });
+    expect(events[2]).toMatchObject({
+      outcome: 'denied',
+      resource: 'Windows Azure Service Management API',
+      attributes: { errorCode: 53003, conditionalAccessStatus: 'failure' },
+    });
   });
 
   it('maps a managed-identity sign-in and skips the human sign-in in the same envelope', () => {
-    expect(events[3]).toMatchObject({ agentId: '7e6d5c4b-1111-4222-8333-000000000004', resource: 'Azure Key Vault', attributes: { identityType: 'managedIdentity', managedIdentityType: 'systemAssigned' } });
+    expect(events[3]).toMatchObject({
+      agentId: '7e6d5c4b-1111-4222-8333-000000000004',
+      resource: 'Azure Key Vault',
+      attributes: { identityType: 'managedIdentity', managedIdentityType: 'systemAssigned' },
+    });
     expect(events).toHaveLength(4);
     expect(events.map((e) => e.agentId)).not.toContain('alice@contoso.example');
     const human = (fixture('sign-ins.eventhub.json') as { records: unknown[] }).records[4];
@@ -118,7 +134,12 @@ describe('Entra ID audit logs', () => {
       ['Mail.Read', 'Mail.Read'],
       ['Files.Read.All', 'Files.Read.All'],
     ]);
-    expect(grants[0]).toMatchObject({ agentId: 'admin@contoso.example', resource: 'Microsoft Graph', source: { ip: '203.0.113.7' }, attributes: { initiatorType: 'user', grantee: '9d0f5c1e-aaaa-4bbb-8ccc-000000000001', consentType: 'AllPrincipals' } });
+    expect(grants[0]).toMatchObject({
+      agentId: 'admin@contoso.example',
+      resource: 'Microsoft Graph',
+      source: { ip: '203.0.113.7' },
+      attributes: { initiatorType: 'user', grantee: '9d0f5c1e-aaaa-4bbb-8ccc-000000000001', consentType: 'AllPrincipals' },
+    });
   });
 
   it('a directory role given to a member: the role name is the permission, the member the resource', () => {
@@ -141,8 +162,17 @@ describe('Entra ID audit logs', () => {
   });
 
   it('any other activity is an api_call on its target; a refused grant is denied', () => {
-    expect(byId('Directory_c0000000-0000-4000-8000-000000000005')[0]).toMatchObject({ category: 'api_call', action: 'Update application', resource: '11b49e19-3333-4444-8555-000000000007', attributes: { targetName: 'invoice-summarizer-app', targetType: 'Application' } });
-    expect(byId('Directory_c0000000-0000-4000-8000-000000000006')[0]).toMatchObject({ category: 'permission_request', permission: 'Application.ReadWrite.All', outcome: 'denied' });
+    expect(byId('Directory_c0000000-0000-4000-8000-000000000005')[0]).toMatchObject({
+      category: 'api_call',
+      action: 'Update application',
+      resource: '11b49e19-3333-4444-8555-000000000007',
+      attributes: { targetName: 'invoice-summarizer-app', targetType: 'Application' },
+    });
+    expect(byId('Directory_c0000000-0000-4000-8000-000000000006')[0]).toMatchObject({
+      category: 'permission_request',
+      permission: 'Application.ReadWrite.All',
+      outcome: 'denied',
+    });
   });
 
   it('produces events the native schema accepts', () => {
@@ -175,9 +205,15 @@ describe('Entra ID detection and rejects', () => {
       }
       throw new Error('expected a reject');
     };
-    expect(reject({ category: 'ServicePrincipalSignInLogs', properties: { id: 'x', createdDateTime: '2026-03-02T10:00:00Z' } })).toMatch(/no servicePrincipalId or appId/);
-    expect(reject({ category: 'ServicePrincipalSignInLogs', properties: { id: 'x', servicePrincipalId: 's', createdDateTime: 'yesterday' } })).toMatch(/no valid createdDateTime/);
-    expect(reject({ category: 'AuditLogs', properties: { id: 'x', activityDateTime: '2026-03-02T10:00:00Z', activityDisplayName: 'Add user', initiatedBy: {} } })).toMatch(/initiatedBy names no app or user/);
+    expect(reject({ category: 'ServicePrincipalSignInLogs', properties: { id: 'x', createdDateTime: '2026-03-02T10:00:00Z' } })).toMatch(
+      /no servicePrincipalId or appId/,
+    );
+    expect(reject({ category: 'ServicePrincipalSignInLogs', properties: { id: 'x', servicePrincipalId: 's', createdDateTime: 'yesterday' } })).toMatch(
+      /no valid createdDateTime/,
+    );
+    expect(
+      reject({ category: 'AuditLogs', properties: { id: 'x', activityDateTime: '2026-03-02T10:00:00Z', activityDisplayName: 'Add user', initiatedBy: {} } }),
+    ).toMatch(/initiatedBy names no app or user/);
     expect(reject({ category: 'Something' })).toMatch(/not a sign-in or audit log record/);
     expect(reject(42)).toMatch(/JSON object/);
   });
@@ -186,7 +222,13 @@ describe('Entra ID detection and rejects', () => {
 describe('the entra LogFormat', () => {
   it('turns an envelope into its events, a bad record into an error in its place, and skips human sign-ins', async () => {
     const { entraFormat } = await import('../../../src/formats/entra/entra-format.js');
-    const envelope = { records: [{ category: 'SignInLogs', properties: {} }, { category: 'AuditLogs', properties: { id: 'x' } }, ...(fixture('sign-ins.eventhub.json') as { records: unknown[] }).records.slice(0, 1)] };
+    const envelope = {
+      records: [
+        { category: 'SignInLogs', properties: {} },
+        { category: 'AuditLogs', properties: { id: 'x' } },
+        ...(fixture('sign-ins.eventhub.json') as { records: unknown[] }).records.slice(0, 1),
+      ],
+    };
     expect(entraFormat.detect(envelope)).toBe(true);
     const out = [...entraFormat.toEvents(envelope)];
     expect(out.map((e) => (e instanceof InvalidEventError ? `error: ${e.message}` : e instanceof SkippedRecord ? `skip: ${e.reason}` : e.id))).toEqual([

@@ -10,7 +10,10 @@ import { SkippedRecord } from '../../../src/formats/log-format.js';
 
 // Written from the Kubernetes auditing documentation (audit.k8s.io/v1 Event, stages, the log
 // backend's one event per line), with made-up workloads and documentation addresses.
-const values = readFileSync(join(import.meta.dirname, 'fixtures', 'audit.jsonl'), 'utf8').split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as unknown);
+const values = readFileSync(join(import.meta.dirname, 'fixtures', 'audit.jsonl'), 'utf8')
+  .split('\n')
+  .filter((l) => l.trim() !== '')
+  .map((l) => JSON.parse(l) as unknown);
 const outs: DecodedRecord[] = values.flatMap((v) => [...decodeRecords(v)]);
 const events = outs.filter((o): o is AuditEvent => !(o instanceof InvalidEventError) && !(o instanceof SkippedRecord));
 const byId = (id: string): AuditEvent => events.find((e) => e.id === id) as AuditEvent;
@@ -26,7 +29,14 @@ describe('Kubernetes audit adapter', () => {
   });
 
   it('an unknown stage is skipped under one bounded reason, never its own text (issue 13)', () => {
-    const event = { kind: 'Event', apiVersion: 'audit.k8s.io/v1', auditID: 'x', verb: 'get', user: { username: 'system:serviceaccount:a:b' }, requestReceivedTimestamp: '2026-03-02T09:00:00Z' };
+    const event = {
+      kind: 'Event',
+      apiVersion: 'audit.k8s.io/v1',
+      auditID: 'x',
+      verb: 'get',
+      user: { username: 'system:serviceaccount:a:b' },
+      requestReceivedTimestamp: '2026-03-02T09:00:00Z',
+    };
     expect([...decodeRecords({ ...event, stage: '\u001b]0;pwned\u0007' })]).toEqual([new SkippedRecord('k8s-audit stage unknown')]);
     expect([...decodeRecords({ ...event, stage: 'ResponseStarted' })]).toEqual([new SkippedRecord('k8s-audit stage ResponseStarted')]);
   });
@@ -40,22 +50,56 @@ describe('Kubernetes audit adapter', () => {
       outcome: 'success',
       timeMs: Date.parse('2026-03-02T09:15:00.100Z'),
       source: { ip: '10.0.3.14' },
-      attributes: { 'k8s.identityKind': 'serviceaccount', 'k8s.serviceAccount': true, 'k8s.serviceAccountNamespace': 'payments', 'k8s.verb': 'get', 'k8s.decision': 'allow' },
+      attributes: {
+        'k8s.identityKind': 'serviceaccount',
+        'k8s.serviceAccount': true,
+        'k8s.serviceAccountNamespace': 'payments',
+        'k8s.verb': 'get',
+        'k8s.decision': 'allow',
+      },
     });
     expect(byId('a-0002')).toMatchObject({ action: 'list secrets', resource: '/namespaces/kube-system/secrets', outcome: 'denied' });
   });
 
   it('RBAC bindings are permission requests for their roleRef', () => {
-    expect(byId('a-0003')).toMatchObject({ agentId: 'system:serviceaccount:ci:deployer', category: 'permission_request', action: 'create clusterrolebindings', permission: 'ClusterRole/cluster-admin', resource: '/clusterrolebindings/deployer-admin', outcome: 'success' });
+    expect(byId('a-0003')).toMatchObject({
+      agentId: 'system:serviceaccount:ci:deployer',
+      category: 'permission_request',
+      action: 'create clusterrolebindings',
+      permission: 'ClusterRole/cluster-admin',
+      resource: '/clusterrolebindings/deployer-admin',
+      outcome: 'success',
+    });
     // A person is watched too, and marked as one; 422 is a failure, not a denial.
-    expect(byId('a-0004')).toMatchObject({ agentId: 'alice@example.com', permission: 'Role/payments/secret-reader', outcome: 'failure', attributes: { 'k8s.identityKind': 'user', 'k8s.serviceAccount': false } });
+    expect(byId('a-0004')).toMatchObject({
+      agentId: 'alice@example.com',
+      permission: 'Role/payments/secret-reader',
+      outcome: 'failure',
+      attributes: { 'k8s.identityKind': 'user', 'k8s.serviceAccount': false },
+    });
   });
 
   it('subresources, impersonation, non-resource URLs, panics', () => {
-    expect(byId('a-0005')).toMatchObject({ action: 'create pods/exec', resource: '/namespaces/payments/pods/api-7d9f/exec', source: { ip: '10.0.3.14' }, attributes: { 'k8s.impersonatedUser': 'system:serviceaccount:payments:debugger' } });
-    expect(byId('a-0006')).toMatchObject({ agentId: 'system:anonymous', category: 'api_call', action: 'get /healthz', outcome: 'denied', attributes: { 'k8s.identityKind': 'anonymous' } });
+    expect(byId('a-0005')).toMatchObject({
+      action: 'create pods/exec',
+      resource: '/namespaces/payments/pods/api-7d9f/exec',
+      source: { ip: '10.0.3.14' },
+      attributes: { 'k8s.impersonatedUser': 'system:serviceaccount:payments:debugger' },
+    });
+    expect(byId('a-0006')).toMatchObject({
+      agentId: 'system:anonymous',
+      category: 'api_call',
+      action: 'get /healthz',
+      outcome: 'denied',
+      attributes: { 'k8s.identityKind': 'anonymous' },
+    });
     expect(byId('a-0006').resource).toBeUndefined();
-    expect(byId('a-0007')).toMatchObject({ action: 'get nodes/proxy', resource: '/nodes/node-1/proxy', outcome: 'failure', attributes: { 'k8s.identityKind': 'node', 'k8s.stage': 'Panic' } });
+    expect(byId('a-0007')).toMatchObject({
+      action: 'get nodes/proxy',
+      resource: '/nodes/node-1/proxy',
+      outcome: 'failure',
+      attributes: { 'k8s.identityKind': 'node', 'k8s.stage': 'Panic' },
+    });
   });
 
   it('an EventList (webhook backend) yields its items; --format k8s-audit on something else is rejected', () => {

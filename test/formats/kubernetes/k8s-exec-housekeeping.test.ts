@@ -47,17 +47,30 @@ describe('Kubernetes: exec stages, control-plane upkeep, pod-bound tokens', () =
       ].sort(),
     );
     const moved = opened.find((a) => a.detector === 'multi_location');
-    expect(moved).toMatchObject({ severity: 'high', observed: { session: 'pod invoice-agent-5c7d9-abcde JTI=2d4b6f80-1c3e-4a5b-8d7f-9e0a1b2c3d4e', place: '203.0.113.50' }, evidence: ['b-0020'] });
+    expect(moved).toMatchObject({
+      severity: 'high',
+      observed: { session: 'pod invoice-agent-5c7d9-abcde JTI=2d4b6f80-1c3e-4a5b-8d7f-9e0a1b2c3d4e', place: '203.0.113.50' },
+      evidence: ['b-0020'],
+    });
     // Not raised: the leases, the tokens controller's secrets, coredns's own token, the kubelet's token reads and requests.
-    for (const agent of ['system:kube-controller-manager', 'system:kube-scheduler', 'system:node:node-1']) expect(opened.filter((a) => a.agentId === agent)).toEqual([]);
+    for (const agent of ['system:kube-controller-manager', 'system:kube-scheduler', 'system:node:node-1'])
+      expect(opened.filter((a) => a.agentId === agent)).toEqual([]);
   });
 
   const falco = join(DATASETS, 'falco-k8s-audit/trace_files');
-  it.skipIf(!existsSync(falco))('Falco samples: exec and attach now surface; the controller-manager\'s token secret does not', async () => {
-    const files = readdirSync(falco).filter((n) => n.endsWith('.json')).sort().map((n) => join(falco, n));
+  it.skipIf(!existsSync(falco))("Falco samples: exec and attach now surface; the controller-manager's token secret does not", async () => {
+    const files = readdirSync(falco)
+      .filter((n) => n.endsWith('.json'))
+      .sort()
+      .map((n) => join(falco, n));
     const { opened } = await replayK8s(files);
     const acts = opened.filter((a) => a.detector === 'new_sensitive_action' && a.agentId === 'minikube-user').map((a) => [a.observed['action'], a.time]);
-    expect(acts).toEqual(expect.arrayContaining([['create pods/exec', '2018-10-26T13:38:34.867Z'], ['create pods/attach', '2018-10-26T13:42:46.764Z']]));
+    expect(acts).toEqual(
+      expect.arrayContaining([
+        ['create pods/exec', '2018-10-26T13:38:34.867Z'],
+        ['create pods/attach', '2018-10-26T13:42:46.764Z'],
+      ]),
+    );
     expect(opened.filter((a) => a.agentId === 'system:kube-controller-manager')).toEqual([]);
   });
 });

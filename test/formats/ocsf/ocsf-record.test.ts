@@ -5,7 +5,10 @@ import { type RawAuditEvent } from '../../../src/core/events/audit-event-schema.
 import { toAuditEvent } from '../../../src/core/events/decode-audit-event.js';
 import { isOcsfValue, mapOcsfEvent, ocsfRecords } from '../../../src/formats/ocsf/ocsf-record.js';
 
-const rows = readFileSync(new URL('fixtures/api-and-auth.ocsf.jsonl', import.meta.url), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as unknown);
+const rows = readFileSync(new URL('fixtures/api-and-auth.ocsf.jsonl', import.meta.url), 'utf8')
+  .trim()
+  .split('\n')
+  .map((l) => JSON.parse(l) as unknown);
 const T = Date.parse('2026-03-02T09:00:00Z');
 
 function attempt(row: unknown): RawAuditEvent | string {
@@ -47,19 +50,42 @@ describe('OCSF API Activity (6003)', () => {
   });
 
   it('a failure the API calls AccessDenied is denied; a call with no resource is an api_call by the user', () => {
-    expect(ev(1)).toMatchObject({ action: 'secretsmanager:GetSecretValue', resource: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/db-password-AbCdEf', outcome: 'denied', attributes: { error: 'AccessDenied' } });
-    expect(ev(2)).toMatchObject({ agentId: 'AIDAEXAMPLEUSER', category: 'api_call', action: 's3:ListBuckets', outcome: 'success', source: { ip: '198.51.100.7', region: 'eu-west-1' }, attributes: { actorType: 'IAMUser', userName: 'ci-deployer' } });
+    expect(ev(1)).toMatchObject({
+      action: 'secretsmanager:GetSecretValue',
+      resource: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/db-password-AbCdEf',
+      outcome: 'denied',
+      attributes: { error: 'AccessDenied' },
+    });
+    expect(ev(2)).toMatchObject({
+      agentId: 'AIDAEXAMPLEUSER',
+      category: 'api_call',
+      action: 's3:ListBuckets',
+      outcome: 'success',
+      source: { ip: '198.51.100.7', region: 'eu-west-1' },
+      attributes: { actorType: 'IAMUser', userName: 'ci-deployer' },
+    });
     expect(ev(2).resource).toBeUndefined();
   });
 
   it('an app actor with no user, no service name and no metadata.uid: app uid as agent, a stable digest as id', () => {
-    expect(ev(3)).toMatchObject({ agentId: 'app-7731', category: 'api_call', action: 'tickets.create', attributes: { actorType: 'app', product: 'Acme SaaS' } });
+    expect(ev(3)).toMatchObject({
+      agentId: 'app-7731',
+      category: 'api_call',
+      action: 'tickets.create',
+      attributes: { actorType: 'app', product: 'Acme SaaS' },
+    });
     expect(ev(3).id).toMatch(/^ocsf-[0-9a-f]{32}$/);
     expect(attempt(structuredClone(rows[3]))).toMatchObject({ id: ev(3).id });
   });
 
   it('an assumed-role session ARN without session.issuer still maps to its role', () => {
-    const row = { class_uid: 6003, time: T, metadata: { uid: 'x' }, actor: { user: { type: 'AssumedRole', uid: 'AROA:sess', uuid: 'arn:aws:sts::123456789012:assumed-role/etl-runner/sess-1' } }, api: { operation: 'PutObject', service: { name: 's3.amazonaws.com' } } };
+    const row = {
+      class_uid: 6003,
+      time: T,
+      metadata: { uid: 'x' },
+      actor: { user: { type: 'AssumedRole', uid: 'AROA:sess', uuid: 'arn:aws:sts::123456789012:assumed-role/etl-runner/sess-1' } },
+      api: { operation: 'PutObject', service: { name: 's3.amazonaws.com' } },
+    };
     expect(attempt(row)).toMatchObject({ agentId: 'arn:aws:iam::123456789012:role/etl-runner', action: 's3:PutObject' });
   });
 });
@@ -77,14 +103,21 @@ describe('OCSF API Activity: AWS IAM/STS grants', () => {
   });
 
   it('names the granted policy or role as the permission, like the CloudTrail adapter, from api.request.data as object or text', () => {
-    expect(attempt(grant('AttachRolePolicy', 'iam.amazonaws.com', { roleName: 'ci-runner', policyArn: 'arn:aws:iam::aws:policy/AdministratorAccess' }))).toMatchObject({
+    expect(
+      attempt(grant('AttachRolePolicy', 'iam.amazonaws.com', { roleName: 'ci-runner', policyArn: 'arn:aws:iam::aws:policy/AdministratorAccess' })),
+    ).toMatchObject({
       category: 'permission_request',
       action: 'iam:AttachRolePolicy',
       permission: 'arn:aws:iam::aws:policy/AdministratorAccess',
       resource: 'arn:aws:iam::123456789012:role/ci-runner',
     });
-    expect(attempt(grant('AssumeRole', 'sts.amazonaws.com', JSON.stringify({ roleArn: 'arn:aws:iam::123456789012:role/admin', roleSessionName: 's' })))).toMatchObject({ category: 'permission_request', permission: 'arn:aws:iam::123456789012:role/admin' });
-    expect(attempt(grant('CreateAccessKey', 'iam.amazonaws.com', undefined))).toMatchObject({ category: 'permission_request', permission: 'iam:CreateAccessKey' });
+    expect(
+      attempt(grant('AssumeRole', 'sts.amazonaws.com', JSON.stringify({ roleArn: 'arn:aws:iam::123456789012:role/admin', roleSessionName: 's' }))),
+    ).toMatchObject({ category: 'permission_request', permission: 'arn:aws:iam::123456789012:role/admin' });
+    expect(attempt(grant('CreateAccessKey', 'iam.amazonaws.com', undefined))).toMatchObject({
+      category: 'permission_request',
+      permission: 'iam:CreateAccessKey',
+    });
     expect(attempt(grant('GetRole', 'iam.amazonaws.com', { roleName: 'x' }))).toMatchObject({ category: 'resource_access', action: 'iam:GetRole' });
   });
 });
@@ -119,7 +152,9 @@ describe('OCSF detection and rejects', () => {
     expect(isOcsfValue({ class_uid: 'abc', metadata: {} })).toBe(false);
     expect(out[6]).toBe('OCSF class 4001 is not read (supported: API Activity 6003, Authentication 3002)');
     expect(out[7]).toBe('OCSF API Activity: actor names no user or app');
-    expect(attempt({ class_uid: 3002, metadata: {}, user: { name: 'u' }, time: 'later' })).toBe('OCSF Authentication: no valid time (epoch milliseconds) or time_dt');
+    expect(attempt({ class_uid: 3002, metadata: {}, user: { name: 'u' }, time: 'later' })).toBe(
+      'OCSF Authentication: no valid time (epoch milliseconds) or time_dt',
+    );
   });
 
   it('produces events the native schema accepts', () => {

@@ -36,22 +36,39 @@ const brief = (a: Alert) => [a.detector, a.agentId, a.time, a.severity];
 describe('GenAI spans: a prompt-injected agent misusing its tools', () => {
   it('the adapter carries the call arguments a pack names as targets', () => {
     const span = {
-      resourceSpans: [{ resource: { attributes: [] }, scopeSpans: [{ spans: [{
-        traceId: 'feed', spanId: '0001', name: 'execute_tool send_email', startTimeUnixNano: '1772442000000000000',
-        attributes: [
-          { key: 'gen_ai.operation.name', value: { stringValue: 'execute_tool' } },
-          { key: 'gen_ai.agent.id', value: { stringValue: 'a-1' } },
-          { key: 'gen_ai.tool.name', value: { stringValue: 'send_email' } },
-          { key: 'gen_ai.tool.call.arguments', value: { stringValue: JSON.stringify({ to: ['x@a.example', 'y@b.example'], subject: 'Hi', body: { nested: true } }) } },
-        ],
-      }] }] }],
+      resourceSpans: [
+        {
+          resource: { attributes: [] },
+          scopeSpans: [
+            {
+              spans: [
+                {
+                  traceId: 'feed',
+                  spanId: '0001',
+                  name: 'execute_tool send_email',
+                  startTimeUnixNano: '1772442000000000000',
+                  attributes: [
+                    { key: 'gen_ai.operation.name', value: { stringValue: 'execute_tool' } },
+                    { key: 'gen_ai.agent.id', value: { stringValue: 'a-1' } },
+                    { key: 'gen_ai.tool.name', value: { stringValue: 'send_email' } },
+                    {
+                      key: 'gen_ai.tool.call.arguments',
+                      value: { stringValue: JSON.stringify({ to: ['x@a.example', 'y@b.example'], subject: 'Hi', body: { nested: true } }) },
+                    },
+                  ],
+                },
+              ],
+            },
+          ],
+        },
+      ],
     };
     const [e] = [...decodeRecords(span)];
     expect(e).toMatchObject({ action: 'tool:send_email', attributes: { 'tool.arg.to': 'x@a.example,y@b.example', 'tool.arg.subject': 'Hi' } });
     expect((e as { attributes: Record<string, unknown> }).attributes['tool.arg.body']).toBeUndefined();
   });
 
-  it('raises the injected run\'s new URL host, new payee (escalating) and never-seen step; nothing on the ordinary days', async () => {
+  it("raises the injected run's new URL host, new payee (escalating) and never-seen step; nothing on the ordinary days", async () => {
     const messages = await replayGenai();
     const opened = messages.filter((a) => a.status === undefined || a.status === 'open');
     expect(opened.map(brief)).toEqual([
@@ -65,12 +82,16 @@ describe('GenAI spans: a prompt-injected agent misusing its tools', () => {
         'its usual tools: read_inbox (14), send_email (13), fetch_url (7), lookup_invoice (7), pay_invoice (7). ' +
         'Why it matters: a host this agent has never fetched from; injected content often sends data out in a URL.',
     );
-    expect(opened[1]?.summary).toContain('called fetch_url right after read_inbox (trace feed0000000000000000000000000000), a sequence it has never used in 7 known transitions. After read_inbox it usually calls: search_docs, lookup_invoice.');
+    expect(opened[1]?.summary).toContain(
+      'called fetch_url right after read_inbox (trace feed0000000000000000000000000000), a sequence it has never used in 7 known transitions. After read_inbox it usually calls: search_docs, lookup_invoice.',
+    );
     // The payee escalates the open incident to high at once (an update with the same id).
     const updates = messages.filter((a) => a.status === 'update');
     expect(updates.map(brief)).toEqual([['new_tool_target', 'finance-assistant-01', '2026-03-04T10:00:10.000Z', 'high']]);
     expect(updates[0]?.id).toBe(opened[0]?.id);
-    expect(updates[0]?.summary).toContain('called pay_invoice with a payee it has never used: northwind holdings (argument payee). Its usual payees for pay_invoice: globex-ltd, acme-supplies');
+    expect(updates[0]?.summary).toContain(
+      'called pay_invoice with a payee it has never used: northwind holdings (argument payee). Its usual payees for pay_invoice: globex-ltd, acme-supplies',
+    );
     // Nothing before the injection: the learning days and Wednesday's ordinary run.
     expect(messages.filter((a) => a.time < '2026-03-04T10:00:00.000Z')).toEqual([]);
   });

@@ -44,8 +44,18 @@ describe('OpenTelemetry GenAI tool spans (OTLP/JSON)', () => {
   });
 
   it('a tool call that names its target (URL, database collection, file) is resource_access on it', () => {
-    expect(bySpan('a000000000000004')).toMatchObject({ category: 'resource_access', action: 'tool:fetch_page', resource: 'https://api.example-airline.com/v2/flights?from=AMS', outcome: 'success' });
-    expect(bySpan('a000000000000006')).toMatchObject({ category: 'resource_access', action: 'tool:query_orders', resource: 'postgresql://shop/orders', attributes: { toolType: 'datastore' } });
+    expect(bySpan('a000000000000004')).toMatchObject({
+      category: 'resource_access',
+      action: 'tool:fetch_page',
+      resource: 'https://api.example-airline.com/v2/flights?from=AMS',
+      outcome: 'success',
+    });
+    expect(bySpan('a000000000000006')).toMatchObject({
+      category: 'resource_access',
+      action: 'tool:query_orders',
+      resource: 'postgresql://shop/orders',
+      attributes: { toolType: 'datastore' },
+    });
     // Agent named only on the resource: gen_ai.agent.name, no peer group of its own.
     const mcp = bySpan('b000000000000001');
     expect(mcp).toMatchObject({ agentId: 'support-bot', category: 'resource_access', action: 'tool:read_file', resource: '/srv/app/.env', outcome: 'success' });
@@ -54,7 +64,11 @@ describe('OpenTelemetry GenAI tool spans (OTLP/JSON)', () => {
   });
 
   it('status ERROR is a failure, a refusal (error type or message) is denied', () => {
-    expect(bySpan('a000000000000005')).toMatchObject({ outcome: 'denied', resource: 'tool:run_shell', attributes: { errorType: 'PermissionDeniedError', statusMessage: 'sandbox policy refused the command' } });
+    expect(bySpan('a000000000000005')).toMatchObject({
+      outcome: 'denied',
+      resource: 'tool:run_shell',
+      attributes: { errorType: 'PermissionDeniedError', statusMessage: 'sandbox policy refused the command' },
+    });
     expect(bySpan('a000000000000006')).toMatchObject({ outcome: 'failure', attributes: { errorType: 'TimeoutError' } });
   });
 
@@ -75,14 +89,22 @@ describe('OpenTelemetry GenAI tool spans (OTLP/JSON)', () => {
   it('rejects what is not a trace export, and spans with no agent, tool or time', () => {
     expect(isOtlpTraces(traces)).toBe(true);
     expect(isOtlpTraces({ resourceLogs: [] })).toBe(false);
-    expect([...otlpToolEvents({ resourceMetrics: [] })].map((e) => (e as InvalidEventError).message)).toEqual(['OTLP: not a trace export (no resourceSpans array)']);
+    expect([...otlpToolEvents({ resourceMetrics: [] })].map((e) => (e as InvalidEventError).message)).toEqual([
+      'OTLP: not a trace export (no resourceSpans array)',
+    ]);
     const tool = (attributes: unknown[], extra: Record<string, unknown> = {}) => ({
-      resourceSpans: [{ resource: { attributes: [] }, scopeSpans: [{ spans: [{ traceId: 't', spanId: 's', startTimeUnixNano: '1772442000000000000', attributes, ...extra }] }] }],
+      resourceSpans: [
+        {
+          resource: { attributes: [] },
+          scopeSpans: [{ spans: [{ traceId: 't', spanId: 's', startTimeUnixNano: '1772442000000000000', attributes, ...extra }] }],
+        },
+      ],
     });
     const op = { key: 'gen_ai.operation.name', value: { stringValue: 'execute_tool' } };
     const name = { key: 'gen_ai.tool.name', value: { stringValue: 'x' } };
     const agent = { key: 'gen_ai.agent.name', value: { stringValue: 'a' } };
-    const message = (v: unknown) => [...otlpToolEvents(v)].map((e) => (e instanceof InvalidEventError ? e.message : e instanceof SkippedRecord ? e.reason : 'event'));
+    const message = (v: unknown) =>
+      [...otlpToolEvents(v)].map((e) => (e instanceof InvalidEventError ? e.message : e instanceof SkippedRecord ? e.reason : 'event'));
     expect(message(tool([op, name]))).toEqual(['OTel span s: no gen_ai.agent.id, gen_ai.agent.name or service.name to name the agent']);
     expect(message(tool([op, agent]))).toEqual(['OTel span s: an execute_tool span without gen_ai.tool.name']);
     expect(message(tool([op, agent], { name: 'execute_tool lookup' }))).toEqual(['event']);

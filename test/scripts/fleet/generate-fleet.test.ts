@@ -23,8 +23,22 @@ interface Ev {
   outcome: string;
   source: { ip: string; region: string; country: string };
 }
-interface Lbl { id: string; detector: string; kind: string; agentId: string; start: string; end: string; description: string; evidence: string[]; eventCount: number; details: Record<string, unknown> }
-interface FleetJson { agents: { agentId: string; archetype: string; timezone: string; regions: string[] }[]; traps: { kind: string }[] }
+interface Lbl {
+  id: string;
+  detector: string;
+  kind: string;
+  agentId: string;
+  start: string;
+  end: string;
+  description: string;
+  evidence: string[];
+  eventCount: number;
+  details: Record<string, unknown>;
+}
+interface FleetJson {
+  agents: { agentId: string; archetype: string; timezone: string; regions: string[] }[];
+  traps: { kind: string }[];
+}
 
 const dirs: string[] = [];
 function tmp(): string {
@@ -37,7 +51,12 @@ afterAll(() => {
 });
 
 function globRe(pattern: string): RegExp {
-  return new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+  return new RegExp(
+    `^${pattern
+      .split('*')
+      .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+  );
 }
 
 /** Pairs of consecutive labels of one agent whose windows touch or overlap, and how many pairs were compared. */
@@ -65,8 +84,15 @@ let baselines: { sensitive: { pattern: string }[]; privileged: { pattern: string
 beforeAll(async () => {
   dir = tmp();
   await writeFleet(OPTS, dir, { gzip: true });
-  events = gunzipSync(readFileSync(join(dir, 'events.jsonl.gz'))).toString('utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as Ev);
-  labels = readFileSync(join(dir, 'labels.jsonl'), 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as Lbl);
+  events = gunzipSync(readFileSync(join(dir, 'events.jsonl.gz')))
+    .toString('utf8')
+    .trimEnd()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Ev);
+  labels = readFileSync(join(dir, 'labels.jsonl'), 'utf8')
+    .trimEnd()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Lbl);
   fleet = JSON.parse(readFileSync(join(dir, 'fleet.json'), 'utf8')) as FleetJson;
   baselines = parse(readFileSync(join(dir, 'baselines', 'fleet.yaml'), 'utf8')) as typeof baselines;
 }, 120_000);
@@ -162,7 +188,10 @@ describe('daylight saving', () => {
   it('keeps a New York business-hours agent on local time across 2026-03-08', () => {
     const agent = fleet.agents.find((a) => a.archetype === 'business' && a.timezone === 'America/New_York');
     expect(agent).toBeDefined();
-    const times = events.filter((e) => e.agentId === agent?.agentId).map((e) => Date.parse(e.time)).sort((a, b) => a - b);
+    const times = events
+      .filter((e) => e.agentId === agent?.agentId)
+      .map((e) => Date.parse(e.time))
+      .sort((a, b) => a - b);
     // The start of the working day: the first event followed by steady activity (not a stray).
     const starts = new Map<number, number>();
     for (let i = 0; i + 5 < times.length; i++) {
@@ -172,7 +201,7 @@ describe('daylight saving', () => {
       if (weekday >= 5 || starts.has(day)) continue;
       if ((times[i + 5] as number) - t < 15 * 60_000) starts.set(day, t);
     }
-    const minuteOfDay = (t: number): number => ((t % DAY) / 60_000);
+    const minuteOfDay = (t: number): number => (t % DAY) / 60_000;
     const median = (xs: number[]): number => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
     const before = [...starts].filter(([d]) => d < 6).map(([, t]) => minuteOfDay(t));
     const after = [...starts].filter(([d]) => d >= 7).map(([, t]) => minuteOfDay(t));
@@ -257,7 +286,11 @@ describe('labels', () => {
     expect(sensitiveLabels.length).toBeGreaterThan(0);
     for (const l of sensitiveLabels) {
       expect((l.details['resources'] as string[]).length).toBeGreaterThan(0);
-      for (const r of l.details['resources'] as string[]) expect(sensitive.some((re) => re.test(r)), r).toBe(true);
+      for (const r of l.details['resources'] as string[])
+        expect(
+          sensitive.some((re) => re.test(r)),
+          r,
+        ).toBe(true);
     }
   });
 
@@ -348,7 +381,11 @@ describe('fixtures/demo', () => {
     const expected = [...run.lines()].join('\n') + '\n';
     const actual = gunzipSync(readFileSync(join(root, 'events.jsonl.gz'))).toString('utf8');
     expect(actual === expected, 'fixtures/demo is stale: regenerate it with the command in its README').toBe(true);
-    const labelsNow = run.labels().map((l) => JSON.stringify(l)).join('\n') + '\n';
+    const labelsNow =
+      run
+        .labels()
+        .map((l) => JSON.stringify(l))
+        .join('\n') + '\n';
     expect(readFileSync(join(root, 'labels.jsonl'), 'utf8')).toBe(labelsNow);
     expect(readFileSync(join(root, 'baselines', 'fleet.yaml'), 'utf8')).toBe(run.baselinesYaml());
     const kinds = new Set(run.labels().map((l) => l.detector));

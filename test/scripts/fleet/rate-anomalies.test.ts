@@ -7,8 +7,16 @@ const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const START = Date.UTC(2026, 2, 2);
 
-interface Ev { agentId: string; t: number }
-interface Agent { id: string; archetype: string; timezone: string; quiet: boolean }
+interface Ev {
+  agentId: string;
+  t: number;
+}
+interface Agent {
+  id: string;
+  archetype: string;
+  timezone: string;
+  quiet: boolean;
+}
 
 function generate(options: Parameters<typeof createFleet>[0]): { events: Ev[]; labels: Label[]; agents: Agent[] } {
   const run = createFleet(options);
@@ -77,7 +85,7 @@ describe('quiet agents', () => {
     expect(slowed.length).toBeGreaterThanOrEqual(4);
   });
 
-  it('leave the other agents\' traffic as it was', () => {
+  it("leave the other agents' traffic as it was", () => {
     const q = new Set(quiet.agents.filter((a) => a.quiet).map((a) => a.id));
     expect(quiet.agents.map((a) => a.id)).toEqual(plain.agents.map((a) => a.id));
     const a = byAgent(quiet.events);
@@ -98,7 +106,10 @@ describe('rate kinds: burst, rise, silence', () => {
   let times: Map<string, number[]>;
   const of = (kind: string): Label[] => fleet.labels.filter((l) => l.kind === kind);
   /** Events of the label's agent inside its window, and the usual number the label states. */
-  const observed = (l: Label) => ({ n: within(times.get(l.agentId) ?? [], Date.parse(l.start), Date.parse(l.end)), usual: l.details['expectedUsual'] as number });
+  const observed = (l: Label) => ({
+    n: within(times.get(l.agentId) ?? [], Date.parse(l.start), Date.parse(l.end)),
+    usual: l.details['expectedUsual'] as number,
+  });
 
   beforeAll(() => {
     fleet = generate(OPTS);

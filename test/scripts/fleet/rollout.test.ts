@@ -20,9 +20,15 @@ const GRACE_MS = 2 * 3_600_000;
 
 async function replayFleet(fleet: FleetSummary, dir: string, deployActions?: string[]): Promise<{ alerts: Alert[]; engine: Engine }> {
   const { config } = loadConfig(undefined, {});
-  const engineConfig = deployActions === undefined ? config : ({ ...config, engine: { ...config.engine, grace: { ...config.engine.grace, deployActions } } } as Config);
+  const engineConfig =
+    deployActions === undefined ? config : ({ ...config, engine: { ...config.engine, grace: { ...config.engine.grace, deployActions } } } as Config);
   const alerts: Alert[] = [];
-  const { engine } = await replay({ files: [fleet.eventsFile], config: engineConfig, baselines: loadBaselinesDir(join(dir, 'baselines')).baselines, sinks: [{ name: 'memory', write: (a) => void alerts.push(a), close: async () => {} }] });
+  const { engine } = await replay({
+    files: [fleet.eventsFile],
+    config: engineConfig,
+    baselines: loadBaselinesDir(join(dir, 'baselines')).baselines,
+    sinks: [{ name: 'memory', write: (a) => void alerts.push(a), close: async () => {} }],
+  });
   return { alerts: alerts.filter((a) => a.status === undefined || a.status === 'open'), engine };
 }
 
@@ -42,7 +48,10 @@ describe('a fleet with roll-out days', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'aw-rollout-'));
     const fleet = await writeFleet(OPTIONS, dir);
-    labels = readFileSync(join(dir, 'labels.jsonl'), 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as Label);
+    labels = readFileSync(join(dir, 'labels.jsonl'), 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as Label);
     withGrace = await replayFleet(fleet, dir);
     without = await replayFleet(fleet, dir, []);
   }, 300_000);
@@ -59,9 +68,12 @@ describe('a fleet with roll-out days', () => {
     }
   });
 
-  it('is opt-in and placed last: adding it leaves the other kinds\' anomalies where they were', () => {
+  it("is opt-in and placed last: adding it leaves the other kinds' anomalies where they were", () => {
     const plan = (kinds: readonly string[]) =>
-      createFleet({ ...OPTIONS, anomalyRate: 3, kinds: kinds as never }).labels().filter((l) => l.kind !== 'rollout').map((l) => [l.kind, l.agentId, l.start, l.end, l.description]);
+      createFleet({ ...OPTIONS, anomalyRate: 3, kinds: kinds as never })
+        .labels()
+        .filter((l) => l.kind !== 'rollout')
+        .map((l) => [l.kind, l.agentId, l.start, l.end, l.description]);
     expect(plan(ANOMALY_KINDS).length).toBeGreaterThan(3);
     expect(plan([...ANOMALY_KINDS, 'rollout'])).toEqual(plan(ANOMALY_KINDS));
     expect(createFleet({ seed: 1, agents: 12, days: 10 }).options.kinds).not.toContain('rollout');
@@ -70,14 +82,22 @@ describe('a fleet with roll-out days', () => {
   it('without the deploy action configured, every roll-out raises learned alerts', () => {
     for (const l of labels) {
       const raised = inRollout(without.alerts, l).filter((a) => a.baseline.basis !== 'declared');
-      expect(raised.map((a) => a.detector), l.agentId).toContain('rate_spike');
+      expect(
+        raised.map((a) => a.detector),
+        l.agentId,
+      ).toContain('rate_spike');
     }
     expect(without.engine.stats.graceHeld).toBe(0);
   });
 
   it('with it (the default), no learned alert in the grace, and the held ones are counted', () => {
     for (const l of labels) {
-      expect(inRollout(withGrace.alerts, l).filter((a) => a.baseline.basis !== 'declared').map((a) => [a.detector, a.time]), l.agentId).toEqual([]);
+      expect(
+        inRollout(withGrace.alerts, l)
+          .filter((a) => a.baseline.basis !== 'declared')
+          .map((a) => [a.detector, a.time]),
+        l.agentId,
+      ).toEqual([]);
       const grace = withGrace.engine.snapshotAgent(l.agentId)?.grace;
       expect(grace?.action).toBe(l.details['deployAction']);
       expect(grace?.held.some(([d]) => d === 'rate_spike')).toBe(true);

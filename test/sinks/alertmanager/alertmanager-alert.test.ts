@@ -11,7 +11,10 @@ describe('alert → Alertmanager postable alert', () => {
   // A 10x spike of 35 minutes on day 9 for an agent with a class and a tenant: open, updates, resolved.
   const spikeAt = T0 + 9 * DAY + 14 * HOUR;
   const extra = { agentClass: 'invoice-summarizer', tenant: 'contoso' };
-  const events = merge(traffic('agent-a', T0, T0 + 10 * DAY, () => 10, 1, extra), traffic('agent-a', spikeAt, spikeAt + 35 * MINUTE, () => 120, 2, extra));
+  const events = merge(
+    traffic('agent-a', T0, T0 + 10 * DAY, () => 10, 1, extra),
+    traffic('agent-a', spikeAt, spikeAt + 35 * MINUTE, () => 120, 2, extra),
+  );
   const messages = runAll(engineWith(), events).filter((a) => a.detector === 'rate_spike');
   const open = messages[0]!;
   const resolved = messages.at(-1)!;
@@ -92,6 +95,8 @@ describe('alert → Alertmanager postable alert', () => {
   });
 
   it('formats arrays and nulls in observations readably', () => {
-    expect(formatObservation({ places: ['Paris', 'Lima'], distanceKm: 10_230, note: null, ok: true })).toBe('places=[Paris, Lima], distanceKm=10230, note=null, ok=true');
+    expect(formatObservation({ places: ['Paris', 'Lima'], distanceKm: 10_230, note: null, ok: true })).toBe(
+      'places=[Paris, Lima], distanceKm=10230, note=null, ok=true',
+    );
   });
 });

@@ -39,10 +39,16 @@ describe('alertmanager sink configuration', () => {
 
   it('takes credentials from the environment, and says what is wrong with them', () => {
     const env = { AM_PASSWORD: 'from-env', AM_TOKEN: 'tok' };
-    expect(() => alertmanagerTargetFromConfig(sinkConfig({ auth: { username: 'aw', passwordEnv: 'AM_MISSING' } }), { env })).toThrow(/AM_MISSING, which is not set/);
+    expect(() => alertmanagerTargetFromConfig(sinkConfig({ auth: { username: 'aw', passwordEnv: 'AM_MISSING' } }), { env })).toThrow(
+      /AM_MISSING, which is not set/,
+    );
     expect(() => alertmanagerTargetFromConfig(sinkConfig({ auth: { username: 'aw' } }), { env })).toThrow(/basic auth needs/);
-    expect(() => alertmanagerTargetFromConfig(sinkConfig({ auth: { username: 'aw', password: 'p', bearerTokenEnv: 'AM_TOKEN' } }), { env })).toThrow(/not both/);
-    expect(() => alertmanagerTargetFromConfig(sinkConfig({ auth: { password: 'p', passwordEnv: 'AM_PASSWORD', username: 'aw' } }), { env })).toThrow(/exclusive/);
+    expect(() => alertmanagerTargetFromConfig(sinkConfig({ auth: { username: 'aw', password: 'p', bearerTokenEnv: 'AM_TOKEN' } }), { env })).toThrow(
+      /not both/,
+    );
+    expect(() => alertmanagerTargetFromConfig(sinkConfig({ auth: { password: 'p', passwordEnv: 'AM_PASSWORD', username: 'aw' } }), { env })).toThrow(
+      /exclusive/,
+    );
     expect(() => alertmanagerTargetFromConfig(sinkConfig({ caFile: 'no-such-ca.pem' }), { configDir: tmpdir() })).toThrow(/cannot use caFile .*no-such-ca.pem/);
     const dir = mkdtempSync(join(tmpdir(), 'aw-am-ca-'));
     writeFileSync(join(dir, 'not-a-cert.pem'), 'hello\n');
@@ -51,7 +57,14 @@ describe('alertmanager sink configuration', () => {
   });
 
   it('never logs the password or token', () => {
-    const config = parseConfig({ alerts: { sinks: [{ name: 'am', type: 'alertmanager', url: 'http://am:9093', auth: { username: 'aw', password: 'hunter2-secret' } }, { name: 'am2', type: 'alertmanager', url: 'http://am:9093', auth: { bearerToken: 'tok-secret-123' } }] } });
+    const config = parseConfig({
+      alerts: {
+        sinks: [
+          { name: 'am', type: 'alertmanager', url: 'http://am:9093', auth: { username: 'aw', password: 'hunter2-secret' } },
+          { name: 'am2', type: 'alertmanager', url: 'http://am:9093', auth: { bearerToken: 'tok-secret-123' } },
+        ],
+      },
+    });
     const text = JSON.stringify(redactConfig(config));
     expect(text).not.toContain('hunter2-secret');
     expect(text).not.toContain('tok-secret-123');
@@ -70,16 +83,28 @@ describe('alertmanager sink configuration', () => {
     writeFileSync(join(dir, 'ca.pem'), rootCertificates[0]!);
     const registry = new Registry();
     const spikeAt = T0 + 9 * DAY + 14 * HOUR;
-    const open = runAll(engineWith(), merge(traffic('agent-a', T0, T0 + 10 * DAY, () => 10, 1), traffic('agent-a', spikeAt, spikeAt + 5 * MINUTE, () => 120, 2)))[0]!;
+    const open = runAll(
+      engineWith(),
+      merge(
+        traffic('agent-a', T0, T0 + 10 * DAY, () => 10, 1),
+        traffic('agent-a', spikeAt, spikeAt + 5 * MINUTE, () => 120, 2),
+      ),
+    )[0]!;
     try {
       const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
-      const target = alertmanagerTargetFromConfig(sinkConfig({ url, caFile: 'ca.pem', auth: { username: 'aw', passwordEnv: 'AM_PASSWORD' } }), { configDir: dir, env: { AM_PASSWORD: 'from-env' }, registry });
+      const target = alertmanagerTargetFromConfig(sinkConfig({ url, caFile: 'ca.pem', auth: { username: 'aw', passwordEnv: 'AM_PASSWORD' } }), {
+        configDir: dir,
+        env: { AM_PASSWORD: 'from-env' },
+        registry,
+      });
       expect(await registry.getSingleMetricAsString('agentwatch_alertmanager_open_alerts')).toContain('agentwatch_alertmanager_open_alerts{sink="am"} 0');
       await target.send(open, 1);
       await target.close();
       expect(seen).toEqual([`Basic ${Buffer.from('aw:from-env').toString('base64')}`]);
       expect(await registry.getSingleMetricAsString('agentwatch_alertmanager_open_alerts')).toContain('agentwatch_alertmanager_open_alerts{sink="am"} 1');
-      expect(await registry.getSingleMetricAsString('agentwatch_alertmanager_resent_alerts_total')).toContain('agentwatch_alertmanager_resent_alerts_total{sink="am",outcome="failed"} 0');
+      expect(await registry.getSingleMetricAsString('agentwatch_alertmanager_resent_alerts_total')).toContain(
+        'agentwatch_alertmanager_resent_alerts_total{sink="am",outcome="failed"} 0',
+      );
     } finally {
       await new Promise<void>((r) => server.close(() => r()));
       rmSync(dir, { recursive: true, force: true });

@@ -43,7 +43,13 @@ beforeEach(() => {
 
 // Real alert messages of one incident (open, updates, resolved) from the engine.
 const spikeAt = T0 + 9 * DAY + 14 * HOUR;
-const messages = runAll(engineWith(), merge(traffic('agent-a', T0, T0 + 10 * DAY, () => 10, 1), traffic('agent-a', spikeAt, spikeAt + 35 * MINUTE, () => 120, 2))).filter((a) => a.detector === 'rate_spike');
+const messages = runAll(
+  engineWith(),
+  merge(
+    traffic('agent-a', T0, T0 + 10 * DAY, () => 10, 1),
+    traffic('agent-a', spikeAt, spikeAt + 35 * MINUTE, () => 120, 2),
+  ),
+).filter((a) => a.detector === 'rate_spike');
 const open = messages[0]!;
 const update = messages[1]!;
 const resolved = messages.at(-1)!;
@@ -59,7 +65,10 @@ function countingMetrics(): AlertmanagerMetrics & { counts: { resentOk: number; 
 }
 
 async function sendError(target: AlertmanagerTarget, alert: Alert): Promise<DeliveryError> {
-  const err = await target.send(alert, 1).then(() => undefined, (e: unknown) => e);
+  const err = await target.send(alert, 1).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(DeliveryError);
   return err as DeliveryError;
 }
@@ -81,7 +90,7 @@ describe('AlertmanagerTarget', () => {
     expect(received[0]!.alerts[0]!.annotations['alert_id']).toBe(open.id);
   });
 
-  it('a refused alert (400) is not retried, with Alertmanager\'s reason; wrong credentials, 5xx, 429 and network errors are retried (alerts wait)', async () => {
+  it("a refused alert (400) is not retried, with Alertmanager's reason; wrong credentials, 5xx, 429 and network errors are retried (alerts wait)", async () => {
     const target = new AlertmanagerTarget({ name: 'am', url: base });
     answer = { status: 400, body: '"start time must be before end time"' };
     const bad = await sendError(target, open);
@@ -93,7 +102,7 @@ describe('AlertmanagerTarget', () => {
     const auth = await sendError(target, open);
     expect(auth.retryable).toBe(true);
     expect(auth.status).toBe(401);
-    expect(auth.message).toContain('check the sink\'s auth');
+    expect(auth.message).toContain("check the sink's auth");
     answer = { status: 503, body: '{"code":503,"message":"not ready"}' };
     const down = await sendError(target, open);
     expect(down.retryable).toBe(true);
@@ -202,10 +211,18 @@ describe('AlertmanagerTarget', () => {
       await second.close();
       // Re-sent on start, least recently updated first, a1 with its latest message (the update).
       expect(received).toHaveLength(1);
-      expect(received[0]!.alerts.map((a) => [a.annotations['alert_id'], a.annotations['status']])).toEqual([['a3', 'open'], ['a1', 'update']]);
+      expect(received[0]!.alerts.map((a) => [a.annotations['alert_id'], a.annotations['status']])).toEqual([
+        ['a3', 'open'],
+        ['a1', 'update'],
+      ]);
       expect(Date.parse(received[0]!.alerts[0]!.endsAt)).toBeGreaterThan(Date.now());
       // close() compacts the file to what is open.
-      expect(readFileSync(stateFile, 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { open: { alert: Alert } }).open.alert.id)).toEqual(['a3', 'a1']);
+      expect(
+        readFileSync(stateFile, 'utf8')
+          .trim()
+          .split('\n')
+          .map((l) => (JSON.parse(l) as { open: { alert: Alert } }).open.alert.id),
+      ).toEqual(['a3', 'a1']);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

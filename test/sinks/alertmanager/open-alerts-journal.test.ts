@@ -20,7 +20,13 @@ function journal(lines: string[]): string {
   return path;
 }
 
-const rejectedCount = async (registry: Registry) => Number((await registry.metrics()).split('\n').find((l) => l.startsWith('agentwatch_reload_records_rejected_total{what="journal"}'))?.split(' ')[1]);
+const rejectedCount = async (registry: Registry) =>
+  Number(
+    (await registry.metrics())
+      .split('\n')
+      .find((l) => l.startsWith('agentwatch_reload_records_rejected_total{what="journal"}'))
+      ?.split(' ')[1],
+  );
 
 describe('the Alertmanager open-alerts journal read back (issue 13)', () => {
   it('names what is wrong with an entry, and takes good ones', () => {
@@ -28,14 +34,26 @@ describe('the Alertmanager open-alerts journal read back (issue 13)', () => {
     expect(parseJournalEntry('{"closed":"a1"}')).toEqual({ closed: 'a1' });
     expect(parseJournalEntry('{}')).toEqual({ path: '/', message: 'neither "open" nor "closed"' });
     expect(parseJournalEntry('{"open":{"alert":{},"atMs":1}}')).toEqual({ path: '/open/alert/id', message: 'missing' });
-    expect(parseJournalEntry(JSON.stringify({ open: { alert: { ...testAlert(2), evidence: 'e1' }, atMs: 1 } }))).toEqual({ path: '/open/alert/evidence', message: 'must be array, got string' });
+    expect(parseJournalEntry(JSON.stringify({ open: { alert: { ...testAlert(2), evidence: 'e1' }, atMs: 1 } }))).toEqual({
+      path: '/open/alert/evidence',
+      message: 'must be array, got string',
+    });
     expect(parseJournalEntry('{"closed":7}')).toEqual({ path: '/closed', message: 'must be string, got number' });
     expect(parseJournalEntry('{"open":{"alert":')).toEqual({ path: '/', message: 'not JSON (a line cut short by a crash?)' });
     expect(parseJournalEntry('[1]')).toEqual({ path: '/', message: 'not an object' });
   });
 
   it('drops each bad entry with its line and reason, counts it, and keeps the others', async () => {
-    const path = journal([open(1), '{"open":{"alert":{},"atMs":1}}', open(2), '{}', open(3), '{"closed":7}', '{"closed":"' + testAlert(3).id + '"}', '{"open":{"alert":']);
+    const path = journal([
+      open(1),
+      '{"open":{"alert":{},"atMs":1}}',
+      open(2),
+      '{}',
+      open(3),
+      '{"closed":7}',
+      '{"closed":"' + testAlert(3).id + '"}',
+      '{"open":{"alert":',
+    ]);
     const warnings: string[] = [];
     const registry = new Registry();
     const loaded = OpenAlertsJournal.load(path, (m) => warnings.push(m), prometheusReloadMetrics(registry));

@@ -34,14 +34,27 @@ class Recorder implements DeliveryTarget {
 
 async function deliverAll(dir: string, registry = new Registry()) {
   const warnings: { msg: string; fields?: Record<string, unknown> }[] = [];
-  const spool = await AlertSpool.open(dir, { warn: (msg, fields) => warnings.push({ msg, ...(fields && { fields }) }), metrics: prometheusReloadMetrics(registry) });
+  const spool = await AlertSpool.open(dir, {
+    warn: (msg, fields) => warnings.push({ msg, ...(fields && { fields }) }),
+    metrics: prometheusReloadMetrics(registry),
+  });
   const target = new Recorder();
-  const q = new DeliveryQueue({ target, store: spool, maxAlerts: 1000, maxBytes: 1 << 24, drainTimeoutMs: 1000, retry: { initialBackoffMs: 1, maxBackoffMs: 5, maxAttempts: 0, maxRetryMs: 0 } });
+  const q = new DeliveryQueue({
+    target,
+    store: spool,
+    maxAlerts: 1000,
+    maxBytes: 1 << 24,
+    drainTimeoutMs: 1000,
+    retry: { initialBackoffMs: 1, maxBackoffMs: 5, maxAttempts: 0, maxRetryMs: 0 },
+  });
   await q.idle();
   await q.close();
   const rejected = (() => {
     try {
-      return readFileSync(join(dir, REJECTED_FILE), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { reason: string; segment: string; offset: number; bytes: number; record?: string });
+      return readFileSync(join(dir, REJECTED_FILE), 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as { reason: string; segment: string; offset: number; bytes: number; record?: string });
     } catch {
       return [];
     }
@@ -55,10 +68,23 @@ const good = (n: number) => spoolLine(testAlert(n), 1_000 + n);
 describe('a spool with records that are not alerts (issue 13)', () => {
   it('sets each aside in rejected.jsonl with its reason, counts it, and delivers its neighbours in order', async () => {
     const bad = { ...testAlert(9), severity: 'urgent' };
-    const dir = spoolDir([good(1), '{}', good(2), 'not json {', JSON.stringify({ queuedAt: 1, alert: bad }), JSON.stringify({ queuedAt: 'x', alert: testAlert(8) }), good(3)]);
+    const dir = spoolDir([
+      good(1),
+      '{}',
+      good(2),
+      'not json {',
+      JSON.stringify({ queuedAt: 1, alert: bad }),
+      JSON.stringify({ queuedAt: 'x', alert: testAlert(8) }),
+      good(3),
+    ]);
     const r = await deliverAll(dir);
     expect(r.sent.map((a) => a.id)).toEqual([1, 2, 3].map((n) => testAlert(n).id));
-    expect(r.rejected.map((x) => x.reason)).toEqual(['/queuedAt: missing', '/: not JSON', '/alert/severity: must be one of "low", "medium", "high", "critical"', '/queuedAt: must be number, got string']);
+    expect(r.rejected.map((x) => x.reason)).toEqual([
+      '/queuedAt: missing',
+      '/: not JSON',
+      '/alert/severity: must be one of "low", "medium", "high", "critical"',
+      '/queuedAt: must be number, got string',
+    ]);
     expect(r.rejected[0]).toMatchObject({ segment: SEGMENT, offset: Buffer.byteLength(good(1)), bytes: 3, record: '{}' });
     expect(r.counted).toBe(4);
     expect(r.warnings.filter((w) => /set aside a record that is not a queued alert/.test(w.msg))).toHaveLength(4);

@@ -171,11 +171,15 @@ describe('delivery queue to a loopback webhook receiver', () => {
     await receiver.down();
     const path = join(dir, 'soc');
     const first = queue({ store: await AlertSpool.open(path, { segmentBytes: 1_500 }), drainTimeoutMs: 0 });
-    const alerts = [1, 2, 3, 4, 5, 6].map((n) => testAlert(n, n % 2 ? {} : { status: 'update', episode: { revision: 1, count: 3, firstTime: 't', lastTime: 't', peakScore: 90, peakObserved: {} } }));
+    const alerts = [1, 2, 3, 4, 5, 6].map((n) =>
+      testAlert(n, n % 2 ? {} : { status: 'update', episode: { revision: 1, count: 3, firstTime: 't', lastTime: 't', peakScore: 90, peakObserved: {} } }),
+    );
     for (const a of alerts) await first.write(a);
     expect(first.queued).toBe(6);
     await first.close();
-    const segments = readdirSync(path).filter((f) => f.startsWith('segment-')).sort();
+    const segments = readdirSync(path)
+      .filter((f) => f.startsWith('segment-'))
+      .sort();
     expect(segments.length).toBeGreaterThan(1);
     // A crash in the middle of writing a seventh alert (never acknowledged to the pipeline).
     appendFileSync(join(path, segments.at(-1) as string), '{"queuedAt":1,"alert":{"id":"torn');
@@ -212,7 +216,10 @@ describe('delivery queue to a loopback webhook receiver', () => {
     expect(received(receiver.requests).map((a) => a.id)).toEqual([testAlert(1).id, testAlert(2).id]);
     expect(q.failed).toBe(1);
     expect(await metric(metrics, 'agentwatch_sink_failures_total')).toBe(1);
-    const failed = readFileSync(join(dir, 'soc', 'failed.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { reason: string; alert: Alert });
+    const failed = readFileSync(join(dir, 'soc', 'failed.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { reason: string; alert: Alert });
     expect(failed).toHaveLength(1);
     expect(failed[0]?.alert).toEqual(testAlert(1));
     expect(failed[0]?.reason).toMatch(/HTTP 422: unprocessable/);

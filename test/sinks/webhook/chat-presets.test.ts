@@ -24,9 +24,15 @@ interface TeamsBody {
 }
 /** Every fact of a card as title → value, from its rows. */
 const teamsFacts = (body: TeamsBody) =>
-  Object.fromEntries((body.attachments[0]?.content.body[2]?.items ?? []).map((row) => [row.columns[0]?.items[0]?.text, row.columns[1]?.items[0]?.inlines[0]?.text]));
+  Object.fromEntries(
+    (body.attachments[0]?.content.body[2]?.items ?? []).map((row) => [row.columns[0]?.items[0]?.text, row.columns[1]?.items[0]?.inlines[0]?.text]),
+  );
 
-const resolved = (a: Alert): Alert => ({ ...a, status: 'resolved', episode: { ...(a.episode as NonNullable<Alert['episode']>), revision: 2, count: 7, resolvedTime: '2026-03-02T11:00:00.000Z', resolution: 'quiet' } });
+const resolved = (a: Alert): Alert => ({
+  ...a,
+  status: 'resolved',
+  episode: { ...(a.episode as NonNullable<Alert['episode']>), revision: 2, count: 7, resolvedTime: '2026-03-02T11:00:00.000Z', resolution: 'quiet' },
+});
 
 describe('Slack preset (incoming webhook, Block Kit)', () => {
   it('has a fallback text, a header, the summary, the facts and the alert id', () => {
@@ -77,7 +83,12 @@ describe('Teams preset (incoming webhook, Adaptive Card)', () => {
     expect(card?.content.body.map((b) => b.type)).toEqual(['RichTextBlock', 'RichTextBlock', 'Container']);
     expect(card?.content.body[0]?.inlines[0]).toMatchObject({ type: 'TextRun', text: 'New: CRITICAL rate spike on agent-1', color: 'Attention' });
     expect(card?.content.body[1]?.inlines[0]?.text).toBe(testAlert(1).summary);
-    expect(teamsFacts(body)).toMatchObject({ Agent: 'agent-1 (invoice-summarizer)', Severity: 'critical (score 80)', Observed: 'eventsPerMinute: 401', 'Alert id': testAlert(1).id });
+    expect(teamsFacts(body)).toMatchObject({
+      Agent: 'agent-1 (invoice-summarizer)',
+      Severity: 'critical (score 80)',
+      Observed: 'eventsPerMinute: 401',
+      'Alert id': testAlert(1).id,
+    });
   });
 
   it('colours a resolution as good news', () => {
@@ -110,7 +121,13 @@ describe('hostile event text in chat messages (issue 13)', () => {
   it('Slack: no mention, no link, no markup and no control character reaches a parsed field', () => {
     const body = slackMessage(hostile) as unknown as SlackBody & { unfurl_links: boolean };
     expect(body.unfurl_links).toBe(false);
-    const parsed = [body.text, body.blocks[0]?.text?.text ?? '', body.blocks[1]?.text?.text ?? '', ...(body.blocks[2]?.fields ?? []).map((f) => f.text), body.blocks[3]?.elements?.[0]?.text ?? ''];
+    const parsed = [
+      body.text,
+      body.blocks[0]?.text?.text ?? '',
+      body.blocks[1]?.text?.text ?? '',
+      ...(body.blocks[2]?.fields ?? []).map((f) => f.text),
+      body.blocks[3]?.elements?.[0]?.text ?? '',
+    ];
     for (const text of parsed) {
       expect(text).not.toMatch(/<[!@#]|<https?:/);
       // A line feed of our own separates a label from its value; any other control is escaped.
@@ -118,7 +135,7 @@ describe('hostile event text in chat messages (issue 13)', () => {
       expect(text).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u202e]/);
     }
     expect(body.text).toContain('&lt;!channel&gt;');
-    const fields = body.blocks[2]?.fields as ({ text: string; verbatim?: boolean })[];
+    const fields = body.blocks[2]?.fields as { text: string; verbatim?: boolean }[];
     for (const f of fields) expect(f.verbatim).toBe(true);
     expect(fields.map((f) => f.text)).toContain('*Observed*\n`resource: ˋcodeˋ &lt;!here&gt; _x_ https://evil.example`');
     expect(fields.find((f) => f.text.startsWith('*Agent*'))?.text).toBe('*Agent*\n`bot&lt;@U024BE7LH&gt;\\x1b]0;pwned\\x07 (invoice-summarizer)`');
@@ -131,10 +148,13 @@ describe('hostile event text in chat messages (issue 13)', () => {
   it('Teams: event text only in TextRuns (never markdown), controls visible', () => {
     const body = teamsMessage(hostile) as unknown as TeamsBody;
     const card = body.attachments[0]?.content;
-    expect(card?.body[1]?.inlines[0]?.text).toBe('<!channel> see <https://evil.example|your bank> *now* [click](https://evil.example) \\u202egnp.exe\\x0aforged line');
+    expect(card?.body[1]?.inlines[0]?.text).toBe(
+      '<!channel> see <https://evil.example|your bank> *now* [click](https://evil.example) \\u202egnp.exe\\x0aforged line',
+    );
     expect(teamsFacts(body)['Agent']).toBe('bot<@U024BE7LH>\\x1b]0;pwned\\x07 (invoice-summarizer)');
     // Markdown-capable elements hold only our own titles.
     const json = JSON.stringify(card);
-    for (const m of json.matchAll(/"type":"TextBlock","text":"([^"]*)"/g)) expect(['Agent', 'Severity', 'Observed', 'Expected', 'Event time', 'Incident', 'Tenant', 'Alert id', 'Resolved']).toContain(m[1]);
+    for (const m of json.matchAll(/"type":"TextBlock","text":"([^"]*)"/g))
+      expect(['Agent', 'Severity', 'Observed', 'Expected', 'Event time', 'Incident', 'Tenant', 'Alert id', 'Resolved']).toContain(m[1]);
   });
 });

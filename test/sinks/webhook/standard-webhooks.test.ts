@@ -12,17 +12,40 @@ const SPEC = {
   payload: '{"test": 2432232314}',
   signature: 'v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=',
 };
-const specHeaders = (signature = SPEC.signature, timestamp = SPEC.timestamp) => ({ 'webhook-id': SPEC.id, 'webhook-timestamp': String(timestamp), 'webhook-signature': signature });
+const specHeaders = (signature = SPEC.signature, timestamp = SPEC.timestamp) => ({
+  'webhook-id': SPEC.id,
+  'webhook-timestamp': String(timestamp),
+  'webhook-signature': signature,
+});
 const atSpecTime = { nowMs: SPEC.timestamp * 1000 };
 
 const OTHER = 'whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD';
 const NEW = 'whsec_8CqRbKQ0m1Rcl6F0jDcjKyQvc8A0a5bNPaVNPL5wCOg=';
 
 const alert: Alert = {
-  id: '6f1c0a0e2b9d4c7e8a1b2c3d4e5f6a7b', agentId: 'invoice-bot-7', agentClass: 'invoice-summarizer', detector: 'rate_spike', severity: 'high', score: 88,
-  time: '2026-03-02T10:15:00.000Z', detectedAt: '2026-03-02T10:15:01.000Z', summary: 'invoice-bot-7 made 412 calls/min, 11× its usual peak of 37', observed: { eventsPerMinute: 412 }, expected: { p99PerMinute: 37 },
-  evidence: ['e1', 'e2'], baseline: { events: 50_000, days: 14, learning: false, basis: 'learned' }, eventId: 'e2', status: 'open',
-  episode: { revision: 0, count: 1, firstTime: '2026-03-02T10:15:00.000Z', lastTime: '2026-03-02T10:15:00.000Z', peakScore: 88, peakObserved: { eventsPerMinute: 412 } },
+  id: '6f1c0a0e2b9d4c7e8a1b2c3d4e5f6a7b',
+  agentId: 'invoice-bot-7',
+  agentClass: 'invoice-summarizer',
+  detector: 'rate_spike',
+  severity: 'high',
+  score: 88,
+  time: '2026-03-02T10:15:00.000Z',
+  detectedAt: '2026-03-02T10:15:01.000Z',
+  summary: 'invoice-bot-7 made 412 calls/min, 11× its usual peak of 37',
+  observed: { eventsPerMinute: 412 },
+  expected: { p99PerMinute: 37 },
+  evidence: ['e1', 'e2'],
+  baseline: { events: 50_000, days: 14, learning: false, basis: 'learned' },
+  eventId: 'e2',
+  status: 'open',
+  episode: {
+    revision: 0,
+    count: 1,
+    firstTime: '2026-03-02T10:15:00.000Z',
+    lastTime: '2026-03-02T10:15:00.000Z',
+    peakScore: 88,
+    peakObserved: { eventsPerMinute: 412 },
+  },
 };
 
 describe('Standard Webhooks signatures', () => {
@@ -55,8 +78,12 @@ describe('Standard Webhooks signatures', () => {
   });
 
   it('rejects missing headers and signatures of another version', () => {
-    expect(() => verifyWebhook(SPEC.secret, { 'webhook-id': SPEC.id, 'webhook-timestamp': String(SPEC.timestamp) }, SPEC.payload, atSpecTime)).toThrow(/missing webhook-signature/);
-    expect(() => verifyWebhook(SPEC.secret, specHeaders(SPEC.signature.replace('v1,', 'v2,')), SPEC.payload, atSpecTime)).toThrow(/no webhook-signature matches/);
+    expect(() => verifyWebhook(SPEC.secret, { 'webhook-id': SPEC.id, 'webhook-timestamp': String(SPEC.timestamp) }, SPEC.payload, atSpecTime)).toThrow(
+      /missing webhook-signature/,
+    );
+    expect(() => verifyWebhook(SPEC.secret, specHeaders(SPEC.signature.replace('v1,', 'v2,')), SPEC.payload, atSpecTime)).toThrow(
+      /no webhook-signature matches/,
+    );
   });
 
   it('during a rotation, one request carries a signature per secret and a receiver holding either one accepts it', () => {
@@ -79,7 +106,14 @@ describe('webhook target on a loopback receiver', () => {
 
   it('POSTs the alert as JSON with the three headers; the signature verifies over the raw body received', async () => {
     await receiver.up();
-    const target = new WebhookTarget({ name: 'soc', url: receiver.url, preset: 'standard', secrets: [SPEC.secret, NEW], timeoutMs: 5_000, headers: { 'x-tenant': 'acme' } });
+    const target = new WebhookTarget({
+      name: 'soc',
+      url: receiver.url,
+      preset: 'standard',
+      secrets: [SPEC.secret, NEW],
+      timeoutMs: 5_000,
+      headers: { 'x-tenant': 'acme' },
+    });
     await target.send(alert);
     const [req] = await receiver.waitFor(1);
     expect(req?.method).toBe('POST');

@@ -3,8 +3,24 @@ import { type KafkaMessage } from 'kafkajs';
 import { messageBytes, messageChunks } from '../../../src/kafka/changelog-writer.js';
 import { deadLetterMessage } from '../../../src/sources/kafka/dead-letter.js';
 
-const message = (value: Buffer): KafkaMessage => ({ key: Buffer.from('agent-1'), value, headers: { traceparent: Buffer.from('00-abc-def-01') }, offset: '42', timestamp: '1700000000000', attributes: 0 }) as unknown as KafkaMessage;
-const src = (value: Buffer, maxBytes?: number) => ({ topic: 'in', partition: 3, message: message(value), groupId: 'g', reason: 'too_large', error: 'message is too large', ...(maxBytes !== undefined && { maxBytes }) });
+const message = (value: Buffer): KafkaMessage =>
+  ({
+    key: Buffer.from('agent-1'),
+    value,
+    headers: { traceparent: Buffer.from('00-abc-def-01') },
+    offset: '42',
+    timestamp: '1700000000000',
+    attributes: 0,
+  }) as unknown as KafkaMessage;
+const src = (value: Buffer, maxBytes?: number) => ({
+  topic: 'in',
+  partition: 3,
+  message: message(value),
+  groupId: 'g',
+  reason: 'too_large',
+  error: 'message is too large',
+  ...(maxBytes !== undefined && { maxBytes }),
+});
 
 describe('dead letters', () => {
   it('carry the message whole, with where it came from and why, when it fits', () => {
