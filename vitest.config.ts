@@ -19,7 +19,8 @@ export default defineConfig({
     isolate: false,
     testTimeout: 60_000,
     // In CI (CI=true, as .ci/run sets) `npm test` reports coverage of src/ and fails under these
-    // floors (issue 18, item 6): a few points below what the suite measured, so a change that drops
+    // floors (issue 18, item 6): a few points below what the suite measured (2026-12-06: statements
+    // 92.7 %, branches 83.7 %, functions 93.6 %, lines 95.3 %), so a change that drops
     // tests shows, not noise. Off elsewhere: V8's coverage costs a developer's run time for nothing.
     coverage: {
       enabled: Boolean(process.env['CI']),
@@ -27,7 +28,7 @@ export default defineConfig({
       include: ['src/**/*.ts'],
       reporter: ['text-summary', 'json-summary'],
       reportsDirectory: 'coverage',
-      thresholds: { statements: 80, branches: 72, functions: 80, lines: 82 },
+      thresholds: { statements: 90, branches: 81, functions: 91, lines: 93 },
     },
     hookTimeout: 120_000,
   },
