@@ -1,8 +1,8 @@
 import { type Span } from '@opentelemetry/api';
-import { type Consumer, type EachBatchPayload, type Kafka, Partitioners, type Producer } from 'kafkajs';
+import { type Kafka, Partitioners, type Producer } from 'kafkajs';
 import { type DeclaredBaselines } from '../core/baselines/declared-baselines.js';
 import { Engine } from '../core/engine.js';
-import { ChangelogWriteError, ConsumerCrashedError, InvalidEventError } from '../core/errors.js';
+import { ChangelogWriteError, ConsumerCrashedError, type InvalidEventError } from '../core/errors.js';
 import { EventTimeGuard } from '../core/events/event-time-guard.js';
 import { type Verdict } from '../core/feedback/verdict.js';
 import { FeedbackListener } from '../feedback/feedback-topic.js';
@@ -12,8 +12,7 @@ import { writeChangelog } from '../kafka/changelog-writer.js';
 import { withKafkaRetries } from '../kafka/kafka-retry.js';
 import { maxMessageBytes, requestBudgetBytes } from '../kafka/topic-limits.js';
 import { restoreFromChangelog } from '../kafka/changelog-restore.js';
-import { deadLetterMessage } from '../sources/kafka/dead-letter.js';
-import { decodeKafkaMessage } from '../sources/kafka/decode-message.js';
+import { KafkaEventSource, type KafkaSourceBatch } from '../sources/kafka/kafka-event-source.js';
 import { resolveFormatChoice } from '../formats/format-registry.js';
 import { type LogFormat } from '../formats/log-format.js';
 import { ensureTopics } from '../kafka/ensure-topics.js';
@@ -81,7 +80,7 @@ export class LivePipeline {
     lastFlushMs: 0,
     relearnSkipped: 0,
   };
-  private consumer: Consumer | undefined;
+  private source: KafkaEventSource | undefined;
   private producer: Producer | undefined;
   private readonly agentPartition = new Map<string, number>();
   private readonly dirty = new Set<string>();
@@ -98,8 +97,6 @@ export class LivePipeline {
   private readonly partitionTime = new Map<number, EventTimeGuard>();
   /** Per partition: the last minute of its watermark at which silent agents were judged (Engine.tick). */
   private readonly partitionTicked = new Map<number, number>();
-  /** A member of the consumer group (joined, not rebalancing): /readyz is false otherwise. */
-  private member = false;
   /** Request budgets from the topics' max.message.bytes (read at start). */
   private changelogBudget = 0;
   private deadLetterBudget = 0;
@@ -108,7 +105,6 @@ export class LivePipeline {
   private assigned = new Set<number>();
   /** Assigned partitions whose baselines are restored (readiness). */
   private readonly restoredPartitions = new Set<number>();
-  private connected = false;
   private readonly metrics: PipelineMetrics;
   private readonly router: AlertRouter | undefined;
   private readonly reload: ReloadMetrics;
@@ -164,42 +160,21 @@ export class LivePipeline {
       createPartitioner: Partitioners.DefaultPartitioner,
     });
     await withKafkaRetries(() => (this.producer as Producer).connect());
-    const consumer = this.kafka.consumer({
-      groupId: k.groupId,
-      sessionTimeout: k.sessionTimeoutMs,
-      maxBytesPerPartition: k.maxBytesPerPartition,
-      allowAutoTopicCreation: false,
-      // kafkajs's retries ride out a short broker restart. Past them the consumer crashes and the
-      // process exits (issue 12: a consumer restarted in-process stayed a zombie); the restarted
-      // instance resumes from the committed offsets and the changelog.
-      retry: {
-        retries: k.retry.retries,
-        initialRetryTime: k.retry.initialRetryTimeMs,
-        maxRetryTime: k.retry.maxRetryTimeMs,
-        restartOnFailure: async () => false,
-      },
+    const source = new KafkaEventSource(this.kafka, k, {
+      limits: { maxEventBytes: this.config.input.maxEventBytes, maxDocumentBytes: this.config.input.maxDocumentBytes },
+      format: this.format,
+      deadLetterBytes: this.deadLetterBudget,
+      onAssignment: (partitions) => this.onAssignment(partitions),
+      onCrash: (err) => void this.fail(err),
+      log: this.log,
     });
-    this.consumer = consumer;
-    consumer.on(consumer.events.GROUP_JOIN, (e) => {
-      this.member = true;
-      this.onAssignment(e.payload.memberAssignment[k.topics.input] ?? []);
-    });
-    consumer.on(consumer.events.REBALANCING, () => (this.member = false));
-    consumer.on(consumer.events.STOP, () => (this.member = false));
-    consumer.on(consumer.events.CRASH, (e) => {
-      this.connected = false;
-      this.member = false;
-      void this.fail(e.payload.error);
-    });
-    consumer.on(consumer.events.CONNECT, () => (this.connected = true));
-    consumer.on(consumer.events.DISCONNECT, () => (this.connected = false));
-    await withKafkaRetries(() => consumer.connect());
-    await withKafkaRetries(() => consumer.subscribe({ topics: [k.topics.input], fromBeginning: true }));
+    this.source = source;
+    await source.connect();
     this.feedback = new FeedbackListener(this.kafka, k.topics.feedback, k.groupId, (v) => this.serial(() => this.applyVerdict(v)), this.log);
     await withKafkaRetries(() => (this.feedback as FeedbackListener).start());
     this.lastFlushAt = Date.now();
     this.flushTimer = setInterval(() => void this.serial(() => this.flushIfDue()), Math.min(1000, this.config.run.flushIntervalMs));
-    await consumer.run({ autoCommit: false, eachBatchAutoResolve: true, eachBatch: (p) => this.serial(() => this.onBatch(p)) });
+    await source.run((b) => this.serial(() => this.onBatch(b)));
   }
 
   /**
@@ -221,7 +196,7 @@ export class LivePipeline {
       5_000,
     );
     await bounded(this.feedback?.stop(), 2_000);
-    await bounded(this.consumer?.disconnect(), 2_000);
+    await bounded(this.source?.disconnect(), 2_000);
     await bounded(this.producer?.disconnect(), 2_000);
     this.crashed?.(new ConsumerCrashedError(`the Kafka consumer stopped: ${err.message}`, { cause: err }));
   }
@@ -244,14 +219,14 @@ export class LivePipeline {
     );
     this.crashed = undefined;
     if (last !== undefined) {
-      await this.consumer?.disconnect().catch(() => undefined);
+      await this.source?.disconnect().catch(() => undefined);
       await this.producer?.disconnect().catch(() => undefined);
       await this.feedback?.stop().catch(() => undefined);
       throw last;
     }
     await this.feedback?.stop();
-    await this.consumer?.stop();
-    await this.consumer?.disconnect();
+    await this.source?.stop();
+    await this.source?.disconnect();
     await this.producer?.disconnect();
     this.log.info('stopped', { consumed: this.stats.consumed, alerts: this.stats.alerts, flushes: this.stats.flushes });
   }
@@ -324,22 +299,21 @@ export class LivePipeline {
 
   /** For /readyz, synchronous: connected, partitions assigned, and all their baselines restored. */
   readiness(): Readiness {
-    if (!this.connected || this.stopping) return { ready: false, reason: this.stopping ? 'stopping' : 'not connected to Kafka' };
-    if (!this.member) return { ready: false, reason: 'not a member of the consumer group (joining or rebalancing)' };
+    if (!this.source?.connected || this.stopping) return { ready: false, reason: this.stopping ? 'stopping' : 'not connected to Kafka' };
+    if (!this.source.member) return { ready: false, reason: 'not a member of the consumer group (joining or rebalancing)' };
     if (this.assigned.size === 0) return { ready: false, reason: 'no partitions assigned' };
     const pending = [...this.assigned].filter((p) => !this.restoredPartitions.has(p));
     if (pending.length) return { ready: false, reason: `restoring the baselines of partitions ${pending.join(',')}` };
     return { ready: true, reason: `partitions ${[...this.assigned].join(',')} assigned, baselines restored` };
   }
 
-  private async onBatch(payload: EachBatchPayload): Promise<void> {
+  private async onBatch(batch: KafkaSourceBatch): Promise<void> {
     if (this.stopping) return;
-    const { batch } = payload;
     await (this.restoring.get(batch.partition) ?? this.startRestore([batch.partition]));
     const started = performance.now();
-    const span = startBatchSpan(batch);
+    const span = startBatchSpan(batch.batch);
     try {
-      await this.processBatch(payload, span);
+      await this.processBatch(batch, span);
       endSpan(span);
     } catch (err) {
       endSpan(span, err);
@@ -349,35 +323,30 @@ export class LivePipeline {
     await this.flushIfDue();
   }
 
-  private async processBatch({ batch, heartbeat, isRunning, isStale }: EachBatchPayload, span: Span): Promise<void> {
-    const k = this.config.kafka;
+  private async processBatch(batch: KafkaSourceBatch, span: Span): Promise<void> {
     const partition = batch.partition;
-    const outbox = new BatchOutbox(k.topics, this.metrics, contextOf(span), this.router, { alerts: this.alertsBudget, deadLetters: this.deadLetterBudget });
+    const outbox = new BatchOutbox(this.config.kafka.topics, this.metrics, contextOf(span), this.router, {
+      alerts: this.alertsBudget,
+      deadLetters: this.deadLetterBudget,
+    });
     const accepted = this.stats.accepted;
     const skippedBefore = this.engine.stats.relearnedSkipped;
     const duplicatesBefore = this.engine.stats.duplicates;
-    const limits = { maxEventBytes: this.config.input.maxEventBytes, maxDocumentBytes: this.config.input.maxDocumentBytes };
     let time = this.partitionTime.get(partition);
     if (time === undefined) this.partitionTime.set(partition, (time = new EventTimeGuard(eventTimeLimits(this.config.input))));
-    let processed: string | undefined;
-    for (const message of batch.messages) {
-      if (!isRunning() || isStale()) break;
-      this.stats.consumed++;
-      try {
-        // A foreign-format message may hold several events, and some bad records (dead-lettered after).
-        const decoded = decodeKafkaMessage(message, limits, this.format);
-        // The event's place in the partition: offset, then record within the message (2^16 per message).
-        const base = Number(message.offset) * 65_536;
+    const guard = time;
+    const processed = batch.read({
+      consumed: () => void this.stats.consumed++,
+      events: (events, message) => {
         const wallMs = Date.now();
         let outOfRange: InvalidEventError | undefined;
-        for (const [i, event] of decoded.events.entries()) {
-          const position = base + Math.min(i, 65_535);
+        for (const { event, position } of events) {
           if ((this.engine.agent(event.agentId)?.inputPosition ?? -1) >= position) {
             // Learned before a restart or a lost commit: neither the clock nor the counts move again.
             this.engine.process(event, wallMs, position);
             continue;
           }
-          const timeError = time.check(event.agentId, event.timeMs, wallMs);
+          const timeError = guard.check(event.agentId, event.timeMs, wallMs);
           if (timeError) {
             outOfRange ??= timeError;
             continue;
@@ -389,28 +358,15 @@ export class LivePipeline {
           this.dirty.add(event.agentId);
           // A resolution returned here was closed by this event's clock, not triggered by it.
           for (const alert of this.engine.process(event, wallMs, position)) outbox.addAlert(alert, alert.status === 'resolved' ? undefined : message);
-          this.tickPartition(partition, time.clockMs, outbox);
+          this.tickPartition(partition, guard.clockMs, outbox);
         }
-        if (decoded.error) throw decoded.error;
-        if (outOfRange) throw outOfRange;
-      } catch (err) {
-        if (!(err instanceof InvalidEventError)) throw err;
+        return outOfRange;
+      },
+      reject: (err, deadLetter) => {
         this.stats.rejected[err.reason] = (this.stats.rejected[err.reason] ?? 0) + 1;
-        outbox.addDeadLetter(
-          deadLetterMessage({
-            topic: batch.topic,
-            partition,
-            message,
-            groupId: k.groupId,
-            reason: err.reason,
-            error: err.message,
-            maxBytes: this.deadLetterBudget,
-          }),
-          err.reason,
-        );
-      }
-      processed = message.offset;
-    }
+        outbox.addDeadLetter(deadLetter, err.reason);
+      },
+    });
     const clock = time.clockMs;
     if (processed !== undefined && Number.isFinite(clock)) {
       for (const alert of this.engine.resolveQuiet(clock, Date.now(), (id) => this.agentPartition.get(id) === partition)) {
@@ -434,7 +390,7 @@ export class LivePipeline {
     });
     // A sink whose queue is full makes this wait: heartbeats keep the group membership meanwhile
     // (issue 12: a wait longer than sessionTimeout cost the membership, and events were counted twice).
-    await this.keepingMembership(outbox.deliver(this.producer as Producer), heartbeat);
+    await batch.keepingMembership(outbox.deliver(this.producer as Producer));
     this.stats.alerts += outbox.openingCount;
     this.stats.alertMessages += outbox.alertCount;
     if (processed !== undefined) {
@@ -442,7 +398,7 @@ export class LivePipeline {
       this.positions.set(partition, next.toString());
       this.metrics.consumerLag(partition, Number(BigInt(batch.highWatermark) - next));
     }
-    await heartbeat();
+    await batch.heartbeat();
   }
 
   /**
@@ -458,32 +414,6 @@ export class LivePipeline {
     for (const alert of this.engine.tick(watermark, Date.now(), (id) => this.agentPartition.get(id) === partition)) {
       this.dirty.add(alert.agentId);
       outbox.addAlert(alert);
-    }
-  }
-
-  /** Awaits `work`, sending a heartbeat every few seconds meanwhile; a failed heartbeat (rebalance) only marks the instance not ready. */
-  private async keepingMembership<T>(work: Promise<T>, heartbeat: () => Promise<void>): Promise<T> {
-    const everyMs = Math.max(500, Math.min(3_000, Math.floor(this.config.kafka.sessionTimeoutMs / 5)));
-    let done = false;
-    const beat = async () => {
-      while (!done) {
-        await new Promise((r) => setTimeout(r, everyMs));
-        if (done) return;
-        try {
-          await heartbeat();
-          if (!this.failed) this.member = true;
-        } catch (err) {
-          this.member = false;
-          this.log.warn('heartbeat failed while waiting for a sink', { error: (err as Error).message });
-        }
-      }
-    };
-    const beating = beat();
-    try {
-      return await work;
-    } finally {
-      done = true;
-      void beating;
     }
   }
 
@@ -516,12 +446,11 @@ export class LivePipeline {
    */
   private flush(): Promise<void> {
     this.lastFlushAt = Date.now();
-    const k = this.config.kafka;
     const agents = [...this.dirty];
     this.dirty.clear();
     const tombstones = new Map(this.tombstones);
     this.tombstones.clear();
-    const offsets = [...this.positions].filter(([p]) => this.assigned.has(p)).map(([partition, offset]) => ({ topic: k.topics.input, partition, offset }));
+    const offsets = [...this.positions].filter(([p]) => this.assigned.has(p)).map(([partition, offset]) => ({ partition, offset }));
     const done = this.writeFlush(agents, tombstones, offsets).finally(() => {
       if (this.flushing === done) this.flushing = undefined;
     });
@@ -557,7 +486,7 @@ export class LivePipeline {
     return { records: built.records.length, bytes: built.bytes };
   }
 
-  private async writeFlush(agents: string[], tombstones: Map<string, number>, offsets: { topic: string; partition: number; offset: string }[]): Promise<void> {
+  private async writeFlush(agents: string[], tombstones: Map<string, number>, offsets: { partition: number; offset: string }[]): Promise<void> {
     const started = Date.now();
     const span = startFlushSpan(this.config.kafka.topics.baselines);
     let written: { records: number; bytes: number };
@@ -574,9 +503,9 @@ export class LivePipeline {
         cause: err,
       });
     }
-    if (offsets.length && this.consumer) {
+    if (offsets.length && this.source) {
       try {
-        await this.consumer.commitOffsets(offsets);
+        await this.source.commit(offsets);
       } catch (err) {
         // A rebalance in progress: the next owner resumes from the previous commit, with the
         // baselines just flushed (ahead of it); their input positions say which events they
