@@ -1,7 +1,7 @@
-import { type AgentBaseline } from '../baselines/agent-baseline.js';
-import { type EngineContext } from '../engine-context.js';
-import { type AuditEvent } from '../events/audit-event.js';
-import { type FindingPattern } from '../feedback/finding-pattern.js';
+import type { AgentBaseline } from '../baselines/agent-baseline.js';
+import type { EngineContext } from '../engine-context.js';
+import type { AuditEvent } from '../events/audit-event.js';
+import type { FindingPattern } from '../feedback/finding-pattern.js';
 
 export const DetectorName = {
   RateSpike: 'rate_spike',

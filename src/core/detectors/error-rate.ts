@@ -1,5 +1,28 @@
+import { Type } from '@sinclair/typebox';
 import { wilsonLowerBound } from '../baselines/error-window.js';
 import { type Detector, DetectorName, clampScore, round2 } from './detector.js';
+
+// Settings: composed into the engine settings as `engine.errorRate` (engine-settings.ts).
+export const ErrorRateSettingsSchema = Type.Object(
+  {
+    enabled: Type.Boolean({ default: true }),
+    windowBuckets: Type.Literal(5, { default: 5, description: 'Buckets in the sliding window (the current one and the 5 before it).' }),
+    minErrors: Type.Integer({
+      minimum: 1,
+      default: 10,
+      description: 'Suspicious errors (denials, failures on never-used resources) in the window before it can be a burst.',
+    }),
+    minRatio: Type.Number({
+      minimum: 0,
+      maximum: 1,
+      default: 0.05,
+      description: 'The Wilson lower bound of their share of calls in the window must reach this…',
+    }),
+    ratioMultiplier: Type.Number({ minimum: 1, default: 5, description: "…and this many times the agent's usual share." }),
+    z: Type.Number({ minimum: 0, default: 3, description: 'Confidence of the Wilson bound (standard normal quantile).' }),
+  },
+  { default: {} },
+);
 
 /**
  * A burst of suspicious errors — denials, and failures on resources the agent has never used —

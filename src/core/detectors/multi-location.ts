@@ -1,6 +1,7 @@
-import { type AgentBaseline } from '../baselines/agent-baseline.js';
+import { Type } from '@sinclair/typebox';
+import type { AgentBaseline } from '../baselines/agent-baseline.js';
 import { LocationKind, LocationState, type PendingPlace } from '../baselines/location-state.js';
-import { type AuditEvent } from '../events/audit-event.js';
+import type { AuditEvent } from '../events/audit-event.js';
 import { haversineKm } from '../geo/distance.js';
 import { networkKey } from '../geo/ip-network.js';
 import { type Detector, DetectorName, type Finding, round2 } from './detector.js';
@@ -63,6 +64,31 @@ function boundSessionMoved(agent: AgentBaseline, loc: LocationState, event: Audi
     basis: 'declared',
   };
 }
+
+// Settings: composed into the engine settings as `engine.multiLocation` (engine-settings.ts).
+export const MultiLocationSettingsSchema = Type.Object(
+  {
+    enabled: Type.Boolean({ default: true }),
+    concurrentWindowMs: Type.Integer({
+      minimum: 1000,
+      default: 600_000,
+      description: 'Usual places acting within this time of a new one make the use concurrent.',
+    }),
+    maxSpeedKmh: Type.Number({
+      minimum: 1,
+      default: 1000,
+      description: 'Faster than this between the last usual place and a new country is impossible travel.',
+    }),
+    minTravelKm: Type.Number({ minimum: 0, default: 500, description: 'Shorter jumps are never impossible travel (coordinates are approximate).' }),
+    adoptAfterMs: Type.Integer({
+      minimum: 0,
+      default: 1_800_000,
+      description: 'A new place used alone this long becomes known (failover, migration, new NAT address).',
+    }),
+    maxPlaces: Type.Integer({ minimum: 1, default: 64, description: 'Places (countries, regions, networks) remembered per agent.' }),
+  },
+  { default: {} },
+);
 
 /**
  * One identity used from places that cannot both be true. After learning, a place (country,

@@ -1,5 +1,9 @@
+import { Type } from '@sinclair/typebox';
 import { type Detector, DetectorName } from './detector.js';
 import { patternValue } from '../feedback/finding-pattern.js';
+
+// Settings: composed into the engine settings as `engine.newPermission` (engine-settings.ts).
+export const NewPermissionSettingsSchema = Type.Object({ enabled: Type.Boolean({ default: true }) }, { default: {} });
 
 /**
  * The first request by an agent of a permission it has never asked for. A permission matching a

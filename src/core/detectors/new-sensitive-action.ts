@@ -1,3 +1,4 @@
+import { Type } from '@sinclair/typebox';
 import { SeenSet } from '../baselines/seen-set.js';
 import { HOUSEKEEPING } from './describe-act.js';
 import { type Detector, DetectorName } from './detector.js';
@@ -5,6 +6,17 @@ import { patternValue } from '../feedback/finding-pattern.js';
 
 /** Keys of actions in the agent's sensitive SeenSet, apart from the resource ids beside them. */
 export const ACTION_KEY_PREFIX = 'action ';
+
+// Settings: composed into the engine settings as `engine.newSensitiveAction` (engine-settings.ts).
+export const NewSensitiveActionSettingsSchema = Type.Object(
+  {
+    enabled: Type.Boolean({
+      default: true,
+      description: 'First use by an agent of a declared sensitive action (`sensitive` entries with `field: action`), from the first event, cold start or not.',
+    }),
+  },
+  { default: {} },
+);
 
 /**
  * First use by an agent of a declared sensitive action (`sensitive` entries with `field:

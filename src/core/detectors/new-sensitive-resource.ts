@@ -1,7 +1,21 @@
+import { Type } from '@sinclair/typebox';
 import { SeenSet } from '../baselines/seen-set.js';
 import { type Detector, DetectorName } from './detector.js';
 import { patternValue } from '../feedback/finding-pattern.js';
 import { HOUSEKEEPING, createsResource, describeAct } from './describe-act.js';
+
+// Settings: composed into the engine settings as `engine.newSensitiveResource` (engine-settings.ts).
+export const NewSensitiveResourceSettingsSchema = Type.Object(
+  {
+    enabled: Type.Boolean({ default: true }),
+    quietColdStart: Type.Boolean({
+      default: true,
+      description:
+        'At a cold start every access is a first access: agents already active in the first learningPeriodMs of the stream learn their sensitive resources silently until their own learning ends. Agents that appear later are judged from their first event. Set false to alert on everything from the first event (or warm-start from saved state).',
+    }),
+  },
+  { default: {} },
+);
 
 /**
  * First access by this agent to a resource (or permission, where the pattern says so) matching

@@ -1,10 +1,10 @@
 import { type Static, Type } from '@sinclair/typebox';
-import { type AgentBaseline } from '../baselines/agent-baseline.js';
+import type { AgentBaseline } from '../baselines/agent-baseline.js';
 import { SeenSet, type SeenSetSnapshot } from '../baselines/seen-set.js';
 import { toolOf } from '../baselines/tool-targets.js';
-import { type EngineContext } from '../engine-context.js';
-import { type FindingPattern } from '../feedback/finding-pattern.js';
-import { type Detector, type Finding } from './detector.js';
+import type { EngineContext } from '../engine-context.js';
+import type { FindingPattern } from '../feedback/finding-pattern.js';
+import type { Detector, Finding } from './detector.js';
 
 // ---------------------------------------------------------------------------------------------
 // Settings: composed into the engine settings as `engine.newToolTarget` (engine-settings.ts).

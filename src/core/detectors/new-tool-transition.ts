@@ -1,8 +1,8 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { SeenSet, type SeenSetSnapshot } from '../baselines/seen-set.js';
 import { toolOf } from '../baselines/tool-targets.js';
-import { type FindingPattern } from '../feedback/finding-pattern.js';
-import { type Detector, type Finding } from './detector.js';
+import type { FindingPattern } from '../feedback/finding-pattern.js';
+import type { Detector, Finding } from './detector.js';
 
 // ---------------------------------------------------------------------------------------------
 // Settings: composed into the engine settings as `engine.newToolTransition` (engine-settings.ts).

@@ -1,7 +1,23 @@
+import { Type } from '@sinclair/typebox';
 import { minuteOfWeek } from '../time/timezone.js';
 import { type Detector, DetectorName, type Observation, clampScore } from './detector.js';
 
 const pad = (n: number) => String(n).padStart(2, '0');
+
+// Settings: composed into the engine settings as `engine.offHours` (engine-settings.ts).
+export const OffHoursSettingsSchema = Type.Object(
+  {
+    enabled: Type.Boolean({ default: true }),
+    minEvents: Type.Integer({ minimum: 1, default: 10, description: 'Events within one idle local hour before it is a burst, not a stray.' }),
+    idleEventsPerWeek: Type.Number({
+      minimum: 0,
+      default: 12,
+      description: 'An hour of the day counts as idle when it and the hours either side saw at most this many events in a typical week (weekly EWMA).',
+    }),
+    weeklyAlpha: Type.Number({ exclusiveMinimum: 0, maximum: 1, default: 0.3, description: 'EWMA weight of each new week in the hour-of-week profile.' }),
+  },
+  { default: {} },
+);
 
 /**
  * A burst (≥ minEvents in one local hour) in an hour where the agent's own week says it is idle:

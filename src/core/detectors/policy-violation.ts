@@ -1,5 +1,6 @@
-import { type AuditEvent } from '../events/audit-event.js';
-import { type AgentBaseline } from '../baselines/agent-baseline.js';
+import { Type } from '@sinclair/typebox';
+import type { AuditEvent } from '../events/audit-event.js';
+import type { AgentBaseline } from '../baselines/agent-baseline.js';
 import { minuteOfWeek } from '../time/timezone.js';
 import { type Detector, DetectorName, type Finding } from './detector.js';
 import { patternValue } from '../feedback/finding-pattern.js';
@@ -24,6 +25,9 @@ function violation(
     basis: 'declared',
   };
 }
+
+// Settings: composed into the engine settings as `engine.policyViolation` (engine-settings.ts).
+export const PolicyViolationSettingsSchema = Type.Object({ enabled: Type.Boolean({ default: true }) }, { default: {} });
 
 /**
  * Declared expectations in `baselines/` (allowed regions, expected permissions, resource

@@ -1,7 +1,7 @@
 import { type Static, Type } from '@sinclair/typebox';
-import { type AgentBaseline } from '../baselines/agent-baseline.js';
-import { type EngineContext } from '../engine-context.js';
-import { type FindingPattern } from '../feedback/finding-pattern.js';
+import type { AgentBaseline } from '../baselines/agent-baseline.js';
+import type { EngineContext } from '../engine-context.js';
+import type { FindingPattern } from '../feedback/finding-pattern.js';
 import { countLowerTail, countZeroChance } from '../stats/negative-binomial.js';
 import { WEEKDAY_NAMES, hourOfWeek, timezoneOffsetMs } from '../time/timezone.js';
 import { type Detector, DetectorName, type Finding, clampScore } from './detector.js';

@@ -1,5 +1,5 @@
-import { type AgentBaseline } from '../baselines/agent-baseline.js';
-import { type EngineContext } from '../engine-context.js';
+import type { AgentBaseline } from '../baselines/agent-baseline.js';
+import type { EngineContext } from '../engine-context.js';
 import { countUpperTail } from '../stats/negative-binomial.js';
 import { WEEKDAY_NAMES } from '../time/timezone.js';
 import { type Finding, DetectorName, clampScore, round2 } from './detector.js';

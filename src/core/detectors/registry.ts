@@ -1,4 +1,4 @@
-import { type Detector } from './detector.js';
+import type { Detector } from './detector.js';
 import { errorRate } from './error-rate.js';
 import { multiLocation } from './multi-location.js';
 import { newPermission } from './new-permission.js';
