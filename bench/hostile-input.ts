@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { loadConfig } from '../src/config/load-config.js';
-import { type Alert } from '../src/core/alerts/alert.js';
+import type { Alert } from '../src/core/alerts/alert.js';
 import { isAgentSnapshot } from '../src/core/baselines/agent-snapshot-schema.js';
 import { defaultEngineSettings } from '../src/core/engine-context.js';
 import { GlobSet, compileGlob } from '../src/core/glob.js';

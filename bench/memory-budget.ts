@@ -9,7 +9,7 @@
 import { parseArgs } from 'node:util';
 import { Engine } from '../src/core/engine.js';
 import { defaultEngineSettings } from '../src/core/engine-context.js';
-import { type AuditEvent } from '../src/core/events/audit-event.js';
+import type { AuditEvent } from '../src/core/events/audit-event.js';
 
 const { values } = parseArgs({ options: { agents: { type: 'string', default: '2000000' }, 'budget-mb': { type: 'string', default: '256' } } });
 const flood = Number(values.agents);

@@ -1,7 +1,7 @@
 import { DeclaredBaselines } from '../src/core/baselines/declared-baselines.js';
 import { defaultEngineSettings } from '../src/core/engine-context.js';
 import { Engine } from '../src/core/engine.js';
-import { type AuditEvent } from '../src/core/events/audit-event.js';
+import type { AuditEvent } from '../src/core/events/audit-event.js';
 
 const MINUTE = 60_000;
 const T0 = Date.UTC(2026, 2, 2);

@@ -8,7 +8,7 @@
  * filled whatever the setting), so the state the windows add is measured directly: the heap of
  * that many `RateWindows` after an hour opened, per instance.
  */
-import { type Config } from '../src/config/config-schema.js';
+import type { Config } from '../src/config/config-schema.js';
 import { loadConfig } from '../src/config/load-config.js';
 import { RateWindows } from '../src/core/baselines/rate-windows.js';
 import { defaultEngineSettings } from '../src/core/engine-context.js';

@@ -1,4 +1,4 @@
-import { type Config } from '../src/config/config-schema.js';
+import type { Config } from '../src/config/config-schema.js';
 import { loadBaselinesDir } from '../src/config/load-baselines.js';
 import { loadConfig } from '../src/config/load-config.js';
 import { replay } from '../src/pipeline/replay.js';

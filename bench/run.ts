@@ -24,7 +24,7 @@ import { writeFleet } from '../scripts/fleet/generate-fleet.js';
 import { startupRows } from './cli-startup.js';
 import { hostileInputRows } from './hostile-input.js';
 import { type LiveCpuResult, liveCpuRow, measureLiveCpu } from './live-cpu.js';
-import { type ScaleResult } from './memory-at-scale.js';
+import type { ScaleResult } from './memory-at-scale.js';
 import { measureMemoryPerAgent } from './memory-per-agent.js';
 import { measureRateCost, measureRateMemory } from './rate-detectors-cost.js';
 import { measureReplayProcess } from './replay-process.js';

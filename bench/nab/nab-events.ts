@@ -15,7 +15,7 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type AuditEvent } from '../../src/core/events/audit-event.js';
+import type { AuditEvent } from '../../src/core/events/audit-event.js';
 
 export interface NabRow {
   timeMs: number;

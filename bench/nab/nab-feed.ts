@@ -3,7 +3,7 @@
  * the detections: opening alerts (AlertStatus `open`, or no status, which the Alert contract
  * reads as `open`) of the rate detectors, mapped to NAB row indices.
  */
-import { type Alert } from '../../src/core/alerts/alert.js';
+import type { Alert } from '../../src/core/alerts/alert.js';
 import { Engine } from '../../src/core/engine.js';
 import { defaultEngineSettings } from '../../src/core/engine-context.js';
 import { probationaryLength } from './nab-scorer.js';

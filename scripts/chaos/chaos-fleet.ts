@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { createFleet } from '../fleet/generate-fleet.js';
 import { loadConfig } from '../../src/config/load-config.js';
-import { type Config } from '../../src/config/config-schema.js';
+import type { Config } from '../../src/config/config-schema.js';
 import { loadBaselinesDir } from '../../src/config/load-baselines.js';
-import { type Alert } from '../../src/core/alerts/alert.js';
+import type { Alert } from '../../src/core/alerts/alert.js';
 import { replay } from '../../src/pipeline/replay.js';
 
 export interface ChaosFleet {

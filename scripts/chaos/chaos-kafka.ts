@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type Kafka, type KafkaMessage, type Message, Partitioners } from 'kafkajs';
-import { type AgentSnapshot } from '../../src/core/baselines/agent-baseline-snapshot.js';
+import type { AgentSnapshot } from '../../src/core/baselines/agent-baseline-snapshot.js';
 import { restoreFromChangelog } from '../../src/kafka/changelog-restore.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -1,7 +1,7 @@
-import { type Kafka } from 'kafkajs';
-import { type Config } from '../../src/config/config-schema.js';
+import type { Kafka } from 'kafkajs';
+import type { Config } from '../../src/config/config-schema.js';
 import { createKafka } from '../../src/kafka/kafka-client.js';
-import { type ChaosBroker } from './chaos-broker.js';
+import type { ChaosBroker } from './chaos-broker.js';
 import { RunInstance } from './chaos-instance.js';
 import { type Outcome, collectOutcome, topicSize } from './chaos-kafka.js';
 

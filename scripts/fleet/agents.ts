@@ -3,7 +3,7 @@ import { podIp, publicIp, region as regionInfo, sourceLoc } from './geo.js';
 import { derive, type Rng, WeightedTable } from './prng.js';
 import { compileResource, newCtx, stablePool } from './resources.js';
 import { assertJsonSafe } from './serialize.js';
-import { type AgentProfile, type ArchetypeParams, type Op, type RegionPool, type ResolvedOptions, type RoutineRead } from './types.js';
+import type { AgentProfile, ArchetypeParams, Op, RegionPool, ResolvedOptions, RoutineRead } from './types.js';
 
 export interface PeerGroup {
   agentClass: string;

@@ -4,7 +4,7 @@ import { foreignLocation, publicIp, sourceLoc } from './geo.js';
 import { derive, type Rng } from './prng.js';
 import { DAY_MS, localToUtc, MINUTE_MS, utcOffsetMinutes } from './timezones.js';
 import { cachedLocalDay, makeEvent, permissionEvent, setClock } from './traffic.js';
-import { type AgentProfile, type DefaultKind, type GenEvent, type Op } from './types.js';
+import type { AgentProfile, DefaultKind, GenEvent, Op } from './types.js';
 
 export interface PlanContext {
   seed: number;

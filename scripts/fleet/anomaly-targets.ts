@@ -1,5 +1,5 @@
-import { type Rng } from './prng.js';
-import { type AgentProfile, type Op } from './types.js';
+import type { Rng } from './prng.js';
+import type { AgentProfile, Op } from './types.js';
 
 /**
  * What attackers and broken agents reach for, per platform. Sensitive resources follow the

@@ -1,5 +1,5 @@
 import { derive } from './prng.js';
-import { type AgentProfile } from './types.js';
+import type { AgentProfile } from './types.js';
 
 /**
  * What one local calendar day looks like for an agent: the day-to-day variation a real fleet has

@@ -1,7 +1,7 @@
 import { stringify } from 'yaml';
 import { type FleetLayout, type PeerGroup, resolve } from './agents.js';
 import { PRIVILEGED_PATTERNS, SENSITIVE_PATTERNS } from './anomaly-targets.js';
-import { type ResolvedOptions } from './types.js';
+import type { ResolvedOptions } from './types.js';
 
 const hhmm = (m: number): string => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
 

@@ -1,4 +1,4 @@
-import { type ClassTemplate } from './catalog.js';
+import type { ClassTemplate } from './catalog.js';
 
 const S3 = 'arn:aws:s3:::';
 

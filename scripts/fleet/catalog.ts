@@ -1,4 +1,4 @@
-import { type ArchetypeParams, type Archetype, type Category, type Cloud } from './types.js';
+import type { ArchetypeParams, Archetype, Category, Cloud } from './types.js';
 import { AWS_K8S_CLASSES } from './catalog-aws.js';
 
 /** [category, action, resource template or none, weight] */

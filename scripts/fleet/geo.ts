@@ -1,4 +1,4 @@
-import { type Rng } from './prng.js';
+import type { Rng } from './prng.js';
 
 /**
  * Cloud regions with a couple of public /16 prefixes each. The prefixes sit inside the real

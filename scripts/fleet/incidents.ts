@@ -1,8 +1,8 @@
-import { type FleetLayout } from './agents.js';
+import type { FleetLayout } from './agents.js';
 import { publicIp, region as regionInfo, type SourceLoc, sourceLoc } from './geo.js';
 import { derive } from './prng.js';
 import { DAY_MS, HOUR_MS, isoTime, MINUTE_MS } from './timezones.js';
-import { type AgentProfile, type ResolvedOptions, type Trap } from './types.js';
+import type { AgentProfile, ResolvedOptions, Trap } from './types.js';
 
 export interface Incidents {
   outages: { region: string; start: number; end: number }[];

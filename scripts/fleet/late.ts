@@ -1,5 +1,5 @@
-import { type Rng } from './prng.js';
-import { type GenEvent } from './types.js';
+import type { Rng } from './prng.js';
+import type { GenEvent } from './types.js';
 
 /**
  * Delays a share of events in file order, the way collectors and Kafka partitions deliver them:

@@ -1,5 +1,5 @@
 import { derive } from './prng.js';
-import { type AgentProfile, type ResolvedOptions } from './types.js';
+import type { AgentProfile, ResolvedOptions } from './types.js';
 
 /**
  * Mean events per minute of a quiet agent's main traffic while it is active (business hours, or

@@ -3,7 +3,7 @@ import { derive, type Rng } from './prng.js';
 import { MINUTE_MS } from './timezones.js';
 import { cachedLocalDay, makeEvent, setClock } from './traffic.js';
 import { type AgentProfile, type AnomalyPlan, type GenEvent, RATE_KINDS, type RateKind } from './types.js';
-import { type EventSink } from './window-buffer.js';
+import type { EventSink } from './window-buffer.js';
 
 export function isRateKind(kind: string): kind is RateKind {
   return (RATE_KINDS as readonly string[]).includes(kind);

@@ -1,6 +1,6 @@
 import { WeightedTable, zipfWeights } from './prng.js';
 import { assertJsonSafe } from './serialize.js';
-import { type ResCtx, type ResourceGen } from './types.js';
+import type { ResCtx, ResourceGen } from './types.js';
 
 /**
  * Resource templates. `{name}` placeholders are fixed per agent (account, bucket, vault…) and

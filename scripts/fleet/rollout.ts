@@ -2,7 +2,7 @@ import { activeStart, fmt, type PlanContext, type Placement, spread, usualAt } f
 import { derive, type Rng } from './prng.js';
 import { MINUTE_MS } from './timezones.js';
 import { makeEvent, setClock } from './traffic.js';
-import { type AgentProfile, type Cloud, type GenEvent } from './types.js';
+import type { AgentProfile, Cloud, GenEvent } from './types.js';
 
 /** How each cloud's audit log spells the roll-out (engine.grace.deployActions defaults). */
 export const DEPLOY_ACTION: Readonly<Record<Cloud, string>> = {

@@ -1,4 +1,4 @@
-import { type GenEvent } from './types.js';
+import type { GenEvent } from './types.js';
 
 /** The DESIGN.md native event, as written to events.jsonl. */
 export interface NativeEvent {

@@ -1,9 +1,9 @@
-import { type EventSink } from './window-buffer.js';
+import type { EventSink } from './window-buffer.js';
 import { inBurst, type LocalDay, localDay, rateAt } from './archetypes.js';
 import { podIp, publicIp, region as regionInfo, type SourceLoc, sourceLoc } from './geo.js';
 import { derive, type Rng } from './prng.js';
 import { dayOffsets, isoDate } from './timezones.js';
-import { type AgentProfile, type GenEvent, type Op, type Outcome, type Trap } from './types.js';
+import type { AgentProfile, GenEvent, Op, Outcome, Trap } from './types.js';
 
 /** Fleet-wide happenings that touch many agents at once and are not attacks. */
 export interface DayContext {

@@ -1,5 +1,5 @@
-import { type SourceLoc } from './geo.js';
-import { type Rng, type WeightedTable } from './prng.js';
+import type { SourceLoc } from './geo.js';
+import type { Rng, WeightedTable } from './prng.js';
 
 /** The default kinds: one per detector, each labelled with that detector's name. */
 export const ANOMALY_KINDS = ['rate_spike', 'new_sensitive_resource', 'off_hours', 'multi_location', 'new_permission', 'error_rate'] as const;

@@ -1,4 +1,4 @@
-import { type GenEvent } from './types.js';
+import type { GenEvent } from './types.js';
 
 export interface EventSink {
   push(e: GenEvent): void;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import { FleetRun } from './generate-fleet.js';
-import { type FleetOptions } from './types.js';
+import type { FleetOptions } from './types.js';
 
 export interface WriteOptions {
   /** Write events.jsonl.gz instead of events.jsonl. */

@@ -1,4 +1,4 @@
-import { type AlertRouter } from '../sinks/alert-router.js';
+import type { AlertRouter } from '../sinks/alert-router.js';
 import { type DeliveryLog, DeliveryQueue } from '../sinks/delivery/delivery-queue.js';
 
 const describe = (fields?: Record<string, unknown>) =>

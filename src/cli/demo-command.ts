@@ -1,12 +1,12 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Command } from 'commander';
-import { type Alert } from '../core/alerts/alert.js';
+import type { Command } from 'commander';
+import type { Alert } from '../core/alerts/alert.js';
 import { InputNotFoundError } from '../core/errors.js';
 import { detectorRegistry } from '../core/detectors/registry.js';
-import { type Label } from '../evaluation/evaluate-alerts.js';
-import { type AlertSink } from '../sinks/alert-sink.js';
+import type { Label } from '../evaluation/evaluate-alerts.js';
+import type { AlertSink } from '../sinks/alert-sink.js';
 import { checkOutputPath } from './cli-checks.js';
 import { printEvaluation } from './eval-command.js';
 import { readJsonlValues } from './read-jsonl.js';

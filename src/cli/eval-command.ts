@@ -1,4 +1,4 @@
-import { type Command } from 'commander';
+import type { Command } from 'commander';
 import { InvalidConfigError } from '../core/errors.js';
 import { type AlertLike, type Label, evaluateAlerts, formatEvaluation } from '../evaluation/evaluate-alerts.js';
 import { expectFileKind, numberOption } from './cli-checks.js';

@@ -1,7 +1,7 @@
 import { type Command, Option } from 'commander';
 import { loadConfig } from '../config/load-config.js';
 import { InvalidVerdictError } from '../core/errors.js';
-import { type Verdict } from '../core/feedback/verdict.js';
+import type { Verdict } from '../core/feedback/verdict.js';
 import { publishVerdict } from '../feedback/feedback-topic.js';
 import { appendVerdict, checkVerdict } from '../feedback/verdict-file.js';
 import { createKafka, kafkaUnavailable } from '../kafka/kafka-client.js';

@@ -1,7 +1,7 @@
 import { SEVERITY_ORDER } from '../core/detectors/detector.js';
-import { type ReplaySummary } from '../pipeline/replay.js';
+import type { ReplaySummary } from '../pipeline/replay.js';
 import { escapeControls, topCounts } from '../core/escape-controls.js';
-import { type EngineSettings } from '../core/engine-settings.js';
+import type { EngineSettings } from '../core/engine-settings.js';
 import { learningHint } from './learning-hint.js';
 
 /** Reason and format names can come from events: bounded in number, escaped, counted. */

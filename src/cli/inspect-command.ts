@@ -1,4 +1,4 @@
-import { type Command } from 'commander';
+import type { Command } from 'commander';
 import { DeclaredBaselines } from '../core/baselines/declared-baselines.js';
 import { InputNotFoundError } from '../core/errors.js';
 import { loadBaselinesDir } from '../config/load-baselines.js';

@@ -1,6 +1,6 @@
 import { detectorRegistry } from '../core/detectors/registry.js';
-import { type EngineSettings } from '../core/engine-settings.js';
-import { type ReplaySummary } from '../pipeline/replay.js';
+import type { EngineSettings } from '../core/engine-settings.js';
+import type { ReplaySummary } from '../pipeline/replay.js';
 
 const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;

@@ -1,4 +1,4 @@
-import { type ReplayProgress } from '../pipeline/replay.js';
+import type { ReplayProgress } from '../pipeline/replay.js';
 
 /** A one-line progress bar on stderr, only on a terminal; redrawn at most ten times a second. */
 export function createProgressBar(stream: NodeJS.WriteStream = process.stderr): { update: (p: ReplayProgress) => void; done: () => void } {

@@ -1,12 +1,12 @@
 import { writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { type Command } from 'commander';
+import type { Command } from 'commander';
 import { DeclaredBaselines } from '../core/baselines/declared-baselines.js';
 import { InvalidConfigError } from '../core/errors.js';
 import { loadBaselinesDir } from '../config/load-baselines.js';
 import { loadConfig } from '../config/load-config.js';
 import { replay, type ReplaySummary } from '../pipeline/replay.js';
-import { type AlertSink } from '../sinks/alert-sink.js';
+import type { AlertSink } from '../sinks/alert-sink.js';
 import { ConsoleSink } from '../sinks/console-sink.js';
 import { FileSink } from '../sinks/file-sink.js';
 import { StdoutJsonSink } from '../sinks/stdout-json-sink.js';

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
-import { type Command } from 'commander';
-import { type Alert } from '../core/alerts/alert.js';
+import type { Command } from 'commander';
+import type { Alert } from '../core/alerts/alert.js';
 import { cannotWrite } from '../core/errors.js';
 import { loadBaselinesDir } from '../config/load-baselines.js';
 import { loadConfig } from '../config/load-config.js';

@@ -1,9 +1,9 @@
 import { dirname } from 'node:path';
-import { type Command } from 'commander';
-import { type Logger } from 'pino';
+import type { Command } from 'commander';
+import type { Logger } from 'pino';
 import { DeclaredBaselines } from '../core/baselines/declared-baselines.js';
 import { loadBaselinesDir } from '../config/load-baselines.js';
-import { type Config } from '../config/config-schema.js';
+import type { Config } from '../config/config-schema.js';
 import { loadConfig } from '../config/load-config.js';
 import { redactConfig } from '../config/secret-fields.js';
 import { AgentwatchError } from '../core/errors.js';
@@ -16,7 +16,7 @@ import { buildAlertRouter } from '../sinks/sink-registry.js';
 import { createLogger, pipelineLog } from '../telemetry/logger.js';
 import { serveTelemetry } from '../telemetry/metrics-server.js';
 import { PrometheusMetrics } from '../telemetry/prometheus-metrics.js';
-import { type StateEnvelope } from '../state/state-envelope.js';
+import type { StateEnvelope } from '../state/state-envelope.js';
 import { loadWarmState } from '../state/warm-start.js';
 
 export async function runLive(opts: { config?: string; baselines?: string; state?: string; format?: string }): Promise<void> {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { type Command } from 'commander';
+import type { Command } from 'commander';
 import { loadConfig } from '../config/load-config.js';
-import { type Alert } from '../core/alerts/alert.js';
+import type { Alert } from '../core/alerts/alert.js';
 import { AgentwatchError, InputNotFoundError } from '../core/errors.js';
 import { createKafka, kafkaUnavailable } from '../kafka/kafka-client.js';
 import { ConsoleSink } from '../sinks/console-sink.js';

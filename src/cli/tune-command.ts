@@ -1,4 +1,4 @@
-import { type Command } from 'commander';
+import type { Command } from 'commander';
 import { InvalidConfigError } from '../core/errors.js';
 import { loadConfig } from '../config/load-config.js';
 import { SchemaValidator, formatProblems } from '../config/schema-validator.js';

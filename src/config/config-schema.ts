@@ -1,7 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { EngineSettingsSchema } from '../core/engine-settings.js';
 import { DEFAULT_MAX_EVENT_BYTES } from '../core/events/decode-audit-event.js';
-import { type EventTimeLimits } from '../core/events/event-time-guard.js';
+import type { EventTimeLimits } from '../core/events/event-time-guard.js';
 import { FormatName } from '../formats/log-format.js';
 import { KafkaConfigSchema, RunConfigSchema } from './kafka-config-schema.js';
 import { AlertsConfigSchema } from './sinks-config-schema.js';

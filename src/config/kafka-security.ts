@@ -1,4 +1,4 @@
-import { type KafkaConfig } from './kafka-config-schema.js';
+import type { KafkaConfig } from './kafka-config-schema.js';
 
 /**
  * What is unsafe in a Kafka connection that is otherwise valid, as warnings to log at start.

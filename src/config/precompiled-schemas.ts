@@ -1,4 +1,4 @@
-import { type TSchema } from '@sinclair/typebox';
+import type { TSchema } from '@sinclair/typebox';
 import { AgentSnapshotSchema } from '../core/baselines/agent-snapshot-schema.js';
 import { DeclaredBaselinesSchema } from '../core/baselines/declared-baselines-schema.js';
 import { AuditEventSchema } from '../core/events/audit-event-schema.js';

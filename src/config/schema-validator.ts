@@ -1,5 +1,5 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import { type TSchema, type Static } from '@sinclair/typebox';
+import type { TSchema, Static } from '@sinclair/typebox';
 import { LineCounter, parseDocument, isNode, visit, type Document } from 'yaml';
 import { ValidatorKind, precompiledValidator } from '../core/precompiled-validators.js';
 

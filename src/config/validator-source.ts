@@ -1,6 +1,6 @@
 import { Ajv } from 'ajv';
 import standalone from 'ajv/dist/standalone/index.js';
-import { type TSchema } from '@sinclair/typebox';
+import type { TSchema } from '@sinclair/typebox';
 import { RECORD_AJV_OPTIONS } from '../core/record-validator.js';
 import { ValidatorKind } from '../core/precompiled-validators.js';
 import { CONFIG_AJV_OPTIONS } from './schema-validator.js';

@@ -1,5 +1,5 @@
 import { Value } from '@sinclair/typebox/value';
-import { type DeclaredBaselines } from './baselines/declared-baselines.js';
+import type { DeclaredBaselines } from './baselines/declared-baselines.js';
 import { Ewma } from './baselines/ewma.js';
 import { SensitiveTouches } from './baselines/sensitive-touches.js';
 import { EngineSettingsSchema, type EngineSettings } from './engine-settings.js';

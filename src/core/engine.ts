@@ -1,18 +1,18 @@
-import { type Alert } from './alerts/alert.js';
+import type { Alert } from './alerts/alert.js';
 import { IncidentBook, type IncidentStats } from './alerts/incident-book.js';
 import { AgentBaseline } from './baselines/agent-baseline.js';
 import { type AgentSnapshot, restoreAgent, snapshotAgent } from './baselines/agent-baseline-snapshot.js';
 import { ClassBaseline } from './baselines/class-baseline.js';
 import { DeclaredBaselines } from './baselines/declared-baselines.js';
 import { holdInGrace, noteDeploy } from './baselines/grace-period.js';
-import { type Detector } from './detectors/detector.js';
+import type { Detector } from './detectors/detector.js';
 import { detectorRegistry } from './detectors/registry.js';
 import { type EngineContext, createEngineContext } from './engine-context.js';
-import { type EngineSettings } from './engine-settings.js';
-import { type AuditEvent } from './events/audit-event.js';
+import type { EngineSettings } from './engine-settings.js';
+import type { AuditEvent } from './events/audit-event.js';
 import { StreamWatermark } from './events/stream-watermark.js';
 import { RecentIds, idHash } from './baselines/recent-ids.js';
-import { type Verdict } from './feedback/verdict.js';
+import type { Verdict } from './feedback/verdict.js';
 
 const NO_ALERTS: readonly Alert[] = Object.freeze([]);
 const SWEEP_EVERY_MS = 3_600_000;

@@ -1,5 +1,5 @@
 import { SEVERITY_ORDER, type Severity } from '../core/detectors/detector.js';
-import { type IncidentRecord } from './sweep-lanes.js';
+import type { IncidentRecord } from './sweep-lanes.js';
 
 export interface DiffExample {
   id: string;

@@ -1,8 +1,8 @@
 import { statSync } from 'node:fs';
 import { cannotRead } from '../core/errors.js';
-import { type Config } from '../config/config-schema.js';
+import type { Config } from '../config/config-schema.js';
 import { decodeSettingsKey } from '../pipeline/lockstep-replay.js';
-import { type ReplayProgress } from '../pipeline/replay.js';
+import type { ReplayProgress } from '../pipeline/replay.js';
 import { type AlertDiff, diffAlerts } from './alert-diff.js';
 import { runLanesInWorkers } from './lane-workers.js';
 import { defaultJobs } from './parameter-sweep.js';

@@ -1,4 +1,4 @@
-import { type Evaluation } from './evaluate-alerts.js';
+import type { Evaluation } from './evaluate-alerts.js';
 
 /**
  * The lower median (the middle value, or the smaller of the two middle ones): a delay that some

@@ -1,5 +1,5 @@
 import { type DiffExample, type DiffGroup, type SeverityChangeExample, escalated } from './alert-diff.js';
-import { type ConfigDiffResult } from './config-diff.js';
+import type { ConfigDiffResult } from './config-diff.js';
 import { escapeControls } from '../core/escape-controls.js';
 
 const clip = (s: string | undefined, n = 180) => (s === undefined ? '' : s.length > n ? `${s.slice(0, n - 1)}…` : s);

@@ -1,5 +1,5 @@
 import { formatDelay } from './detection-delay.js';
-import { type SweepResult } from './parameter-sweep.js';
+import type { SweepResult } from './parameter-sweep.js';
 
 function table(header: string[], rows: string[][], leftColumns: number): string[] {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));

@@ -2,8 +2,8 @@ import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { type ErrorCode, errorFromCode } from '../core/errors.js';
-import { type ReplayProgress } from '../pipeline/replay.js';
-import { type LaneRequest, type LanesResult } from './sweep-lanes.js';
+import type { ReplayProgress } from '../pipeline/replay.js';
+import type { LaneRequest, LanesResult } from './sweep-lanes.js';
 
 type WorkerMessage =
   { type: 'progress'; progress: ReplayProgress } | { type: 'done'; result: LanesResult } | { type: 'error'; code?: ErrorCode; message: string; stack?: string };

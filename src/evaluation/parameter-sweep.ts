@@ -1,12 +1,12 @@
 import { availableParallelism, loadavg } from 'node:os';
 import { statSync } from 'node:fs';
 import { cannotRead } from '../core/errors.js';
-import { type ReplayProgress } from '../pipeline/replay.js';
+import type { ReplayProgress } from '../pipeline/replay.js';
 import { medianDetectionDelaySeconds } from './detection-delay.js';
 import { type Label, evaluateAlerts } from './evaluate-alerts.js';
 import { runLanesInWorkers } from './lane-workers.js';
 import { type IncidentRecord, type LaneRequest, type LanesResult, runLanes } from './sweep-lanes.js';
-import { type SettingValue, type SweepSetting } from './sweep-settings.js';
+import type { SettingValue, SweepSetting } from './sweep-settings.js';
 
 export interface SweepOptions {
   files: string[];

@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
-import { type Alert } from '../core/alerts/alert.js';
+import type { Alert } from '../core/alerts/alert.js';
 import { DeclaredBaselines } from '../core/baselines/declared-baselines.js';
 import { SEVERITY_ORDER, type Severity } from '../core/detectors/detector.js';
-import { type Config } from '../config/config-schema.js';
+import type { Config } from '../config/config-schema.js';
 import { loadBaselinesDir } from '../config/load-baselines.js';
 import { type LaneSummary, lockstepReplay } from '../pipeline/lockstep-replay.js';
-import { type ReplayProgress } from '../pipeline/replay.js';
+import type { ReplayProgress } from '../pipeline/replay.js';
 
 /** An incident as the sweep and the diff need it: its opening alert, and how high it went. */
 export interface IncidentRecord {

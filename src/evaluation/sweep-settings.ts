@@ -1,4 +1,4 @@
-import { type TSchema } from '@sinclair/typebox';
+import type { TSchema } from '@sinclair/typebox';
 import { InvalidConfigError } from '../core/errors.js';
 import { type Config, ConfigSchema } from '../config/config-schema.js';
 import { parseConfig } from '../config/load-config.js';

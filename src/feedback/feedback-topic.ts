@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type Consumer, type Kafka, Partitioners } from 'kafkajs';
-import { type Verdict } from '../core/feedback/verdict.js';
+import type { Verdict } from '../core/feedback/verdict.js';
 import { checkVerdict } from './verdict-file.js';
 
 /** Publishes a verdict to the compacted feedback topic, keyed by alert id (the latest wins). */

@@ -1,5 +1,5 @@
 import { InvalidEventError, RejectReason } from '../core/errors.js';
-import { type AuditEvent } from '../core/events/audit-event.js';
+import type { AuditEvent } from '../core/events/audit-event.js';
 import { toAuditEvent } from '../core/events/decode-audit-event.js';
 import { overByteLimit } from '../core/events/oversized-line.js';
 import { detectFormat } from './format-registry.js';

@@ -2,7 +2,7 @@ import { InvalidConfigError } from '../core/errors.js';
 import { cloudTrailFormat } from './cloudtrail/cloudtrail-format.js';
 import { entraFormat } from './entra/entra-format.js';
 import { k8sAuditFormat } from './kubernetes/k8s-audit-format.js';
-import { type FormatChoice, type FormatName, type LogFormat } from './log-format.js';
+import type { FormatChoice, FormatName, LogFormat } from './log-format.js';
 import { nativeFormat } from './native/native-format.js';
 import { ocsfFormat } from './ocsf/ocsf-format.js';
 import { otelFormat } from './otel/otel-format.js';

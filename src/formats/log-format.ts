@@ -1,5 +1,5 @@
-import { type InvalidEventError } from '../core/errors.js';
-import { type RawAuditEvent } from '../core/events/audit-event-schema.js';
+import type { InvalidEventError } from '../core/errors.js';
+import type { RawAuditEvent } from '../core/events/audit-event-schema.js';
 
 export const FormatName = {
   Native: 'native',

@@ -1,9 +1,9 @@
-import { type AgentSnapshot } from '../core/baselines/agent-baseline-snapshot.js';
+import type { AgentSnapshot } from '../core/baselines/agent-baseline-snapshot.js';
 import { CountSketch } from '../core/baselines/count-sketch.js';
 import { HourProfile } from '../core/baselines/hour-profile.js';
-import { type MaintenanceMatch } from '../core/baselines/maintenance-windows.js';
-import { type SeenSetSnapshot } from '../core/baselines/seen-set.js';
-import { type EngineSettings } from '../core/engine-settings.js';
+import type { MaintenanceMatch } from '../core/baselines/maintenance-windows.js';
+import type { SeenSetSnapshot } from '../core/baselines/seen-set.js';
+import type { EngineSettings } from '../core/engine-settings.js';
 import { own } from '../core/own-property.js';
 import { type RateWindowsDescription, describeRateWindows } from './describe-rate-windows.js';
 

@@ -1,9 +1,9 @@
-import { type AgentSnapshot } from '../core/baselines/agent-baseline-snapshot.js';
+import type { AgentSnapshot } from '../core/baselines/agent-baseline-snapshot.js';
 import { HourProfile } from '../core/baselines/hour-profile.js';
 import { RateWindows } from '../core/baselines/rate-windows.js';
 import { localHourLabel } from '../core/detectors/rate-window-finding.js';
 import { InvalidConfigError } from '../core/errors.js';
-import { type EngineSettings } from '../core/engine-settings.js';
+import type { EngineSettings } from '../core/engine-settings.js';
 import { WEEKDAY_NAMES } from '../core/time/timezone.js';
 
 const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;

@@ -1,4 +1,4 @@
-import { type AgentDescription, type SeenList } from './describe-agent.js';
+import type { AgentDescription, SeenList } from './describe-agent.js';
 import { escapeControls } from '../core/escape-controls.js';
 
 const DAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];

@@ -1,6 +1,6 @@
-import { type Engine } from '../core/engine.js';
+import type { Engine } from '../core/engine.js';
 import { trimSnapshot } from '../core/baselines/trim-snapshot.js';
-import { type ChangelogRecord } from './changelog-writer.js';
+import type { ChangelogRecord } from './changelog-writer.js';
 import { RECORD_OVERHEAD_BYTES } from './topic-limits.js';
 
 export interface SnapshotRecords {

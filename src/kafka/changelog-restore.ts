@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { type Kafka } from 'kafkajs';
-import { type AgentSnapshot } from '../core/baselines/agent-baseline-snapshot.js';
+import type { Kafka } from 'kafkajs';
+import type { AgentSnapshot } from '../core/baselines/agent-baseline-snapshot.js';
 import { isAgentSnapshot } from '../core/baselines/agent-snapshot-schema.js';
 import { withKafkaRetries } from './kafka-retry.js';
 

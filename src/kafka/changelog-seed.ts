@@ -1,6 +1,6 @@
 import { type Kafka, Partitioners } from 'kafkajs';
 import { trimSnapshot } from '../core/baselines/trim-snapshot.js';
-import { type AgentSnapshot } from '../core/baselines/agent-baseline-snapshot.js';
+import type { AgentSnapshot } from '../core/baselines/agent-baseline-snapshot.js';
 import { InvalidConfigError } from '../core/errors.js';
 import { restoreFromChangelog } from './changelog-restore.js';
 import { type ChangelogRecord, writeChangelog } from './changelog-writer.js';

@@ -1,5 +1,5 @@
-import { type Admin } from 'kafkajs';
-import { type KafkaConfig } from '../config/kafka-config-schema.js';
+import type { Admin } from 'kafkajs';
+import type { KafkaConfig } from '../config/kafka-config-schema.js';
 import { InvalidConfigError } from '../core/errors.js';
 import { kafkaUnavailable } from './kafka-client.js';
 import { withKafkaRetries } from './kafka-retry.js';

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { type ConnectionOptions } from 'node:tls';
+import type { ConnectionOptions } from 'node:tls';
 import { Kafka, logLevel, type LogEntry, type logCreator, type RetryOptions, type SASLOptions } from 'kafkajs';
-import { type Logger } from 'pino';
-import { type KafkaConfig } from '../config/kafka-config-schema.js';
+import type { Logger } from 'pino';
+import type { KafkaConfig } from '../config/kafka-config-schema.js';
 import { kafkaSecurityWarnings } from '../config/kafka-security.js';
 import { InvalidConfigError, KafkaUnavailableError } from '../core/errors.js';
 

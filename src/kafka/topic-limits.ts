@@ -1,4 +1,4 @@
-import { type Admin } from 'kafkajs';
+import type { Admin } from 'kafkajs';
 
 /** kafkajs's ConfigResourceTypes.TOPIC (the enum is in its types only, not exported at run time). */
 const TOPIC_RESOURCE = 2;

@@ -1,8 +1,8 @@
-import { type Alert } from '../core/alerts/alert.js';
-import { type DeclaredBaselines } from '../core/baselines/declared-baselines.js';
+import type { Alert } from '../core/alerts/alert.js';
+import type { DeclaredBaselines } from '../core/baselines/declared-baselines.js';
 import { Engine } from '../core/engine.js';
 import { InvalidConfigError, InvalidEventError } from '../core/errors.js';
-import { type AuditEvent } from '../core/events/audit-event.js';
+import type { AuditEvent } from '../core/events/audit-event.js';
 import { decodeAuditEvent } from '../core/events/decode-audit-event.js';
 import { EventTimeGuard } from '../core/events/event-time-guard.js';
 import { overByteLimit } from '../core/events/oversized-line.js';
@@ -13,7 +13,7 @@ import { SkippedRecord } from '../formats/log-format.js';
 import { readFormatFile } from '../sources/format-file-source.js';
 import { readJsonlFile } from '../sources/jsonl-file-source.js';
 import { sniffInput } from '../sources/sniff-input.js';
-import { type ReplayProgress } from './replay.js';
+import type { ReplayProgress } from './replay.js';
 
 /** One configuration replayed alongside others: its own engine and reorder buffer. */
 export interface ReplayLane {

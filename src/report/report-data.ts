@@ -1,7 +1,7 @@
-import { type Alert } from '../core/alerts/alert.js';
-import { type AgentSnapshot } from '../core/baselines/agent-baseline-snapshot.js';
+import type { Alert } from '../core/alerts/alert.js';
+import type { AgentSnapshot } from '../core/baselines/agent-baseline-snapshot.js';
 import { SEVERITY_ORDER, type Severity } from '../core/detectors/detector.js';
-import { type EngineSettings } from '../core/engine-settings.js';
+import type { EngineSettings } from '../core/engine-settings.js';
 import { hourOfWeek, timezoneOffsetMs } from '../core/time/timezone.js';
 import { describeAgent } from '../inspect/describe-agent.js';
 

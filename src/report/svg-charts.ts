@@ -1,6 +1,6 @@
 import { escapeHtml as esc } from './html-escape.js';
-import { type AgentPanel, type HourPoint, type Incident, type TimelineBucket } from './report-data.js';
-import { type DetectorName } from '../core/detectors/detector.js';
+import type { AgentPanel, HourPoint, Incident, TimelineBucket } from './report-data.js';
+import type { DetectorName } from '../core/detectors/detector.js';
 import { own } from '../core/own-property.js';
 
 const HOUR_MS = 3_600_000;

@@ -1,7 +1,7 @@
-import { type Alert, type AlertStatus } from '../core/alerts/alert.js';
+import type { Alert, AlertStatus } from '../core/alerts/alert.js';
 import { type DetectorName, SEVERITY_ORDER, type Severity } from '../core/detectors/detector.js';
 import { type PipelineMetrics, noopPipelineMetrics } from '../telemetry/pipeline-metrics.js';
-import { type AlertSink } from './alert-sink.js';
+import type { AlertSink } from './alert-sink.js';
 
 /** Which alert messages a sink receives (the routing keys of `alerts.sinks`). */
 export interface AlertRoute {

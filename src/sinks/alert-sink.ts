@@ -1,4 +1,4 @@
-import { type Alert } from '../core/alerts/alert.js';
+import type { Alert } from '../core/alerts/alert.js';
 
 /** Where alerts go. `write` may buffer; `close` flushes and releases. */
 export interface AlertSink {

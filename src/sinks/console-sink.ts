@@ -1,6 +1,6 @@
-import { type Alert } from '../core/alerts/alert.js';
+import type { Alert } from '../core/alerts/alert.js';
 import { escapeControls } from '../core/escape-controls.js';
-import { type AlertSink } from './alert-sink.js';
+import type { AlertSink } from './alert-sink.js';
 
 const COLORS: Record<string, string> = { low: '\x1b[36m', medium: '\x1b[33m', high: '\x1b[31m', critical: '\x1b[1;41;97m', resolved: '\x1b[32m' };
 const RESET = '\x1b[0m';

@@ -1,5 +1,5 @@
-import { type Alert } from '../core/alerts/alert.js';
-import { type AlertSink } from './alert-sink.js';
+import type { Alert } from '../core/alerts/alert.js';
+import type { AlertSink } from './alert-sink.js';
 import { JsonlFileWriter } from './jsonl-file-writer.js';
 
 /** Alerts as JSON lines (the DESIGN.md alert contract, one per line). */

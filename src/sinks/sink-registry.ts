@@ -1,23 +1,16 @@
 import { isAbsolute, join, resolve } from 'node:path';
 import type { Registry } from 'prom-client';
-import { type Config } from '../config/config-schema.js';
-import { type AlertmanagerSinkConfig } from './alertmanager/alertmanager-sink-config-schema.js';
-import {
-  type FileSinkConfig,
-  type KafkaSinkConfig,
-  type SinkConfig,
-  type SinkType,
-  type StdoutSinkConfig,
-  type WebhookSinkConfig,
-} from '../config/sinks-config-schema.js';
+import type { Config } from '../config/config-schema.js';
+import type { AlertmanagerSinkConfig } from './alertmanager/alertmanager-sink-config-schema.js';
+import type { FileSinkConfig, KafkaSinkConfig, SinkConfig, SinkType, StdoutSinkConfig, WebhookSinkConfig } from '../config/sinks-config-schema.js';
 import { InvalidConfigError } from '../core/errors.js';
 import { type PipelineMetrics, noopPipelineMetrics } from '../telemetry/pipeline-metrics.js';
-import { type AlertSink } from './alert-sink.js';
+import type { AlertSink } from './alert-sink.js';
 import { type AlertRoute, AlertRouter, RoutedSink } from './alert-router.js';
 import { ConsoleSink } from './console-sink.js';
 import { MemoryAlertStore } from './delivery/alert-store.js';
 import { type DeliveryLog, DeliveryQueue, type RetrySettings } from './delivery/delivery-queue.js';
-import { type DeliveryTarget } from './delivery/delivery-target.js';
+import type { DeliveryTarget } from './delivery/delivery-target.js';
 import { FileSink } from './file-sink.js';
 import { StdoutJsonSink } from './stdout-json-sink.js';
 

@@ -1,5 +1,5 @@
-import { type Alert } from '../core/alerts/alert.js';
-import { type AlertSink } from './alert-sink.js';
+import type { Alert } from '../core/alerts/alert.js';
+import type { AlertSink } from './alert-sink.js';
 
 /** One alert object per line on stdout (a container's log shipper picks them up). */
 export class StdoutJsonSink implements AlertSink {

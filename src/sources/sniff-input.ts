@@ -1,4 +1,4 @@
-import { type FormatName, type LogFormat } from '../formats/log-format.js';
+import type { FormatName, LogFormat } from '../formats/log-format.js';
 import { sniffFormat } from '../formats/format-registry.js';
 import { readFileHead } from './read-file-head.js';
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { type DeclaredBaselinesDocument } from '../core/baselines/declared-baselines-schema.js';
-import { type Config } from '../config/config-schema.js';
+import type { DeclaredBaselinesDocument } from '../core/baselines/declared-baselines-schema.js';
+import type { Config } from '../config/config-schema.js';
 
 /** JSON with object keys sorted, so the same settings always hash the same. */
 function canonical(value: unknown): string {

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { agentSnapshotProblem } from '../core/baselines/agent-snapshot-schema.js';
-import { type EngineSnapshot } from '../core/engine.js';
+import type { EngineSnapshot } from '../core/engine.js';
 import { InvalidSnapshotError } from '../core/errors.js';
 import { escapeControls } from '../core/escape-controls.js';
 import { NumberOrNull, type RecordProblem, RecordValidator, within } from '../core/record-validator.js';

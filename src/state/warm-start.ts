@@ -1,6 +1,6 @@
-import { type DeclaredBaselinesDocument } from '../core/baselines/declared-baselines-schema.js';
-import { type EngineSnapshot } from '../core/engine.js';
-import { type Config } from '../config/config-schema.js';
+import type { DeclaredBaselinesDocument } from '../core/baselines/declared-baselines-schema.js';
+import type { EngineSnapshot } from '../core/engine.js';
+import type { Config } from '../config/config-schema.js';
 import { agentwatchVersion } from '../version.js';
 import { configFingerprint } from './config-fingerprint.js';
 import { type StateEnvelope, buildStateEnvelope } from './state-envelope.js';

@@ -1,6 +1,6 @@
 import { type Context, type Link, type Span, SpanKind, trace } from '@opentelemetry/api';
-import { type Batch, type KafkaMessage } from 'kafkajs';
-import { type Alert } from '../core/alerts/alert.js';
+import type { Batch, KafkaMessage } from 'kafkajs';
+import type { Alert } from '../core/alerts/alert.js';
 import { contextFromHeaders, tracer } from './tracing.js';
 
 /**

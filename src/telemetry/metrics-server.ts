@@ -1,8 +1,8 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { type AddressInfo } from 'node:net';
-import { type Registry } from 'prom-client';
-import { type TelemetryConfig } from '../config/telemetry-config-schema.js';
+import type { AddressInfo } from 'node:net';
+import type { Registry } from 'prom-client';
+import type { TelemetryConfig } from '../config/telemetry-config-schema.js';
 import { MetricsServerError } from '../core/errors.js';
 
 /** Whether the instance can do its work, with the reason when it cannot (shown by /readyz). */

@@ -1,7 +1,7 @@
 import { type ReloadMetrics, prometheusReloadMetrics } from './reload-metrics.js';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { RejectReason } from '../core/errors.js';
-import { type EngineGauges, type PipelineMetrics, type SinkQueueGauges } from './pipeline-metrics.js';
+import type { EngineGauges, PipelineMetrics, SinkQueueGauges } from './pipeline-metrics.js';
 
 /**
  * Serialized size of one agent's baseline before any flush has measured it (README: about

@@ -9,7 +9,7 @@ import {
   propagation,
   trace,
 } from '@opentelemetry/api';
-import { type IHeaders } from 'kafkajs';
+import type { IHeaders } from 'kafkajs';
 
 /**
  * Spans through @opentelemetry/api only. Until the operator registers an SDK (and with it a

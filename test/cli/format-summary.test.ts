@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatSummary } from '../../src/cli/format-summary.js';
 import { defaultEngineSettings } from '../../src/core/engine-context.js';
-import { type ReplaySummary } from '../../src/pipeline/replay.js';
+import type { ReplaySummary } from '../../src/pipeline/replay.js';
 
 const base: ReplaySummary = {
   files: 1,

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type Alert } from '../../src/core/alerts/alert.js';
+import type { Alert } from '../../src/core/alerts/alert.js';
 import { defaultEngineSettings } from '../../src/core/engine-context.js';
 import { buildReportData } from '../../src/report/report-data.js';
 import { cli } from '../helpers/cli.js';

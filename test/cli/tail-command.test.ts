@@ -3,7 +3,7 @@
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { runTail } from '../../src/cli/tail-command.js';
-import { type Config } from '../../src/config/config-schema.js';
+import type { Config } from '../../src/config/config-schema.js';
 import { testAlert } from '../helpers/alert-fixture.js';
 import { isolatedConfig, produceLines, testKafka } from '../helpers/kafka.js';
 import { describeKafka, kafkaBrokers } from '../setup/kafka-env.js';

@@ -5,7 +5,7 @@ import { loadBaselinesDir } from '../../src/config/load-baselines.js';
 import { defaultEngineSettings } from '../../src/core/engine-context.js';
 import { Engine } from '../../src/core/engine.js';
 import { InvalidEventError } from '../../src/core/errors.js';
-import { type AuditEvent } from '../../src/core/events/audit-event.js';
+import type { AuditEvent } from '../../src/core/events/audit-event.js';
 import { decodeRecords } from '../../src/formats/decode-records.js';
 import { SkippedRecord } from '../../src/formats/log-format.js';
 import { run } from '../helpers/traffic.js';

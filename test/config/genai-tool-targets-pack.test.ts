@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadBaselinesDir } from '../../src/config/load-baselines.js';
-import { type AuditEvent } from '../../src/core/events/audit-event.js';
+import type { AuditEvent } from '../../src/core/events/audit-event.js';
 import { ROOT } from '../helpers/cli.js';
 
 /**

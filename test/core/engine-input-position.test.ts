@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Engine } from '../../src/core/engine.js';
 import { defaultEngineSettings } from '../../src/core/engine-context.js';
-import { type AuditEvent } from '../../src/core/events/audit-event.js';
+import type { AuditEvent } from '../../src/core/events/audit-event.js';
 
 const T0 = Date.parse('2026-03-02T00:00:00Z');
 const event = (i: number, agentId = 'a'): AuditEvent =>

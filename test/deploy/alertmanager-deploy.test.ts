@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { type Alert } from '../../src/core/alerts/alert.js';
+import type { Alert } from '../../src/core/alerts/alert.js';
 import { alertmanagerLabels } from '../../src/sinks/alertmanager/alertmanager-alert.js';
 import { alertmanagerAvailable } from '../helpers/alertmanager.js';
 import { ROOT } from '../helpers/cli.js';

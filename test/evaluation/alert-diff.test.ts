@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { type Severity } from '../../src/core/detectors/detector.js';
+import type { Severity } from '../../src/core/detectors/detector.js';
 import { diffAlerts } from '../../src/evaluation/alert-diff.js';
-import { type IncidentRecord } from '../../src/evaluation/sweep-lanes.js';
+import type { IncidentRecord } from '../../src/evaluation/sweep-lanes.js';
 
 const T0 = Date.parse('2026-03-10T00:00:00Z');
 function incident(

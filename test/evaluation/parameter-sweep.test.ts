@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { type Alert } from '../../src/core/alerts/alert.js';
+import type { Alert } from '../../src/core/alerts/alert.js';
 import { loadBaselinesDir } from '../../src/config/load-baselines.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { evaluateAlerts } from '../../src/evaluation/evaluate-alerts.js';

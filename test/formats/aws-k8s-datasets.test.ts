@@ -2,7 +2,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InvalidEventError } from '../../src/core/errors.js';
-import { type AuditEvent } from '../../src/core/events/audit-event.js';
+import type { AuditEvent } from '../../src/core/events/audit-event.js';
 import { SkippedRecord } from '../../src/formats/log-format.js';
 import { type DecodedItem, readFormatFile } from '../../src/sources/format-file-source.js';
 import { sniffInput } from '../../src/sources/sniff-input.js';

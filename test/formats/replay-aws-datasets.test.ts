@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type Alert } from '../../src/core/alerts/alert.js';
+import type { Alert } from '../../src/core/alerts/alert.js';
 import { loadBaselinesDir } from '../../src/config/load-baselines.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { replay } from '../../src/pipeline/replay.js';

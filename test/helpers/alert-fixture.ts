@@ -1,4 +1,4 @@
-import { type Alert } from '../../src/core/alerts/alert.js';
+import type { Alert } from '../../src/core/alerts/alert.js';
 
 /** A complete alert message as the engine emits it; `n` makes ids and times distinct. */
 export function testAlert(n: number, overrides: Partial<Alert> = {}): Alert {

@@ -1,4 +1,4 @@
-import { type AuditEvent } from '../../src/core/events/audit-event.js';
+import type { AuditEvent } from '../../src/core/events/audit-event.js';
 import { DAY, HOUR, MINUTE, T0, merge, traffic } from './traffic.js';
 
 /** An export job at 10 calls/min that bursts to ~120/min at 14:00 on days 9 and 10 (feedback scenario). */

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type Kafka, type KafkaMessage, type Message, Partitioners } from 'kafkajs';
-import { type Config } from '../../src/config/config-schema.js';
+import type { Config } from '../../src/config/config-schema.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { createKafka } from '../../src/kafka/kafka-client.js';
 

@@ -1,4 +1,4 @@
-import { type AuditEvent } from '../../src/core/events/audit-event.js';
+import type { AuditEvent } from '../../src/core/events/audit-event.js';
 import { DAY, HOUR, MINUTE, T0, event, merge } from './traffic.js';
 
 /** Monday 2026-03-02 + 11 days: Friday 2026-03-13, the last day of the known fleet. */

@@ -1,4 +1,4 @@
-import { type AgentSnapshot } from '../../src/core/baselines/agent-baseline-snapshot.js';
+import type { AgentSnapshot } from '../../src/core/baselines/agent-baseline-snapshot.js';
 import { DAY, HOUR, MINUTE, T0, engineWith, event, merge, run, traffic } from './traffic.js';
 
 /** Snapshots with every optional part present (locations, permissions, sensitive, an open incident, a class, a deploy grace): for schema tests and benches. */

@@ -1,9 +1,9 @@
-import { type Alert } from '../../src/core/alerts/alert.js';
+import type { Alert } from '../../src/core/alerts/alert.js';
 import { DeclaredBaselines } from '../../src/core/baselines/declared-baselines.js';
-import { type DeclaredBaselinesDocument } from '../../src/core/baselines/declared-baselines-schema.js';
+import type { DeclaredBaselinesDocument } from '../../src/core/baselines/declared-baselines-schema.js';
 import { defaultEngineSettings } from '../../src/core/engine-context.js';
 import { Engine } from '../../src/core/engine.js';
-import { type AuditEvent } from '../../src/core/events/audit-event.js';
+import type { AuditEvent } from '../../src/core/events/audit-event.js';
 
 export const MINUTE = 60_000;
 export const HOUR = 60 * MINUTE;

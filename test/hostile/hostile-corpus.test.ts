@@ -6,7 +6,7 @@ import { finished } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { createGzip } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { type ReplaySummary } from '../../src/pipeline/replay.js';
+import type { ReplaySummary } from '../../src/pipeline/replay.js';
 import { ROOT } from '../helpers/cli.js';
 
 /**

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type Alert } from '../../src/core/alerts/alert.js';
+import type { Alert } from '../../src/core/alerts/alert.js';
 import { defaultEngineSettings } from '../../src/core/engine-context.js';
-import { type EngineSnapshot } from '../../src/core/engine.js';
+import type { EngineSnapshot } from '../../src/core/engine.js';
 import { closeMatches } from '../../src/inspect/close-matches.js';
 import { describeAgent } from '../../src/inspect/describe-agent.js';
 import { formatAgentDescription } from '../../src/inspect/format-agent-description.js';

@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { type Alert } from '../../src/core/alerts/alert.js';
+import type { Alert } from '../../src/core/alerts/alert.js';
 import { DeliveryError } from '../../src/sinks/delivery/delivery-target.js';
 import { AlertmanagerTarget } from '../../src/sinks/alertmanager/alertmanager-target.js';
 import { NotificationRecorder, TestAlertmanager, describeAlertmanager, selfSignedCert } from '../helpers/alertmanager.js';

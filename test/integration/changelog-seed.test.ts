@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, expect, it } from 'vitest';
-import { type AgentSnapshot } from '../../src/core/baselines/agent-baseline-snapshot.js';
+import type { AgentSnapshot } from '../../src/core/baselines/agent-baseline-snapshot.js';
 import { DeclaredBaselines } from '../../src/core/baselines/declared-baselines.js';
 import { restoreFromChangelog } from '../../src/kafka/changelog-restore.js';
 import { seedChangelog } from '../../src/kafka/changelog-seed.js';

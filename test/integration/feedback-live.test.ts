@@ -1,5 +1,5 @@
 import { afterAll, expect, it } from 'vitest';
-import { type Alert } from '../../src/core/alerts/alert.js';
+import type { Alert } from '../../src/core/alerts/alert.js';
 import { DeclaredBaselines } from '../../src/core/baselines/declared-baselines.js';
 import { LivePipeline } from '../../src/pipeline/live-pipeline.js';
 import { cli } from '../helpers/cli.js';

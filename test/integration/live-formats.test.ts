@@ -2,7 +2,7 @@ import { copyFileSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
-import { type Alert } from '../../src/core/alerts/alert.js';
+import type { Alert } from '../../src/core/alerts/alert.js';
 import { loadBaselinesDir } from '../../src/config/load-baselines.js';
 import { LivePipeline } from '../../src/pipeline/live-pipeline.js';
 import { ROOT } from '../helpers/cli.js';

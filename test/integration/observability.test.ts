@@ -13,10 +13,10 @@ import { BasicTracerProvider, InMemorySpanExporter, type ReadableSpan, SimpleSpa
 import { type IHeaders, type Kafka, type Message, Partitioners } from 'kafkajs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createFleet } from '../../scripts/fleet/generate-fleet.js';
-import { type Config } from '../../src/config/config-schema.js';
+import type { Config } from '../../src/config/config-schema.js';
 import { loadBaselinesDir } from '../../src/config/load-baselines.js';
-import { type Alert } from '../../src/core/alerts/alert.js';
-import { type DeclaredBaselines } from '../../src/core/baselines/declared-baselines.js';
+import type { Alert } from '../../src/core/alerts/alert.js';
+import type { DeclaredBaselines } from '../../src/core/baselines/declared-baselines.js';
 import { detectorRegistry } from '../../src/core/detectors/registry.js';
 import { RejectReason } from '../../src/core/errors.js';
 import { LivePipeline } from '../../src/pipeline/live-pipeline.js';

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type Alert } from '../../src/core/alerts/alert.js';
+import type { Alert } from '../../src/core/alerts/alert.js';
 import { verifyWebhook } from '../../src/sinks/webhook/standard-webhooks.js';
 import { ROOT, cli } from '../helpers/cli.js';
 import { consumeUntil, isolatedConfig, produceLines, runEnv, sleep, testKafka } from '../helpers/kafka.js';

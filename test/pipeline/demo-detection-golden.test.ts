@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadBaselinesDir } from '../../src/config/load-baselines.js';
 import { loadConfig } from '../../src/config/load-config.js';
-import { type Alert } from '../../src/core/alerts/alert.js';
+import type { Alert } from '../../src/core/alerts/alert.js';
 import { replay } from '../../src/pipeline/replay.js';
 import { ROOT } from '../helpers/cli.js';
 

@@ -1,12 +1,12 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type Alert } from '../../src/core/alerts/alert.js';
+import type { Alert } from '../../src/core/alerts/alert.js';
 import { loadBaselinesDir } from '../../src/config/load-baselines.js';
-import { type Config } from '../../src/config/config-schema.js';
+import type { Config } from '../../src/config/config-schema.js';
 import { loadConfig, parseConfig } from '../../src/config/load-config.js';
 import { lockstepReplay } from '../../src/pipeline/lockstep-replay.js';
 import { replay } from '../../src/pipeline/replay.js';
-import { type AlertSink } from '../../src/sinks/alert-sink.js';
+import type { AlertSink } from '../../src/sinks/alert-sink.js';
 import { ROOT } from '../helpers/cli.js';
 import { writeSmallFleet } from '../helpers/fleet-files.js';
 

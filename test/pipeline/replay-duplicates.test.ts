@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createFleet } from '../../scripts/fleet/generate-fleet.js';
 import { loadConfig } from '../../src/config/load-config.js';
-import { type Alert } from '../../src/core/alerts/alert.js';
+import type { Alert } from '../../src/core/alerts/alert.js';
 import { DeclaredBaselines } from '../../src/core/baselines/declared-baselines.js';
 import { replay } from '../../src/pipeline/replay.js';
 

@@ -6,7 +6,7 @@ import { createFleet } from '../../scripts/fleet/generate-fleet.js';
 import { loadBaselinesDir } from '../../src/config/load-baselines.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { replay } from '../../src/pipeline/replay.js';
-import { type AlertSink } from '../../src/sinks/alert-sink.js';
+import type { AlertSink } from '../../src/sinks/alert-sink.js';
 import { PrometheusMetrics } from '../../src/telemetry/prometheus-metrics.js';
 
 describe('replay with metrics', () => {

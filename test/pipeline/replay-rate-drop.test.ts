@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeFleet } from '../../scripts/fleet/writer.js';
 import { loadBaselinesDir } from '../../src/config/load-baselines.js';
 import { loadConfig } from '../../src/config/load-config.js';
-import { type Alert } from '../../src/core/alerts/alert.js';
+import type { Alert } from '../../src/core/alerts/alert.js';
 import { type Label, evaluateAlerts } from '../../src/evaluation/evaluate-alerts.js';
 import { replay } from '../../src/pipeline/replay.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type Alert } from '../../src/core/alerts/alert.js';
+import type { Alert } from '../../src/core/alerts/alert.js';
 import { defaultEngineSettings } from '../../src/core/engine-context.js';
 import { buildReportData, incidentsOf } from '../../src/report/report-data.js';
 import { renderReportHtml } from '../../src/report/render-report-html.js';

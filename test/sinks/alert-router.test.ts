@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { type Alert } from '../../src/core/alerts/alert.js';
-import { type AlertSink } from '../../src/sinks/alert-sink.js';
+import type { Alert } from '../../src/core/alerts/alert.js';
+import type { AlertSink } from '../../src/sinks/alert-sink.js';
 import { ALL_ALERTS, AlertRouter, RoutedSink, routeAccepts } from '../../src/sinks/alert-router.js';
 import { PrometheusMetrics } from '../../src/telemetry/prometheus-metrics.js';
 import { testAlert } from '../helpers/alert-fixture.js';

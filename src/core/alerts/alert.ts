@@ -1,4 +1,4 @@
-import { type DetectorName, type Observation, type Severity } from '../detectors/detector.js';
+import type { DetectorName, Observation, Severity } from '../detectors/detector.js';
 
 /**
  * Where an alert message stands in its incident (episode). Every message of one incident carries

@@ -1,10 +1,10 @@
-import { type AgentBaseline } from '../baselines/agent-baseline.js';
-import { type Detector, type Finding } from '../detectors/detector.js';
-import { type EngineContext } from '../engine-context.js';
+import type { AgentBaseline } from '../baselines/agent-baseline.js';
+import type { Detector, Finding } from '../detectors/detector.js';
+import type { EngineContext } from '../engine-context.js';
 import { applyVerdict } from '../feedback/apply-verdict.js';
-import { type Verdict } from '../feedback/verdict.js';
+import type { Verdict } from '../feedback/verdict.js';
 import { alertId } from './alert-id.js';
-import { type Alert } from './alert.js';
+import type { Alert } from './alert.js';
 import { foldTrigger, isQuiet, type OpenIncident, openEpisode, resolveIncident, type Trigger } from './incident.js';
 
 const RESOLVE_EVERY_MS = 60_000;

@@ -1,6 +1,6 @@
 import { type Finding, SEVERITY_ORDER } from '../detectors/detector.js';
-import { type AuditEvent } from '../events/audit-event.js';
-import { type Alert } from './alert.js';
+import type { AuditEvent } from '../events/audit-event.js';
+import type { Alert } from './alert.js';
 
 /**
  * One incident (episode) of a detector for one agent: opened by a trigger, folded with later

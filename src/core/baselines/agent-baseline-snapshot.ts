@@ -1,6 +1,6 @@
-import { type EngineContext } from '../engine-context.js';
+import type { EngineContext } from '../engine-context.js';
 import { InvalidSnapshotError } from '../errors.js';
-import { type OpenIncident } from '../alerts/incident.js';
+import type { OpenIncident } from '../alerts/incident.js';
 import { AcceptedPatterns, type AcceptedPatternsSnapshot } from '../feedback/accepted-patterns.js';
 import { type NewToolTargetSnapshot, ToolTargetState } from '../detectors/new-tool-target.js';
 import { type NewToolTransitionSnapshot, ToolTransitionState } from '../detectors/new-tool-transition.js';

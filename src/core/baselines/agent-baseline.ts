@@ -1,21 +1,21 @@
-import { type AuditEvent } from '../events/audit-event.js';
-import { type OpenIncident } from '../alerts/incident.js';
-import { type EngineContext } from '../engine-context.js';
-import { type AcceptedPatterns } from '../feedback/accepted-patterns.js';
-import { type ToolTargetState } from '../detectors/new-tool-target.js';
-import { type ToolTransitionState } from '../detectors/new-tool-transition.js';
-import { type RateDropState } from '../detectors/rate-drop.js';
+import type { AuditEvent } from '../events/audit-event.js';
+import type { OpenIncident } from '../alerts/incident.js';
+import type { EngineContext } from '../engine-context.js';
+import type { AcceptedPatterns } from '../feedback/accepted-patterns.js';
+import type { ToolTargetState } from '../detectors/new-tool-target.js';
+import type { ToolTransitionState } from '../detectors/new-tool-transition.js';
+import type { RateDropState } from '../detectors/rate-drop.js';
 import { hourOfWeek, localHourIndex, timezoneOffsetMs } from '../time/timezone.js';
 import { CountSketch } from './count-sketch.js';
-import { type ClassBaseline } from './class-baseline.js';
-import { type LocationState } from './location-state.js';
-import { type AgentDeclaration } from './declared-baselines.js';
+import type { ClassBaseline } from './class-baseline.js';
+import type { LocationState } from './location-state.js';
+import type { AgentDeclaration } from './declared-baselines.js';
 import { ErrorWindow } from './error-window.js';
-import { type GracePeriod } from './grace-period.js';
+import type { GracePeriod } from './grace-period.js';
 import { Ewma } from './ewma.js';
 import { HourProfile } from './hour-profile.js';
 import { RateWindows } from './rate-windows.js';
-import { type RecentIds } from './recent-ids.js';
+import type { RecentIds } from './recent-ids.js';
 import { SEEN_ENTRY_BYTES, SeenSet } from './seen-set.js';
 
 /** The fixed part of an agent's heap footprint (bench/memory-per-agent.ts measures about this, without values). */

@@ -1,6 +1,6 @@
 import { GlobSet, compileGlob } from '../glob.js';
 import { ActiveHours } from './active-hours.js';
-import { type DeclaredBaselinesDocument, type MaintenanceWindowDocument } from './declared-baselines-schema.js';
+import type { DeclaredBaselinesDocument, MaintenanceWindowDocument } from './declared-baselines-schema.js';
 import { MaintenanceWindows } from './maintenance-windows.js';
 import { SensitiveActions } from './sensitive-actions.js';
 import { ToolTargets } from './tool-targets.js';

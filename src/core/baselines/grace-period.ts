@@ -1,9 +1,9 @@
-import { type Detector, type Finding } from '../detectors/detector.js';
-import { type EngineContext } from '../engine-context.js';
-import { type EngineSettings } from '../engine-settings.js';
-import { type AuditEvent } from '../events/audit-event.js';
+import type { Detector, Finding } from '../detectors/detector.js';
+import type { EngineContext } from '../engine-context.js';
+import type { EngineSettings } from '../engine-settings.js';
+import type { AuditEvent } from '../events/audit-event.js';
 import { GlobSet } from '../glob.js';
-import { type AgentBaseline } from './agent-baseline.js';
+import type { AgentBaseline } from './agent-baseline.js';
 
 /** An agent's grace state as JSON (AgentSnapshot.grace). */
 export interface GraceSnapshot {

@@ -1,7 +1,7 @@
-import { type EventSource } from '../events/audit-event.js';
+import type { EventSource } from '../events/audit-event.js';
 import { lookupRegion } from '../geo/cloud-regions.js';
 import { lookupCountry } from '../geo/country-centroids.js';
-import { type LatLon } from '../geo/distance.js';
+import type { LatLon } from '../geo/distance.js';
 import { isPrivateIp, networkKey } from '../geo/ip-network.js';
 import { SeenSet, type SeenSetSnapshot } from './seen-set.js';
 

@@ -1,7 +1,7 @@
 import { InvalidBaselinesError } from '../errors.js';
 import { minuteOfWeek } from '../time/timezone.js';
 import { ActiveHours } from './active-hours.js';
-import { type MaintenanceWindowDocument } from './declared-baselines-schema.js';
+import type { MaintenanceWindowDocument } from './declared-baselines-schema.js';
 
 /** One declared window, as inspect and explanations name it. */
 export interface MaintenanceMatch {

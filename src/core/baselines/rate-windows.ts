@@ -1,6 +1,6 @@
-import { type EngineSettings } from '../engine-settings.js';
+import type { EngineSettings } from '../engine-settings.js';
 import { countUpperQuantile } from '../stats/negative-binomial.js';
-import { type HourProfile } from './hour-profile.js';
+import type { HourProfile } from './hour-profile.js';
 
 const HOUR_MS = 3_600_000;
 const MINUTE_MS = 60_000;

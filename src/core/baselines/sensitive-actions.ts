@@ -1,6 +1,6 @@
 import { GlobSet, compileGlob } from '../glob.js';
-import { type AuditEvent } from '../events/audit-event.js';
-import { type SensitivePatternDocument } from './declared-baselines-schema.js';
+import type { AuditEvent } from '../events/audit-event.js';
+import type { SensitivePatternDocument } from './declared-baselines-schema.js';
 
 export interface SensitiveActionMatch {
   pattern: string;

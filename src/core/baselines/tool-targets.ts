@@ -1,6 +1,6 @@
-import { type AuditEvent } from '../events/audit-event.js';
+import type { AuditEvent } from '../events/audit-event.js';
 import { compileGlob } from '../glob.js';
-import { type ToolTargetDocument } from './declared-baselines-schema.js';
+import type { ToolTargetDocument } from './declared-baselines-schema.js';
 
 /** Attribute prefix under which the OTel adapter carries a tool call's top-level arguments. */
 export const TOOL_ARG_PREFIX = 'tool.arg.';

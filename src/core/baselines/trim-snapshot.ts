@@ -1,5 +1,5 @@
-import { type AgentSnapshot } from './agent-baseline-snapshot.js';
-import { type SeenSetSnapshot } from './seen-set.js';
+import type { AgentSnapshot } from './agent-baseline-snapshot.js';
+import type { SeenSetSnapshot } from './seen-set.js';
 
 export interface TrimResult {
   snapshot: AgentSnapshot;

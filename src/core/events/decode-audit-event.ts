@@ -1,6 +1,6 @@
 import type { ErrorObject } from 'ajv';
 import { InvalidEventError, RejectReason } from '../errors.js';
-import { type AuditEvent } from './audit-event.js';
+import type { AuditEvent } from './audit-event.js';
 import { AuditEventSchema, type RawAuditEvent } from './audit-event-schema.js';
 import { overByteLimit, oversizedLineBytes, utf8Length } from './oversized-line.js';
 import { valueAt } from '../json-pointer.js';

@@ -1,4 +1,4 @@
-import { type AuditEvent } from './audit-event.js';
+import type { AuditEvent } from './audit-event.js';
 
 /**
  * Restores event-time order for events that arrive up to `latenessMs` out of order: an event is

@@ -1,4 +1,4 @@
-import { type FindingPattern } from './finding-pattern.js';
+import type { FindingPattern } from './finding-pattern.js';
 
 export type AcceptedPatternsSnapshot = [detector: string, keys: string[], magnitude: number | null][];
 

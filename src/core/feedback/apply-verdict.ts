@@ -1,9 +1,9 @@
-import { type OpenIncident } from '../alerts/incident.js';
-import { type AgentBaseline } from '../baselines/agent-baseline.js';
-import { type Detector } from '../detectors/detector.js';
+import type { OpenIncident } from '../alerts/incident.js';
+import type { AgentBaseline } from '../baselines/agent-baseline.js';
+import type { Detector } from '../detectors/detector.js';
 import { AcceptedPatterns } from './accepted-patterns.js';
-import { type FindingPattern } from './finding-pattern.js';
-import { type Verdict } from './verdict.js';
+import type { FindingPattern } from './finding-pattern.js';
+import type { Verdict } from './verdict.js';
 
 /**
  * What a verdict does to the agent's baseline. `normal`: the pattern of the alert (its resource,

@@ -1,5 +1,5 @@
 import { InvalidEventError, RejectReason } from '../../core/errors.js';
-import { type NativeEventInput, type SkippedRecord } from '../log-format.js';
+import type { NativeEventInput, SkippedRecord } from '../log-format.js';
 import { isObject, obj, str } from '../record-fields.js';
 import { isCloudTrailRecord, mapCloudTrailRecord } from './cloudtrail-record.js';
 

@@ -1,4 +1,4 @@
-import { type Outcome } from '../../core/events/audit-event.js';
+import type { Outcome } from '../../core/events/audit-event.js';
 import { type JsonObject, obj, str } from '../record-fields.js';
 
 const DENIED = /AccessDenied|UnauthorizedOperation|Unauthorized|NotAuthorized|Forbidden/i;

@@ -1,5 +1,5 @@
 import { type JsonObject, obj, str } from '../record-fields.js';
-import { type ArnContext } from './cloudtrail-resource.js';
+import type { ArnContext } from './cloudtrail-resource.js';
 import { own } from '../../core/own-property.js';
 
 /**

@@ -1,5 +1,5 @@
 import { InvalidEventError, RejectReason } from '../../core/errors.js';
-import { type RawAuditEvent } from '../../core/events/audit-event-schema.js';
+import type { RawAuditEvent } from '../../core/events/audit-event-schema.js';
 import { SkippedRecord } from '../log-format.js';
 import { type JsonObject, clip, epochMs, firstStr, isObject, obj, putAttr, str } from '../record-fields.js';
 import { identityOf } from './cloudtrail-identity.js';

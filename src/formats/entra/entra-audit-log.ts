@@ -1,5 +1,5 @@
 import { InvalidEventError, RejectReason } from '../../core/errors.js';
-import { type RawAuditEvent } from '../../core/events/audit-event-schema.js';
+import type { RawAuditEvent } from '../../core/events/audit-event-schema.js';
 import { type JsonObject, arr, clip, epochMs, field, firstStr, isObject, jsonish, obj, putAttr, str } from '../record-fields.js';
 import { grantsOf } from './entra-grants.js';
 import { auditOutcome } from './entra-outcome.js';

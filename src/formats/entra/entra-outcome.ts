@@ -1,4 +1,4 @@
-import { type Outcome } from '../../core/events/audit-event.js';
+import type { Outcome } from '../../core/events/audit-event.js';
 import { num, str } from '../record-fields.js';
 
 /**

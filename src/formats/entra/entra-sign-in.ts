@@ -1,5 +1,5 @@
 import { InvalidEventError, RejectReason } from '../../core/errors.js';
-import { type RawAuditEvent } from '../../core/events/audit-event-schema.js';
+import type { RawAuditEvent } from '../../core/events/audit-event-schema.js';
 import { type JsonObject, clip, epochMs, field, firstStr, jsonish, num, obj, putAttr, str } from '../record-fields.js';
 import { signInOutcome } from './entra-outcome.js';
 

@@ -1,6 +1,6 @@
 import { InvalidEventError, RejectReason } from '../../core/errors.js';
-import { type Outcome } from '../../core/events/audit-event.js';
-import { type RawAuditEvent } from '../../core/events/audit-event-schema.js';
+import type { Outcome } from '../../core/events/audit-event.js';
+import type { RawAuditEvent } from '../../core/events/audit-event-schema.js';
 import { SkippedRecord } from '../log-format.js';
 import { type JsonObject, arr, clip, epochMs, firstStr, isObject, num, obj, putAttr, str } from '../record-fields.js';
 import { boundTokenOf, isHousekeeping } from './k8s-bound-token.js';

@@ -1,5 +1,5 @@
 import { InvalidEventError } from '../../core/errors.js';
-import { type NativeEventInput, type SkippedRecord } from '../log-format.js';
+import type { NativeEventInput, SkippedRecord } from '../log-format.js';
 import { isObject } from '../record-fields.js';
 import { isK8sAuditEvent, mapK8sAuditEvent } from './k8s-audit-event.js';
 

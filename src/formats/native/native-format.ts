@@ -1,4 +1,4 @@
-import { type RawAuditEvent } from '../../core/events/audit-event-schema.js';
+import type { RawAuditEvent } from '../../core/events/audit-event-schema.js';
 import { isObject } from '../record-fields.js';
 
 /**

@@ -1,5 +1,5 @@
 import { InvalidEventError, RejectReason } from '../../core/errors.js';
-import { type RawAuditEvent } from '../../core/events/audit-event-schema.js';
+import type { RawAuditEvent } from '../../core/events/audit-event-schema.js';
 import { permissionOf } from '../cloudtrail/cloudtrail-permission.js';
 import { type JsonObject, arr, clip, firstStr, isObject, jsonish, obj, putAttr, str } from '../record-fields.js';
 import { ocsfId, ocsfOutcome, ocsfSource, ocsfTenant, requireTime } from './ocsf-common.js';

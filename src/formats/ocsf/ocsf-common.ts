@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { InvalidEventError, RejectReason } from '../../core/errors.js';
-import { type Outcome } from '../../core/events/audit-event.js';
-import { type RawAuditEvent } from '../../core/events/audit-event-schema.js';
+import type { Outcome } from '../../core/events/audit-event.js';
+import type { RawAuditEvent } from '../../core/events/audit-event-schema.js';
 import { type JsonObject, arr, clip, epochMs, firstStr, num, obj, str } from '../record-fields.js';
 
 /** OCSF `status_id`: 1 Success, 2 Failure (0 Unknown and 99 Other count as success: nothing says it failed). */

@@ -1,5 +1,5 @@
 import { InvalidEventError, RejectReason } from '../../core/errors.js';
-import { type RawAuditEvent } from '../../core/events/audit-event-schema.js';
+import type { RawAuditEvent } from '../../core/events/audit-event-schema.js';
 import { isObject, num, obj } from '../record-fields.js';
 import { mapApiActivity } from './ocsf-api-activity.js';
 import { mapAuthentication } from './ocsf-authentication.js';

@@ -1,6 +1,6 @@
 import { InvalidEventError, RejectReason } from '../../core/errors.js';
-import { type Outcome } from '../../core/events/audit-event.js';
-import { type RawAuditEvent } from '../../core/events/audit-event-schema.js';
+import type { Outcome } from '../../core/events/audit-event.js';
+import type { RawAuditEvent } from '../../core/events/audit-event-schema.js';
 import { type JsonObject, clip, num, obj, putAttr, str } from '../record-fields.js';
 import { type Attributes, attrStr, attributesOf } from './otlp-attributes.js';
 

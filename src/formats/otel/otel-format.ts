@@ -1,4 +1,4 @@
-import { type InvalidEventError } from '../../core/errors.js';
+import type { InvalidEventError } from '../../core/errors.js';
 import { FormatName, type LogFormat, type NativeEventInput, type SkippedRecord } from '../log-format.js';
 import { isOtlpTraces, otlpToolEvents } from './otlp-traces.js';
 

@@ -1,5 +1,5 @@
 import { InvalidEventError, RejectReason } from '../../core/errors.js';
-import { type RawAuditEvent } from '../../core/events/audit-event-schema.js';
+import type { RawAuditEvent } from '../../core/events/audit-event-schema.js';
 import { SkippedRecord } from '../log-format.js';
 import { arr, isObject, obj } from '../record-fields.js';
 import { GenAiOperation, mapToolSpan, operationOf } from './genai-tool-span.js';

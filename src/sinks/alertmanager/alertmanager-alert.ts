@@ -1,5 +1,5 @@
-import { type Alert } from '../../core/alerts/alert.js';
-import { type Observation } from '../../core/detectors/detector.js';
+import type { Alert } from '../../core/alerts/alert.js';
+import type { Observation } from '../../core/detectors/detector.js';
 
 /** An alert as `POST /api/v2/alerts` takes it (Alertmanager's `postableAlert`). */
 export interface PostableAlert {

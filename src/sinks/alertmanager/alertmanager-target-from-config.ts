@@ -1,8 +1,8 @@
 import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { type Registry } from 'prom-client';
-import { type AlertmanagerAuthConfig, type AlertmanagerSinkConfig } from './alertmanager-sink-config-schema.js';
+import type { Registry } from 'prom-client';
+import type { AlertmanagerAuthConfig, AlertmanagerSinkConfig } from './alertmanager-sink-config-schema.js';
 import { type DeliveryError, InvalidConfigError } from '../../core/errors.js';
 import { prometheusReloadMetrics } from '../../telemetry/reload-metrics.js';
 import { prometheusAlertmanagerMetrics } from './alertmanager-metrics.js';

@@ -1,9 +1,9 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { rootCertificates } from 'node:tls';
-import { type Alert } from '../../core/alerts/alert.js';
+import type { Alert } from '../../core/alerts/alert.js';
 import { DeliveryError, InvalidConfigError } from '../../core/errors.js';
-import { type ReloadMetrics } from '../../telemetry/reload-metrics.js';
+import type { ReloadMetrics } from '../../telemetry/reload-metrics.js';
 import { type DeliveryTarget, deliveryErrorForStatus, parseRetryAfter } from '../delivery/delivery-target.js';
 import { type PostableAlert, alertmanagerLabels, toPostableAlert } from './alertmanager-alert.js';
 import { type AlertmanagerMetrics, noopAlertmanagerMetrics } from './alertmanager-metrics.js';

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { appendFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { Type } from '@sinclair/typebox';
-import { type Alert } from '../../core/alerts/alert.js';
+import type { Alert } from '../../core/alerts/alert.js';
 import { AlertSchema } from '../../core/alerts/alert-schema.js';
 import { cannotRead } from '../../core/errors.js';
 import { type RecordProblem, RecordValidator, within } from '../../core/record-validator.js';

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { appendFile, type FileHandle, open, readdir, readFile, rm, truncate } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type Alert } from '../../core/alerts/alert.js';
+import type { Alert } from '../../core/alerts/alert.js';
 import { cannotWrite, FileWriteError, QueueClosedError } from '../../core/errors.js';
 import { type ReloadMetrics, ReloadKind, noopReloadMetrics } from '../../telemetry/reload-metrics.js';
 import { type AlertStore, type QueuedAlert, spoolLine } from './alert-store.js';

@@ -1,4 +1,4 @@
-import { type Alert } from '../../core/alerts/alert.js';
+import type { Alert } from '../../core/alerts/alert.js';
 
 /** One alert waiting for its sink, as stored (the position is the store's own business). */
 export interface QueuedAlert {

@@ -1,4 +1,4 @@
-import { type DeliveryError } from '../../core/errors.js';
+import type { DeliveryError } from '../../core/errors.js';
 
 export interface BackoffSettings {
   initialBackoffMs: number;

@@ -1,10 +1,10 @@
-import { type Alert } from '../../core/alerts/alert.js';
+import type { Alert } from '../../core/alerts/alert.js';
 import { DeliveryError, QueueClosedError } from '../../core/errors.js';
 import { type PipelineMetrics, type SinkQueueGauges, noopPipelineMetrics } from '../../telemetry/pipeline-metrics.js';
-import { type AlertSink } from '../alert-sink.js';
+import type { AlertSink } from '../alert-sink.js';
 import { type AlertStore, type QueuedAlert, spoolLine } from './alert-store.js';
 import { retryDelayMs } from './backoff.js';
-import { type DeliveryTarget } from './delivery-target.js';
+import type { DeliveryTarget } from './delivery-target.js';
 
 export interface DeliveryLog {
   info(msg: string, fields?: Record<string, unknown>): void;

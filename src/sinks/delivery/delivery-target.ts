@@ -1,4 +1,4 @@
-import { type Alert } from '../../core/alerts/alert.js';
+import type { Alert } from '../../core/alerts/alert.js';
 import { DeliveryError } from '../../core/errors.js';
 
 export { DeliveryError, type DeliveryErrorOptions } from '../../core/errors.js';

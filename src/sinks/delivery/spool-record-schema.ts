@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { type Alert } from '../../core/alerts/alert.js';
+import type { Alert } from '../../core/alerts/alert.js';
 import { AlertSchema } from '../../core/alerts/alert-schema.js';
 import { type RecordProblem, RecordValidator } from '../../core/record-validator.js';
 

@@ -1,5 +1,5 @@
-import { type IHeaders, type Message } from 'kafkajs';
-import { type Alert } from '../../core/alerts/alert.js';
+import type { IHeaders, Message } from 'kafkajs';
+import type { Alert } from '../../core/alerts/alert.js';
 
 /** Headers that let a consumer of the alerts topic route or dedup without parsing the value. */
 export const AlertHeader = { Id: 'agentwatch-alert-id', Detector: 'agentwatch-detector' } as const;

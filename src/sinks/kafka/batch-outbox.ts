@@ -1,10 +1,10 @@
-import { type Context, type Span } from '@opentelemetry/api';
-import { type KafkaMessage, type Message, type Producer } from 'kafkajs';
-import { type Alert } from '../../core/alerts/alert.js';
+import type { Context, Span } from '@opentelemetry/api';
+import type { KafkaMessage, Message, Producer } from 'kafkajs';
+import type { Alert } from '../../core/alerts/alert.js';
 import { messageChunks } from '../../kafka/changelog-writer.js';
-import { type AlertRouter } from '../alert-router.js';
+import type { AlertRouter } from '../alert-router.js';
 import { alertMessage } from './alert-message.js';
-import { type PipelineMetrics } from '../../telemetry/pipeline-metrics.js';
+import type { PipelineMetrics } from '../../telemetry/pipeline-metrics.js';
 import { endSpan, injectSpan } from '../../telemetry/tracing.js';
 import { startAlertSpan, startDeliverySpan } from '../../telemetry/live-spans.js';
 

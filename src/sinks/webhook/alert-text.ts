@@ -1,5 +1,5 @@
-import { type Alert } from '../../core/alerts/alert.js';
-import { type Observation } from '../../core/detectors/detector.js';
+import type { Alert } from '../../core/alerts/alert.js';
+import type { Observation } from '../../core/detectors/detector.js';
 
 /**
  * Words a person reads in chat (Slack, Teams): the incident's state, what, who, compared with what.

@@ -1,4 +1,4 @@
-import { type Alert } from '../../core/alerts/alert.js';
+import type { Alert } from '../../core/alerts/alert.js';
 import { escapeControls } from '../../core/escape-controls.js';
 import { alertFacts, alertHeadline, clip } from './alert-text.js';
 

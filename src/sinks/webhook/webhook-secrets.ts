@@ -1,4 +1,4 @@
-import { type WebhookSinkConfig } from '../../config/sinks-config-schema.js';
+import type { WebhookSinkConfig } from '../../config/sinks-config-schema.js';
 import { InvalidConfigError } from '../../core/errors.js';
 import { secretKey } from './standard-webhooks.js';
 

@@ -1,8 +1,8 @@
-import { type Alert } from '../../core/alerts/alert.js';
+import type { Alert } from '../../core/alerts/alert.js';
 import { DeliveryError } from '../../core/errors.js';
 import { agentwatchVersion } from '../../version.js';
 import { type DeliveryTarget, deliveryErrorForStatus, parseRetryAfter } from '../delivery/delivery-target.js';
-import { type WebhookPreset } from './webhook-preset.js';
+import type { WebhookPreset } from './webhook-preset.js';
 import { slackMessage } from './slack-message.js';
 import { webhookHeaders } from './standard-webhooks.js';
 import { teamsMessage } from './teams-message.js';

@@ -1,4 +1,4 @@
-import { type IHeaders, type KafkaMessage, type Message } from 'kafkajs';
+import type { IHeaders, KafkaMessage, Message } from 'kafkajs';
 import { messageBytes } from '../../kafka/changelog-writer.js';
 
 /** Header values are bounded: an error message must not make the dead letter itself too large. */

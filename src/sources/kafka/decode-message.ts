@@ -1,6 +1,6 @@
-import { type KafkaMessage } from 'kafkajs';
+import type { KafkaMessage } from 'kafkajs';
 import { InvalidEventError, RejectReason } from '../../core/errors.js';
-import { type AuditEvent } from '../../core/events/audit-event.js';
+import type { AuditEvent } from '../../core/events/audit-event.js';
 import { toAuditEvent } from '../../core/events/decode-audit-event.js';
 import { decodeRecords } from '../../formats/decode-records.js';
 import { type LogFormat, SkippedRecord } from '../../formats/log-format.js';

@@ -1,8 +1,8 @@
-import { type Batch, type Consumer, type EachBatchPayload, type Kafka, type KafkaMessage, type Message } from 'kafkajs';
+import type { Batch, Consumer, EachBatchPayload, Kafka, KafkaMessage, Message } from 'kafkajs';
 import { InvalidEventError } from '../../core/errors.js';
-import { type AuditEvent } from '../../core/events/audit-event.js';
-import { type Config } from '../../config/config-schema.js';
-import { type LogFormat } from '../../formats/log-format.js';
+import type { AuditEvent } from '../../core/events/audit-event.js';
+import type { Config } from '../../config/config-schema.js';
+import type { LogFormat } from '../../formats/log-format.js';
 import { withKafkaRetries } from '../../kafka/kafka-retry.js';
 import { deadLetterMessage } from './dead-letter.js';
 import { type MessageLimits, decodeKafkaMessage } from './decode-message.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type Alert } from '../../../src/core/alerts/alert.js';
+import type { Alert } from '../../../src/core/alerts/alert.js';
 import { DAY, HOUR, MINUTE, T0, engineWith, merge, runAll, traffic } from '../../helpers/traffic.js';
 
 const at = (a: Alert) => Date.parse(a.time);

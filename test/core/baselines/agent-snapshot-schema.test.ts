@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type AgentSnapshot } from '../../../src/core/baselines/agent-baseline-snapshot.js';
+import type { AgentSnapshot } from '../../../src/core/baselines/agent-baseline-snapshot.js';
 import { AgentSnapshotSchema, agentSnapshotProblem, checkAgentSnapshot, isAgentSnapshot } from '../../../src/core/baselines/agent-snapshot-schema.js';
 import { InvalidSnapshotError } from '../../../src/core/errors.js';
 import { richSnapshots } from '../../helpers/rich-snapshots.js';

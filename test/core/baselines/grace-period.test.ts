@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { type Alert } from '../../../src/core/alerts/alert.js';
-import { type DeclaredBaselinesDocument } from '../../../src/core/baselines/declared-baselines-schema.js';
-import { type AuditEvent } from '../../../src/core/events/audit-event.js';
+import type { Alert } from '../../../src/core/alerts/alert.js';
+import type { DeclaredBaselinesDocument } from '../../../src/core/baselines/declared-baselines-schema.js';
+import type { AuditEvent } from '../../../src/core/events/audit-event.js';
 import { DAY, HOUR, MINUTE, T0, engineWith, event, merge, run, traffic } from '../../helpers/traffic.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();

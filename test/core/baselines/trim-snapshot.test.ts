@@ -3,7 +3,7 @@ import { Engine } from '../../../src/core/engine.js';
 import { defaultEngineSettings } from '../../../src/core/engine-context.js';
 import { restoreAgent } from '../../../src/core/baselines/agent-baseline-snapshot.js';
 import { trimSnapshot } from '../../../src/core/baselines/trim-snapshot.js';
-import { type AuditEvent } from '../../../src/core/events/audit-event.js';
+import type { AuditEvent } from '../../../src/core/events/audit-event.js';
 
 const T0 = Date.parse('2026-03-02T00:00:00Z');
 const bytes = (s: string) => Buffer.byteLength(s);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DAY, HOUR, MINUTE, T0, engineWith, event, merge, run, traffic } from '../../helpers/traffic.js';
-import { type EventSource } from '../../../src/core/events/audit-event.js';
+import type { EventSource } from '../../../src/core/events/audit-event.js';
 
 const home: EventSource = { ip: '52.23.1.10', region: 'us-east-1', country: 'US' };
 const second: EventSource = { ip: '34.210.5.5', region: 'us-west-2', country: 'US' };

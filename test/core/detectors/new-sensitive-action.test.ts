@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { type DeclaredBaselinesDocument } from '../../../src/core/baselines/declared-baselines-schema.js';
-import { type AuditEvent } from '../../../src/core/events/audit-event.js';
+import type { DeclaredBaselinesDocument } from '../../../src/core/baselines/declared-baselines-schema.js';
+import type { AuditEvent } from '../../../src/core/events/audit-event.js';
 import { DAY, HOUR, MINUTE, T0, engineWith, event, merge, run, traffic } from '../../helpers/traffic.js';
 
 const declared: DeclaredBaselinesDocument = {

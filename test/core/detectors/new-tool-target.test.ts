@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { type DeclaredBaselinesDocument } from '../../../src/core/baselines/declared-baselines-schema.js';
-import { type AuditEvent } from '../../../src/core/events/audit-event.js';
+import type { DeclaredBaselinesDocument } from '../../../src/core/baselines/declared-baselines-schema.js';
+import type { AuditEvent } from '../../../src/core/events/audit-event.js';
 import { DAY, HOUR, T0, engineWith, event, run } from '../../helpers/traffic.js';
 
 // As the genai pack declares them (baselines/packs/genai/genai-tool-targets.yaml).

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type AuditEvent } from '../../../src/core/events/audit-event.js';
+import type { AuditEvent } from '../../../src/core/events/audit-event.js';
 import { DAY, HOUR, T0, engineWith, event, run } from '../../helpers/traffic.js';
 
 /** One execute_tool span as the OTel adapter maps it. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { type Alert } from '../../../src/core/alerts/alert.js';
-import { type Engine } from '../../../src/core/engine.js';
-import { type AuditEvent } from '../../../src/core/events/audit-event.js';
+import type { Alert } from '../../../src/core/alerts/alert.js';
+import type { Engine } from '../../../src/core/engine.js';
+import type { AuditEvent } from '../../../src/core/events/audit-event.js';
 import { DAY, HOUR, MINUTE, T0, engineWith, event, localHour, localWeekday, merge, traffic } from '../../helpers/traffic.js';
 
 /** Every message, the engine ticked by each event's time as a replay's watermark would. */

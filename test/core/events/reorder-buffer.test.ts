@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type AuditEvent } from '../../../src/core/events/audit-event.js';
+import type { AuditEvent } from '../../../src/core/events/audit-event.js';
 import { ReorderBuffer } from '../../../src/core/events/reorder-buffer.js';
 import { event } from '../../helpers/traffic.js';
 

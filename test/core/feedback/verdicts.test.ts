@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { type Alert } from '../../../src/core/alerts/alert.js';
-import { type Verdict } from '../../../src/core/feedback/verdict.js';
+import type { Alert } from '../../../src/core/alerts/alert.js';
+import type { Verdict } from '../../../src/core/feedback/verdict.js';
 import { DAY, HOUR, MINUTE, T0, engineWith, event, merge, run, runAll, traffic } from '../../helpers/traffic.js';
 
 /** The same export job bursting at 14:00 on days 9 and 10. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidEventError } from '../../../src/core/errors.js';
-import { type AuditEvent } from '../../../src/core/events/audit-event.js';
+import type { AuditEvent } from '../../../src/core/events/audit-event.js';
 import { decodeRecords } from '../../../src/formats/decode-records.js';
 import { SkippedRecord } from '../../../src/formats/log-format.js';
 import { T0, engineWith, run } from '../../helpers/traffic.js';

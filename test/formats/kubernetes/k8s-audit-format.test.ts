@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InvalidEventError } from '../../../src/core/errors.js';
-import { type AuditEvent } from '../../../src/core/events/audit-event.js';
+import type { AuditEvent } from '../../../src/core/events/audit-event.js';
 import { type DecodedRecord, decodeRecords } from '../../../src/formats/decode-records.js';
 import { detectFormat } from '../../../src/formats/format-registry.js';
 import { k8sAuditFormat } from '../../../src/formats/kubernetes/k8s-audit-format.js';

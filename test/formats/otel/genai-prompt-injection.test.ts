@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type Alert } from '../../../src/core/alerts/alert.js';
+import type { Alert } from '../../../src/core/alerts/alert.js';
 import { loadBaselinesDir } from '../../../src/config/load-baselines.js';
 import { loadConfig } from '../../../src/config/load-config.js';
 import { decodeRecords } from '../../../src/formats/decode-records.js';

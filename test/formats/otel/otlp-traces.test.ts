@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { InvalidEventError } from '../../../src/core/errors.js';
-import { type RawAuditEvent } from '../../../src/core/events/audit-event-schema.js';
+import type { RawAuditEvent } from '../../../src/core/events/audit-event-schema.js';
 import { toAuditEvent } from '../../../src/core/events/decode-audit-event.js';
 import { nanosToMs } from '../../../src/formats/otel/genai-tool-span.js';
 import { anyValue } from '../../../src/formats/otel/otlp-attributes.js';

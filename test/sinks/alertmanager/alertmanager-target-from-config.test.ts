@@ -5,7 +5,7 @@ import { rootCertificates } from 'node:tls';
 import { join } from 'node:path';
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
-import { type AlertmanagerSinkConfig } from '../../../src/sinks/alertmanager/alertmanager-sink-config-schema.js';
+import type { AlertmanagerSinkConfig } from '../../../src/sinks/alertmanager/alertmanager-sink-config-schema.js';
 import { redactConfig } from '../../../src/config/secret-fields.js';
 import { parseConfig } from '../../../src/config/load-config.js';
 import { InvalidConfigError } from '../../../src/core/errors.js';

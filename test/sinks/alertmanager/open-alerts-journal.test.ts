@@ -1,11 +1,11 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type PostableAlert } from '../../../src/sinks/alertmanager/alertmanager-alert.js';
+import type { PostableAlert } from '../../../src/sinks/alertmanager/alertmanager-alert.js';
 import { AlertmanagerTarget } from '../../../src/sinks/alertmanager/alertmanager-target.js';
 import { OpenAlertsJournal, parseJournalEntry } from '../../../src/sinks/alertmanager/open-alerts-journal.js';
 import { prometheusReloadMetrics } from '../../../src/telemetry/reload-metrics.js';

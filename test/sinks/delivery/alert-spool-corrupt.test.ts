@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
-import { type Alert } from '../../../src/core/alerts/alert.js';
+import type { Alert } from '../../../src/core/alerts/alert.js';
 import { AlertSpool, REJECTED_FILE } from '../../../src/sinks/delivery/alert-spool.js';
 import { spoolLine } from '../../../src/sinks/delivery/alert-store.js';
 import { DeliveryQueue } from '../../../src/sinks/delivery/delivery-queue.js';
-import { type DeliveryTarget } from '../../../src/sinks/delivery/delivery-target.js';
+import type { DeliveryTarget } from '../../../src/sinks/delivery/delivery-target.js';
 import { prometheusReloadMetrics } from '../../../src/telemetry/reload-metrics.js';
 import { testAlert } from '../../helpers/alert-fixture.js';
 

@@ -2,7 +2,7 @@ import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type Alert } from '../../../src/core/alerts/alert.js';
+import type { Alert } from '../../../src/core/alerts/alert.js';
 import { AlertSpool } from '../../../src/sinks/delivery/alert-spool.js';
 import { type AlertStore, MemoryAlertStore } from '../../../src/sinks/delivery/alert-store.js';
 import { DeliveryQueue, type RetrySettings } from '../../../src/sinks/delivery/delivery-queue.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type Alert } from '../../../src/core/alerts/alert.js';
+import type { Alert } from '../../../src/core/alerts/alert.js';
 import { slackMessage } from '../../../src/sinks/webhook/slack-message.js';
 import { teamsMessage } from '../../../src/sinks/webhook/teams-message.js';
 import { WebhookTarget } from '../../../src/sinks/webhook/webhook-target.js';

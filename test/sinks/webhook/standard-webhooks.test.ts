@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type Alert } from '../../../src/core/alerts/alert.js';
+import type { Alert } from '../../../src/core/alerts/alert.js';
 import { signWebhook, verifyWebhook, WebhookVerificationError } from '../../../src/sinks/webhook/standard-webhooks.js';
 import { WebhookTarget } from '../../../src/sinks/webhook/webhook-target.js';
 import { WebhookReceiver } from '../../helpers/webhook-receiver.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type KafkaMessage } from 'kafkajs';
+import type { KafkaMessage } from 'kafkajs';
 import { messageBytes, messageChunks } from '../../../src/kafka/changelog-writer.js';
 import { deadLetterMessage } from '../../../src/sources/kafka/dead-letter.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type EachBatchPayload, type Kafka, type KafkaMessage } from 'kafkajs';
+import type { EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import { InvalidEventError, RejectReason } from '../../../src/core/errors.js';
 import { parseConfig } from '../../../src/config/load-config.js';
 import { KafkaEventSource, KafkaSourceBatch, type PositionedEvent } from '../../../src/sources/kafka/kafka-event-source.js';
