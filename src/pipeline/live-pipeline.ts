@@ -12,7 +12,8 @@ import { writeChangelog } from '../kafka/changelog-writer.js';
 import { withKafkaRetries } from '../kafka/kafka-retry.js';
 import { maxMessageBytes, requestBudgetBytes } from '../kafka/topic-limits.js';
 import { restoreFromChangelog } from '../kafka/changelog-restore.js';
-import { KafkaEventSource, type KafkaSourceBatch } from '../sources/kafka/kafka-event-source.js';
+import { KafkaEventSource, type KafkaSourceBatch, eventPosition } from '../sources/kafka/kafka-event-source.js';
+import type { AuditEvent } from '../core/events/audit-event.js';
 import { resolveFormatChoice } from '../formats/format-registry.js';
 import type { LogFormat } from '../formats/log-format.js';
 import { ensureTopics } from '../kafka/ensure-topics.js';
@@ -337,10 +338,12 @@ export class LivePipeline {
     const guard = time;
     const processed = batch.read({
       consumed: () => void this.stats.consumed++,
-      events: (events, message) => {
+      events: (events, first, message) => {
         const wallMs = Date.now();
         let outOfRange: InvalidEventError | undefined;
-        for (const { event, position } of events) {
+        for (let i = 0; i < events.length; i++) {
+          const event = events[i] as AuditEvent;
+          const position = eventPosition(first, i);
           if ((this.engine.agent(event.agentId)?.inputPosition ?? -1) >= position) {
             // Learned before a restart or a lost commit: neither the clock nor the counts move again.
             this.engine.process(event, wallMs, position);

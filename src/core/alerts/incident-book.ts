@@ -41,7 +41,12 @@ export class IncidentBook {
     private readonly detectors: readonly Detector[],
     private readonly agents: ReadonlyMap<string, AgentBaseline>,
     private readonly resolveByStreamClock: boolean,
-  ) {}
+  ) {
+    this.growsWithBucket = detectors.filter((d) => d.bucketMagnitude !== undefined);
+  }
+
+  /** The detectors whose incidents grow with the bucket (rate_spike): looked at on every bucket close. */
+  private readonly growsWithBucket: readonly Detector[];
 
   get hasUnresolved(): boolean {
     return this.unresolved.size > 0;
@@ -60,11 +65,10 @@ export class IncidentBook {
 
   /** As an agent's bucket closes, rate incidents grow their magnitude to it (Detector.bucketMagnitude). */
   bucketClosed(agent: AgentBaseline, count: number): void {
-    for (const d of this.detectors) {
-      if (d.bucketMagnitude === undefined) continue;
+    for (const d of this.growsWithBucket) {
       const incident = agent.incidents?.get(d.name);
       if (incident === undefined || agent.bucketStartMs - incident.lastMs > this.ctx.settings.cooldownMs + this.ctx.settings.bucketMs) continue;
-      const magnitude = d.bucketMagnitude(this.ctx, count);
+      const magnitude = (d.bucketMagnitude as NonNullable<Detector['bucketMagnitude']>)(this.ctx, count);
       if (incident.magnitude === undefined || magnitude <= incident.magnitude) continue;
       incident.magnitude = magnitude;
       if (incident.acceptedNormal) agent.accepted?.accept(d.name, { magnitude });

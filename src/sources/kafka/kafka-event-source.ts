@@ -7,10 +7,9 @@ import { withKafkaRetries } from '../../kafka/kafka-retry.js';
 import { deadLetterMessage } from './dead-letter.js';
 import { type MessageLimits, decodeKafkaMessage } from './decode-message.js';
 
-/** An event with its place in the partition: offset, then record within the message (2^16 per message). */
-export interface PositionedEvent {
-  event: AuditEvent;
-  position: number;
+/** An event's place in the partition: its message's offset × 2^16, then its record within the message. */
+export function eventPosition(first: number, index: number): number {
+  return first + Math.min(index, 65_535);
 }
 
 /** What the pipeline does with each message of a batch, in partition order. */
@@ -18,10 +17,11 @@ export interface MessageHandler {
   /** A message was read (before it is decoded). */
   consumed(): void;
   /**
-   * The message's decoded events, in order; returns the first event refused (e.g. out of the
-   * trusted time range), which dead-letters the message after its other events were processed.
+   * The message's decoded events, in order, the i-th at `eventPosition(first, i)` (no object per
+   * event on this path); returns the first event refused (e.g. out of the trusted time range),
+   * which dead-letters the message after its other events were processed.
    */
-  events(events: readonly PositionedEvent[], message: KafkaMessage): InvalidEventError | undefined;
+  events(events: readonly AuditEvent[], first: number, message: KafkaMessage): InvalidEventError | undefined;
   /** The message, or some of its records, could not become events: its dead letter, for the outbox. */
   reject(err: InvalidEventError, deadLetter: Message): void;
 }
@@ -68,11 +68,7 @@ export class KafkaSourceBatch {
       try {
         // A foreign-format message may hold several events, and some bad records (dead-lettered after).
         const decoded = decodeKafkaMessage(message, this.source.options.limits, this.source.options.format);
-        const base = Number(message.offset) * 65_536;
-        const refused = handler.events(
-          decoded.events.map((event, i) => ({ event, position: base + Math.min(i, 65_535) })),
-          message,
-        );
+        const refused = handler.events(decoded.events, Number(message.offset) * 65_536, message);
         if (decoded.error) throw decoded.error;
         if (refused) throw refused;
       } catch (err) {

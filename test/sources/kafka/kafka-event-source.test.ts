@@ -1,8 +1,9 @@
+import type { AuditEvent } from '../../../src/core/events/audit-event.js';
 import { describe, expect, it } from 'vitest';
 import type { EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import { InvalidEventError, RejectReason } from '../../../src/core/errors.js';
 import { parseConfig } from '../../../src/config/load-config.js';
-import { KafkaEventSource, KafkaSourceBatch, type PositionedEvent } from '../../../src/sources/kafka/kafka-event-source.js';
+import { KafkaEventSource, KafkaSourceBatch, eventPosition } from '../../../src/sources/kafka/kafka-event-source.js';
 
 const event = (id: string, agentId = 'a') => JSON.stringify({ id, time: '2026-03-02T10:00:00Z', agentId, category: 'api_call', action: 'x' });
 const message = (offset: number, value: string): KafkaMessage =>
@@ -24,13 +25,13 @@ function read(values: string[], opts: { staleAfter?: number; refuse?: string } =
     isStale: () => opts.staleAfter !== undefined && seen >= opts.staleAfter,
     heartbeat: async () => undefined,
   } as unknown as EachBatchPayload;
-  const events: PositionedEvent[] = [];
+  const events: { event: AuditEvent; position: number }[] = [];
   const rejects: { reason: string; offset: string | undefined }[] = [];
   const last = new KafkaSourceBatch(source, payload).read({
     consumed: () => void seen++,
-    events: (es) => {
-      events.push(...es);
-      const refused = es.find((e) => e.event.id === opts.refuse);
+    events: (es, first) => {
+      events.push(...es.map((event, i) => ({ event, position: eventPosition(first, i) })));
+      const refused = es.find((e) => e.id === opts.refuse);
       return refused && new InvalidEventError(RejectReason.TimeOutOfRange, 'out of range');
     },
     reject: (err, deadLetter) => rejects.push({ reason: err.reason, offset: deadLetter.headers?.['kafka_dlt-original-offset'] as string | undefined }),
