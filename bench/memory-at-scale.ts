@@ -100,7 +100,7 @@ function feed(engine: Engine, agents: number, eventsPerAgent: number): void {
 const PARTS = [
   'windows',
   'sketch',
-  'ratios',
+  'rateSpike',
   'profile',
   'resources',
   'permissions',

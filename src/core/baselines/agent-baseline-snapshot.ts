@@ -5,6 +5,7 @@ import { AcceptedPatterns, type AcceptedPatternsSnapshot } from '../feedback/acc
 import { type NewToolTargetSnapshot, ToolTargetState } from '../detectors/new-tool-target.js';
 import { type NewToolTransitionSnapshot, ToolTransitionState } from '../detectors/new-tool-transition.js';
 import { RateDropState, type RateDropSnapshot } from '../detectors/rate-drop.js';
+import { RateSpikeState, emptyRatios } from '../detectors/rate-spike.js';
 import { AgentBaseline } from './agent-baseline.js';
 import { CountSketch, type CountSketchSnapshot } from './count-sketch.js';
 import { ErrorWindow, type ErrorWindowSnapshot } from './error-window.js';
@@ -83,6 +84,7 @@ export interface AgentSnapshot {
 }
 
 export function snapshotAgent(a: AgentBaseline): AgentSnapshot {
+  const rateSpike = a.rateSpike.snapshot();
   const snap: AgentSnapshot = {
     v: AGENT_SNAPSHOT_VERSION,
     agentId: a.agentId,
@@ -98,10 +100,10 @@ export function snapshotAgent(a: AgentBaseline): AgentSnapshot {
       suspicious: a.bucketSuspicious,
       errorFlagged: a.bucketErrorFlagged,
       ...(a.errorEvidence && { errorEvidence: a.errorEvidence.slice() }),
-      basis: a.bucketBasis,
-      threshold: Number.isFinite(a.bucketThreshold) ? a.bucketThreshold : null,
-      expected: a.bucketExpected,
-      flagged: a.bucketFlagged,
+      basis: rateSpike.basis,
+      threshold: rateSpike.threshold,
+      expected: rateSpike.expected,
+      flagged: rateSpike.flagged,
       evidence: a.bucketEvidence.slice(),
     },
     hour: {
@@ -121,8 +123,8 @@ export function snapshotAgent(a: AgentBaseline): AgentSnapshot {
     fast: [a.fast.mean, a.fast.variance],
     slow: [a.slow.mean, a.slow.variance],
     sketch: a.sketch.snapshot(),
-    ratios: a.ratios.snapshot(),
-    tailMultiplier: a.tailMultiplier,
+    ratios: rateSpike.ratios ?? emptyRatios(),
+    tailMultiplier: rateSpike.tailMultiplier,
     sketchDecayAtMs: a.sketchDecayAtMs,
     profile: a.profile.snapshot(),
     windows: a.windows.snapshot(),
@@ -163,12 +165,19 @@ export function restoreAgent(s: AgentSnapshot, ctx: EngineContext): AgentBaselin
   a.bucketSuspicious = s.bucket.suspicious;
   a.bucketErrorFlagged = s.bucket.errorFlagged;
   a.errorEvidence = s.bucket.errorEvidence?.slice();
-  a.bucketBasis = s.bucket.basis;
   a.hourBasis = s.hour.basis;
   if (s.errors) a.errors = ErrorWindow.restore(s.errors);
-  a.bucketThreshold = s.bucket.threshold ?? Number.POSITIVE_INFINITY;
-  a.bucketExpected = s.bucket.expected;
-  a.bucketFlagged = s.bucket.flagged;
+  a.rateSpike = RateSpikeState.restore(
+    {
+      threshold: s.bucket.threshold,
+      expected: s.bucket.expected,
+      flagged: s.bucket.flagged,
+      basis: s.bucket.basis,
+      ratios: s.ratios,
+      tailMultiplier: s.tailMultiplier,
+    },
+    ctx,
+  );
   a.bucketEvidence = s.bucket.evidence.slice();
   a.hourIndex = s.hour.index;
   a.hourEndMs = s.hour.endMs;
@@ -183,8 +192,6 @@ export function restoreAgent(s: AgentSnapshot, ctx: EngineContext): AgentBaselin
   [a.fast.mean, a.fast.variance] = s.fast;
   [a.slow.mean, a.slow.variance] = s.slow;
   a.sketch = CountSketch.restore(s.sketch, set.sketch.relativeAccuracy, set.sketch.binLimit);
-  a.ratios = CountSketch.restore(s.ratios, set.sketch.relativeAccuracy, set.sketch.binLimit);
-  a.tailMultiplier = s.tailMultiplier;
   a.sketchDecayAtMs = s.sketchDecayAtMs;
   a.profile = HourProfile.restore(s.profile);
   if (s.windows) a.windows = RateWindows.restore(s.windows, set.bucketMs);

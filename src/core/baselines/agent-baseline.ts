@@ -5,6 +5,7 @@ import type { AcceptedPatterns } from '../feedback/accepted-patterns.js';
 import type { ToolTargetState } from '../detectors/new-tool-target.js';
 import type { ToolTransitionState } from '../detectors/new-tool-transition.js';
 import type { RateDropState } from '../detectors/rate-drop.js';
+import { RateSpikeState } from '../detectors/rate-spike.js';
 import { hourOfWeek, localHourIndex, timezoneOffsetMs } from '../time/timezone.js';
 import { CountSketch } from './count-sketch.js';
 import type { ClassBaseline } from './class-baseline.js';
@@ -25,8 +26,6 @@ const HOUR_MS = 3_600_000;
 /** Dispersion is learned from aligned 15-minute windows. */
 const BLOCK_MS = 900_000;
 const DAY_MS = 86_400_000;
-const MAX_TAIL_RATIO = 4;
-const MIN_TAIL_EXPECTED = 5;
 
 /**
  * Everything agentwatch has learned about one agent, advanced by event time only. The current
@@ -53,14 +52,9 @@ export class AgentBaseline {
   bucketStartMs = 0;
   bucketCount = 0;
   bucketFailures = 0;
-  /** Count at which rate_spike fires in this bucket; computed when the bucket opens. */
-  bucketThreshold = Number.POSITIVE_INFINITY;
-  /** Typical peak bucket for this hour, reported as the expected value. */
-  bucketExpected = 0;
-  bucketFlagged = false;
+  /** The bucket's first events (up to evidenceLimit): the evidence of rate_spike's and error_rate's findings. */
   bucketEvidence: string[] = [];
-  /** Whose baseline set this bucket's threshold and this hour's idleness: the agent's, or its class's while it learns. */
-  bucketBasis: 'learned' | 'class' = 'learned';
+  /** Whose baseline judged this hour's idleness (off_hours, policy_violation): the agent's, or its class's while it learns. */
   hourBasis: 'learned' | 'class' = 'learned';
   /** Suspicious errors in the bucket (see ErrorWindow), and whether error_rate fired in it. */
   bucketSuspicious = 0;
@@ -84,10 +78,6 @@ export class AgentBaseline {
   fast: Ewma;
   slow: Ewma;
   sketch: CountSketch;
-  /** Sketch of each bucket's count over the peak expected when it opened (×100): the agent's own burstiness. */
-  ratios: CountSketch;
-  /** tailMargin × the ratio quantile, as of the start of the local day (0 until trusted). */
-  tailMultiplier = 0;
   sketchDecayAtMs = 0;
   profile: HourProfile;
   /** The 5- and 15-minute scan windows and the CUSUM (issue 14). */
@@ -108,6 +98,8 @@ export class AgentBaseline {
   locations: LocationState | undefined;
   /** Deploy grace and the alerts held back in grace (created on the first deploy or held finding). */
   grace: GracePeriod | undefined;
+  /** rate_spike's state (its detector file owns it): the live bucket's bar and the agent's burstiness. */
+  rateSpike: RateSpikeState;
   /** rate_drop's state (its detector file owns it; created on the first event). */
   rateDrop: RateDropState | undefined;
   /** new_tool_target's state (its detector file owns it; created on the first tool call). */
@@ -125,7 +117,7 @@ export class AgentBaseline {
     this.fast = new Ewma(ctx.fastAlpha);
     this.slow = new Ewma(ctx.slowAlpha);
     this.sketch = new CountSketch(s.sketch.relativeAccuracy, s.sketch.binLimit);
-    this.ratios = new CountSketch(s.sketch.relativeAccuracy, s.sketch.binLimit);
+    this.rateSpike = new RateSpikeState();
     this.profile = new HourProfile();
     this.windows = new RateWindows();
     this.resources = new SeenSet(s.seen.maxResources, s.seen.forgetAfterMs);
@@ -190,21 +182,20 @@ export class AgentBaseline {
     this.bucketCount = 0;
     this.bucketFailures = 0;
     this.bucketSuspicious = 0;
-    this.bucketFlagged = false;
     this.bucketErrorFlagged = false;
     this.bucketEvidence = [];
     if (this.errorEvidence) this.errorEvidence = undefined;
     if (timeMs >= this.sketchDecayAtMs) {
       const halvings = Math.floor((timeMs - this.sketchDecayAtMs) / ctx.sketchHalvingMs) + 1;
       this.sketch.decay(Math.pow(0.5, halvings));
-      this.ratios.decay(Math.pow(0.5, halvings));
+      this.rateSpike.decay(Math.pow(0.5, halvings));
       this.sketchDecayAtMs += halvings * ctx.sketchHalvingMs;
       this.resources.expire(timeMs);
       this.sensitive?.expire(timeMs);
     }
     if (timeMs >= this.hourEndMs) this.closeHour(timeMs, ctx);
     else this.windows.openBucket();
-    this.computeThreshold(ctx);
+    this.rateSpike.openBucket(this, ctx);
   }
 
   /** Counts the event in the current bucket and hour; `newResource`: its resource was never used before. */
@@ -237,16 +228,11 @@ export class AgentBaseline {
   }
 
   private closeBucket(ctx: EngineContext): void {
-    // A bucket that raised rate_spike teaches only a small fraction of its excess over what was
-    // expected, so a spike barely lifts the bar for the next one (issue 4, learning that resists
-    // poisoning). An incident that has lasted `regimeChangeMs` is a new normal, learned in full.
-    const learned = this.bucketFlagged
-      ? this.discounted(this.bucketCount, Math.max(1, this.bucketExpected), ctx, this.rateRegimeChanged(ctx))
-      : this.bucketCount;
+    const learned = this.rateSpike.learnedCount(this, ctx);
     this.errors?.closeBucket(this.bucketCount, this.bucketSuspicious, ctx.slowAlpha, this.bucketErrorFlagged);
     this.windows.closeBucket(
       this.bucketCount,
-      this.bucketFlagged,
+      this.rateSpike.flagged,
       Math.floor(this.bucketStartMs / BLOCK_MS),
       this.hourSlot % 24,
       ctx.settings.rateSpike.windows,
@@ -255,16 +241,7 @@ export class AgentBaseline {
     this.slow.observe(learned);
     this.sketch.accept(learned);
     this.peers?.observeBucket(learned, this.bucketStartMs);
-    // The burstiness sketch learns how far above its expected peak E this agent's ordinary
-    // buckets go. Not on the first day (E has not seen the hour yet), and not beyond
-    // MAX_TAIL_RATIO: a first nightly or weekly batch run is 30× an immature E, a seasonal shape
-    // for the hourly peaks to learn, not a tail that should widen the band for weeks.
-    // Nor where E is a handful of events: there a ratio measures Poisson noise, not a tail.
-    // And never from a bucket that raised an alert.
-    if (!this.bucketFlagged && this.bucketExpected >= MIN_TAIL_EXPECTED && this.lastSeenMs - this.firstSeenMs >= DAY_MS) {
-      const ratio = learned / this.bucketExpected;
-      if (ratio <= MAX_TAIL_RATIO) this.ratios.accept(100 * ratio);
-    }
+    this.rateSpike.closeBucket(this, learned, ctx);
     if (learned > this.hourMaxBucket) this.hourMaxBucket = learned;
   }
 
@@ -279,11 +256,8 @@ export class AgentBaseline {
     const offset = timezoneOffsetMs(this.timezone, timeMs);
     const next = localHourIndex(timeMs + offset);
     if (Math.floor(next / 24) !== Math.floor(this.hourIndex / 24)) {
-      // Like the hourly peaks, the burstiness learned today applies from tomorrow: a slow ramp
-      // must not widen its own band.
       this.profile.commitDay();
-      const r = ctx.settings.rateSpike;
-      this.tailMultiplier = this.ratios.count >= r.tailMinBuckets ? (this.ratios.quantile(r.tailQuantile) / 100) * r.tailMargin : 0;
+      this.rateSpike.closeDay(ctx);
     }
     // Hours with no events are observations of zero; beyond a week every slot has had one.
     const skipped = Math.min(next - this.hourIndex - 1, 168);
@@ -328,35 +302,8 @@ export class AgentBaseline {
   }
 
   /** What an anomalous observation teaches: the expected value plus a fraction of the excess. */
-  private discounted(observed: number, expected: number, ctx: EngineContext, inFull = false): number {
+  discounted(observed: number, expected: number, ctx: EngineContext, inFull = false): number {
     if (inFull || observed <= expected) return observed;
     return expected + (observed - expected) * ctx.settings.anomalyLearningWeight;
-  }
-
-  /** The open rate_spike incident has gone on long enough to be a change of regime. */
-  private rateRegimeChanged(ctx: EngineContext): boolean {
-    const open = this.incidents?.get('rate_spike');
-    return open !== undefined && this.bucketStartMs - open.openedMs >= ctx.settings.rateSpike.regimeChangeMs;
-  }
-
-  private computeThreshold(ctx: EngineContext): void {
-    const r = ctx.settings.rateSpike;
-    const learning = this.isLearning(ctx);
-    const peers = learning && this.peers?.isMature(ctx.settings.learningPeriodMs) ? this.peers : undefined;
-    const own = peers === undefined;
-    const profile = own ? this.profile : peers.profile;
-    const sketch = own ? this.sketch : peers.sketch;
-    const expected = Math.max(profile.peakAround(this.hourSlot % 24), sketch.quantile(r.quantile));
-    this.bucketExpected = expected;
-    this.bucketBasis = own ? 'learned' : 'class';
-    if (!r.enabled || (learning && own)) {
-      this.bucketThreshold = Number.POSITIVE_INFINITY;
-      return;
-    }
-    // A Poisson bound at the 1-day EWMA mean: a floor for hours with no history. Not the fast
-    // EWMA (a gate that follows the last hour follows a slow ramp too), and not its variance (a
-    // nightly batch would inflate it and blind the day).
-    const slowUpper = this.slow.mean + r.zScore * Math.sqrt(this.slow.mean);
-    this.bucketThreshold = Math.max(r.minCount, Math.ceil(Math.max(r.peakMultiplier, this.tailMultiplier) * expected), Math.ceil(slowUpper));
   }
 }

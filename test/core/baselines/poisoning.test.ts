@@ -25,7 +25,7 @@ describe('learning that resists poisoning', () => {
         withSpike ? traffic('agent', spikeAt, spikeAt + 30 * MINUTE, () => 200, 4) : [],
       );
       run(engine, events);
-      return engine.agent('agent')!.bucketThreshold;
+      return engine.agent('agent')!.rateSpike.threshold;
     };
     const clean = thresholdAt(false);
     const after = thresholdAt(true);
