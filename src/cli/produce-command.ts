@@ -6,9 +6,8 @@ import { InvalidEventError } from '../core/errors.js';
 import { ensureTopic, kafkaStep as step } from '../kafka/ensure-topics.js';
 import { createKafka } from '../kafka/kafka-client.js';
 import { resolveFormatChoice, FORMAT_CHOICES } from '../formats/format-registry.js';
-import { readFormatFile } from '../sources/format-file-source.js';
+import { type DecodeSettings, openDecodedRecords } from '../sources/decoded-record-stream.js';
 import { readJsonlFile } from '../sources/jsonl-file-source.js';
-import { sniffInput } from '../sources/sniff-input.js';
 import { checkEventFiles } from './cli-checks.js';
 
 export interface ProduceCommandOptions {
@@ -197,16 +196,22 @@ export async function runProduce(files: string[], opts: ProduceCommandOptions): 
     };
 
     const fixedFormat = resolveFormatChoice(opts.format ?? config.input.format);
+    const decode: DecodeSettings = {
+      ...(fixedFormat && { format: fixedFormat }),
+      maxEventBytes: config.input.maxEventBytes,
+      maxDocumentBytes: config.input.maxDocumentBytes,
+    };
     for (const [fileIndex, file] of files.entries()) {
-      const plan = sniffInput(file, fixedFormat);
-      if (!plan.native) {
+      const input = openDecodedRecords(file, decode);
+      if (!input.plan.native) {
         // Another format: each record becomes a native event keyed by its agent, so that the
         // topic holds what every consumer of it reads (and one agent stays on one partition).
-        for await (const { items } of readFormatFile(file, plan, config.input.maxDocumentBytes)) {
-          for (const { line, record, out } of items) {
+        for await (const { records, lines, recordNos } of input.batches) {
+          for (const [i, out] of records.entries()) {
             if (out instanceof InvalidEventError) {
+              const record = recordNos[i] as number;
               summary.skipped.notMapped = (summary.skipped.notMapped ?? 0) + 1;
-              summary.firstSkipped ??= `${file}:${line}${record === undefined ? '' : `#${record}`}`;
+              summary.firstSkipped ??= `${file}:${lines[i]}${record === 0 ? '' : `#${record}`}`;
               continue;
             }
             if (!('agentId' in out)) continue;

@@ -1,18 +1,12 @@
 import type { Alert } from '../core/alerts/alert.js';
 import type { DeclaredBaselines } from '../core/baselines/declared-baselines.js';
-import { Engine } from '../core/engine.js';
-import { InvalidConfigError, InvalidEventError } from '../core/errors.js';
-import type { AuditEvent } from '../core/events/audit-event.js';
-import { decodeAuditEvent } from '../core/events/decode-audit-event.js';
-import { EventTimeGuard } from '../core/events/event-time-guard.js';
-import { overByteLimit } from '../core/events/oversized-line.js';
-import { ReorderBuffer } from '../core/events/reorder-buffer.js';
-import { type Config, eventTimeLimits } from '../config/config-schema.js';
+import { InvalidConfigError, InvalidEventError, RejectReason } from '../core/errors.js';
+import { overByteLimit, utf8Length } from '../core/events/oversized-line.js';
+import type { Config } from '../config/config-schema.js';
 import { resolveFormatChoice } from '../formats/format-registry.js';
 import { SkippedRecord } from '../formats/log-format.js';
-import { readFormatFile } from '../sources/format-file-source.js';
-import { readJsonlFile } from '../sources/jsonl-file-source.js';
-import { sniffInput } from '../sources/sniff-input.js';
+import { type DecodeSettings, type RecordBatch, openDecodedRecords } from '../sources/decoded-record-stream.js';
+import { DetectionLane } from './detection-lane.js';
 import type { ReplayProgress } from './replay.js';
 
 /** One configuration replayed alongside others: its own engine and reorder buffer. */
@@ -45,24 +39,92 @@ export interface LockstepSummary {
   elapsedMs: number;
 }
 
-interface LaneState {
-  lane: ReplayLane;
-  engine: Engine;
-  buffer: ReorderBuffer;
-  timeGuard: EventTimeGuard;
-  released: AuditEvent[];
-  maxBytes: number;
-  summary: LaneSummary;
-  minTime: number;
-  maxTime: number;
-}
-
 /**
  * What decides how a file is read and decoded, which every lane must share (`replay --format`,
  * input.format, input.maxDocumentBytes); input.maxEventBytes may differ.
  */
 export function decodeSettingsKey(config: Config, format?: string): string {
   return `${format ?? config.input.format}|${config.input.maxDocumentBytes}`;
+}
+
+/** How the lanes' files are decoded: once, at the largest input.maxEventBytes of the lanes. */
+export function laneDecodeSettings(configs: readonly Config[], format?: string): DecodeSettings {
+  const first = configs[0];
+  if (first && configs.some((c) => decodeSettingsKey(c, format) !== decodeSettingsKey(first, format))) {
+    throw new InvalidConfigError('the configurations read the files differently (input.format or input.maxDocumentBytes): replay them separately');
+  }
+  const fixed = resolveFormatChoice(format ?? first?.input.format);
+  return {
+    ...(fixed && { format: fixed }),
+    maxEventBytes: Math.max(...configs.map((c) => c.input.maxEventBytes)),
+    maxDocumentBytes: first?.input.maxDocumentBytes ?? 0,
+  };
+}
+
+export interface LaneFeed {
+  files: readonly string[];
+  decode: DecodeSettings;
+  lanes: readonly DetectionLane[];
+  /** A file was sniffed, before its records are read. */
+  onFile?: (file: string, fileIndex: number, formatName: string) => void;
+  /** A batch was handed to every lane; `lines` so far, its processing time in ms. */
+  onBatch?: (batch: RecordBatch, fileIndex: number, lines: number, batchMs: number) => void;
+}
+
+/** A native line over a lane's own input.maxEventBytes, smaller than the one the file was decoded with. */
+function tooLargeForLane(raw: string, maxBytes: number): InvalidEventError {
+  return new InvalidEventError(RejectReason.TooLarge, `event is ${utf8Length(raw)} bytes, over the ${maxBytes} limit (input.maxEventBytes)`);
+}
+
+/**
+ * The one ingest loop (issue 18, item 1): each file's decoded records (decoded-record-stream.ts)
+ * handed to every lane in input order, then each lane flushed. `replay` is this with one lane;
+ * tune and diff run several over one read and one decode. A lane whose input.maxEventBytes is
+ * below the decoding limit rejects the longer native lines itself, as its own replay would.
+ */
+export async function feedLanes(feed: LaneFeed): Promise<{ lines: number; blankLines: number }> {
+  const { lanes, decode } = feed;
+  const ownLimit = lanes.map((l) => l.maxEventBytes < decode.maxEventBytes);
+  const anyOwnLimit = ownLimit.includes(true);
+  let lines = 0;
+  let blankLines = 0;
+  for (const [fileIndex, file] of feed.files.entries()) {
+    const input = openDecodedRecords(file, decode);
+    for (const lane of lanes) lane.startSource();
+    feed.onFile?.(file, fileIndex, input.formatName);
+    for await (const batch of input.batches) {
+      const started = performance.now();
+      lines += batch.lineCount;
+      blankLines += batch.blankLines;
+      const { records, raws } = batch;
+      const checkOwn = anyOwnLimit && batch.native;
+      for (let i = 0; i < records.length; i++) {
+        const out = records[i];
+        if (out instanceof SkippedRecord) {
+          for (const lane of lanes) lane.skip(out.reason);
+          continue;
+        }
+        const line = batch.lines[i] as number;
+        const recordNo = batch.recordNos[i] as number;
+        const raw = raws[i];
+        for (let l = 0; l < lanes.length; l++) {
+          const lane = lanes[l] as DetectionLane;
+          let pending;
+          if (checkOwn && ownLimit[l] === true && overByteLimit(raw as string, lane.maxEventBytes)) {
+            pending = lane.reject(tooLargeForLane(raw as string, lane.maxEventBytes), file, line, recordNo, raw);
+          } else if (out instanceof InvalidEventError) {
+            pending = lane.reject(out, file, line, recordNo, raw);
+          } else {
+            pending = lane.event(out as Exclude<typeof out, undefined>, file, line, recordNo, raw);
+          }
+          if (pending) await pending;
+        }
+      }
+      feed.onBatch?.(batch, fileIndex, lines, performance.now() - started);
+    }
+  }
+  for (const lane of lanes) await lane.finish();
+  return { lines, blankLines };
 }
 
 /**
@@ -79,117 +141,47 @@ export async function lockstepReplay(
   format?: string,
 ): Promise<LockstepSummary> {
   const started = performance.now();
-  const first = lanes[0]?.config;
-  if (first && lanes.some((l) => decodeSettingsKey(l.config, format) !== decodeSettingsKey(first, format))) {
-    throw new InvalidConfigError('the configurations read the files differently (input.format or input.maxDocumentBytes): replay them separately');
-  }
-  const states: LaneState[] = lanes.map((lane) => ({
-    lane,
-    // Lanes share one process: each gets its share of the memory budget.
-    engine: new Engine(
-      {
-        ...lane.config.engine,
-        ...(lane.config.engine.maxStateBytes !== undefined && { maxStateBytes: Math.floor(lane.config.engine.maxStateBytes / lanes.length) }),
+  const decode = laneDecodeSettings(
+    lanes.map((l) => l.config),
+    format,
+  );
+  const running = lanes.map(
+    (lane) =>
+      new DetectionLane({
+        config: lane.config,
+        baselines: lane.baselines,
+        sinks: [{ name: 'lane', write: (a) => void lane.onAlert(a), close: async () => {} }],
+        // Lanes share one process: each gets its share of the memory budget.
+        stateShare: lanes.length,
+      }),
+  );
+  const { lines, blankLines } = await feedLanes({
+    files,
+    decode,
+    lanes: running,
+    ...(onProgress && {
+      onBatch: (batch, fileIndex, linesSoFar) => {
+        let alerts = 0;
+        for (const lane of running) alerts += lane.alerts;
+        onProgress({ file: batch.file, fileIndex, files: files.length, bytesRead: batch.bytesRead, fileBytes: batch.fileBytes, lines: linesSoFar, alerts });
       },
-      lane.baselines,
-    ),
-    buffer: new ReorderBuffer(lane.config.input.latenessMs),
-    timeGuard: new EventTimeGuard(eventTimeLimits(lane.config.input)),
-    released: [],
-    maxBytes: lane.config.input.maxEventBytes,
-    summary: { accepted: 0, rejected: {}, skipped: {}, lateEvents: 0, alerts: 0, messages: 0, agents: 0 },
-    minTime: Number.POSITIVE_INFINITY,
-    maxTime: Number.NEGATIVE_INFINITY,
-  }));
-  // Decoded once at the largest limit; a lane with a smaller one rejects the longer lines itself,
-  // as its own replay would have.
-  const maxBytes = Math.max(...states.map((s) => s.maxBytes));
-  const uniformLimit = states.every((s) => s.maxBytes === maxBytes);
-  const result: LockstepSummary = { files: files.length, lines: 0, blankLines: 0, lanes: states.map((s) => s.summary), elapsedMs: 0 };
-  let alerts = 0;
-
-  const emit = (s: LaneState, alert: Alert): void => {
-    s.summary.messages++;
-    if (alert.status === undefined || alert.status === 'open') {
-      s.summary.alerts++;
-      alerts++;
-    }
-    s.lane.onAlert(alert);
+    }),
+  });
+  return {
+    files: files.length,
+    lines,
+    blankLines,
+    lanes: running.map((lane) => ({
+      accepted: lane.accepted,
+      rejected: lane.rejected,
+      skipped: lane.skipped,
+      lateEvents: lane.lateEvents,
+      alerts: lane.alerts,
+      messages: lane.messages,
+      agents: lane.engine.agentCount,
+      ...(Number.isFinite(lane.minTime) && { firstEventTime: new Date(lane.minTime).toISOString() }),
+      ...(Number.isFinite(lane.maxTime) && { lastEventTime: new Date(lane.maxTime).toISOString() }),
+    })),
+    elapsedMs: Math.round(performance.now() - started),
   };
-  const drain = (s: LaneState): void => {
-    const watermark = s.buffer.watermarkMs;
-    for (const event of s.released) for (const alert of s.engine.process(event, Math.max(watermark, event.timeMs))) emit(s, alert);
-    s.released.length = 0;
-    // As replay: agents that send nothing are judged by the watermark.
-    for (const alert of s.engine.tick(watermark, watermark)) emit(s, alert);
-  };
-  const reject = (s: LaneState, reason: string): void => {
-    s.summary.rejected[reason] = (s.summary.rejected[reason] ?? 0) + 1;
-  };
-  const accept = (s: LaneState, event: AuditEvent): void => {
-    const outOfRange = s.timeGuard.check(event.agentId, event.timeMs);
-    if (outOfRange) return reject(s, outOfRange.reason);
-    s.summary.accepted++;
-    if (event.timeMs < s.minTime) s.minTime = event.timeMs;
-    if (event.timeMs > s.maxTime) s.maxTime = event.timeMs;
-    s.buffer.push(event, s.released, s.timeGuard.clockMs);
-    if (s.released.length > 0) drain(s);
-  };
-
-  const fixedFormat = resolveFormatChoice(format ?? first?.input.format);
-  const maxDocumentBytes = first?.input.maxDocumentBytes ?? 0;
-  for (const [fileIndex, file] of files.entries()) {
-    const plan = sniffInput(file, fixedFormat);
-    for (const st of states) st.timeGuard.startSource();
-    if (!plan.native) {
-      // Foreign formats and whole documents, as replay reads them: adapters, then every lane.
-      for await (const batch of readFormatFile(file, plan, maxDocumentBytes, maxBytes)) {
-        result.lines += batch.lines;
-        result.blankLines += batch.blankLines;
-        for (const { out } of batch.items) {
-          if (out instanceof SkippedRecord) {
-            for (const s of states) s.summary.skipped[out.reason] = (s.summary.skipped[out.reason] ?? 0) + 1;
-          } else if (out instanceof InvalidEventError) {
-            for (const s of states) reject(s, out.reason);
-          } else {
-            for (const s of states) accept(s, out);
-          }
-        }
-        onProgress?.({ file, fileIndex, files: files.length, bytesRead: batch.bytesRead, fileBytes: batch.fileBytes, lines: result.lines, alerts });
-      }
-      continue;
-    }
-    for await (const batch of readJsonlFile(file, { maxLineBytes: maxBytes })) {
-      for (const line of batch.lines) {
-        result.lines++;
-        if (line.length === 0 || (line.length < 4 && line.trim() === '')) {
-          result.blankLines++;
-          continue;
-        }
-        let event: AuditEvent;
-        try {
-          event = decodeAuditEvent(line, maxBytes);
-        } catch (err) {
-          if (!(err instanceof InvalidEventError)) throw err;
-          for (const s of states) reject(s, overByteLimit(line, s.maxBytes) ? 'too_large' : err.reason);
-          continue;
-        }
-        for (const s of states) {
-          if (!uniformLimit && overByteLimit(line, s.maxBytes)) reject(s, 'too_large');
-          else accept(s, event);
-        }
-      }
-      onProgress?.({ file, fileIndex, files: files.length, bytesRead: batch.bytesRead, fileBytes: batch.fileBytes, lines: result.lines, alerts });
-    }
-  }
-  for (const s of states) {
-    s.buffer.flush(s.released);
-    drain(s);
-    s.summary.lateEvents = s.buffer.lateEvents;
-    s.summary.agents = s.engine.agentCount;
-    if (Number.isFinite(s.minTime)) s.summary.firstEventTime = new Date(s.minTime).toISOString();
-    if (Number.isFinite(s.maxTime)) s.summary.lastEventTime = new Date(s.maxTime).toISOString();
-  }
-  result.elapsedMs = Math.round(performance.now() - started);
-  return result;
 }

@@ -6,7 +6,10 @@ import { describe, expect, it } from 'vitest';
 import { InvalidEventError } from '../../src/core/errors.js';
 import { formatByName } from '../../src/formats/format-registry.js';
 import { SkippedRecord } from '../../src/formats/log-format.js';
-import { type DecodedItem, readFormatFile } from '../../src/sources/format-file-source.js';
+import { DEFAULT_MAX_EVENT_BYTES } from '../../src/core/events/decode-audit-event.js';
+import type { DecodedRecord } from '../../src/formats/decode-records.js';
+import type { LogFormat } from '../../src/formats/log-format.js';
+import { openDecodedRecords } from '../../src/sources/decoded-record-stream.js';
 import { sniffInput } from '../../src/sources/sniff-input.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'aw-formats-'));
@@ -36,12 +39,27 @@ const k8s = (id: string, stage = 'ResponseComplete') =>
     requestReceivedTimestamp: '2026-03-02T09:00:00Z',
   });
 
-async function items(path: string, format?: string): Promise<DecodedItem[]> {
-  const plan = sniffInput(path, format === undefined ? undefined : formatByName(format));
+interface DecodedItem {
+  line: number;
+  record: number | undefined;
+  out: DecodedRecord;
+  raw: string | undefined;
+}
+
+/** Every record of a file, copied out of the batches (the stream refills one batch). */
+async function read(path: string, maxDocumentBytes = 1 << 26, maxEventBytes = DEFAULT_MAX_EVENT_BYTES, format?: LogFormat): Promise<DecodedItem[]> {
   const all: DecodedItem[] = [];
-  for await (const batch of readFormatFile(path, plan, 1 << 26)) all.push(...batch.items);
+  const input = openDecodedRecords(path, { ...(format && { format }), maxDocumentBytes, maxEventBytes });
+  for await (const batch of input.batches) {
+    expect(batch.lines).toHaveLength(batch.records.length);
+    for (const [i, out] of batch.records.entries()) {
+      const record = batch.recordNos[i] as number;
+      all.push({ line: batch.lines[i] as number, record: record === 0 ? undefined : record, out, raw: batch.raws[i] });
+    }
+  }
   return all;
 }
+const items = (path: string, format?: string) => read(path, 1 << 26, DEFAULT_MAX_EVENT_BYTES, format === undefined ? undefined : formatByName(format));
 const summary = (list: DecodedItem[]) =>
   list.map((i) => [i.line, i.record, i.out instanceof InvalidEventError ? i.out.reason : i.out instanceof SkippedRecord ? 'skip' : i.out.id]);
 
@@ -124,19 +142,12 @@ describe('sniffing large files', () => {
 describe('limits', () => {
   it('a document over input.maxDocumentBytes is one too_large reject, not a crash', async () => {
     const path = file('over.json', JSON.stringify({ Records: [record(1), record(2)] }, null, 2));
-    const plan = sniffInput(path);
-    const all: DecodedItem[] = [];
-    for await (const batch of readFormatFile(path, plan, 100)) all.push(...batch.items);
+    const all = await read(path, 100);
     expect(summary(all)).toEqual([[1, undefined, 'too_large']]);
   });
 });
 
 describe('byte limits on every path (issue 13)', () => {
-  const read = async (path: string, maxDocumentBytes: number, maxEventBytes?: number) => {
-    const all: DecodedItem[] = [];
-    for await (const batch of readFormatFile(path, sniffInput(path), maxDocumentBytes, maxEventBytes)) all.push(...batch.items);
-    return all;
-  };
   const nativeLine = (i: number, pad: number) =>
     JSON.stringify({ id: `n${i}`, time: '2026-03-02T09:00:00Z', agentId: 'a', category: 'api_call', action: 'x', pad: 'p'.repeat(pad) });
 
@@ -184,5 +195,81 @@ describe('byte limits on every path (issue 13)', () => {
       [1, 2, 'too_large'],
       [1, 3, 'n3'],
     ]);
+  });
+});
+
+describe('the native path: events, rejects and blank lines with their positions', () => {
+  it('decodes line by line: events and rejects in input order, blank lines counted, not yielded', async () => {
+    const bad = JSON.stringify({ id: 'x', time: '2026-03-02T09:00:00Z', agentId: 'a' });
+    const path = file('native-mixed.jsonl', [native(1), '', '{"broken', '  ', bad, native(2)].join('\n') + '\n');
+    const input = openDecodedRecords(path, { maxDocumentBytes: 1 << 26, maxEventBytes: DEFAULT_MAX_EVENT_BYTES });
+    expect(input.plan.native).toBe(true);
+    expect(input.formatName).toBe('native');
+    let lineCount = 0;
+    let blankLines = 0;
+    const all: DecodedItem[] = [];
+    for await (const batch of input.batches) {
+      expect(batch.native).toBe(true);
+      lineCount += batch.lineCount;
+      blankLines += batch.blankLines;
+      for (const [i, out] of batch.records.entries()) all.push({ line: batch.lines[i] as number, record: batch.recordNos[i], out, raw: batch.raws[i] });
+    }
+    expect(summary(all)).toEqual([
+      [1, 0, 'n1'],
+      [3, 0, 'not_json'],
+      [5, 0, 'schema'],
+      [6, 0, 'n2'],
+    ]);
+    // Every record keeps its line for the rejects file.
+    expect(all.map((i) => i.raw)).toEqual([native(1), '{"broken', bad, native(2)]);
+    expect({ lineCount, blankLines }).toEqual({ lineCount: 6, blankLines: 2 });
+  });
+
+  it('reads gzip by its magic bytes, whatever the name, with the same records', async () => {
+    const text = `${native(1)}\n{"broken\n${native(2)}\n`;
+    const plain = await read(file('plain.jsonl', text));
+    const gz = await read(file('packed.log', gzipSync(text)));
+    expect(summary(gz)).toEqual([
+      [1, undefined, 'n1'],
+      [2, undefined, 'not_json'],
+      [3, undefined, 'n2'],
+    ]);
+    expect(summary(gz)).toEqual(summary(plain));
+  });
+
+  it('an unreadable file fails when it is opened, before any batch is asked for', () => {
+    expect(() => openDecodedRecords(join(dir, 'missing.jsonl'), { maxDocumentBytes: 1 << 26, maxEventBytes: 1024 })).toThrow(/missing\.jsonl/);
+  });
+});
+
+describe('input.maxEventBytes counts UTF-8 bytes on the native path', () => {
+  // 'é' is one UTF-16 unit and two UTF-8 bytes: a line under the limit in characters can be over it in bytes.
+  const line = (padChars: number) =>
+    JSON.stringify({ id: 'u', time: '2026-03-02T09:00:00Z', agentId: 'a', category: 'api_call', action: 'x', pad: 'é'.repeat(padChars) });
+  const bytes = (text: string) => Buffer.byteLength(text);
+
+  it('a multi-byte line exactly at the limit is an event; one byte over is too_large', async () => {
+    const text = line(3000);
+    const limit = bytes(text);
+    expect(text.length).toBeLessThan(limit - 2000);
+    const path = file('utf8-native.jsonl', `${text}\n`);
+    expect(summary(await read(path, 1 << 26, limit))).toEqual([[1, undefined, 'u']]);
+    const over = await read(path, 1 << 26, limit - 1);
+    expect(summary(over)).toEqual([[1, undefined, 'too_large']]);
+    expect((over[0]?.out as InvalidEventError).message).toBe(`event is ${limit} bytes, over the ${limit - 1} limit (input.maxEventBytes)`);
+    // Under the limit in characters all the same: bytes decide.
+    expect(text.length).toBeLessThan(limit - 1);
+  });
+
+  it('a line over the limit in characters is not held: rejected unread, with its line number', async () => {
+    const long = line(6000);
+    const path = file('utf8-native-long.jsonl', `${native(1)}\n${long}\n${native(2)}\n`);
+    const all = await read(path, 1 << 26, 4096);
+    expect(summary(all)).toEqual([
+      [1, undefined, 'n1'],
+      [2, undefined, 'too_large'],
+      [3, undefined, 'n2'],
+    ]);
+    expect((all[1]?.out as InvalidEventError).message).toBe(`line is ${bytes(long)} bytes, over the 4096 limit (input.maxEventBytes); skipped unread`);
   });
 });
