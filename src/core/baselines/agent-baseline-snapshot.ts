@@ -6,9 +6,11 @@ import { type NewToolTargetSnapshot, ToolTargetState } from '../detectors/new-to
 import { type NewToolTransitionSnapshot, ToolTransitionState } from '../detectors/new-tool-transition.js';
 import { RateDropState, type RateDropSnapshot } from '../detectors/rate-drop.js';
 import { RateSpikeState, emptyRatios } from '../detectors/rate-spike.js';
+import { ErrorRateState, type ErrorWindowSnapshot } from '../detectors/error-rate.js';
+import { OffHoursState } from '../detectors/off-hours.js';
+import { PolicyViolationState } from '../detectors/policy-violation.js';
 import { AgentBaseline } from './agent-baseline.js';
 import { CountSketch, type CountSketchSnapshot } from './count-sketch.js';
-import { ErrorWindow, type ErrorWindowSnapshot } from './error-window.js';
 import { GracePeriod, type GraceSnapshot } from './grace-period.js';
 import { HourProfile, type HourProfileSnapshot } from './hour-profile.js';
 import { LocationState, type LocationSnapshot } from './location-state.js';
@@ -85,6 +87,8 @@ export interface AgentSnapshot {
 
 export function snapshotAgent(a: AgentBaseline): AgentSnapshot {
   const rateSpike = a.rateSpike.snapshot();
+  const errorRate = a.errorRate?.snapshot();
+  const offHours = a.offHours?.snapshot();
   const snap: AgentSnapshot = {
     v: AGENT_SNAPSHOT_VERSION,
     agentId: a.agentId,
@@ -97,9 +101,9 @@ export function snapshotAgent(a: AgentBaseline): AgentSnapshot {
       startMs: a.bucketStartMs,
       count: a.bucketCount,
       failures: a.bucketFailures,
-      suspicious: a.bucketSuspicious,
-      errorFlagged: a.bucketErrorFlagged,
-      ...(a.errorEvidence && { errorEvidence: a.errorEvidence.slice() }),
+      suspicious: errorRate?.suspicious ?? 0,
+      errorFlagged: errorRate?.flagged ?? false,
+      ...(errorRate?.evidence && { errorEvidence: errorRate.evidence }),
       basis: rateSpike.basis,
       threshold: rateSpike.threshold,
       expected: rateSpike.expected,
@@ -114,12 +118,12 @@ export function snapshotAgent(a: AgentBaseline): AgentSnapshot {
       count: a.hourCount,
       maxBucket: a.hourMaxBucket,
       idle: a.hourIdle,
-      flagged: a.hourFlagged,
-      policyFlagged: a.hourPolicyFlagged,
-      evidence: a.hourEvidence.slice(),
+      flagged: offHours?.flagged ?? false,
+      policyFlagged: a.policyViolation?.activeHoursFlagged ?? false,
+      evidence: offHours?.evidence ?? [],
       basis: a.hourBasis,
     },
-    ...(a.errors && { errors: a.errors.snapshot() }),
+    ...(errorRate && { errors: errorRate.window }),
     fast: [a.fast.mean, a.fast.variance],
     slow: [a.slow.mean, a.slow.variance],
     sketch: a.sketch.snapshot(),
@@ -162,11 +166,16 @@ export function restoreAgent(s: AgentSnapshot, ctx: EngineContext): AgentBaselin
   a.bucketStartMs = s.bucket.startMs;
   a.bucketCount = s.bucket.count;
   a.bucketFailures = s.bucket.failures;
-  a.bucketSuspicious = s.bucket.suspicious;
-  a.bucketErrorFlagged = s.bucket.errorFlagged;
-  a.errorEvidence = s.bucket.errorEvidence?.slice();
   a.hourBasis = s.hour.basis;
-  if (s.errors) a.errors = ErrorWindow.restore(s.errors);
+  // The version 1 layout: error_rate's window at the top, its live bucket in `bucket`. No build
+  // wrote a bucket's suspicious errors without the window (created by the first failed call).
+  if (s.errors)
+    a.errorRate = ErrorRateState.restore({
+      window: s.errors,
+      suspicious: s.bucket.suspicious,
+      flagged: s.bucket.errorFlagged,
+      evidence: s.bucket.errorEvidence,
+    });
   a.rateSpike = RateSpikeState.restore(
     {
       threshold: s.bucket.threshold,
@@ -186,9 +195,8 @@ export function restoreAgent(s: AgentSnapshot, ctx: EngineContext): AgentBaselin
   a.hourCount = s.hour.count;
   a.hourMaxBucket = s.hour.maxBucket;
   a.hourIdle = s.hour.idle;
-  a.hourFlagged = s.hour.flagged;
-  a.hourPolicyFlagged = s.hour.policyFlagged;
-  a.hourEvidence = s.hour.evidence.slice();
+  a.offHours = OffHoursState.restore(s.hour);
+  if (s.hour.policyFlagged) (a.policyViolation = new PolicyViolationState()).activeHoursFlagged = true;
   [a.fast.mean, a.fast.variance] = s.fast;
   [a.slow.mean, a.slow.variance] = s.slow;
   a.sketch = CountSketch.restore(s.sketch, set.sketch.relativeAccuracy, set.sketch.binLimit);

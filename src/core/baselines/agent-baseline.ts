@@ -2,6 +2,9 @@ import type { AuditEvent } from '../events/audit-event.js';
 import type { OpenIncident } from '../alerts/incident.js';
 import type { EngineContext } from '../engine-context.js';
 import type { AcceptedPatterns } from '../feedback/accepted-patterns.js';
+import { ErrorRateState } from '../detectors/error-rate.js';
+import { OffHoursState } from '../detectors/off-hours.js';
+import type { PolicyViolationState } from '../detectors/policy-violation.js';
 import type { ToolTargetState } from '../detectors/new-tool-target.js';
 import type { ToolTransitionState } from '../detectors/new-tool-transition.js';
 import type { RateDropState } from '../detectors/rate-drop.js';
@@ -11,7 +14,6 @@ import { CountSketch } from './count-sketch.js';
 import type { ClassBaseline } from './class-baseline.js';
 import type { LocationState } from './location-state.js';
 import type { AgentDeclaration } from './declared-baselines.js';
-import { ErrorWindow } from './error-window.js';
 import type { GracePeriod } from './grace-period.js';
 import { Ewma } from './ewma.js';
 import { HourProfile } from './hour-profile.js';
@@ -56,12 +58,6 @@ export class AgentBaseline {
   bucketEvidence: string[] = [];
   /** Whose baseline judged this hour's idleness (off_hours, policy_violation): the agent's, or its class's while it learns. */
   hourBasis: 'learned' | 'class' = 'learned';
-  /** Suspicious errors in the bucket (see ErrorWindow), and whether error_rate fired in it. */
-  bucketSuspicious = 0;
-  bucketErrorFlagged = false;
-  /** Whether the event just recorded was a suspicious error. */
-  lastSuspicious = false;
-  errorEvidence: string[] | undefined;
 
   hourIndex = 0;
   hourEndMs = 0;
@@ -69,11 +65,8 @@ export class AgentBaseline {
   hourSlot = 0;
   hourCount = 0;
   hourMaxBucket = 0;
+  /** Whether this local hour is idle by the judging profile (off_hours fires in it; policy_violation then does not). */
   hourIdle = false;
-  hourFlagged = false;
-  /** Whether policy_violation already reported this hour as outside the declared active hours. */
-  hourPolicyFlagged = false;
-  hourEvidence: string[] = [];
 
   fast: Ewma;
   slow: Ewma;
@@ -88,7 +81,12 @@ export class AgentBaseline {
   incidents: Map<string, OpenIncident> | undefined;
   /** Patterns an analyst marked normal (created on the first such verdict). */
   accepted: AcceptedPatterns | undefined;
-  errors: ErrorWindow | undefined;
+  /** error_rate's state (its detector file owns it; created on the first failed call). */
+  errorRate: ErrorRateState | undefined;
+  /** off_hours' state of the live hour (its detector file owns it; created on the first event of an idle hour). */
+  offHours: OffHoursState | undefined;
+  /** policy_violation's state of the live hour (its detector file owns it; created when the hour is reported). */
+  policyViolation: PolicyViolationState | undefined;
   /** Permissions requested (created on the first request). */
   permissions: SeenSet | undefined;
   /** Whether the event just recorded requested a permission new for this agent / its class. */
@@ -176,15 +174,12 @@ export class AgentBaseline {
     const emptyBuckets = Math.floor((timeMs - this.bucketStartMs) / bucketMs) - 1;
     this.fast.observeZeros(emptyBuckets);
     this.slow.observeZeros(emptyBuckets);
-    this.errors?.skipBuckets(emptyBuckets);
+    this.errorRate?.skipBuckets(emptyBuckets);
     this.windows.skipBuckets(emptyBuckets, (this.bucketStartMs + bucketMs) / BLOCK_MS, bucketMs / BLOCK_MS, this.hourSlot % 24, ctx.settings.rateSpike.windows);
     this.bucketStartMs = timeMs - (timeMs % bucketMs);
     this.bucketCount = 0;
     this.bucketFailures = 0;
-    this.bucketSuspicious = 0;
-    this.bucketErrorFlagged = false;
     this.bucketEvidence = [];
-    if (this.errorEvidence) this.errorEvidence = undefined;
     if (timeMs >= this.sketchDecayAtMs) {
       const halvings = Math.floor((timeMs - this.sketchDecayAtMs) / ctx.sketchHalvingMs) + 1;
       this.sketch.decay(Math.pow(0.5, halvings));
@@ -203,21 +198,17 @@ export class AgentBaseline {
     this.eventCount++;
     if (event.timeMs > this.lastSeenMs) this.lastSeenMs = event.timeMs;
     this.bucketCount++;
-    this.lastSuspicious = false;
+    const limit = ctx.settings.evidenceLimit;
     if (event.outcome !== 'success') {
       this.bucketFailures++;
-      this.errors ??= new ErrorWindow();
-      if (event.outcome === 'denied' || newResource) {
-        this.bucketSuspicious++;
-        this.lastSuspicious = true;
-        const evidence = (this.errorEvidence ??= []);
-        if (evidence.length < ctx.settings.evidenceLimit) evidence.push(event.id);
-      }
-    }
-    const limit = ctx.settings.evidenceLimit;
+      (this.errorRate ??= new ErrorRateState()).recordFailure(event, newResource, limit);
+    } else if (this.errorRate !== undefined) this.errorRate.last = false;
     if (this.bucketEvidence.length < limit) this.bucketEvidence.push(event.id);
     this.hourCount++;
-    if (this.hourIdle && this.hourEvidence.length < limit) this.hourEvidence.push(event.id);
+    if (this.hourIdle) {
+      const evidence = (this.offHours ??= new OffHoursState()).evidence;
+      if (evidence.length < limit) evidence.push(event.id);
+    }
     this.lastNewPermission = this.lastNewPermissionForClass = false;
     if (event.permission !== undefined) {
       const seen = ctx.settings.seen;
@@ -229,7 +220,7 @@ export class AgentBaseline {
 
   private closeBucket(ctx: EngineContext): void {
     const learned = this.rateSpike.learnedCount(this, ctx);
-    this.errors?.closeBucket(this.bucketCount, this.bucketSuspicious, ctx.slowAlpha, this.bucketErrorFlagged);
+    this.errorRate?.closeBucket(this.bucketCount, ctx.slowAlpha);
     this.windows.closeBucket(
       this.bucketCount,
       this.rateSpike.flagged,
@@ -249,7 +240,7 @@ export class AgentBaseline {
     const o = ctx.settings.offHours;
     const peakDecay = ctx.settings.rateSpike.peakDecayPerDay;
     // An hour that raised off_hours teaches a fraction of its events, like a flagged bucket.
-    const events = this.hourFlagged ? this.discounted(this.hourCount, 0, ctx) : this.hourCount;
+    const events = this.offHours?.flagged === true ? this.discounted(this.hourCount, 0, ctx) : this.hourCount;
     this.windows.learnLevel(events, this.profile.weekly(this.hourSlot));
     this.profile.learnHour(this.hourSlot, events, this.hourMaxBucket, o.weeklyAlpha, peakDecay);
     this.peers?.observeHour(this.hourIndex, this.hourSlot, events, this.hourMaxBucket, o.weeklyAlpha, peakDecay);
@@ -277,9 +268,8 @@ export class AgentBaseline {
     this.hourSlot = hourOfWeek(this.hourIndex * HOUR_MS);
     this.hourCount = 0;
     this.hourMaxBucket = 0;
-    this.hourFlagged = false;
-    this.hourPolicyFlagged = false;
-    this.hourEvidence = [];
+    this.offHours = undefined;
+    this.policyViolation = undefined;
     const o = ctx.settings.offHours;
     const judge = this.judgingProfile(ctx);
     this.hourBasis = judge === this.profile ? 'learned' : 'class';

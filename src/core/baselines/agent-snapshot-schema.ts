@@ -16,7 +16,7 @@ import { AGENT_SNAPSHOT_VERSION, type AgentSnapshot } from './agent-baseline-sna
 const HOURS_PER_WEEK = 168;
 /** A time zone's offset from UTC is less than a day. */
 const DAY_MS = 86_400_000;
-/** 2 × WINDOW_BUCKETS of error-window.ts: (calls, suspicious) pairs. */
+/** 2 × WINDOW_BUCKETS of detectors/error-rate.ts: (calls, suspicious) pairs. */
 const ERROR_RING = 10;
 /** engine.sketch.binLimit's maximum. */
 const MAX_SKETCH_BINS = 4096;

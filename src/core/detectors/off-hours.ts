@@ -19,6 +19,38 @@ export const OffHoursSettingsSchema = Type.Object(
   { default: {} },
 );
 
+// ---------------------------------------------------------------------------------------------
+// State: `agent.offHours`, for the live local hour only (dropped when the next hour opens), created
+// on the first event of an idle hour or when the detector fires. Its snapshot is `hour.flagged` and
+// `hour.evidence` (snapshot version 1). Whether the hour is idle is the baseline's (`hourIdle`):
+// policy_violation reads it too.
+
+export interface OffHoursSnapshot {
+  flagged: boolean;
+  evidence: string[];
+}
+
+/** What off_hours remembers of the live local hour. */
+export class OffHoursState {
+  /** Whether off_hours fired in this hour (it is then learned at a discount). */
+  flagged = false;
+  /** The idle hour's first events (up to evidenceLimit). */
+  evidence: string[] = [];
+
+  snapshot(): OffHoursSnapshot {
+    return { flagged: this.flagged, evidence: this.evidence.slice() };
+  }
+
+  /** Undefined for the state of an hour with nothing in it. */
+  static restore(s: OffHoursSnapshot): OffHoursState | undefined {
+    if (!s.flagged && s.evidence.length === 0) return undefined;
+    const state = new OffHoursState();
+    state.flagged = s.flagged;
+    state.evidence = s.evidence.slice();
+    return state;
+  }
+}
+
 /**
  * A burst (≥ minEvents in one local hour) in an hour where the agent's own week says it is idle:
  * that hour of the day, with its neighbours, saw at most `idleEventsPerWeek` events in a week.
@@ -31,14 +63,15 @@ export const offHours: Detector = {
   enabled: (ctx) => ctx.settings.offHours.enabled,
   check(ctx, agent, event) {
     const minEvents = ctx.settings.offHours.minEvents;
-    if (agent.hourFlagged || agent.hourCount < minEvents) return undefined;
+    if (agent.offHours?.flagged === true || agent.hourCount < minEvents) return undefined;
     let basis: 'learned' | 'declared' | 'class' = agent.hourBasis;
     if (!agent.hourIdle) {
       const declared = agent.declaration?.activeHours;
       if (!declared || !agent.isLearning(ctx) || declared.isActive(minuteOfWeek(event.timeMs + agent.hourOffsetMs))) return undefined;
       basis = 'declared';
     }
-    agent.hourFlagged = true;
+    const state = (agent.offHours ??= new OffHoursState());
+    state.flagged = true;
     const localHour = agent.hourSlot % 24;
     const tz = agent.timezone ?? 'UTC';
     const usual = agent.profile.weekly(agent.hourSlot);
@@ -55,12 +88,12 @@ export const offHours: Detector = {
       expected: (basis !== 'declared'
         ? { usualEventsThisHour: Number.isNaN(usual) ? 0 : Math.round(usual * 100) / 100, idleBandEventsPerWeekAtMost: ctx.settings.offHours.idleEventsPerWeek }
         : { activeHours: agent.declaration?.activeHours?.specs ?? [] }) as Observation,
-      evidence: agent.hourEvidence.length ? agent.hourEvidence.slice() : [event.id],
+      evidence: state.evidence.length ? state.evidence.slice() : [event.id],
       basis,
     };
   },
   rearm(agent) {
-    agent.hourFlagged = false;
+    if (agent.offHours) agent.offHours.flagged = false;
   },
   pattern: (_finding, agent) => ({ key: `hour:${agent.hourSlot % 24}` }),
 };

@@ -26,6 +26,14 @@ function violation(
   };
 }
 
+// State: `agent.policyViolation`, for the live local hour only (dropped when the next hour
+// opens), created when the hour is reported as outside the declared active hours; its snapshot is
+// `hour.policyFlagged` (snapshot version 1). The other rules judge each event alone.
+export class PolicyViolationState {
+  /** Whether this hour was already reported as outside the declared active hours. */
+  activeHoursFlagged = false;
+}
+
 // Settings: composed into the engine settings as `engine.policyViolation` (engine-settings.ts).
 export const PolicyViolationSettingsSchema = Type.Object({ enabled: Type.Boolean({ default: true }) }, { default: {} });
 
@@ -46,13 +54,13 @@ export const policyViolation: Detector = {
     if (d === undefined) return undefined;
     if (
       d.activeHours &&
-      !agent.hourPolicyFlagged &&
+      agent.policyViolation?.activeHoursFlagged !== true &&
       !agent.hourIdle &&
       !agent.isLearning(ctx) &&
       agent.hourCount >= ctx.settings.offHours.minEvents &&
       !d.activeHours.isActive(minuteOfWeek(event.timeMs + agent.hourOffsetMs))
     ) {
-      agent.hourPolicyFlagged = true;
+      (agent.policyViolation ??= new PolicyViolationState()).activeHoursFlagged = true;
       return violation(
         agent,
         event,
