@@ -1,7 +1,7 @@
 import type { Alert } from '../core/alerts/alert.js';
 import type { DeclaredBaselines } from '../core/baselines/declared-baselines.js';
-import { InvalidConfigError, InvalidEventError, RejectReason } from '../core/errors.js';
-import { overByteLimit, utf8Length } from '../core/events/oversized-line.js';
+import { InvalidConfigError, InvalidEventError } from '../core/errors.js';
+import { overByteLimit, tooLarge, utf8Length } from '../core/events/oversized-line.js';
 import type { Config } from '../config/config-schema.js';
 import { resolveFormatChoice } from '../formats/format-registry.js';
 import { SkippedRecord } from '../formats/log-format.js';
@@ -71,11 +71,6 @@ export interface LaneFeed {
   onBatch?: (batch: RecordBatch, fileIndex: number, lines: number, batchMs: number) => void;
 }
 
-/** A native line over a lane's own input.maxEventBytes, smaller than the one the file was decoded with. */
-function tooLargeForLane(raw: string, maxBytes: number): InvalidEventError {
-  return new InvalidEventError(RejectReason.TooLarge, `event is ${utf8Length(raw)} bytes, over the ${maxBytes} limit (input.maxEventBytes)`);
-}
-
 /**
  * The one ingest loop (issue 18, item 1): each file's decoded records (decoded-record-stream.ts)
  * handed to every lane in input order, then each lane flushed. `replay` is this with one lane;
@@ -111,7 +106,8 @@ export async function feedLanes(feed: LaneFeed): Promise<{ lines: number; blankL
           const lane = lanes[l] as DetectionLane;
           let pending;
           if (checkOwn && ownLimit[l] === true && overByteLimit(raw as string, lane.maxEventBytes)) {
-            pending = lane.reject(tooLargeForLane(raw as string, lane.maxEventBytes), file, line, recordNo, raw);
+            // A native line over this lane's own limit, smaller than the one the file was decoded with.
+            pending = lane.reject(tooLarge('event', utf8Length(raw as string), lane.maxEventBytes, 'input.maxEventBytes'), file, line, recordNo, raw);
           } else if (out instanceof InvalidEventError) {
             pending = lane.reject(out, file, line, recordNo, raw);
           } else {

@@ -1,6 +1,6 @@
 import { InvalidEventError, RejectReason } from '../core/errors.js';
 import { decodeAuditEvent } from '../core/events/decode-audit-event.js';
-import { overByteLimit, oversizedLineBytes, utf8Length } from '../core/events/oversized-line.js';
+import { overByteLimit, oversizedLineBytes, tooLarge, utf8Length } from '../core/events/oversized-line.js';
 import { type DecodedRecord, decodeRecords } from '../formats/decode-records.js';
 import type { FormatName, LogFormat } from '../formats/log-format.js';
 import { readJsonDocument } from './json-document-source.js';
@@ -129,13 +129,11 @@ async function* nativeBatches(file: string, settings: DecodeSettings): AsyncGene
 function decodeForeignLine(line: string, lineNo: number, plan: InputPlan, settings: DecodeSettings, batch: RecordBatch): void {
   const skipped = oversizedLineBytes(line);
   if (skipped !== undefined) {
-    const message = `line is ${skipped} bytes, over the ${settings.maxDocumentBytes} limit (input.maxDocumentBytes); skipped unread`;
-    batch.push(new InvalidEventError(RejectReason.TooLarge, message), lineNo, 0, undefined);
+    batch.push(tooLarge('line', skipped, settings.maxDocumentBytes, 'input.maxDocumentBytes', true), lineNo, 0, undefined);
     return;
   }
   if (overByteLimit(line, settings.maxDocumentBytes)) {
-    const message = `line is ${utf8Length(line)} bytes, over the ${settings.maxDocumentBytes} limit (input.maxDocumentBytes)`;
-    batch.push(new InvalidEventError(RejectReason.TooLarge, message), lineNo, 0, line);
+    batch.push(tooLarge('line', utf8Length(line), settings.maxDocumentBytes, 'input.maxDocumentBytes'), lineNo, 0, line);
     return;
   }
   let value: unknown;

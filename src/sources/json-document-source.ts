@@ -2,6 +2,7 @@ import { open, readFile, stat } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
 import { cannotRead, FileReadError, InvalidEventError, RejectReason } from '../core/errors.js';
+import { overByteLimit, tooLarge } from '../core/events/oversized-line.js';
 
 const gunzipAsync = promisify(gunzip);
 
@@ -36,7 +37,7 @@ export async function readJsonDocument(file: string, maxBytes: number): Promise<
     fileBytes = (await stat(file)).size;
     // Only gzip can shrink: a plain file over the limit is refused before it is read into memory.
     if (fileBytes > maxBytes && !(await startsWithGzipMagic(file))) {
-      throw new InvalidEventError(RejectReason.TooLarge, `${file} is ${fileBytes} bytes, over the ${maxBytes} limit (input.maxDocumentBytes)`);
+      throw tooLarge(file, fileBytes, maxBytes, 'input.maxDocumentBytes');
     }
     buf = await readFile(file);
   } catch (cause) {
@@ -53,8 +54,7 @@ export async function readJsonDocument(file: string, maxBytes: number): Promise<
       throw new FileReadError(`cannot decompress ${file}: ${(cause as Error).message}`, { cause });
     }
   }
-  if (buf.length > maxBytes)
-    throw new InvalidEventError(RejectReason.TooLarge, `${file} is ${buf.length} bytes, over the ${maxBytes} limit (input.maxDocumentBytes)`);
+  if (overByteLimit(buf, maxBytes)) throw tooLarge(file, buf.length, maxBytes, 'input.maxDocumentBytes');
   try {
     return { value: JSON.parse(buf.toString('utf8')) as unknown, fileBytes };
   } catch (cause) {

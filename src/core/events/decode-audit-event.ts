@@ -2,7 +2,7 @@ import type { ErrorObject } from 'ajv';
 import { InvalidEventError, RejectReason } from '../errors.js';
 import type { AuditEvent } from './audit-event.js';
 import { AuditEventSchema, type RawAuditEvent } from './audit-event-schema.js';
-import { overByteLimit, oversizedLineBytes, utf8Length } from './oversized-line.js';
+import { overByteLimit, oversizedLineBytes, tooLarge, utf8Length } from './oversized-line.js';
 import { valueAt } from '../json-pointer.js';
 import { compileRecordSchema } from '../record-validator.js';
 
@@ -101,13 +101,10 @@ export function toAuditEvent(value: unknown): AuditEvent {
 /** Decodes one line (or Kafka message value) of the native format; `maxBytes` counts UTF-8 bytes. */
 export function decodeAuditEvent(text: string, maxBytes = DEFAULT_MAX_EVENT_BYTES): AuditEvent {
   // Cheap before parsing: the length alone decides unless the text is within 3x of the limit.
-  if (overByteLimit(text, maxBytes)) {
-    throw new InvalidEventError(RejectReason.TooLarge, `event is ${utf8Length(text)} bytes, over the ${maxBytes} limit (input.maxEventBytes)`);
-  }
+  if (overByteLimit(text, maxBytes)) throw tooLarge('event', utf8Length(text), maxBytes, 'input.maxEventBytes');
   if (text.charCodeAt(0) === 10) {
     const skipped = oversizedLineBytes(text);
-    if (skipped !== undefined)
-      throw new InvalidEventError(RejectReason.TooLarge, `line is ${skipped} bytes, over the ${maxBytes} limit (input.maxEventBytes); skipped unread`);
+    if (skipped !== undefined) throw tooLarge('line', skipped, maxBytes, 'input.maxEventBytes', true);
   }
   let value: unknown;
   try {

@@ -1,3 +1,5 @@
+import { InvalidEventError, RejectReason } from '../errors.js';
+
 /**
  * A line the reader refused to hold (longer than its cap) still has a line number, and every
  * reader of lines must reject it as `too_large` there. Readers take lines as strings, so the
@@ -42,9 +44,26 @@ export function utf8Length(text: string): number {
   return bytes;
 }
 
-/** Whether a string's UTF-8 form exceeds `maxBytes`, counting only when its length cannot tell. */
-export function overByteLimit(text: string, maxBytes: number): boolean {
-  if (text.length > maxBytes) return true;
-  if (text.length * 3 <= maxBytes) return false;
-  return utf8Length(text) > maxBytes;
+/**
+ * The one size rule (issue 18, item 1): whether input exceeds `maxBytes` in UTF-8 bytes, for
+ * text (a line; counted only when its length cannot tell) as for bytes as read (a Kafka message
+ * value), so that input.maxEventBytes means the same in replay and live.
+ */
+export function overByteLimit(input: string | Uint8Array, maxBytes: number): boolean {
+  if (typeof input !== 'string') return input.length > maxBytes;
+  if (input.length > maxBytes) return true;
+  if (input.length * 3 <= maxBytes) return false;
+  return utf8Length(input) > maxBytes;
+}
+
+/** The size limits a reject names: the setting the user can change. */
+export type SizeSetting = 'input.maxEventBytes' | 'input.maxDocumentBytes';
+
+/** A too_large reject, worded the same wherever the rule is applied. */
+export function tooLarge(what: string, bytes: number, maxBytes: number, setting: SizeSetting, unread = false, options?: ErrorOptions): InvalidEventError {
+  return new InvalidEventError(
+    RejectReason.TooLarge,
+    `${what} is ${bytes} bytes, over the ${maxBytes} limit (${setting})${unread ? '; skipped unread' : ''}`,
+    options,
+  );
 }

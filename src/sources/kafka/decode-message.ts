@@ -2,6 +2,7 @@ import type { KafkaMessage } from 'kafkajs';
 import { InvalidEventError, RejectReason } from '../../core/errors.js';
 import type { AuditEvent } from '../../core/events/audit-event.js';
 import { toAuditEvent } from '../../core/events/decode-audit-event.js';
+import { overByteLimit, tooLarge } from '../../core/events/oversized-line.js';
 import { decodeRecords } from '../../formats/decode-records.js';
 import { type LogFormat, SkippedRecord } from '../../formats/log-format.js';
 import { nativeFormat } from '../../formats/native/native-format.js';
@@ -31,27 +32,28 @@ export interface DecodedMessage {
 export function decodeKafkaMessage(message: KafkaMessage, limits: MessageLimits, format?: LogFormat): DecodedMessage {
   const value = message.value;
   if (value === null) throw new InvalidEventError(RejectReason.Schema, 'message has no value (tombstone)');
-  const maxBytes = format?.name === 'native' ? limits.maxEventBytes : Math.max(limits.maxEventBytes, limits.maxDocumentBytes);
-  if (value.length > maxBytes) throw new InvalidEventError(RejectReason.TooLarge, `message is ${value.length} bytes, over the ${maxBytes} limit`);
+  // A foreign message may be an envelope of many records (input.maxDocumentBytes); a native one is one event.
+  const byEvent = format?.name === 'native' || limits.maxEventBytes >= limits.maxDocumentBytes;
+  const maxBytes = byEvent ? limits.maxEventBytes : limits.maxDocumentBytes;
+  if (overByteLimit(value, maxBytes)) throw tooLarge('message', value.length, maxBytes, byEvent ? 'input.maxEventBytes' : 'input.maxDocumentBytes');
+  const fitsEvent = !overByteLimit(value, limits.maxEventBytes);
   let parsed: unknown;
   try {
     parsed = JSON.parse(value.toString('utf8'));
   } catch (cause) {
     // Too large for a native event and no document either: the size is what went wrong first.
-    if (value.length > limits.maxEventBytes)
-      throw new InvalidEventError(RejectReason.TooLarge, `message is ${value.length} bytes, over the ${limits.maxEventBytes} limit`, { cause });
+    if (!fitsEvent) throw tooLarge('message', value.length, limits.maxEventBytes, 'input.maxEventBytes', false, { cause });
     throw new InvalidEventError(RejectReason.NotJson, `not valid JSON: ${(cause as Error).message}`, { cause });
   }
   if (format?.name === 'native' || (format === undefined && nativeFormat.detect(parsed))) {
-    if (value.length > limits.maxEventBytes)
-      throw new InvalidEventError(RejectReason.TooLarge, `message is ${value.length} bytes, over the ${limits.maxEventBytes} limit`);
+    if (!fitsEvent) throw tooLarge('message', value.length, limits.maxEventBytes, 'input.maxEventBytes');
     return { events: [toAuditEvent(parsed)], skipped: 0 };
   }
   const events: AuditEvent[] = [];
   let error: InvalidEventError | undefined;
   let bad = 0;
   let skipped = 0;
-  for (const out of decodeRecords(parsed, format, undefined, 0, { maxBytes: limits.maxEventBytes, wholeFits: value.length <= limits.maxEventBytes })) {
+  for (const out of decodeRecords(parsed, format, undefined, 0, { maxBytes: limits.maxEventBytes, wholeFits: fitsEvent })) {
     if (out instanceof SkippedRecord) skipped++;
     else if (out instanceof InvalidEventError) {
       bad++;
