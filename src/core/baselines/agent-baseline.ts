@@ -5,6 +5,7 @@ import type { AcceptedPatterns } from '../feedback/accepted-patterns.js';
 import { ErrorRateState } from '../detectors/error-rate.js';
 import { OffHoursState } from '../detectors/off-hours.js';
 import type { PolicyViolationState } from '../detectors/policy-violation.js';
+import { NewPermissionState } from '../detectors/new-permission.js';
 import type { ToolTargetState } from '../detectors/new-tool-target.js';
 import type { ToolTransitionState } from '../detectors/new-tool-transition.js';
 import type { RateDropState } from '../detectors/rate-drop.js';
@@ -12,7 +13,7 @@ import { RateSpikeState } from '../detectors/rate-spike.js';
 import { hourOfWeek, localHourIndex, timezoneOffsetMs } from '../time/timezone.js';
 import { CountSketch } from './count-sketch.js';
 import type { ClassBaseline } from './class-baseline.js';
-import type { LocationState } from './location-state.js';
+import type { LocationState } from '../detectors/multi-location-state.js';
 import type { AgentDeclaration } from './declared-baselines.js';
 import type { GracePeriod } from './grace-period.js';
 import { Ewma } from './ewma.js';
@@ -76,7 +77,11 @@ export class AgentBaseline {
   /** The 5- and 15-minute scan windows and the CUSUM (issue 14). */
   windows: RateWindows;
   resources: SeenSet;
-  /** Created on the first sensitive access: most agents never make one. */
+  /**
+   * The sensitive resources and actions used: the state of new_sensitive_resource and
+   * new_sensitive_action, one set for both (actions' keys are prefixed). Created by either on the
+   * first sensitive access: most agents never make one.
+   */
   sensitive: SeenSet | undefined;
   incidents: Map<string, OpenIncident> | undefined;
   /** Patterns an analyst marked normal (created on the first such verdict). */
@@ -87,12 +92,9 @@ export class AgentBaseline {
   offHours: OffHoursState | undefined;
   /** policy_violation's state of the live hour (its detector file owns it; created when the hour is reported). */
   policyViolation: PolicyViolationState | undefined;
-  /** Permissions requested (created on the first request). */
-  permissions: SeenSet | undefined;
-  /** Whether the event just recorded requested a permission new for this agent / its class. */
-  lastNewPermission = false;
-  lastNewPermissionForClass = false;
-  /** Places the agent acts from (created on the first event with a source). */
+  /** Permissions requested: new_permission's state (its detector file owns it; created on the first request). */
+  permissions: NewPermissionState | undefined;
+  /** Places the agent acts from: multi_location's state (multi-location-state.ts, beside its detector; created on the first event with a source). */
   locations: LocationState | undefined;
   /** Deploy grace and the alerts held back in grace (created on the first deploy or held finding). */
   grace: GracePeriod | undefined;
@@ -209,12 +211,9 @@ export class AgentBaseline {
       const evidence = (this.offHours ??= new OffHoursState()).evidence;
       if (evidence.length < limit) evidence.push(event.id);
     }
-    this.lastNewPermission = this.lastNewPermissionForClass = false;
     if (event.permission !== undefined) {
       const seen = ctx.settings.seen;
-      this.permissions ??= new SeenSet(seen.maxPermissions, seen.forgetAfterMs);
-      this.lastNewPermission = this.permissions.touch(event.permission, event.timeMs);
-      if (this.peers) this.lastNewPermissionForClass = this.peers.permissions.touch(event.permission, event.timeMs);
+      (this.permissions ??= new NewPermissionState(seen.maxPermissions, seen.forgetAfterMs)).record(event.permission, event.timeMs, this.peers);
     }
   }
 

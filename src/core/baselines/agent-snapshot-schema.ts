@@ -2,7 +2,7 @@ import { type Static, Type } from '@sinclair/typebox';
 import { AlertSchema } from '../alerts/alert-schema.js';
 import { InvalidSnapshotError } from '../errors.js';
 import { escapeControls } from '../escape-controls.js';
-import { LocationKind } from './location-state.js';
+import { LocationKind } from '../detectors/multi-location-state.js';
 import { NewToolTargetSnapshotSchema } from '../detectors/new-tool-target.js';
 import { NewToolTransitionSnapshotSchema } from '../detectors/new-tool-transition.js';
 import { RateDropSnapshotSchema } from '../detectors/rate-drop.js';

@@ -90,8 +90,14 @@ export class SeenSet {
     return [...this.entries].map(([k, e]) => [k, e.firstMs, e.lastMs]);
   }
 
-  static restore(s: SeenSetSnapshot, maxEntries: number, forgetAfterMs: number): SeenSet {
-    const set = new SeenSet(maxEntries, forgetAfterMs);
+  /** Restores into the class it is called on (a detector's state may extend SeenSet, one object instead of two). */
+  static restore<T extends SeenSet>(
+    this: new (maxEntries: number, forgetAfterMs: number) => T,
+    s: SeenSetSnapshot,
+    maxEntries: number,
+    forgetAfterMs: number,
+  ): T {
+    const set = new this(maxEntries, forgetAfterMs);
     for (const [k, firstMs, lastMs] of s) {
       if (!set.entries.has(k)) set.bytes += entryBytes(k);
       set.entries.set(k, { firstMs, lastMs });

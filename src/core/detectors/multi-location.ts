@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { AgentBaseline } from '../baselines/agent-baseline.js';
-import { LocationKind, LocationState, type PendingPlace } from '../baselines/location-state.js';
+import { LocationKind, LocationState, type PendingPlace } from './multi-location-state.js';
 import type { AuditEvent } from '../events/audit-event.js';
 import { haversineKm } from '../geo/distance.js';
 import { networkKey } from '../geo/ip-network.js';
@@ -64,6 +64,9 @@ function boundSessionMoved(agent: AgentBaseline, loc: LocationState, event: Audi
     basis: 'declared',
   };
 }
+
+// State: `agent.locations`, a LocationState (multi-location-state.ts, beside this file), created by
+// the detector on the agent's first event with a source; its snapshot is `locations`.
 
 // Settings: composed into the engine settings as `engine.multiLocation` (engine-settings.ts).
 export const MultiLocationSettingsSchema = Type.Object(

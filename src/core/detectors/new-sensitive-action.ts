@@ -7,6 +7,9 @@ import { patternValue } from '../feedback/finding-pattern.js';
 /** Keys of actions in the agent's sensitive SeenSet, apart from the resource ids beside them. */
 export const ACTION_KEY_PREFIX = 'action ';
 
+// State: `agent.sensitive`, a SeenSet shared with new_sensitive_resource (actions' keys are prefixed with
+// ACTION_KEY_PREFIX), created on the agent's first sensitive access; its snapshot is `sensitive`.
+
 // Settings: composed into the engine settings as `engine.newSensitiveAction` (engine-settings.ts).
 export const NewSensitiveActionSettingsSchema = Type.Object(
   {

@@ -4,6 +4,9 @@ import { type Detector, DetectorName } from './detector.js';
 import { patternValue } from '../feedback/finding-pattern.js';
 import { HOUSEKEEPING, createsResource, describeAct } from './describe-act.js';
 
+// State: `agent.sensitive`, a SeenSet shared with new_sensitive_action (actions' keys are prefixed with
+// ACTION_KEY_PREFIX), created on the agent's first sensitive access; its snapshot is `sensitive`.
+
 // Settings: composed into the engine settings as `engine.newSensitiveResource` (engine-settings.ts).
 export const NewSensitiveResourceSettingsSchema = Type.Object(
   {

@@ -71,7 +71,7 @@ export const policyViolation: Detector = {
         'medium',
       );
     }
-    if (d.expectedPermissions && agent.lastNewPermission && event.permission !== undefined && !d.expectedPermissions.match(event.permission)) {
+    if (d.expectedPermissions && event.permission !== undefined && agent.permissions?.lastNew === true && !d.expectedPermissions.match(event.permission)) {
       return violation(
         agent,
         event,

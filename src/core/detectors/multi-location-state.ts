@@ -3,7 +3,7 @@ import { lookupRegion } from '../geo/cloud-regions.js';
 import { lookupCountry } from '../geo/country-centroids.js';
 import type { LatLon } from '../geo/distance.js';
 import { isPrivateIp, networkKey } from '../geo/ip-network.js';
-import { SeenSet, type SeenSetSnapshot } from './seen-set.js';
+import { SeenSet, type SeenSetSnapshot } from '../baselines/seen-set.js';
 
 export const LocationKind = { Country: 'country', Region: 'region', Network: 'network' } as const;
 export type LocationKind = (typeof LocationKind)[keyof typeof LocationKind];
