@@ -3,6 +3,7 @@ import { AlertSchema } from '../alerts/alert-schema.js';
 import { InvalidSnapshotError } from '../errors.js';
 import { escapeControls } from '../escape-controls.js';
 import { LocationKind } from '../detectors/multi-location-state.js';
+import { ErrorWindowSnapshotSchema } from '../detectors/error-rate.js';
 import { NewToolTargetSnapshotSchema } from '../detectors/new-tool-target.js';
 import { NewToolTransitionSnapshotSchema } from '../detectors/new-tool-transition.js';
 import { RateDropSnapshotSchema } from '../detectors/rate-drop.js';
@@ -16,8 +17,6 @@ import { AGENT_SNAPSHOT_VERSION, type AgentSnapshot } from './agent-baseline-sna
 const HOURS_PER_WEEK = 168;
 /** A time zone's offset from UTC is less than a day. */
 const DAY_MS = 86_400_000;
-/** 2 × WINDOW_BUCKETS of detectors/error-rate.ts: (calls, suspicious) pairs. */
-const ERROR_RING = 10;
 /** engine.sketch.binLimit's maximum. */
 const MAX_SKETCH_BINS = 4096;
 /** engine.duplicates.maxIdsPerAgent's maximum. */
@@ -109,13 +108,7 @@ export const AgentSnapshotSchema = Type.Object({
     errorEvidence: Type.Optional(Evidence),
     basis: Basis,
   }),
-  errors: Type.Optional(
-    Type.Object({
-      ring: Type.Array(Type.Integer(), { minItems: ERROR_RING, maxItems: ERROR_RING }),
-      pos: Type.Integer({ minimum: 0, maximum: ERROR_RING - 2, multipleOf: 2 }),
-      ratio: Type.Number(),
-    }),
-  ),
+  errors: Type.Optional(ErrorWindowSnapshotSchema),
   hour: Type.Object({
     index: Type.Number(),
     endMs: TimeMs,

@@ -1,4 +1,4 @@
-import { Type } from '@sinclair/typebox';
+import { type Static, Type } from '@sinclair/typebox';
 import type { AuditEvent } from '../events/audit-event.js';
 import { type Detector, DetectorName, clampScore, round2 } from './detector.js';
 
@@ -31,12 +31,15 @@ export const ErrorRateSettingsSchema = Type.Object(
 
 /** Closed buckets in the window (settings' `windowBuckets`, a literal 5). */
 const WINDOW_BUCKETS = 5;
+/** (calls, suspicious) pairs: restore copies them into an Int32Array of exactly this size. */
+const RING = 2 * WINDOW_BUCKETS;
 
-export interface ErrorWindowSnapshot {
-  ring: number[];
-  pos: number;
-  ratio: number;
-}
+export const ErrorWindowSnapshotSchema = Type.Object({
+  ring: Type.Array(Type.Integer(), { minItems: RING, maxItems: RING }),
+  pos: Type.Integer({ minimum: 0, maximum: RING - 2, multipleOf: 2 }),
+  ratio: Type.Number(),
+});
+export type ErrorWindowSnapshot = Static<typeof ErrorWindowSnapshotSchema>;
 
 export interface ErrorRateSnapshot {
   window: ErrorWindowSnapshot;
@@ -53,7 +56,7 @@ export interface ErrorRateSnapshot {
  */
 export class ErrorRateState {
   /** Pairs (calls, suspicious) of the last WINDOW_BUCKETS closed buckets. */
-  private ring = new Int32Array(2 * WINDOW_BUCKETS);
+  private ring = new Int32Array(RING);
   private pos = 0;
   /** EWMA of the per-bucket suspicious ratio (buckets with calls only). */
   ratio = 0;
