@@ -141,7 +141,7 @@ export function snapshotAgent(a: AgentBaseline): AgentSnapshot {
   if (a.locations !== undefined) snap.locations = a.locations.snapshot();
   if (a.accepted !== undefined) snap.accepted = a.accepted.snapshot();
   if (a.grace !== undefined) snap.grace = a.grace.snapshot();
-  if (a.rateDrop !== undefined) snap.rateDrop = a.rateDrop.snapshot();
+  if (a.rateDrop !== undefined) snap.rateDrop = a.rateDrop.snapshot(a);
   if (a.toolTargets !== undefined) snap.toolTargets = a.toolTargets.snapshot();
   if (a.toolTransitions !== undefined) snap.toolTransitions = a.toolTransitions.snapshot();
   if (a.agentClass !== undefined) snap.agentClass = a.agentClass;
@@ -211,7 +211,7 @@ export function restoreAgent(s: AgentSnapshot, ctx: EngineContext): AgentBaselin
   if (s.incidents.length) a.incidents = new Map(s.incidents.map(([d, i]) => [d, { ...i }]));
   if (s.accepted) a.accepted = AcceptedPatterns.restore(s.accepted, set.feedback.maxPatternsPerDetector);
   if (s.grace) a.grace = GracePeriod.restore(s.grace);
-  if (s.rateDrop) a.rateDrop = RateDropState.restore(s.rateDrop, set.rateDrop.windowMs / 60_000);
+  if (s.rateDrop) a.rateDrop = RateDropState.restore(s.rateDrop, set.rateDrop.windowMs / 60_000, set.bucketMs, a);
   if (s.toolTargets) a.toolTargets = ToolTargetState.restore(s.toolTargets, set.newToolTarget.maxTargets, set.seen.forgetAfterMs);
   if (s.toolTransitions) a.toolTransitions = ToolTransitionState.restore(s.toolTransitions, set.newToolTransition.maxTransitions, set.seen.forgetAfterMs);
   return a;

@@ -119,58 +119,172 @@ export function windowBuckets(bucketMs: number): { short: number; long: number }
 }
 
 /**
+ * Byte layout of a `RateWindows` (issue 14, item 6: ≤ 700 bytes of state per agent for the
+ * windows, the CUSUM and rate_drop). One `ArrayBuffer` behind one `DataView` instead of an
+ * object with 22 fields, a thresholds object and a Float32Array: a typed array or DataView costs
+ * about 170 bytes of headers whatever its length, and every double-valued field of an object
+ * about 24 (a pointer to a boxed number), so everything lives in one buffer (measured:
+ * bench/memory-rate-state.ts). The ring and the per-hour dispersion sums stay float32 and
+ * everything else float64, as before, so every value and every comparison is the same.
+ */
+const F32 = 4;
+/** Float32: the ring of closed bucket counts, then (Σ r, n) per hour of day: the snapshot's `data`. */
+const HOURS_AT = DISPERSION * F32;
+const POS = RATE_WINDOWS_DATA * F32; // uint8: the ring's next slot
+const SHORT_BUCKETS = POS + 1; // uint8
+const LONG_BUCKETS = POS + 2; // uint8
+const FLAGS = POS + 3; // uint8: the three booleans below
+const TRIPPED = 1;
+const BLOCK_FLAGGED = 2;
+const LEARNABLE = 4;
+// Float64 from here, 8-byte aligned.
+const PER_BUCKET = POS + 4;
+const CUSUM_PER_BUCKET = PER_BUCKET + 8;
+const DISPERSION_AT = PER_BUCKET + 16;
+const SHORT = PER_BUCKET + 24;
+const LONG = PER_BUCKET + 32;
+const LIVE_MIN = PER_BUCKET + 40;
+/** max(liveMin, short − closed part of the short window): the live bucket's count that fires it. */
+const FIRE_SHORT = PER_BUCKET + 48;
+const FIRE_LONG = PER_BUCKET + 56;
+const CUSUM = PER_BUCKET + 64;
+const CUSUM_BUCKETS = PER_BUCKET + 72;
+const CUSUM_COUNT = PER_BUCKET + 80;
+const CUSUM_PEAK_BUCKETS = PER_BUCKET + 88;
+const CUSUM_PEAK_COUNT = PER_BUCKET + 96;
+const BLOCK_ID = PER_BUCKET + 104;
+const BLOCK_COUNT = PER_BUCKET + 112;
+const BLOCK_EXPECTED = PER_BUCKET + 120;
+const LEVEL_ACTUAL = PER_BUCKET + 128;
+const LEVEL_EXPECTED = PER_BUCKET + 136;
+const BYTES = PER_BUCKET + 144;
+/** Little-endian, the byte order of the machines this runs on: no swap per access. */
+const LE = true;
+
+/** Which rule of the scan windows fires on the live bucket. */
+export type WindowRule = 'short' | 'long' | 'cusum';
+
+/**
  * Scan windows over the last few buckets (issue 14, items 1–2): the counts of the last 5 and 15
  * minutes, live bucket included, are judged against the agent's seasonal expectation with a
  * negative-binomial upper tail whose dispersion the agent's own past 15-minute windows teach; a
  * CUSUM of the quasi-log-likelihood ratio (rate ×ρ against the expectation, divided by the
  * dispersion) adds evidence across minutes for long moderate rises. Thresholds are computed when
- * a local hour opens, so an event costs two comparisons.
+ * a local hour opens, and what the live bucket must reach when a bucket opens, so an event costs
+ * two comparisons.
  */
 export class RateWindows {
-  /** Ring of closed bucket counts, then per hour of day the decayed Σ (c − μ)²/μ and the window count. */
-  readonly data: Float32Array;
-  pos = 0;
-  /** Counts of the closed buckets inside the short and long windows (the live one is added by the check). */
-  closedShort = 0;
-  closedLong = 0;
-  th: WindowThresholds = {
-    perBucket: 0,
-    cusumPerBucket: 0,
-    dispersion: 1,
-    short: Number.POSITIVE_INFINITY,
-    long: Number.POSITIVE_INFINITY,
-    shortBuckets: 1,
-    longBuckets: 1,
-    liveMin: 1,
-  };
-  cusum = 0;
-  /** Buckets since the CUSUM last stood at 0: how long the evidence has been building. */
-  cusumBuckets = 0;
-  /** Events in those buckets. */
-  cusumCount = 0;
-  cusumTripped = false;
-  /** cusumBuckets and cusumCount when it tripped, for the explanation. */
-  cusumPeakBuckets = 0;
-  cusumPeakCount = 0;
-  /** The aligned 15-minute block being summed for dispersion learning. */
-  blockId = -1;
-  blockCount = 0;
-  blockExpected = 0;
-  blockFlagged = false;
-  /** Hourly EWMAs of events seen and of events the week profile expected: their ratio is the agent's current level. */
-  levelActual = 0;
-  levelExpected = 0;
-  /** Whether this hour's windows teach the dispersion (set when the hour opens). */
-  learnable = false;
+  private readonly v: DataView;
 
-  constructor(data?: Float32Array) {
-    this.data = data ?? new Float32Array(RATE_WINDOWS_DATA);
+  constructor() {
+    this.v = new DataView(new ArrayBuffer(BYTES));
+    this.setThresholds({
+      perBucket: 0,
+      cusumPerBucket: 0,
+      dispersion: 1,
+      short: Number.POSITIVE_INFINITY,
+      long: Number.POSITIVE_INFINITY,
+      shortBuckets: 1,
+      longBuckets: 1,
+      liveMin: 1,
+    });
+    this.v.setFloat64(BLOCK_ID, -1, LE);
+    this.openBucket();
+  }
+
+  /** The open hour's thresholds (a copy: for findings and `inspect`, not per event). */
+  get th(): WindowThresholds {
+    const v = this.v;
+    return {
+      perBucket: v.getFloat64(PER_BUCKET, LE),
+      cusumPerBucket: v.getFloat64(CUSUM_PER_BUCKET, LE),
+      dispersion: v.getFloat64(DISPERSION_AT, LE),
+      short: v.getFloat64(SHORT, LE),
+      long: v.getFloat64(LONG, LE),
+      shortBuckets: v.getUint8(SHORT_BUCKETS),
+      longBuckets: v.getUint8(LONG_BUCKETS),
+      liveMin: v.getFloat64(LIVE_MIN, LE),
+    };
+  }
+
+  private setThresholds(th: WindowThresholds): void {
+    const v = this.v;
+    v.setFloat64(PER_BUCKET, th.perBucket, LE);
+    v.setFloat64(CUSUM_PER_BUCKET, th.cusumPerBucket, LE);
+    v.setFloat64(DISPERSION_AT, th.dispersion, LE);
+    v.setFloat64(SHORT, th.short, LE);
+    v.setFloat64(LONG, th.long, LE);
+    v.setUint8(SHORT_BUCKETS, th.shortBuckets);
+    v.setUint8(LONG_BUCKETS, th.longBuckets);
+    v.setFloat64(LIVE_MIN, th.liveMin, LE);
+  }
+
+  /**
+   * The rule the live bucket's `count` fires, if any. A window judges only while the live bucket
+   * is itself raised (count ≥ liveMin), and fires at closed + count ≥ its threshold: both folded
+   * into one bound per window when the bucket opened (counts and thresholds are integers, so the
+   * subtraction is exact).
+   */
+  firing(count: number): WindowRule | undefined {
+    const v = this.v;
+    if (count >= v.getFloat64(FIRE_SHORT, LE)) return 'short';
+    if (count >= v.getFloat64(FIRE_LONG, LE)) return 'long';
+    return (v.getUint8(FLAGS) & TRIPPED) !== 0 ? 'cusum' : undefined;
+  }
+
+  private flag(bit: number): boolean {
+    return (this.v.getUint8(FLAGS) & bit) !== 0;
+  }
+
+  private setFlag(bit: number, on: boolean): void {
+    const f = this.v.getUint8(FLAGS);
+    this.v.setUint8(FLAGS, on ? f | bit : f & ~bit);
+  }
+
+  /** The CUSUM crossed its threshold at the last bucket close and no rule has reported it yet. */
+  get cusumTripped(): boolean {
+    return this.flag(TRIPPED);
+  }
+
+  set cusumTripped(on: boolean) {
+    this.setFlag(TRIPPED, on);
+  }
+
+  /** Buckets and events of the CUSUM's run when it tripped, for the explanation. */
+  get cusumPeakBuckets(): number {
+    return this.v.getFloat64(CUSUM_PEAK_BUCKETS, LE);
+  }
+
+  get cusumPeakCount(): number {
+    return this.v.getFloat64(CUSUM_PEAK_COUNT, LE);
+  }
+
+  /** Whether this hour's windows teach the dispersion (set when the hour opens). */
+  get learnable(): boolean {
+    return this.flag(LEARNABLE);
+  }
+
+  /** Count of the `k`-th closed bucket before the open one (1: the last closed), k ≤ RING. */
+  closedBucket(k: number): number {
+    return this.v.getFloat32(((this.v.getUint8(POS) - k + RING) % RING) * F32, LE);
+  }
+
+  /** Events in the closed buckets of the last `buckets` buckets, live one included (its count is the caller's). */
+  closedSum(buckets: number): number {
+    let sum = 0;
+    for (let k = 1; k < buckets; k++) sum += this.closedBucket(k);
+    return sum;
+  }
+
+  private pushRing(count: number): void {
+    const pos = this.v.getUint8(POS);
+    this.v.setFloat32(pos * F32, count, LE);
+    this.v.setUint8(POS, (pos + 1) % RING);
   }
 
   /** A bucket closed with `count` events (`flagged`: it raised an alert); `blockId`: its 15-minute block. */
   closeBucket(count: number, flagged: boolean, blockId: number, hourOfDay: number, s: RateWindowSettings): void {
-    this.data[this.pos] = count;
-    this.pos = (this.pos + 1) % RING;
+    this.pushRing(count);
     this.learnBlock(count, flagged, blockId, hourOfDay);
     this.stepCusum(count, flagged, s);
   }
@@ -178,41 +292,57 @@ export class RateWindows {
   /** `n` buckets passed with no event, the first in block `firstBlockId`. */
   skipBuckets(n: number, firstBlockId: number, blocksPerBucket: number, hourOfDay: number, s: RateWindowSettings): void {
     if (n <= 0) return;
-    for (let k = 0; k < Math.min(n, RING); k++) {
-      this.data[this.pos] = 0;
-      this.pos = (this.pos + 1) % RING;
-    }
+    for (let k = 0; k < Math.min(n, RING); k++) this.pushRing(0);
     if (n <= MAX_SKIPPED_LEARNED) {
       for (let k = 0; k < n; k++) this.learnBlock(0, false, Math.floor(firstBlockId + k * blocksPerBucket), hourOfDay);
     } else {
-      this.blockId = -1;
+      this.v.setFloat64(BLOCK_ID, -1, LE);
     }
-    if (this.th.cusumPerBucket > 0 && Number.isFinite(this.th.short) && s.cusum.enabled) {
-      this.cusum = Math.max(0, this.cusum - (n * (s.cusum.ratio - 1) * this.th.cusumPerBucket) / this.th.dispersion);
-      this.cusumBuckets = this.cusum > 0 ? this.cusumBuckets + n : 0;
-      if (this.cusum === 0) this.cusumCount = 0;
+    const v = this.v;
+    const perBucket = v.getFloat64(CUSUM_PER_BUCKET, LE);
+    if (perBucket > 0 && Number.isFinite(v.getFloat64(SHORT, LE)) && s.cusum.enabled) {
+      const cusum = Math.max(0, v.getFloat64(CUSUM, LE) - (n * (s.cusum.ratio - 1) * perBucket) / v.getFloat64(DISPERSION_AT, LE));
+      v.setFloat64(CUSUM, cusum, LE);
+      v.setFloat64(CUSUM_BUCKETS, cusum > 0 ? v.getFloat64(CUSUM_BUCKETS, LE) + n : 0, LE);
+      if (cusum === 0) v.setFloat64(CUSUM_COUNT, 0, LE);
     }
   }
 
-  /** A bucket opens: the closed parts of the windows. */
+  /** A bucket opens: what the live bucket must hold for each window to fire. */
   openBucket(): void {
-    const { shortBuckets: short, longBuckets: long } = this.th;
+    const v = this.v;
+    const short = v.getUint8(SHORT_BUCKETS);
+    const long = v.getUint8(LONG_BUCKETS);
     let s = 0;
     let l = 0;
     for (let k = 1; k < long; k++) {
-      const c = this.data[(this.pos - k + RING) % RING] as number;
+      const c = this.closedBucket(k);
       l += c;
       if (k < short) s += c;
     }
-    this.closedShort = s;
-    this.closedLong = l;
+    const liveMin = v.getFloat64(LIVE_MIN, LE);
+    v.setFloat64(FIRE_SHORT, Math.max(liveMin, v.getFloat64(SHORT, LE) - s), LE);
+    v.setFloat64(FIRE_LONG, Math.max(liveMin, v.getFloat64(LONG, LE) - l), LE);
   }
 
   /** An hour closed with `events` (discounted if it alerted) where the week profile expected `expected` (NaN: unknown). */
   learnLevel(events: number, expected: number): void {
     if (Number.isNaN(expected)) return;
-    this.levelActual += LEVEL_ALPHA * (events - this.levelActual);
-    this.levelExpected += LEVEL_ALPHA * (expected - this.levelExpected);
+    const v = this.v;
+    const actual = v.getFloat64(LEVEL_ACTUAL, LE);
+    const expectedLevel = v.getFloat64(LEVEL_EXPECTED, LE);
+    v.setFloat64(LEVEL_ACTUAL, actual + LEVEL_ALPHA * (events - actual), LE);
+    v.setFloat64(LEVEL_EXPECTED, expectedLevel + LEVEL_ALPHA * (expected - expectedLevel), LE);
+  }
+
+  /** The decayed Σ (c − μ)²/μ of hour of day `h`'s 15-minute windows (float32, as stored). */
+  private hourSum(h: number): number {
+    return this.v.getFloat32(HOURS_AT + 8 * h, LE);
+  }
+
+  /** The decayed count of hour of day `h`'s 15-minute windows. */
+  private hourWindows(h: number): number {
+    return this.v.getFloat32(HOURS_AT + 8 * h + F32, LE);
   }
 
   /**
@@ -224,14 +354,13 @@ export class RateWindows {
    * shrunk toward the conservative prior while it has few.
    */
   dispersionAround(hourOfDay: number, s: RateWindowSettings): number {
-    const d = this.data;
     const n0 = s.dispersionPriorWindows;
     const learned: number[] = [];
     let windows = 0;
     for (let h = 0; h < HOURS; h++) {
-      const n = d[DISPERSION + 2 * h + 1] as number;
+      const n = this.hourWindows(h);
       windows += n;
-      if (n >= MIN_HOUR_WINDOWS) learned.push((d[DISPERSION + 2 * h] as number) / n);
+      if (n >= MIN_HOUR_WINDOWS) learned.push(this.hourSum(h) / n);
     }
     learned.sort((a, b) => a - b);
     const upper = learned.length > 0 ? (learned[Math.floor(learned.length * 0.75)] as number) : s.dispersionPrior;
@@ -239,17 +368,18 @@ export class RateWindows {
     let r = 0;
     let n = 0;
     for (let dh = -1; dh <= 1; dh++) {
-      const h = DISPERSION + 2 * ((hourOfDay + dh + HOURS) % HOURS);
-      r += d[h] as number;
-      n += d[h + 1] as number;
+      const h = (hourOfDay + dh + HOURS) % HOURS;
+      r += this.hourSum(h);
+      n += this.hourWindows(h);
     }
     return Math.max(1, agent, (r + n0 * agent) / (n + n0));
   }
 
   /** The agent's level against its learned week, ≥ 1: a growing agent raises its expectation, a quiet day never lowers it. */
   levelRatio(s: RateWindowSettings): number {
-    if (!(this.levelExpected > 0)) return 1;
-    return Math.min(s.maxLevelRatio, Math.max(1, this.levelActual / this.levelExpected));
+    const expected = this.v.getFloat64(LEVEL_EXPECTED, LE);
+    if (!(expected > 0)) return 1;
+    return Math.min(s.maxLevelRatio, Math.max(1, this.v.getFloat64(LEVEL_ACTUAL, LE) / expected));
   }
 
   /**
@@ -303,43 +433,47 @@ export class RateWindows {
 
   /** A local hour opens; `learnable`: the expectation has seen a day, so windows may teach the dispersion. */
   openHour(profile: HourProfile, slot: number, bucketMs: number, s: RateWindowSettings, active: boolean, learnable: boolean): void {
-    this.th = this.thresholdsFor(profile, slot, bucketMs, s, active);
-    this.learnable = learnable && this.th.perBucket > 0;
+    const th = this.thresholdsFor(profile, slot, bucketMs, s, active);
+    this.setThresholds(th);
+    this.setFlag(LEARNABLE, learnable && th.perBucket > 0);
     this.openBucket();
   }
 
   private learnBlock(count: number, flagged: boolean, blockId: number, hourOfDay: number): void {
-    if (blockId !== this.blockId) {
+    const v = this.v;
+    if (blockId !== v.getFloat64(BLOCK_ID, LE)) {
       this.finishBlock(hourOfDay);
-      this.blockId = blockId;
-      this.blockCount = 0;
-      this.blockExpected = 0;
-      this.blockFlagged = false;
+      v.setFloat64(BLOCK_ID, blockId, LE);
+      v.setFloat64(BLOCK_COUNT, 0, LE);
+      v.setFloat64(BLOCK_EXPECTED, 0, LE);
+      this.setFlag(BLOCK_FLAGGED, false);
     }
-    this.blockCount += count;
-    this.blockFlagged ||= flagged;
+    v.setFloat64(BLOCK_COUNT, v.getFloat64(BLOCK_COUNT, LE) + count, LE);
+    if (flagged) this.setFlag(BLOCK_FLAGGED, true);
     // Only while the thresholds are live: an immature expectation teaches nothing about dispersion.
-    if (this.learnable) this.blockExpected += this.th.perBucket;
-    else this.blockFlagged = true;
+    if (this.flag(LEARNABLE)) v.setFloat64(BLOCK_EXPECTED, v.getFloat64(BLOCK_EXPECTED, LE) + v.getFloat64(PER_BUCKET, LE), LE);
+    else this.setFlag(BLOCK_FLAGGED, true);
   }
 
   private finishBlock(hourOfDay: number): void {
-    if (this.blockId < 0 || this.blockFlagged || !(this.blockExpected > 0)) return;
-    const mu = this.blockExpected;
-    const r = Math.min(MAX_WINDOW_DISPERSION, ((this.blockCount - mu) * (this.blockCount - mu)) / mu);
-    const h = DISPERSION + 2 * hourOfDay;
-    const d = this.data;
-    d[h] = (d[h] as number) * DISPERSION_DECAY + r;
-    d[h + 1] = (d[h + 1] as number) * DISPERSION_DECAY + 1;
+    const v = this.v;
+    const mu = v.getFloat64(BLOCK_EXPECTED, LE);
+    if (v.getFloat64(BLOCK_ID, LE) < 0 || this.flag(BLOCK_FLAGGED) || !(mu > 0)) return;
+    const count = v.getFloat64(BLOCK_COUNT, LE);
+    const r = Math.min(MAX_WINDOW_DISPERSION, ((count - mu) * (count - mu)) / mu);
+    const at = HOURS_AT + 8 * hourOfDay;
+    v.setFloat32(at, this.hourSum(hourOfDay) * DISPERSION_DECAY + r, LE);
+    v.setFloat32(at + F32, this.hourWindows(hourOfDay) * DISPERSION_DECAY + 1, LE);
   }
 
   /** `flagged`: the bucket already raised rate_spike, so a trip in it adds nothing to report. */
   private stepCusum(count: number, flagged: boolean, s: RateWindowSettings): void {
-    const { cusumPerBucket: perBucket, dispersion } = this.th;
-    if (!s.cusum.enabled || !Number.isFinite(this.th.long) || !(perBucket > 0)) {
-      this.cusum = 0;
-      this.cusumBuckets = 0;
-      this.cusumCount = 0;
+    const v = this.v;
+    const perBucket = v.getFloat64(CUSUM_PER_BUCKET, LE);
+    if (!s.cusum.enabled || !Number.isFinite(v.getFloat64(LONG, LE)) || !(perBucket > 0)) {
+      v.setFloat64(CUSUM, 0, LE);
+      v.setFloat64(CUSUM_BUCKETS, 0, LE);
+      v.setFloat64(CUSUM_COUNT, 0, LE);
       return;
     }
     // Page's CUSUM of log[P(c | ρμ) / P(c | μ)] = c·ln ρ − (ρ − 1)μ for Poisson counts, divided
@@ -347,55 +481,64 @@ export class RateWindows {
     // e^h buckets (Wald); a ρ-fold rise climbs by about μ(ρ ln ρ − ρ + 1)/φ a bucket.
     // One bucket adds at most a fifth of h: the CUSUM is for evidence over minutes; a single
     // extreme minute is the scan windows' and the in-bucket rule's to judge, with their own tails.
-    const step = Math.min(s.cusum.threshold / 5, (count * Math.log(s.cusum.ratio) - (s.cusum.ratio - 1) * perBucket) / dispersion);
-    this.cusum = Math.max(0, this.cusum + step);
-    this.cusumBuckets = this.cusum > 0 ? this.cusumBuckets + 1 : 0;
-    this.cusumCount = this.cusum > 0 ? this.cusumCount + count : 0;
-    if (this.cusum >= s.cusum.threshold) {
-      this.cusumTripped = !flagged;
-      this.cusumPeakBuckets = this.cusumBuckets;
-      this.cusumPeakCount = this.cusumCount;
-      this.cusum = 0;
-      this.cusumBuckets = 0;
-      this.cusumCount = 0;
+    const step = Math.min(s.cusum.threshold / 5, (count * Math.log(s.cusum.ratio) - (s.cusum.ratio - 1) * perBucket) / v.getFloat64(DISPERSION_AT, LE));
+    const cusum = Math.max(0, v.getFloat64(CUSUM, LE) + step);
+    const buckets = cusum > 0 ? v.getFloat64(CUSUM_BUCKETS, LE) + 1 : 0;
+    const events = cusum > 0 ? v.getFloat64(CUSUM_COUNT, LE) + count : 0;
+    if (cusum >= s.cusum.threshold) {
+      this.setFlag(TRIPPED, !flagged);
+      v.setFloat64(CUSUM_PEAK_BUCKETS, buckets, LE);
+      v.setFloat64(CUSUM_PEAK_COUNT, events, LE);
+      v.setFloat64(CUSUM, 0, LE);
+      v.setFloat64(CUSUM_BUCKETS, 0, LE);
+      v.setFloat64(CUSUM_COUNT, 0, LE);
+      return;
     }
+    v.setFloat64(CUSUM, cusum, LE);
+    v.setFloat64(CUSUM_BUCKETS, buckets, LE);
+    v.setFloat64(CUSUM_COUNT, events, LE);
   }
 
   snapshot(): RateWindowsSnapshot {
+    const v = this.v;
+    const data: number[] = [];
+    for (let i = 0; i < RATE_WINDOWS_DATA; i++) data.push(v.getFloat32(i * F32, LE));
     return {
-      data: Array.from(this.data),
-      pos: this.pos,
+      data,
+      pos: v.getUint8(POS),
       th: {
-        perBucket: this.th.perBucket,
-        cusumPerBucket: this.th.cusumPerBucket,
-        dispersion: this.th.dispersion,
-        short: finiteOrNull(this.th.short),
-        long: finiteOrNull(this.th.long),
-        liveMin: this.th.liveMin,
+        perBucket: v.getFloat64(PER_BUCKET, LE),
+        cusumPerBucket: v.getFloat64(CUSUM_PER_BUCKET, LE),
+        dispersion: v.getFloat64(DISPERSION_AT, LE),
+        short: finiteOrNull(v.getFloat64(SHORT, LE)),
+        long: finiteOrNull(v.getFloat64(LONG, LE)),
+        liveMin: v.getFloat64(LIVE_MIN, LE),
       },
-      cusum: this.cusum,
-      cusumBuckets: this.cusumBuckets,
-      cusumCount: this.cusumCount,
-      cusumTripped: this.cusumTripped,
-      cusumPeakBuckets: this.cusumPeakBuckets,
-      cusumPeakCount: this.cusumPeakCount,
-      learnable: this.learnable,
-      blockId: this.blockId,
-      blockCount: this.blockCount,
-      blockExpected: this.blockExpected,
-      blockFlagged: this.blockFlagged,
-      levelActual: this.levelActual,
-      levelExpected: this.levelExpected,
+      cusum: v.getFloat64(CUSUM, LE),
+      cusumBuckets: v.getFloat64(CUSUM_BUCKETS, LE),
+      cusumCount: v.getFloat64(CUSUM_COUNT, LE),
+      cusumTripped: this.flag(TRIPPED),
+      cusumPeakBuckets: v.getFloat64(CUSUM_PEAK_BUCKETS, LE),
+      cusumPeakCount: v.getFloat64(CUSUM_PEAK_COUNT, LE),
+      learnable: this.flag(LEARNABLE),
+      blockId: v.getFloat64(BLOCK_ID, LE),
+      blockCount: v.getFloat64(BLOCK_COUNT, LE),
+      blockExpected: v.getFloat64(BLOCK_EXPECTED, LE),
+      blockFlagged: this.flag(BLOCK_FLAGGED),
+      levelActual: v.getFloat64(LEVEL_ACTUAL, LE),
+      levelExpected: v.getFloat64(LEVEL_EXPECTED, LE),
     };
   }
 
   static restore(s: RateWindowsSnapshot, bucketMs: number): RateWindows {
-    const w = new RateWindows(Float32Array.from(s.data));
-    w.pos = s.pos;
+    const w = new RateWindows();
+    const v = w.v;
+    s.data.forEach((x, i) => v.setFloat32(i * F32, x, LE));
+    v.setUint8(POS, s.pos);
     const { short, long } = windowBuckets(bucketMs);
     const inf = Number.POSITIVE_INFINITY;
     // Snapshots from before neighbourNoise: one expectation for both.
-    w.th = {
+    w.setThresholds({
       perBucket: s.th.perBucket,
       cusumPerBucket: s.th.cusumPerBucket ?? s.th.perBucket,
       dispersion: s.th.dispersion,
@@ -404,21 +547,21 @@ export class RateWindows {
       shortBuckets: short,
       longBuckets: long,
       liveMin: s.th.liveMin,
-    };
+    });
     w.openBucket();
-    w.cusum = s.cusum;
-    w.cusumBuckets = s.cusumBuckets;
-    w.cusumTripped = s.cusumTripped;
-    w.cusumPeakBuckets = s.cusumPeakBuckets;
-    w.cusumCount = s.cusumCount;
-    w.cusumPeakCount = s.cusumPeakCount;
-    w.learnable = s.learnable;
-    w.blockId = s.blockId;
-    w.blockCount = s.blockCount;
-    w.blockExpected = s.blockExpected;
-    w.blockFlagged = s.blockFlagged;
-    w.levelActual = s.levelActual;
-    w.levelExpected = s.levelExpected;
+    v.setFloat64(CUSUM, s.cusum, LE);
+    v.setFloat64(CUSUM_BUCKETS, s.cusumBuckets, LE);
+    v.setFloat64(CUSUM_COUNT, s.cusumCount, LE);
+    v.setFloat64(CUSUM_PEAK_BUCKETS, s.cusumPeakBuckets, LE);
+    v.setFloat64(CUSUM_PEAK_COUNT, s.cusumPeakCount, LE);
+    v.setFloat64(BLOCK_ID, s.blockId, LE);
+    v.setFloat64(BLOCK_COUNT, s.blockCount, LE);
+    v.setFloat64(BLOCK_EXPECTED, s.blockExpected, LE);
+    v.setFloat64(LEVEL_ACTUAL, s.levelActual, LE);
+    v.setFloat64(LEVEL_EXPECTED, s.levelExpected, LE);
+    w.setFlag(TRIPPED, s.cusumTripped);
+    w.setFlag(LEARNABLE, s.learnable);
+    w.setFlag(BLOCK_FLAGGED, s.blockFlagged);
     return w;
   }
 }

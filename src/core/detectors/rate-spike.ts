@@ -261,15 +261,7 @@ export const rateSpike: Detector = {
     // A window judges only while the live bucket is itself raised: once a burst has ended its
     // count stays in the 15-minute window for a while, which must not prolong the incident.
     const w = agent.windows;
-    const live = agent.bucketCount >= w.th.liveMin;
-    const which =
-      live && w.closedShort + agent.bucketCount >= w.th.short
-        ? 'short'
-        : live && w.closedLong + agent.bucketCount >= w.th.long
-          ? 'long'
-          : w.cusumTripped
-            ? 'cusum'
-            : undefined;
+    const which = w.firing(agent.bucketCount);
     if (which === undefined) return undefined;
     state.flagged = true;
     w.cusumTripped = false;

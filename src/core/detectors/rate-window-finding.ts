@@ -49,7 +49,7 @@ export function rateWindowFinding(ctx: EngineContext, agent: AgentBaseline, whic
   const th = w.th;
   const bucketMs = ctx.settings.bucketMs;
   const buckets = which === 'short' ? th.shortBuckets : which === 'long' ? th.longBuckets : Math.max(1, w.cusumPeakBuckets);
-  const observed = which === 'short' ? w.closedShort + agent.bucketCount : which === 'long' ? w.closedLong + agent.bucketCount : w.cusumPeakCount;
+  const observed = which === 'cusum' ? w.cusumPeakCount : w.closedSum(buckets) + agent.bucketCount;
   const expected = buckets * (which === 'cusum' ? th.cusumPerBucket : th.perBucket);
   const chance = countUpperTail(observed, expected, th.dispersion);
   const ratio = observed / Math.max(expected, 1e-9);

@@ -45,3 +45,44 @@ describe('RateWindows expectation from neighbouring hours', () => {
     expect(th.cusumPerBucket * 60).toBeCloseTo(27, 4);
   });
 });
+
+// Issue 14, item 6: the windows live in one buffer; what fires and what a snapshot holds are unchanged.
+describe('RateWindows packed state', () => {
+  const s = settings(1);
+  const slot = 3 * 24 + 14;
+
+  /** An hour opened on a learned profile (thresholds finite), then `counts` closed one bucket each. */
+  function windowsAfter(counts: number[]): RateWindows {
+    const w = new RateWindows();
+    const p = profile(60, 60);
+    w.openHour(p, slot, MINUTE, s, true, true);
+    counts.forEach((c, i) => {
+      w.closeBucket(c, false, Math.floor(i / 15), 14, s);
+      w.openBucket();
+    });
+    return w;
+  }
+
+  it('fires the short window when closed buckets plus the live one reach its threshold, and only while the live bucket is raised', () => {
+    const w = windowsAfter([1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 40, 40, 40, 40]);
+    const th = w.th;
+    expect(w.closedSum(th.shortBuckets)).toBe(160);
+    const needed = Math.max(th.liveMin, th.short - 160);
+    expect(w.firing(needed - 1)).not.toBe('short');
+    expect(w.firing(needed)).toBe('short');
+    expect(w.firing(th.liveMin - 1)).toBeUndefined();
+  });
+
+  it('names the closed buckets newest first', () => {
+    const w = windowsAfter([3, 5, 7]);
+    expect([1, 2, 3, 4].map((k) => w.closedBucket(k))).toEqual([7, 5, 3, 0]);
+  });
+
+  it('writes back what it restored, to the last bit', () => {
+    const w = windowsAfter(Array.from({ length: 200 }, (_, i) => (i % 7) * 3));
+    w.learnLevel(70, 60);
+    const saved = JSON.parse(JSON.stringify(w.snapshot()));
+    expect(saved.data.some((x: number) => x > 0 && !Number.isInteger(x))).toBe(true);
+    expect(JSON.parse(JSON.stringify(RateWindows.restore(saved, MINUTE).snapshot()))).toEqual(saved);
+  });
+});
