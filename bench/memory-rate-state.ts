@@ -1,9 +1,8 @@
 /**
  * Issue 14, item 6: the state the rate windows, their CUSUM and rate_drop add per agent, this
  * checkout against another one (`--against DIR`, e.g. a worktree of main) in the same run.
- * Each measurement is a child process (a fresh heap; both arms warmed up first, or the first
- * one carries the compiler's and the inline caches' allocations: 60 B per agent at 20 k agents),
- * alternating the checkouts round by round. Bytes: heap used + array buffers after GC
+ * Each measurement is a child process (a fresh heap; `measureRateMemory` warms both arms up
+ * first), alternating the checkouts round by round. Bytes: heap used + array buffers after GC
  * (`measureRateMemory` in rate-detectors-cost.ts: one `RateWindows` + default engine − engine
  * with the windows' judgement and rate_drop off).
  *
@@ -26,7 +25,6 @@ const { values } = parseArgs({
 
 if (values.child !== undefined) {
   const { measureRateMemory } = (await import(resolve(values.child, 'bench/rate-detectors-cost.ts'))) as { measureRateMemory: typeof MeasureRateMemory };
-  measureRateMemory(5_000); // warm-up: both arms' code paths
   process.stdout.write(`${JSON.stringify(measureRateMemory(Number(values.agents)))}\n`);
 } else {
   const here = resolve(fileURLToPath(import.meta.url), '../..');

@@ -1,4 +1,4 @@
-import { type Context, type Link, type Span, SpanKind, trace } from '@opentelemetry/api';
+import { type Context, type Link, type Span, SpanKind, propagation, trace } from '@opentelemetry/api';
 import type { Batch, KafkaMessage } from 'kafkajs';
 import type { Alert } from '../core/alerts/alert.js';
 import { contextFromHeaders, tracer } from './tracing.js';
@@ -15,7 +15,9 @@ const MAX_SPAN_LINKS = 128;
 /** A batch links to the traces of its messages' producers (a batch has many parents, so links, not a parent). */
 export function startBatchSpan(batch: Batch): Span {
   const links: Link[] = [];
-  for (const m of batch.messages) {
+  // Without a registered propagator no header can yield a context: no scan of every message (issue 16, item 4).
+  const messages = propagation.fields().length > 0 ? batch.messages : [];
+  for (const m of messages) {
     if (links.length >= MAX_SPAN_LINKS) break;
     const ctx = contextFromHeaders(m.headers);
     const spanContext = ctx && trace.getSpanContext(ctx);
