@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import { cannotRead } from '../core/errors.js';
 import type { Config } from '../config/config-schema.js';
-import { decodeSettingsKey } from '../pipeline/lockstep-replay.js';
+import { decodeSettingsKey } from '../pipeline/feed-lanes.js';
 import type { ReplayProgress } from '../pipeline/replay.js';
 import { type AlertDiff, diffAlerts } from './alert-diff.js';
 import { runLanesInWorkers } from './lane-workers.js';

@@ -7,7 +7,7 @@ import type { AlertSink } from '../sinks/alert-sink.js';
 import type { JsonlFileWriter } from '../sinks/jsonl-file-writer.js';
 import { type PipelineMetrics, noopPipelineMetrics } from '../telemetry/pipeline-metrics.js';
 import { DetectionLane } from './detection-lane.js';
-import { feedLanes, laneDecodeSettings } from './lockstep-replay.js';
+import { feedLanes, laneDecodeSettings } from './feed-lanes.js';
 
 export interface ReplayProgress {
   file: string;
