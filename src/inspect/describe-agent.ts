@@ -5,6 +5,7 @@ import type { MaintenanceMatch } from '../core/baselines/maintenance-windows.js'
 import type { SeenSetSnapshot } from '../core/baselines/seen-set.js';
 import type { EngineSettings } from '../core/engine-settings.js';
 import { own } from '../core/own-property.js';
+import { rateSpikeBar } from '../core/detectors/rate-spike.js';
 import { type RateWindowsDescription, describeRateWindows } from './describe-rate-windows.js';
 
 const DAY_MS = 86_400_000;
@@ -121,17 +122,10 @@ function locationLabel(key: string): string {
   return kind && key[1] === ':' ? `${kind} ${key.slice(2)}` : key;
 }
 
-/**
- * The rate_spike threshold of a mature agent for one hour of the day (mirrors
- * AgentBaseline.computeThreshold): the larger of the minimum count, a multiple of the expected
- * peak (the hour's usual busiest bucket, ±1 h, or the sketch quantile) and a Poisson bound
- * above the 1-day EWMA mean.
- */
+/** The rate_spike threshold of a mature agent for one hour of the day: the engine's own bar (rateSpikeBar). */
 function threshold(s: AgentSnapshot, settings: EngineSettings, profile: HourProfile, sketch: CountSketch, hour: number): number {
-  const r = settings.rateSpike;
-  const expected = Math.max(profile.peakAround(hour), sketch.quantile(r.quantile));
-  const slowMean = s.slow[0];
-  return Math.max(r.minCount, Math.ceil(Math.max(r.peakMultiplier, s.tailMultiplier) * expected), Math.ceil(slowMean + r.zScore * Math.sqrt(slowMean)));
+  const expected = Math.max(profile.peakAround(hour), sketch.quantile(settings.rateSpike.quantile));
+  return rateSpikeBar(settings.rateSpike, expected, s.tailMultiplier, s.slow[0]);
 }
 
 function describeGrace(s: AgentSnapshot, maintenance: readonly MaintenanceMatch[]): GraceDescription {

@@ -1,4 +1,4 @@
-import { Type } from '@sinclair/typebox';
+import { type Static, Type } from '@sinclair/typebox';
 import type { AgentBaseline } from '../baselines/agent-baseline.js';
 import { CountSketch, type CountSketchSnapshot } from '../baselines/count-sketch.js';
 import type { EngineContext } from '../engine-context.js';
@@ -124,6 +124,15 @@ const EMPTY_RATIOS: CountSketchSnapshot = { offset: 0, bins: [], count: 0, weigh
 export const emptyRatios = (): CountSketchSnapshot => ({ ...EMPTY_RATIOS, bins: [] });
 const isEmptyRatios = (s: CountSketchSnapshot) => s.offset === 0 && s.bins.length === 0 && s.count === 0 && s.weight === 0;
 
+/**
+ * rate_spike's bar for one bucket: max(minCount, ⌈max(peakMultiplier, tailMultiplier) · E⌉,
+ * ⌈μ_1d + z·√μ_1d⌉), E the expected peak and μ_1d the 1-day EWMA mean. One formula for the
+ * engine and for `inspect`'s per-hour thresholds.
+ */
+export function rateSpikeBar(r: Static<typeof RateSpikeSettingsSchema>, expected: number, tailMultiplier: number, slowMean: number): number {
+  return Math.max(r.minCount, Math.ceil(Math.max(r.peakMultiplier, tailMultiplier) * expected), Math.ceil(slowMean + r.zScore * Math.sqrt(slowMean)));
+}
+
 /** What rate_spike remembers of one agent: the live bucket's bar, and how bursty the agent is. */
 export class RateSpikeState {
   /** Count at which rate_spike fires in this bucket; computed when the bucket opens. */
@@ -165,8 +174,7 @@ export class RateSpikeState {
     // A Poisson bound at the 1-day EWMA mean: a floor for hours with no history. Not the fast
     // EWMA (a gate that follows the last hour follows a slow ramp too), and not its variance (a
     // nightly batch would inflate it and blind the day).
-    const slowUpper = agent.slow.mean + r.zScore * Math.sqrt(agent.slow.mean);
-    this.threshold = Math.max(r.minCount, Math.ceil(Math.max(r.peakMultiplier, this.tailMultiplier) * expected), Math.ceil(slowUpper));
+    this.threshold = rateSpikeBar(r, expected, this.tailMultiplier, agent.slow.mean);
   }
 
   /**
