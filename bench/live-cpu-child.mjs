@@ -6,6 +6,7 @@
 // N-th message, and from the first message to the N-th (the steady state, per event).
 //   node bench/live-cpu-child.mjs raw|pipeline BROKERS TOPIC N [BASELINES_DIR]
 import { randomUUID } from 'node:crypto';
+import { pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { clearInterval, setInterval } from 'node:timers';
 
@@ -50,7 +51,9 @@ async function raw() {
 }
 
 async function pipeline() {
-  const dist = new URL('../dist/', import.meta.url);
+  // AGENTWATCH_BENCH_DIST: another build's dist/ (an A/B against main, bench/live-cpu.ts --ab).
+  const other = process.env.AGENTWATCH_BENCH_DIST;
+  const dist = other ? pathToFileURL(`${other.replace(/\/$/, '')}/`) : new URL('../dist/', import.meta.url);
   const load = (p) => import(new URL(p, dist).href);
   const [{ usePrecompiledValidators }, { precompiledValidatorFiles }, { loadConfig }, { loadBaselinesDir }, { createKafka }, { LivePipeline }] =
     await Promise.all([

@@ -9,7 +9,8 @@
  *
  *   node --import tsx bench/live-cpu.ts [--brokers host:port] [--events N] [--rounds N]
  *
- * Needs a broker (--brokers or KAFKA_BROKERS) and `npm run build` (dist/).
+ * Needs a broker (--brokers or KAFKA_BROKERS) and `npm run build` (dist/). `--ab DIR`: this dist/
+ * against another build's (a copy of main's dist/ inside this checkout), alternating.
  */
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -46,8 +47,9 @@ export interface LiveCpuResult {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 
-function child(args: string[]): ChildResult {
-  const r = spawnSync(process.execPath, [CHILD, ...args], { encoding: 'utf8', timeout: 300_000 });
+function child(args: string[], dist?: string): ChildResult {
+  const env = dist === undefined ? process.env : { ...process.env, AGENTWATCH_BENCH_DIST: dist };
+  const r = spawnSync(process.execPath, [CHILD, ...args], { encoding: 'utf8', timeout: 300_000, env });
   if (r.status !== 0) throw new Error(`live-cpu child ${args[0]} exited ${r.status}: ${r.stderr.slice(-800)}`);
   return JSON.parse(r.stdout.trim().split('\n').at(-1) as string) as ChildResult;
 }
@@ -130,14 +132,60 @@ export function liveCpuRow(r: LiveCpuResult, rounds: number): string {
   return `| live CPU per event: raw kafkajs consumer / LivePipeline, own processes, same pre-filled topic (${r.events.toLocaleString('en-US')} events, alternating, median of ${rounds}) | **${r.cpuRatio.toFixed(2)}** (${us(r.rawCpuUsPerEvent)} vs ${us(r.pipelineCpuUsPerEvent)} CPU per event; wall clock ratio ${r.wallRatio.toFixed(2)}) | ≥ 0.7 (${r.cpuRatio >= 0.7 ? 'meets' : 'MISSES'}) |`;
 }
 
+/**
+ * An A/B of the pipeline's CPU per event: this tree's dist/ against another build's (`otherDist`,
+ * e.g. a copy of main's dist/ inside this checkout so that it finds node_modules), both beside
+ * the raw consumer, in the same run; the pair's order alternates per round.
+ */
+export async function abLiveCpu(brokers: string, events: number, rounds: number, otherDist: string, log: (s: string) => void): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'agentwatch-live-cpu-'));
+  const topic = `aw-bench-live-cpu-${randomUUID().slice(0, 8)}`;
+  try {
+    await prefill(brokers, topic, events, dir);
+    child(['raw', brokers, topic, String(events)]);
+    const raw: number[] = [];
+    const a: number[] = [];
+    const b: number[] = [];
+    for (let r = 0; r < rounds; r++) {
+      raw.push(child(['raw', brokers, topic, String(events)]).steadyCpuUsPerEvent);
+      const runA = () => a.push(child(['pipeline', brokers, topic, String(events), dir], otherDist).steadyCpuUsPerEvent);
+      const runB = () => b.push(child(['pipeline', brokers, topic, String(events), dir]).steadyCpuUsPerEvent);
+      if (r % 2 === 0) {
+        runA();
+        runB();
+      } else {
+        runB();
+        runA();
+      }
+      log(`  round ${r + 1}: raw ${raw.at(-1)?.toFixed(2)} µs, A (other) ${a.at(-1)?.toFixed(2)} µs, B (this) ${b.at(-1)?.toFixed(2)} µs CPU/event`);
+    }
+    const m = (xs: number[]) => median(xs).toFixed(2);
+    log(
+      `medians: raw ${m(raw)}, A ${m(a)} (ratio ${(median(raw) / median(a)).toFixed(2)}), B ${m(b)} (ratio ${(median(raw) / median(b)).toFixed(2)}); B/A per round ${b.map((x, i) => (x / (a[i] as number)).toFixed(2)).join(' ')}`,
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    await dropTopics(brokers, topic);
+  }
+}
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const { parseArgs } = await import('node:util');
   const { values } = parseArgs({
-    options: { brokers: { type: 'string' }, events: { type: 'string', default: '200000' }, rounds: { type: 'string', default: '3' } },
+    options: {
+      brokers: { type: 'string' },
+      events: { type: 'string', default: '200000' },
+      rounds: { type: 'string', default: '3' },
+      ab: { type: 'string' },
+    },
   });
   const brokers = values.brokers ?? process.env['KAFKA_BROKERS'];
   if (!brokers) throw new Error('live-cpu: needs --brokers or KAFKA_BROKERS');
   const rounds = Number(values.rounds);
+  if (values.ab !== undefined) {
+    await abLiveCpu(brokers, Number(values.events), rounds, values.ab, (s) => process.stderr.write(`${s}\n`));
+    process.exit(0);
+  }
   const r = await measureLiveCpu(brokers, Number(values.events), rounds, (s) => process.stderr.write(`${s}\n`));
   process.stdout.write(`${liveCpuRow(r, rounds)}\n`);
 }

@@ -124,10 +124,13 @@ export class Engine {
    * `detectedAtMs` stamps `detectedAt`: the wall clock live, the watermark in replay.
    * `position` (live): the event's place in its source, increasing per agent; an event at or
    * before the agent's recorded position was learned already and is skipped.
+   * `known`: what `agent(event.agentId)` returned just before, when the caller looked it up
+   * already (the live service, for its relearn check): one `Map` lookup per event, not two
+   * (issue 16, item 4). Without it (or undefined, an agent not yet known) the engine looks.
    */
-  process(event: AuditEvent, detectedAtMs: number, position?: number): readonly Alert[] {
+  process(event: AuditEvent, detectedAtMs: number, position?: number, known?: AgentBaseline): readonly Alert[] {
     const dup = this.ctx.settings.duplicates;
-    let agent = this.agents.get(event.agentId);
+    let agent = known ?? this.agents.get(event.agentId);
     if (agent !== undefined) {
       if (position !== undefined && agent.inputPosition >= position) {
         this.stats.relearnedSkipped++;

@@ -143,7 +143,9 @@ export class DetectionLane {
       const alerts = this.engine.process(event, Math.max(watermark, event.timeMs));
       for (const alert of alerts) this.emit(alert, (waits ??= []));
     }
-    this.released.length = 0;
+    // Emptied by pop, not `length = 0`: V8 frees the backing store on a truncation to zero, so the
+    // next push allocated a new one for every event (issue 16, item 1: a fifth of replay's scavenges).
+    for (let i = this.released.length; i > 0; i--) this.released.pop();
     // Agents that send nothing are judged by the watermark: everything before it has been seen.
     for (const alert of this.engine.tick(watermark, watermark)) this.emit(alert, (waits ??= []));
     if (waits && waits.length > 0) return Promise.all(waits);

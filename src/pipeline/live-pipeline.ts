@@ -346,9 +346,10 @@ export class LivePipeline {
         for (let i = 0; i < events.length; i++) {
           const event = events[i] as AuditEvent;
           const position = eventPosition(first, i);
-          if ((this.engine.agent(event.agentId)?.inputPosition ?? -1) >= position) {
+          const known = this.engine.agent(event.agentId);
+          if (known !== undefined && known.inputPosition >= position) {
             // Learned before a restart or a lost commit: neither the clock nor the counts move again.
-            this.engine.process(event, wallMs, position);
+            this.engine.process(event, wallMs, position, known);
             continue;
           }
           const timeError = guard.check(event.agentId, event.timeMs, wallMs);
@@ -362,7 +363,7 @@ export class LivePipeline {
           if (this.tombstones.size > 0) this.tombstones.delete(event.agentId);
           this.dirty.add(event.agentId);
           // A resolution returned here was closed by this event's clock, not triggered by it.
-          for (const alert of this.engine.process(event, wallMs, position)) outbox.addAlert(alert, alert.status === 'resolved' ? undefined : message);
+          for (const alert of this.engine.process(event, wallMs, position, known)) outbox.addAlert(alert, alert.status === 'resolved' ? undefined : message);
           const clockMs = guard.clockMs;
           if (clockMs >= tickDueMs) {
             this.tickPartition(partition, clockMs, outbox);

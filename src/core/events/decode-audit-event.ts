@@ -2,6 +2,7 @@ import type { ErrorObject } from 'ajv';
 import { InvalidEventError, RejectReason } from '../errors.js';
 import type { AuditEvent } from './audit-event.js';
 import { AuditEventSchema, type RawAuditEvent } from './audit-event-schema.js';
+import { isValidAuditEventFast } from './audit-event-fast-check.js';
 import { overByteLimit, oversizedLineBytes, tooLarge, utf8Length } from './oversized-line.js';
 import { valueAt } from '../json-pointer.js';
 import { compileRecordSchema } from '../record-validator.js';
@@ -77,7 +78,8 @@ function parseRfc3339(text: string): number {
  * with a reason (bounded, for metrics) and a message that names the field.
  */
 export function toAuditEvent(value: unknown): AuditEvent {
-  if (!validate(value)) {
+  // The allocation-free check first; ajv judges (and names the error of) whatever it does not accept.
+  if (!isValidAuditEventFast(value) && !validate(value)) {
     const error = validate.errors?.[0];
     const at = error ? valueAt(value, error.instancePath) : undefined;
     if (typeof at === 'number' && !Number.isFinite(at)) {
@@ -85,7 +87,7 @@ export function toAuditEvent(value: unknown): AuditEvent {
     }
     throw new InvalidEventError(RejectReason.Schema, describeSchemaError(error));
   }
-  const raw = value;
+  const raw = value as RawAuditEvent;
   const timeMs = typeof raw.time === 'number' ? raw.time : parseRfc3339(raw.time);
   if (!Number.isFinite(timeMs)) {
     throw new InvalidEventError(RejectReason.BadTime, `/time: "${String(raw.time)}" is not a valid date`);

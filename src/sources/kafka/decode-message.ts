@@ -30,6 +30,29 @@ export interface DecodedMessage {
  * letters with the reason while its good records are still detected on.
  */
 export function decodeKafkaMessage(message: KafkaMessage, limits: MessageLimits, format?: LogFormat): DecodedMessage {
+  const decoded = decodeKafkaValue(message, limits, format);
+  return isDecodedMessage(decoded) ? decoded : { events: [decoded], skipped: 0 };
+}
+
+/** A foreign-format message's records (decodeKafkaValue returns a native event bare). */
+class DecodedRecords implements DecodedMessage {
+  constructor(
+    readonly events: AuditEvent[],
+    readonly skipped: number,
+    readonly error?: InvalidEventError,
+  ) {}
+}
+
+export function isDecodedMessage(decoded: AuditEvent | DecodedMessage): decoded is DecodedMessage {
+  return decoded instanceof DecodedRecords;
+}
+
+/**
+ * decodeKafkaMessage without an envelope for the common case: a native message's one event is
+ * returned bare (issue 16, item 4: two objects less per message), other formats' records as a
+ * DecodedMessage (tell them apart with isDecodedMessage).
+ */
+export function decodeKafkaValue(message: KafkaMessage, limits: MessageLimits, format?: LogFormat): AuditEvent | DecodedMessage {
   const value = message.value;
   if (value === null) throw new InvalidEventError(RejectReason.Schema, 'message has no value (tombstone)');
   // A foreign message may be an envelope of many records (input.maxDocumentBytes); a native one is one event.
@@ -47,7 +70,7 @@ export function decodeKafkaMessage(message: KafkaMessage, limits: MessageLimits,
   }
   if (format?.name === 'native' || (format === undefined && nativeFormat.detect(parsed))) {
     if (!fitsEvent) throw tooLarge('message', value.length, limits.maxEventBytes, 'input.maxEventBytes');
-    return { events: [toAuditEvent(parsed)], skipped: 0 };
+    return toAuditEvent(parsed);
   }
   const events: AuditEvent[] = [];
   let error: InvalidEventError | undefined;
@@ -60,9 +83,9 @@ export function decodeKafkaMessage(message: KafkaMessage, limits: MessageLimits,
       error ??= out;
     } else events.push(out);
   }
-  if (error === undefined) return { events, skipped };
+  if (error === undefined) return new DecodedRecords(events, skipped);
   if (events.length === 0 && bad === 1) throw error;
   const summary = new InvalidEventError(error.reason, `${bad} of ${bad + events.length} records rejected; first: ${error.message}`, { cause: error });
   if (events.length === 0) throw summary;
-  return { events, error: summary, skipped };
+  return new DecodedRecords(events, skipped, summary);
 }

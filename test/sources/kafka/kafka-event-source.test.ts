@@ -58,9 +58,17 @@ describe('the Kafka event source', () => {
     expect(r.last).toBe('11');
   });
 
-  it('stops reading when the batch goes stale (a rebalance), and reports the last message read', () => {
-    const r = read([event('e1'), event('e2'), event('e3')], { staleAfter: 2 });
-    expect(r.events.map((e) => e.event.id)).toEqual(['e1', 'e2']);
-    expect(r.last).toBe('11');
+  it('stops reading when the batch goes stale (a rebalance), asking at its start and every 256 messages, and reports the last message read', () => {
+    const ids = Array.from({ length: 300 }, (_, i) => `e${i}`);
+    const r = read(
+      ids.map((id) => event(id)),
+      { staleAfter: 2 },
+    );
+    // Stale after the second message: noticed at the 257th, the first asked again.
+    expect(r.events.map((e) => e.event.id)).toEqual(ids.slice(0, 256));
+    expect(r.last).toBe(String(10 + 255));
+    const stale = read([event('e1'), event('e2')], { staleAfter: 0 });
+    expect(stale.events).toEqual([]);
+    expect(stale.last).toBeUndefined();
   });
 });
