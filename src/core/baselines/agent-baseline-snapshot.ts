@@ -4,7 +4,7 @@ import type { OpenIncident } from '../alerts/incident.js';
 import { AcceptedPatterns, type AcceptedPatternsSnapshot } from '../feedback/accepted-patterns.js';
 import { type NewToolTargetSnapshot, ToolTargetState } from '../detectors/new-tool-target.js';
 import { type NewToolTransitionSnapshot, ToolTransitionState } from '../detectors/new-tool-transition.js';
-import { RateDropState, type RateDropSnapshot } from '../detectors/rate-drop.js';
+import { RateDropState, type RateDropSnapshot } from '../detectors/rate-drop-state.js';
 import { RateSpikeState, emptyRatios } from '../detectors/rate-spike.js';
 import { ErrorRateState, type ErrorWindowSnapshot } from '../detectors/error-rate.js';
 import { OffHoursState } from '../detectors/off-hours.js';
@@ -15,7 +15,8 @@ import { CountSketch, type CountSketchSnapshot } from './count-sketch.js';
 import { GracePeriod, type GraceSnapshot } from './grace-period.js';
 import { HourProfile, type HourProfileSnapshot } from './hour-profile.js';
 import { LocationState, type LocationSnapshot } from '../detectors/multi-location-state.js';
-import { RateWindows, type RateWindowsSnapshot } from './rate-windows.js';
+import { RateWindows } from './rate-windows.js';
+import type { RateWindowsSnapshot } from './rate-windows-snapshot.js';
 import { RecentIds } from './recent-ids.js';
 import { SeenSet, type SeenSetSnapshot } from './seen-set.js';
 

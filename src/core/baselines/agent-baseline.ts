@@ -8,7 +8,7 @@ import type { PolicyViolationState } from '../detectors/policy-violation.js';
 import { NewPermissionState } from '../detectors/new-permission.js';
 import type { ToolTargetState } from '../detectors/new-tool-target.js';
 import type { ToolTransitionState } from '../detectors/new-tool-transition.js';
-import type { RateDropState } from '../detectors/rate-drop.js';
+import type { RateDropState } from '../detectors/rate-drop-state.js';
 import { RateSpikeState } from '../detectors/rate-spike.js';
 import { hourOfWeek, localHourIndex, timezoneOffsetMs } from '../time/timezone.js';
 import { CountSketch } from './count-sketch.js';

@@ -6,8 +6,8 @@ import { LocationKind } from '../detectors/multi-location-state.js';
 import { ErrorWindowSnapshotSchema } from '../detectors/error-rate.js';
 import { NewToolTargetSnapshotSchema } from '../detectors/new-tool-target.js';
 import { NewToolTransitionSnapshotSchema } from '../detectors/new-tool-transition.js';
-import { RateDropSnapshotSchema } from '../detectors/rate-drop.js';
-import { RATE_WINDOWS_DATA, RING } from './rate-windows.js';
+import { RateDropSnapshotSchema } from '../detectors/rate-drop-state.js';
+import { RATE_WINDOWS_DATA, RING } from './rate-windows-layout.js';
 import { NumberOrNull, type RecordProblem, RecordValidator, type SameType, oneOf } from '../record-validator.js';
 import { AGENT_SNAPSHOT_VERSION, type AgentSnapshot } from './agent-baseline-snapshot.js';
 

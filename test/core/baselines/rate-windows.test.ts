@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { HourProfile } from '../../../src/core/baselines/hour-profile.js';
+import { expectedPerBucket } from '../../../src/core/baselines/rate-window-thresholds.js';
 import { RateWindows } from '../../../src/core/baselines/rate-windows.js';
 import { defaultEngineSettings } from '../../../src/core/engine-context.js';
 
 const MINUTE = 60_000;
+/** A new agent's level against its learned week (RateWindows.levelRatio before any hour closed). */
+const LEVEL = 1;
 const settings = (neighbourNoise: number) => defaultEngineSettings({ rateSpike: { windows: { neighbourNoise } } }).rateSpike.windows;
 
 /** A week where every hour learned `base` events and Thursday's (slot 72+) 13:00 and 15:00 learned `around`. */
@@ -19,24 +22,24 @@ describe('RateWindows expectation from neighbouring hours', () => {
 
   it("a quiet agent's neighbour 1.5x its hour lifts it only by what exceeds one hour's Poisson noise", () => {
     const quiet = profile(18, 27);
-    expect(new RateWindows().expectedPerBucket(quiet, slot, MINUTE, settings(1)) * 60).toBeCloseTo(27 - Math.sqrt(27), 4);
-    expect(new RateWindows().expectedPerBucket(quiet, slot, MINUTE, settings(0)) * 60).toBeCloseTo(27, 4);
+    expect(expectedPerBucket(quiet, slot, MINUTE, settings(1), LEVEL) * 60).toBeCloseTo(27 - Math.sqrt(27), 4);
+    expect(expectedPerBucket(quiet, slot, MINUTE, settings(0), LEVEL) * 60).toBeCloseTo(27, 4);
   });
 
   it("a quiet agent's neighbours within their noise leave its own hour's expectation", () => {
-    expect(new RateWindows().expectedPerBucket(profile(18, 22), slot, MINUTE, settings(1)) * 60).toBeCloseTo(18, 4);
+    expect(expectedPerBucket(profile(18, 22), slot, MINUTE, settings(1), LEVEL) * 60).toBeCloseTo(18, 4);
   });
 
   it("a busy agent's neighbour lifts it almost fully, as before", () => {
     const busy = profile(600, 900);
-    expect(new RateWindows().expectedPerBucket(busy, slot, MINUTE, settings(1)) * 60).toBeCloseTo(870, 3);
+    expect(expectedPerBucket(busy, slot, MINUTE, settings(1), LEVEL) * 60).toBeCloseTo(870, 3);
   });
 
   it('the same hour on the days around still sets a missed slot (DST), less its noise', () => {
     const p = new HourProfile();
     for (let s = 0; s < 168; s++) p.learnHour(s, s % 24 === 2 ? 100 : 0, 1, 1, 0.9);
     p.learnHour(3 * 24 + 2, 0, 0, 1, 0.9); // Thursday 02:00 skipped
-    expect(new RateWindows().expectedPerBucket(p, 3 * 24 + 2, MINUTE, settings(1)) * 60).toBeCloseTo(90, 4);
+    expect(expectedPerBucket(p, 3 * 24 + 2, MINUTE, settings(1), LEVEL) * 60).toBeCloseTo(90, 4);
   });
 
   it('the CUSUM keeps the busiest neighbour in full: summed over hours, a lowered expectation would trip it', () => {
