@@ -130,20 +130,22 @@ export class Engine {
    */
   process(event: AuditEvent, detectedAtMs: number, position?: number, known?: AgentBaseline): readonly Alert[] {
     const dup = this.ctx.settings.duplicates;
+    // Read once: a double field read again for each call is boxed again for each (issue 16, item 1).
+    const timeMs = event.timeMs;
     let agent = known ?? this.agents.get(event.agentId);
     if (agent !== undefined) {
       if (position !== undefined && agent.inputPosition >= position) {
         this.stats.relearnedSkipped++;
         return NO_ALERTS;
       }
-      if (dup.windowMs > 0 && (agent.recentIds ??= new RecentIds(dup.maxIdsPerAgent)).seenOrAdd(idHash(event.id), event.timeMs, dup.windowMs)) {
+      if (dup.windowMs > 0 && (agent.recentIds ??= new RecentIds(dup.maxIdsPerAgent)).seenOrAdd(idHash(event.id), timeMs, dup.windowMs)) {
         this.stats.duplicates++;
         return NO_ALERTS;
       }
     }
     this.stats.events++;
-    if (event.timeMs < this.ctx.stream.startedAtMs) this.ctx.stream.startedAtMs = event.timeMs;
-    this.clock.observe(event.agentId, event.timeMs);
+    if (timeMs < this.ctx.stream.startedAtMs) this.ctx.stream.startedAtMs = timeMs;
+    this.clock.observe(event.agentId, timeMs);
     const robustMs = this.clock.robustMs;
     if (robustMs >= this.sweepAtMs) {
       this.sweep(robustMs);
@@ -154,27 +156,29 @@ export class Engine {
     if (agent === undefined) {
       agent = this.createAgent(event.agentId);
       agent.start(event, this.ctx);
-      if (dup.windowMs > 0) (agent.recentIds = new RecentIds(dup.maxIdsPerAgent)).seenOrAdd(idHash(event.id), event.timeMs, dup.windowMs);
-      agent.peers = this.peersOf(agent.agentClass, event.timeMs);
-    } else if (event.timeMs < agent.bucketStartMs) {
+      if (dup.windowMs > 0) (agent.recentIds = new RecentIds(dup.maxIdsPerAgent)).seenOrAdd(idHash(event.id), timeMs, dup.windowMs);
+      agent.peers = this.peersOf(agent.agentClass, timeMs);
+    } else if (timeMs < agent.bucketStartMs) {
       this.stats.lateEvents++;
     } else {
       const closing = agent.bucketStartMs;
       const count = agent.bucketCount;
-      agent.advance(event.timeMs, this.ctx);
+      agent.advance(timeMs, this.ctx);
       if (agent.bucketStartMs !== closing && agent.incidents !== undefined) this.incidents.bucketClosed(agent, count);
     }
     // No array per event: almost every event raises nothing.
     let alerts: Alert[] | undefined;
-    if (this.incidents.hasUnresolved) this.incidents.beforeEvent(agent, event.timeMs, this.clock.clockMs, detectedAtMs, (alerts = []));
-    const newResource = event.resource !== undefined && agent.resources.touch(event.resource, event.timeMs);
+    if (this.incidents.hasUnresolved) this.incidents.beforeEvent(agent, timeMs, this.clock.clockMs, detectedAtMs, (alerts = []));
+    const newResource = event.resource !== undefined && agent.resources.touch(event.resource, timeMs);
     agent.record(event, this.ctx, newResource);
     if (position !== undefined) agent.inputPosition = position;
     noteDeploy(this.ctx, agent, event);
-    for (const detector of this.detectors) {
+    const detectors = this.detectors;
+    for (let d = 0; d < detectors.length; d++) {
+      const detector = detectors[d] as Detector;
       const finding = detector.check(this.ctx, agent, event);
       if (finding === undefined) continue;
-      if (holdInGrace(this.ctx, agent, detector, finding, event.timeMs, this.stats)) continue;
+      if (holdInGrace(this.ctx, agent, detector, finding, timeMs, this.stats)) continue;
       this.incidents.raise(agent, finding, event, detectedAtMs, (alerts ??= []));
     }
     this.stateBytes += agent.approxBytes() - bytesBefore;

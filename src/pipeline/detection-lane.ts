@@ -139,15 +139,19 @@ export class DetectionLane {
   private drain(): Promise<unknown> | void {
     const watermark = this.buffer.watermarkMs;
     let waits: Promise<void>[] | undefined;
-    for (const event of this.released) {
+    // Index loops, not for-of: an array iterator per loop per event showed in the allocation profile (issue 16, item 1).
+    const released = this.released;
+    for (let i = 0; i < released.length; i++) {
+      const event = released[i] as AuditEvent;
       const alerts = this.engine.process(event, Math.max(watermark, event.timeMs));
-      for (const alert of alerts) this.emit(alert, (waits ??= []));
+      for (let a = 0; a < alerts.length; a++) this.emit(alerts[a] as Alert, (waits ??= []));
     }
     // Emptied by pop, not `length = 0`: V8 frees the backing store on a truncation to zero, so the
     // next push allocated a new one for every event (issue 16, item 1: a fifth of replay's scavenges).
-    for (let i = this.released.length; i > 0; i--) this.released.pop();
+    for (let i = released.length; i > 0; i--) released.pop();
     // Agents that send nothing are judged by the watermark: everything before it has been seen.
-    for (const alert of this.engine.tick(watermark, watermark)) this.emit(alert, (waits ??= []));
+    const ticked = this.engine.tick(watermark, watermark);
+    for (let a = 0; a < ticked.length; a++) this.emit(ticked[a] as Alert, (waits ??= []));
     if (waits && waits.length > 0) return Promise.all(waits);
   }
 }

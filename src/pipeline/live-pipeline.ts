@@ -1,5 +1,6 @@
 import type { Span } from '@opentelemetry/api';
 import { type Kafka, Partitioners, type Producer } from 'kafkajs';
+import type { Alert } from '../core/alerts/alert.js';
 import type { DeclaredBaselines } from '../core/baselines/declared-baselines.js';
 import { Engine } from '../core/engine.js';
 import { ChangelogWriteError, ConsumerCrashedError, type InvalidEventError } from '../core/errors.js';
@@ -363,7 +364,11 @@ export class LivePipeline {
           if (this.tombstones.size > 0) this.tombstones.delete(event.agentId);
           this.dirty.add(event.agentId);
           // A resolution returned here was closed by this event's clock, not triggered by it.
-          for (const alert of this.engine.process(event, wallMs, position, known)) outbox.addAlert(alert, alert.status === 'resolved' ? undefined : message);
+          const alerts = this.engine.process(event, wallMs, position, known);
+          for (let a = 0; a < alerts.length; a++) {
+            const alert = alerts[a] as Alert;
+            outbox.addAlert(alert, alert.status === 'resolved' ? undefined : message);
+          }
           const clockMs = guard.clockMs;
           if (clockMs >= tickDueMs) {
             this.tickPartition(partition, clockMs, outbox);
