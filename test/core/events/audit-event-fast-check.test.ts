@@ -125,6 +125,37 @@ describe('the allocation-free audit event check', () => {
     }
   });
 
+  it('reads RFC 3339 times exactly as the schema pattern does', () => {
+    const times = [
+      '2026-03-02T10:00:00Z',
+      '2026-03-02t10:00:00z',
+      '2026-03-02 10:00:00Z',
+      '2026-03-02T10:00:00.1Z',
+      '2026-03-02T10:00:00.123456789Z',
+      '2026-03-02T10:00:00.1234567890Z',
+      '2026-03-02T10:00:00.Z',
+      '2026-03-02T10:00:00+01:00',
+      '2026-03-02T10:00:00.5-23:59',
+      '2026-03-02T10:00:00+0100',
+      '2026-03-02T10:00:00+01:00 ',
+      '2026-03-02T10:00:00+01:0',
+      '2026-03-02T10:00:00ZZ',
+      '2026-03-02T10:00:00',
+      '2026-03-02x10:00:00Z',
+      '2026/03/02T10:00:00Z',
+      '2026-03-02T10-00:00Z',
+      '2026-03-02T10:00-00Z',
+      '202a-03-02T10:00:00Z',
+      '2026-03-02T10:00:0aZ',
+      '99999-03-02T10:00:00Z',
+      '2026-03-02T10:00:00.12a4Z',
+      '2026-03-02T10:00:00Z\n',
+      '2026-13-45T99:99:99Z',
+      '',
+    ];
+    for (const time of times) expect([time, isValidAuditEventFast({ ...valid(), time })]).toEqual([time, ajv({ ...valid(), time })]);
+  });
+
   it('leaves invalid events to the schema, which names the error', () => {
     for (const e of [null, [], 'x', { ...valid(), time: '2026-13-02' }, { ...valid(), category: 'resource_access' }]) {
       expect(isValidAuditEventFast(e)).toBe(false);
